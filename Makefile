@@ -1,0 +1,65 @@
+# Compostela.  The README's two commands: `make run` and `make test`.  Everything else is set up by them.
+SHELL := /bin/sh
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LOCK_HASH := $(shell sha1sum requirements.lock | cut -c1-12)
+VENV_STAMP := $(VENV)/.installed-$(LOCK_HASH)
+MO_FILES := locale/ja/LC_MESSAGES/django.mo
+
+.PHONY: run test setup db lint format messages lock bench system-deps-run system-deps-test
+
+$(VENV_STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+.env:
+	cp .env.example .env
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV_STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+
+system-deps-run:
+	sh scripts/system-deps.sh run
+
+system-deps-test:
+	sh scripts/system-deps.sh test
+
+setup: $(VENV_STAMP) .env system-deps-run $(MO_FILES)
+
+db: setup
+	$(PY) manage.py migrate --noinput
+
+run: db
+	$(PY) manage.py seed_demo
+	@echo "Serving http://127.0.0.1:8000 — log in with one of the demo logins above."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup system-deps-test
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	sh scripts/check-pg15.sh
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: setup
+	$(PY) manage.py makemessages --locale ja --ignore=.venv --ignore=.pgdata --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+# Re-pin requirements.lock from requirements.in in a throwaway virtualenv.
+lock:
+	rm -rf /tmp/compostela-lock && $(PYTHON) -m venv /tmp/compostela-lock
+	/tmp/compostela-lock/bin/pip install --quiet -r requirements.in
+	/tmp/compostela-lock/bin/pip freeze --exclude-editable > requirements.lock
+
+bench: db
+	$(PY) manage.py bench

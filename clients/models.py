@@ -1,0 +1,1 @@
+"""Models of the clients app (filled in by the clients issue)."""

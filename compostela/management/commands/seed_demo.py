@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from compostela.demo import DEMO_PASSWORD, demo_seed_offices
+
+
+class Command(BaseCommand):
+    help = "Build (or bring up to date) the demo data: offices, staff logins and, per app, their records."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--offices", type=int, default=1)
+        parser.add_argument("--clients-per-office", type=int, default=25)
+        parser.add_argument("--years", type=int, default=2)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    def handle(self, *args, offices, clients_per_office, years, seed, quiet_logins, **options):
+        if offices < 1 or clients_per_office < 0 or years < 1:
+            self.stderr.write("--offices and --years must be at least 1, --clients-per-office at least 0.")
+            raise SystemExit(2)
+        result = demo_seed_offices(offices=offices, seed=seed)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(result.offices)} office(s)."))
+        if not quiet_logins:
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            for username, office, role in result.logins[:10]:
+                self.stdout.write(f"  {username:<14} {role:<11} {office}")
+            if len(result.logins) > 10:
+                self.stdout.write(f"  … and {len(result.logins) - 10} more (o<N>-manager, o<N>-supervisor, …)")

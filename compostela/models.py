@@ -1,0 +1,104 @@
+"""Offices, staff and their roles: the pieces every app shares."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A staff member who logs in.  The language is chosen per user (Japanese by default)."""
+
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=Q(language__in=["ja", "en"]), name="user_language_known"),
+        ]
+
+    def __str__(self) -> str:
+        full = f"{self.last_name} {self.first_name}".strip()
+        return full or self.username
+
+
+class AreaGrade(models.TextChoices):
+    """地域区分 (area grade) used for the yen-per-unit price."""
+
+    GRADE_1 = "1", _("Grade 1")
+    GRADE_2 = "2", _("Grade 2")
+    GRADE_3 = "3", _("Grade 3")
+    GRADE_4 = "4", _("Grade 4")
+    GRADE_5 = "5", _("Grade 5")
+    GRADE_6 = "6", _("Grade 6")
+    GRADE_7 = "7", _("Grade 7")
+    OTHER = "other", _("Other areas")
+
+
+office_number_validator = RegexValidator(r"^\d{10}$", _("The office number has exactly 10 digits."))
+
+
+class Office(models.Model):
+    """事業所: one employment-transition office.  Several offices share one schema."""
+
+    name = models.CharField(_("name"), max_length=200)
+    number = models.CharField(
+        _("office number"), max_length=10, unique=True, validators=[office_number_validator]
+    )
+    capacity = models.PositiveSmallIntegerField(_("capacity"))
+    area_grade = models.CharField(_("area grade"), max_length=8, choices=AreaGrade.choices)
+    opened_on = models.DateField(_("opening date"))
+
+    office_path = "pk"  # see compostela.scoping.scoped
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__regex=r"^\d{10}$"), name="office_number_ten_digits"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="office_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(area_grade__in=AreaGrade.values), name="office_area_grade_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Manager")
+
+
+# A higher rank may do everything a lower one may (a manager also supervises).
+ROLE_RANK = {Role.STAFF: 1, Role.SUPERVISOR: 2, Role.MANAGER: 3}
+
+
+class Membership(models.Model):
+    """A staff member's role in one office.  A user may belong to several offices."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "office"], name="membership_one_role_per_office"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.office} ({self.get_role_display()})"
+
+    def has_role(self, role: str) -> bool:
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from compostela import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("office/<int:pk>/", views.office_detail, name="office_detail"),
+    path("office/", views.switch_office, name="switch_office"),
+    path("language/", views.set_language, name="set_language"),
+    path("clients/", include("clients.urls")),
+    path("attendance/", include("clients.attendance_urls")),
+    path("review/", include("clients.review_urls")),
+    path("placements/", include("placements.urls")),
+    path("billing/", include("billing.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Models of the placements app (filled in by the placements issue)."""

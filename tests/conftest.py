@@ -1,0 +1,65 @@
+"""Fixtures every test module can use: two offices, and a logged-in client for each role."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client as HttpClient
+
+from compostela.models import Office, Role, User
+from tests.factories import MembershipFactory, OfficeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s per user; the tests are about rules, not about PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    office: Office
+    other_office: Office
+    staff: User
+    supervisor: User
+    manager: User
+    outsider: User  # a manager of the other office
+
+
+@pytest.fixture
+def world(db) -> World:
+    office = OfficeFactory(name="コンポステラ", number="0110000001")
+    other = OfficeFactory(name="よその事業所", number="0110000099")
+    users = {}
+    for role in Role:
+        user = UserFactory(username=f"a-{role.value}")
+        MembershipFactory(user=user, office=office, role=role)
+        users[role.value] = user
+    outsider = UserFactory(username="b-manager")
+    MembershipFactory(user=outsider, office=other, role=Role.MANAGER)
+    return World(office=office, other_office=other, outsider=outsider, **users)
+
+
+def logged_in(user: User) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+@pytest.fixture
+def staff_client(world) -> HttpClient:
+    return logged_in(world.staff)
+
+
+@pytest.fixture
+def supervisor_client(world) -> HttpClient:
+    return logged_in(world.supervisor)
+
+
+@pytest.fixture
+def manager_client(world) -> HttpClient:
+    return logged_in(world.manager)
+
+
+@pytest.fixture
+def outsider_client(world) -> HttpClient:
+    return logged_in(world.outsider)
