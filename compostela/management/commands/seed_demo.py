@@ -1,6 +1,14 @@
+import importlib
+import random
+
 from django.core.management.base import BaseCommand
 
 from compostela.demo import DEMO_PASSWORD, demo_seed_offices
+
+# Each app that has demo rows provides ``<app>/demo.py`` with
+#   seed(*, offices, clients_per_office, years, rng, stdout) -> None
+# (idempotent, deterministic for the rng).  They run in this order, each after the ones it builds on.
+APP_SEEDERS = ["clients.demo", "placements.demo", "clients.attendance_demo", "billing.demo"]
 
 
 class Command(BaseCommand):
@@ -18,6 +26,17 @@ class Command(BaseCommand):
             self.stderr.write("--offices and --years must be at least 1, --clients-per-office at least 0.")
             raise SystemExit(2)
         result = demo_seed_offices(offices=offices, seed=seed)
+        for module_name in APP_SEEDERS:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as error:
+                if error.name != module_name:
+                    raise
+                continue
+            module.seed(
+                offices=result.offices, clients_per_office=clients_per_office, years=years,
+                rng=random.Random(f"{seed}:{module_name}"), stdout=self.stdout,
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(result.offices)} office(s)."))
         if not quiet_logins:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
