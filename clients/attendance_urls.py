@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import attendance_views as views
 
 app_name = "attendance"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import review_views as views
 
 app_name = "review"
 urlpatterns = [

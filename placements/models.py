@@ -1,1 +1,178 @@
-"""Models of the placements app (filled in by the placements issue)."""
+"""IPS work with employers and everything after a hire.
+
+Core records shared with billing and case review: employers, hires and follow-up contacts.  The
+job-development log, applications, interviews and outreach live beside them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client
+from compostela.models import Office
+
+
+class RecruitmentType(models.TextChoices):
+    DISABILITY_QUOTA = "quota", _("Disability-quota job")  # 障がい者求人
+    OPEN = "open", _("Ordinary job, disclosed")  # 一般・オープン
+    CLOSED = "closed", _("Ordinary job, not disclosed")  # 一般・クローズ
+
+
+class JobField(models.TextChoices):
+    OFFICE = "office", _("Office work")  # 事務
+    WAREHOUSE = "warehouse", _("Warehouse work")  # 倉庫作業
+    KITCHEN = "kitchen", _("Kitchen assistant")  # 調理補助
+    STORE = "store", _("Store work")  # 店舗全般
+    CUSTOMER = "customer", _("Customer service")  # 接客
+    MANUFACTURING = "manufacturing", _("Manufacturing")  # 製造
+    CARE = "care", _("Care assistant")  # 介護補助
+    SUPPORT = "support", _("Support worker")  # 支援員
+    PROGRAMMER = "programmer", _("Programmer")  # プログラマー
+    SYSTEMS = "systems", _("Systems development and maintenance")  # システム開発保守
+    DATA_ENTRY = "data_entry", _("Data entry")  # 入力業務
+    SECURITY = "security", _("Security guard")  # 警備
+    CLEANING = "cleaning", _("Cleaning")  # 清掃
+    OTHER = "other", _("Other")
+
+
+class Employer(models.Model):
+    """企業: one employer of the office's shared employer list."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="employers")
+    name = models.CharField(_("name"), max_length=200)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"], name="employer_name_unique_per_office"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmploymentForm(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent")
+    FIXED_TERM = "fixed_term", _("Fixed-term")
+
+
+class JobEndReason(models.TextChoices):
+    QUIT = "quit", _("Quit")
+    DISMISSED = "dismissed", _("Dismissed")
+    CONTRACT_ENDED = "contract_ended", _("Contract ended")
+    CHANGED_JOB = "changed_job", _("Changed job")
+
+
+class Hire(models.Model):
+    """就職: a client's hire into one job.  Its start date drives retention, phases and billing."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="hires")
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="hires")
+    job_title = models.CharField(_("job title"), max_length=100)
+    job_field = models.CharField(_("job field"), max_length=20, choices=JobField.choices)
+    recruitment_type = models.CharField(_("recruitment type"), max_length=10, choices=RecruitmentType.choices)
+    start_date = models.DateField(_("start date"))
+    hours_per_week = models.DecimalField(_("hours a week"), max_digits=4, decimal_places=1)
+    hourly_wage = models.PositiveIntegerField(_("hourly wage (yen)"))
+    employment_form = models.CharField(_("employment form"), max_length=12, choices=EmploymentForm.choices)
+    fixed_term_end = models.DateField(_("end of the fixed term"), null=True, blank=True)
+    disclosed = models.BooleanField(_("disability disclosed"))
+    ended_on = models.DateField(_("job ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason the job ended"), max_length=16, choices=JobEndReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("hire")
+        verbose_name_plural = _("hires")
+        ordering = ["-start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(job_field__in=JobField.values), name="hire_job_field_known"),
+            models.CheckConstraint(
+                condition=Q(recruitment_type__in=RecruitmentType.values), name="hire_recruitment_type_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(employment_form__in=EmploymentForm.values), name="hire_employment_form_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(employment_form=EmploymentForm.PERMANENT, fixed_term_end__isnull=True)
+                | Q(employment_form=EmploymentForm.FIXED_TERM, fixed_term_end__isnull=False,
+                    fixed_term_end__gte=F("start_date")),
+                name="hire_fixed_term_has_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_reason="")
+                | Q(ended_on__isnull=False, ended_on__gte=F("start_date"), end_reason__in=JobEndReason.values),
+                name="hire_end_has_date_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0, hours_per_week__lte=60), name="hire_hours_per_week_range"
+            ),
+            # an undisclosed ordinary job is the only one where the employer does not know
+            models.CheckConstraint(
+                condition=~Q(recruitment_type=RecruitmentType.CLOSED) | Q(disclosed=False),
+                name="hire_closed_job_not_disclosed",
+            ),
+        ]
+        indexes = [
+            # retention tier and follow-up cost: an office's hires by start date
+            models.Index(fields=["office", "start_date"], name="hire_office_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.employer} ({self.start_date})"
+
+
+class FollowUpKind(models.TextChoices):
+    FACE_TO_FACE = "face_to_face", _("Face-to-face with the person")
+    WORKPLACE_VISIT = "workplace_visit", _("Workplace visit with the employer")
+    PHONE_ONLINE = "phone_online", _("Phone or online")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment (hospital, Hello Work)")
+    SUPPORT_REPORT = "support_report", _("Support report shared with the person")
+
+
+class FollowUpContact(models.Model):
+    """定着支援: one follow-up contact after a hire."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    hire = models.ForeignKey(Hire, on_delete=models.PROTECT, related_name="followups")
+    day = models.DateField(_("date"))
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("staff member"))
+    kind = models.CharField(_("kind"), max_length=20, choices=FollowUpKind.choices)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up contact")
+        verbose_name_plural = _("follow-up contacts")
+        ordering = ["-day", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=FollowUpKind.values), name="followup_kind_known"),
+            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=720), name="followup_minutes_range"),
+        ]
+        indexes = [
+            # hire timeline, follow-up cost and 就労定着支援 billing: contacts of a hire by date
+            models.Index(fields=["hire", "day"], name="followup_hire_day"),
+            # case review and billing month: an office's contacts in a date range
+            models.Index(fields=["office", "day"], name="followup_office_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hire.client} {self.day} {self.get_kind_display()}"
