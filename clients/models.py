@@ -323,3 +323,40 @@ class GrantedDaysOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.month:%Y-%m}"
+
+
+class SupportPlan(models.Model):
+    """個別支援計画: the individual support plan, created by the supervisor and agreed by the client.
+    It is reviewed (モニタリング) at least every three months; a new plan is a new row."""
+
+    office_path = "client__office"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="support_plans")
+    period_start = models.DateField(_("plan period start"))
+    period_end = models.DateField(_("plan period end"))
+    goals = models.TextField(_("goals"))
+    support_content = models.TextField(_("support content"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_on = models.DateField(_("created on"))
+    agreed_on = models.DateField(_("agreed by the client on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("individual support plan")
+        verbose_name_plural = _("individual support plans")
+        ordering = ["client", "-period_start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="plan_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(agreed_on__isnull=True) | Q(agreed_on__gte=F("created_on")),
+                name="plan_agreed_after_created",
+            ),
+        ]
+        indexes = [
+            # billing (missing-plan reduction) and case review (review due): a client's plans by period
+            models.Index(fields=["client", "period_start"], name="plan_client_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.period_start}–{self.period_end}"
