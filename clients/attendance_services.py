@@ -133,8 +133,10 @@ class DaySummary:
 class DayRejected(Exception):  # noqa: N818 - a user-facing outcome, not a programming error
     """Nothing was saved.  ``errors``: messages about the whole day; ``row_errors``: client id → messages."""
 
-    def __init__(self, errors: list[str] | None = None, row_errors: dict[int, list[str]] | None = None):
+    def __init__(self, errors: list[str] | None = None, row_errors: dict[int, list[str]] | None = None,
+                 over_granted: list[int] | None = None):
         self.errors = [str(e) for e in (errors or [])]
+        self.over_granted = over_granted or []  # clients a supervisor could confirm beyond the granted days
         self.row_errors = {k: [str(m) for m in v] for k, v in (row_errors or {}).items()}
         super().__init__("; ".join(self.errors + [m for ms in self.row_errors.values() for m in ms]))
 
@@ -256,6 +258,7 @@ def _check_day(*, office, day, rows, by, override_reason):
     to_write: list[Attendance] = []
     to_delete: list[int] = []
     to_confirm = []
+    over_granted: list[int] = []
     seen: set[int] = set()
     for row in rows:
         problems = row_errors.setdefault(row.client_id, [])
@@ -306,6 +309,7 @@ def _check_day(*, office, day, rows, by, override_reason):
                     to_confirm.append(client)
                 else:
                     problems.append(_(MSG_OVER_GRANTED_DAYS) % {"count": count, "granted": granted})
+                    over_granted.append(client.pk)
                     continue
             elif granted is not None and count == granted:
                 summary.warnings.append(_(MSG_AT_GRANTED_DAYS) % {"name": client.full_name, "granted": granted})
@@ -328,5 +332,5 @@ def _check_day(*, office, day, rows, by, override_reason):
             summary.updated += 1
     row_errors = {k: v for k, v in row_errors.items() if v}
     if errors or row_errors:
-        raise DayRejected(errors, row_errors)
+        raise DayRejected(errors, row_errors, over_granted)
     return summary, to_write, to_delete, to_confirm

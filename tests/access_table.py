@@ -58,6 +58,7 @@ ACCESS: dict[str, Access] = {
     "office_detail": office_object(kwargs=lambda world: {"pk": world.office.pk}),
     "clients:list": page(),
     "attendance:day": page(),
+    "attendance:month": page(),
     "review:board": page(),
     "placements:index": page(),
     "billing:index": page("manager"),
