@@ -36,8 +36,9 @@ class AttendanceRowForm(forms.Form):
     transport_to = forms.BooleanField(label=_("Transport there"), required=False)
     transport_from = forms.BooleanField(label=_("Transport back"), required=False)
     meal = forms.BooleanField(label=_("Meal"), required=False)
-    note = forms.CharField(label=_("Note"), max_length=NOTE_MAX_LENGTH, required=False)
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+    note = forms.CharField(label=_("Note"), max_length=NOTE_MAX_LENGTH, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": _("Note"), "autocomplete": "off"}))
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     fingerprint = forms.CharField(max_length=16, widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, client_id: int, readonly: bool = False, **kwargs):
@@ -61,8 +62,7 @@ class AttendanceRowForm(forms.Form):
             client_id=self.client_id, status=data["status"], start_time=data["start_time"],
             end_time=data["end_time"], transport_to=data["transport_to"], transport_from=data["transport_from"],
             meal=data["meal"], note=data["note"].strip(),
-            loaded_version=data["version"] if data["version"] is not None else None,
-            loaded_fingerprint=data["fingerprint"] if data["version"] is not None else None,
+            loaded_version=data["version"], loaded_fingerprint=data["fingerprint"],
         )
 
 

@@ -74,7 +74,10 @@ def _forms_for(roster, *, data=None, readonly: bool) -> list[RosterLine]:
     lines = []
     for row in roster.rows:
         initial = row_initial(record=row.record, client=row.client, fingerprint=attendance_fingerprint(row.record))
-        form = AttendanceRowForm(data, client_id=row.client.pk, initial=initial, readonly=readonly)
+        # a row the POST does not carry (someone enrolled after the page was loaded) is left as it is
+        carried = data is not None and f"c{row.client.pk}-version" in data
+        form = AttendanceRowForm(data if carried else None, client_id=row.client.pk, initial=initial,
+                                 readonly=readonly)
         lines.append(RosterLine(row=row, form=form))
     return lines
 
@@ -132,11 +135,12 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         errors.append(str(MSG_MONTH_CLOSED if roster.month_closed else MSG_FUTURE_DAY))
         failed = True
     elif request.method == "POST" and "mark_all" not in request.POST:
-        valid = all([line.form.is_valid() for line in lines]) & override_form.is_valid()
+        submitted = [line for line in lines if line.form.is_bound]
+        valid = all([line.form.is_valid() for line in submitted]) & override_form.is_valid()
         if valid:
             try:
                 summary = attendance_record_day(
-                    office=office, day=day, rows=[line.form.to_row() for line in lines], by=request.user,
+                    office=office, day=day, rows=[line.form.to_row() for line in submitted], by=request.user,
                     override_reason=override_form.cleaned_data["override_reason"] if can_supervise else None,
                     today=today,
                 )
@@ -162,7 +166,8 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1) if day < today else None,
         "status_keys": STATUS_KEYS,
-        "totals": {status: sum(1 for r in recorded if r.status == status) for status in AttendanceStatus.values},
+        "totals": [(status, label, status_mark(status), sum(1 for r in recorded if r.status == status))
+                   for status, label in AttendanceStatus.choices],
         "closed_day": rules.office_closed_day(day),
     }
     return render(request, "attendance/day.html", context, status=422 if failed else 200)

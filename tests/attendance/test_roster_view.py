@@ -162,3 +162,14 @@ def test_month_view_shows_the_grid_and_counts(world, today, staff_client):
     assert (row["counts"].attended, row["counts"].offsite, row["counts"].absent, row["granted"]) == (1, 1, 1, 22)
     assert response.context["day_totals"][1:4] == [1, 1, 0]
     assert response.context["next_month"] is None
+
+
+def test_a_row_missing_from_the_post_is_left_as_it_is(world, today, staff_client):
+    # given a row saved earlier, and a client enrolled after the page was loaded (so not in the POST)
+    kept, new = enrolled_client(world.office, kana="ア"), enrolled_client(world.office, kana="イ")
+    AttendanceFactory(client=kept, day=TODAY)
+    # when the day is saved without that row
+    staff_client.post(URL, post_data(TODAY, {new: {"status": "attended"}}))
+    # then it is still there
+    assert Attendance.objects.filter(client=kept, day=TODAY).exists()
+    assert Attendance.objects.filter(client=new, day=TODAY).exists()
