@@ -149,8 +149,8 @@ def placement_record_hire(*, client: Client, employer: Employer, job_title: str,
                 hours_per_week=hours_per_week, hourly_wage=hourly_wage, employment_form=employment_form,
                 fixed_term_end=fixed_term_end, disclosed=disclosed, competitive=competitive,
                 application=application, created_by=by)
-    hire.full_clean()
     _check_hire_rules(hire)
+    hire.full_clean()
     hire.save()
     client_record_hire(client=client, start_date=start_date, by=by)
     if application is not None and application.result == ApplicationResult.PENDING:
