@@ -7,6 +7,7 @@ from decimal import Decimal
 import factory
 
 from clients.models import Client, ClientStatus, ServicePeriod
+from placements.models import Employer as EmployerModel
 from placements.models import (
     EmployerContact,
     EmployerContactKind,
@@ -18,7 +19,6 @@ from placements.models import (
     JobField,
     RecruitmentType,
 )
-from placements.models import Employer as EmployerModel
 from tests.factories import OfficeFactory, UserFactory
 
 
