@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from clients.models import Client
 from clients.services import client_record_hire, client_record_job_end
@@ -29,12 +30,12 @@ from placements.models import (
     Outreach,
 )
 
-MSG_OTHER_OFFICE = "This record belongs to another office."
-MSG_FOLLOWUP_BEFORE_START = "A follow-up contact cannot be before the job started."
-MSG_JOB_ALREADY_ENDED = "This job has already ended."
-MSG_INTERVIEW_BEFORE_APPLICATION = "The interview cannot be before the application."
-MSG_FIXED_TERM_NEEDS_END = "A fixed-term job needs the end of its term; a permanent job has none."
-MSG_CLOSED_JOB_DISCLOSED = "An ordinary job without disclosure cannot be marked as disclosed."
+MSG_OTHER_OFFICE = gettext_noop("This record belongs to another office.")
+MSG_FOLLOWUP_BEFORE_START = gettext_noop("A follow-up contact cannot be before the job started.")
+MSG_JOB_ALREADY_ENDED = gettext_noop("This job has already ended.")
+MSG_INTERVIEW_BEFORE_APPLICATION = gettext_noop("The interview cannot be before the application.")
+MSG_FIXED_TERM_NEEDS_END = gettext_noop("A fixed-term job needs the end of its term; a permanent job has none.")
+MSG_CLOSED_JOB_DISCLOSED = gettext_noop("An ordinary job without disclosure cannot be marked as disclosed.")
 
 
 def _same_office(office: Office, *objects) -> None:
