@@ -41,6 +41,20 @@ def office_object(min_role: str = "staff", **extra) -> Access:
     return page(min_role, other=404, **extra)
 
 
+def _placements(world):
+    """One employer, hire and application of the first office (built once per test world)."""
+    if not hasattr(world, "_placements"):
+        from types import SimpleNamespace
+
+        from tests.placements.factories import ApplicationFactory, HireFactory
+
+        hire = HireFactory(office=world.office, created_by=world.staff)
+        application = ApplicationFactory(office=world.office, client=hire.client, employer=hire.employer,
+                                         created_by=world.staff)
+        world._placements = SimpleNamespace(hire=hire, employer=hire.employer, application=application)
+    return world._placements
+
+
 ACCESS: dict[str, Access] = {
     "home": page(),
     "login": Access(anon=200, other=200, staff=200, supervisor=200, manager=200, public=True),
@@ -61,6 +75,28 @@ ACCESS: dict[str, Access] = {
     "review:board": page(),
     "placements:index": page(),
     "billing:index": page("manager"),
+    # placements (issue 6): every office role; another office's object answers 404
+    "placements:employer_list": page(),
+    "placements:employer_create": page(),
+    "placements:employer_detail": office_object(kwargs=lambda world: {"pk": _placements(world).employer.pk}),
+    "placements:employer_edit": office_object(kwargs=lambda world: {"pk": _placements(world).employer.pk}),
+    "placements:employer_person_create": office_object(
+        kwargs=lambda world: {"pk": _placements(world).employer.pk}),
+    "placements:contact_log": page(),
+    "placements:contact_create": page(),
+    "placements:client": office_object(kwargs=lambda world: {"pk": _placements(world).hire.client_id}),
+    "placements:application_create": office_object(kwargs=lambda world: {"pk": _placements(world).hire.client_id}),
+    "placements:hire_create": office_object(kwargs=lambda world: {"pk": _placements(world).hire.client_id}),
+    "placements:outreach_create": office_object(kwargs=lambda world: {"pk": _placements(world).hire.client_id}),
+    "placements:application_result": office_object(
+        kwargs=lambda world: {"pk": _placements(world).application.pk}),
+    "placements:interview_create": office_object(kwargs=lambda world: {"pk": _placements(world).application.pk}),
+    "placements:hire_list": page(),
+    "placements:hire_detail": office_object(kwargs=lambda world: {"pk": _placements(world).hire.pk}),
+    "placements:hire_end": office_object(kwargs=lambda world: {"pk": _placements(world).hire.pk}),
+    "placements:followup_create": office_object(kwargs=lambda world: {"pk": _placements(world).hire.pk}),
+    "placements:outreach_list": page(),
+    "placements:figures": page(),
     # Admin holds every office's data: superusers only; everyone else is sent to the admin login.
     "admin:index": Access(anon=302, other=302, staff=302, supervisor=302, manager=302),
 }
