@@ -58,6 +58,11 @@ MEAL_ELIGIBLE = (IncomeCategory.WELFARE, IncomeCategory.LOW_INCOME)
 SUPPORT_REPORT_REQUIRED_FROM = date(2021, 4, 1)  # 就労定着支援: monthly support report from the 2021 rules
 
 
+def copayment_of(*, total_yen: int, cap: int) -> int:
+    """The client's co-payment: 10 % of the month's total (fraction dropped), at most the certificate's cap."""
+    return min(yen_percent_floor(yen=total_yen, percent=COPAY_PERCENT), cap)
+
+
 def month_bounds(month: date) -> tuple[date, date]:
     first = month.replace(day=1)
     return first, first + relativedelta(months=1) - timedelta(days=1)
@@ -199,7 +204,7 @@ class ClaimLineResult:
         """Units → yen once for the client-month, then the co-payment."""
         self.total_yen = units_to_yen(units=self.total_units, yen_per_unit=self.yen_per_unit)
         self.copay_raw = yen_percent_floor(yen=self.total_yen, percent=COPAY_PERCENT)
-        self.copayment = min(self.copay_raw, self.copay_cap)
+        self.copayment = copayment_of(total_yen=self.total_yen, cap=self.copay_cap)
         return self
 
     def explanation(self) -> dict:
