@@ -83,19 +83,14 @@ def test_billable_days_are_capped_at_the_certificates_granted_days(office):
 
 @pytest.mark.parametrize(("month", "granted"), [(date(2024, 5, 1), 23), (date(2024, 2, 1), 21),
                                                 (date(2023, 2, 1), 20), (date(2024, 4, 1), 22)])
-def test_standard_granted_days_are_days_in_month_minus_8(office, month, granted):
+def test_standard_granted_days_are_days_in_month_minus_8(world, office, month, granted):
     client = client_with_plan(office, period_start=date(2023, 1, 1))
     plan(client, date(2023, 1, 1), date(2023, 12, 31), agreed_on=date(2023, 1, 5))
-    retention_tier_override(office=office, fiscal_year=2022, rate=Decimal("0.3"), reason="通知", by=office_manager(office))
+    retention_tier_override(office=office, fiscal_year=2022, rate=Decimal("0.3"), reason="通知", by=world.manager)
     next_month = month + relativedelta(months=1)
     attend(client, [date.fromordinal(o) for o in range(month.toordinal(), next_month.toordinal())])  # every day
     line = line_of(office, client, month)
     assert line.billable_days == granted
-
-
-def office_manager(office):
-    from compostela.models import Membership
-    return Membership.objects.filter(office=office, role="manager").first().user
 
 
 # -- reductions ---------------------------------------------------------------------------------------------
