@@ -41,6 +41,21 @@ def office_object(min_role: str = "staff", **extra) -> Access:
     return page(min_role, other=404, **extra)
 
 
+def _billing_closing_kwargs(world) -> dict:
+    """A stored closing of the first office (May 2024, version 1)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from billing.models import MonthClosing
+
+    MonthClosing.objects.get_or_create(
+        office=world.office, month=date(2024, 5, 1), version=1,
+        defaults={"closed_at": timezone.now(), "closed_by": world.manager},
+    )
+    return {"year": 2024, "month": 5, "version": 1}
+
+
 ACCESS: dict[str, Access] = {
     "home": page(),
     "login": Access(anon=200, other=200, staff=200, supervisor=200, manager=200, public=True),
@@ -61,6 +76,18 @@ ACCESS: dict[str, Access] = {
     "review:board": page(),
     "placements:index": page(),
     "billing:index": page("manager"),
+    "billing:version": office_object("manager", kwargs=lambda world: _billing_closing_kwargs(world)),
+    # a manager of another office closes (or tries to reopen) a month of their own office: a redirect
+    "billing:close": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                            kwargs=lambda world: {"year": 2024, "month": 5}),
+    "billing:reopen": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                             kwargs=lambda world: {"year": 2024, "month": 5}, data=lambda world: {"reason": "訂正"}),
+    "billing:tier": page("manager"),
+    "billing:tier_override": Access(
+        anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+        data=lambda world: {"fiscal_year": 2024, "rate_percent": "35", "reason": "札幌市通知"},
+    ),
+    "billing:followup_cost": page("manager"),
     # Admin holds every office's data: superusers only; everyone else is sent to the admin login.
     "admin:index": Access(anon=302, other=302, staff=302, supervisor=302, manager=302),
 }

@@ -124,6 +124,10 @@ class FollowUpCostYear:
         return rate(self.total_cost, self.year_fees)
 
     @property
+    def cost_share_percent(self) -> Decimal:
+        return self.cost_share_of_fees * 100
+
+    @property
     def per_day_without_duty(self) -> int | None:
         return divide_half_away_from_zero(self.year_fees, self.year_days) if self.year_days else None
 
