@@ -53,6 +53,19 @@ def _placements(world):
                                          created_by=world.staff)
         world._placements = SimpleNamespace(hire=hire, employer=hire.employer, application=application)
     return world._placements
+def _billing_closing_kwargs(world) -> dict:
+    """A stored closing of the first office (May 2024, version 1)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from billing.models import MonthClosing
+
+    MonthClosing.objects.get_or_create(
+        office=world.office, month=date(2024, 5, 1), version=1,
+        defaults={"closed_at": timezone.now(), "closed_by": world.manager},
+    )
+    return {"year": 2024, "month": 5, "version": 1}
 
 
 ACCESS: dict[str, Access] = {
@@ -97,6 +110,18 @@ ACCESS: dict[str, Access] = {
     "placements:followup_create": office_object(kwargs=lambda world: {"pk": _placements(world).hire.pk}),
     "placements:outreach_list": page(),
     "placements:figures": page(),
+    "billing:version": office_object("manager", kwargs=lambda world: _billing_closing_kwargs(world)),
+    # a manager of another office closes (or tries to reopen) a month of their own office: a redirect
+    "billing:close": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                            kwargs=lambda world: {"year": 2024, "month": 5}),
+    "billing:reopen": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                             kwargs=lambda world: {"year": 2024, "month": 5}, data=lambda world: {"reason": "訂正"}),
+    "billing:tier": page("manager"),
+    "billing:tier_override": Access(
+        anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+        data=lambda world: {"fiscal_year": 2024, "rate_percent": "35", "reason": "札幌市通知"},
+    ),
+    "billing:followup_cost": page("manager"),
     # Admin holds every office's data: superusers only; everyone else is sent to the admin login.
     "admin:index": Access(anon=302, other=302, staff=302, supervisor=302, manager=302),
 }
