@@ -61,7 +61,7 @@ def _connect(settings_dict: dict, dbname: str) -> psycopg.Connection:
 def backup_database(*, output_dir: Path, using: str = DEFAULT_DB_ALIAS) -> Path:
     """Write ``compostela-<database>-<YYYYmmdd-HHMMSS>.dump`` (pg_dump custom format, compressed)."""
     settings_dict = connections[using].settings_dict
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     target = output_dir / f"compostela-{settings_dict['NAME']}-{stamp}.dump"
     partial = target.with_suffix(".dump.partial")
