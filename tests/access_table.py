@@ -6,7 +6,8 @@ without a decision about who may see it.
 Columns: anon (not logged in), other (a manager of another office, asking for this office's
 object), staff, supervisor, manager.  302 for anon means "redirected to the login page".
 ``kwargs`` builds the URL arguments from the test world (objects of the first office), ``method``
-and ``data`` say how to call it.  Admin URLs are covered by ``admin:index`` (superusers only).
+and ``data`` say how to call it.  Admin URLs are covered by ``admin:index`` (superusers and managers;
+the admin's own scoping is tested in tests/trust/test_admin_scoping.py).
 """
 
 from __future__ import annotations
@@ -122,6 +123,17 @@ ACCESS: dict[str, Access] = {
         data=lambda world: {"fiscal_year": 2024, "rate_percent": "35", "reason": "札幌市通知"},
     ),
     "billing:followup_cost": page("manager"),
-    # Admin holds every office's data: superusers only; everyone else is sent to the admin login.
-    "admin:index": Access(anon=302, other=302, staff=302, supervisor=302, manager=302),
+    # Audit-trail history pages (compostela/history.py)
+    "history:client": office_object("supervisor", kwargs=lambda world: {"pk": _trust_client(world).pk}),
+    "history:attendance_day": page("supervisor", kwargs=lambda world: {"day": "2025-04-01"}),
+    "history:billing_month": page("manager", kwargs=lambda world: {"year": 2025, "month": 4}),
+    # Admin: superusers, and managers (who see only the manager-editable models, scoped to their offices:
+    # tests/trust/test_admin_scoping.py); staff and supervisors are sent to the admin login.
+    "admin:index": Access(anon=302, other=200, staff=302, supervisor=302, manager=200),
 }
+
+
+def _trust_client(world):
+    from tests.trust.helpers import make_client
+
+    return make_client(world.office)
