@@ -617,6 +617,10 @@ class CareerProfile(models.Model):
     def __str__(self) -> str:
         return str(self.client)
 
+    @property
+    def job_field_labels(self) -> list[str]:
+        return [JobField(value).label for value in self.job_fields if value in JobField.values]
+
 
 class WorkHistoryEntry(models.Model):
     """One earlier job of a client (part of the career profile)."""

@@ -162,6 +162,7 @@ class ClientPage:
     periods: list
     certificates: list[Certificate]
     current_certificate: Certificate | None
+    certificate: Certificate | None  # the current one, else the latest
     certificate_warning: CertificateWarning
     health: HealthRecord | None
     profile: CareerProfile | None
@@ -170,6 +171,7 @@ class ClientPage:
     plans: list[SupportPlan]
     open_plan: SupportPlan | None
     open_plan_review: ReviewStatus | None
+    closed_plans: list[SupportPlan]
     attendance: list[Attendance]
     attendance_days: int
     hires: list
@@ -219,6 +221,7 @@ def client_page(*, client: Client, today: date) -> ClientPage:
     timeline.sort(key=lambda entry: entry.day, reverse=True)
     return ClientPage(
         client=client, today=today, periods=periods, certificates=certificates, current_certificate=current,
+        certificate=current or latest, closed_plans=[p for p in plans if p.closed_on is not None],
         certificate_warning=certificate_warning(latest.period_end if latest else None, today),
         health=health, profile=profile, work_history=work_history, last_profile_change=last_change,
         plans=plans, open_plan=open_plan,

@@ -41,6 +41,23 @@ def office_object(min_role: str = "staff", **extra) -> Access:
     return page(min_role, other=404, **extra)
 
 
+def _supervisor_object(**extra) -> Access:
+    """A supervisor's page about one object of the first office: staff get 403, another office 404."""
+    return Access(anon=302, other=404, staff=403, supervisor=200, manager=200, **extra)
+
+
+def _client(world):
+    from tests.clients.factories import ClientFactory
+
+    return ClientFactory(office=world.office)
+
+
+def _plan(world):
+    from tests.clients.factories import SupportPlanFactory
+
+    return SupportPlanFactory(client=_client(world), created_by=world.supervisor)
+
+
 ACCESS: dict[str, Access] = {
     "home": page(),
     "login": Access(anon=200, other=200, staff=200, supervisor=200, manager=200, public=True),
@@ -57,6 +74,23 @@ ACCESS: dict[str, Access] = {
     ),
     "office_detail": office_object(kwargs=lambda world: {"pk": world.office.pk}),
     "clients:list": page(),
+    # clients (issue 4): every client page answers 404 to another office; plans are created and closed by
+    # supervisors; the export of health data is for supervisors (it is recorded).
+    "clients:export": page("supervisor"),
+    "clients:register": page(),
+    "clients:detail": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:edit": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:status": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:return": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:certificate_add": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:health": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:profile": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:profile_history": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:note_add": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:plan_create": _supervisor_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:plan_close": _supervisor_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_agreement": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_review": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
     "attendance:day": page(),
     "review:board": page(),
     "placements:index": page(),
