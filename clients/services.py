@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from clients.models import (
     CareerProfile,
@@ -36,7 +37,7 @@ from clients.rules import (
 )
 from compostela.models import Membership, Office, Role, User
 
-MSG_HIRE_BEFORE_PERIOD = "The hire starts before the client's current period of use."
+MSG_HIRE_BEFORE_PERIOD = gettext_noop("The hire starts before the client's current period of use.")
 
 
 def _open_period(client: Client) -> ServicePeriod | None:
@@ -79,26 +80,26 @@ def client_record_job_end(*, client: Client, ended_on: date, still_employed: boo
 
 
 # --- messages (constants so tests assert the very text a user sees) -------------------------------------
-MSG_BAD_TRANSITION = "A client in status “%(current)s” cannot move to “%(target)s”."
-MSG_END_NEEDS_REASON = "Give the reason for ending."
-MSG_DATE_BEFORE_PERIOD = "The date is before the start of the current period of use (%(start)s)."
-MSG_RETURN_ONLY_ENDED = "Only a client whose use has ended can come back (re-use)."
-MSG_RETURN_OVERLAPS = "The new period must start after the last period ended (%(end)s)."
-MSG_ENROLL_NEEDS_DATE = "Give the enrolment date for an enrolled client."
-MSG_ENROLLED_BEFORE_VISIT = "The enrolment date cannot be before the first visit."
-MSG_CERTIFICATE_TOO_LONG = "A certificate's service period is at most %(months)s months (ending %(end)s at the latest)."
-MSG_CERTIFICATE_OVERLAP = "This period overlaps another certificate of the client."
-MSG_CERTIFICATE_NUMBER_TAKEN = "This certificate number already belongs to another client of this office."
-MSG_EXTENSION_NEEDS_CERTIFICATE = "An extension follows an earlier certificate of the client."
-MSG_EXTENSION_ONCE = "The service period can be extended only once."
-MSG_PLAN_SUPERVISOR_ONLY = "Only a supervisor can create or close a support plan."
-MSG_PLAN_CLOSED = "This support plan is closed."
-MSG_PLAN_CLOSE_BEFORE_CREATED = "A plan cannot be closed before it was created."
-MSG_PLAN_AGREED_BEFORE_CREATED = "The client cannot agree to a plan before it was created."
-MSG_REVIEW_BEFORE_PLAN = "A review cannot be before the plan was created."
-MSG_NOT_IN_OFFICE = "This person has no role in the client's office."
-MSG_PENSION_AMOUNT_WITHOUT_PENSION = "A pension amount needs a pension grade."
-MSG_GRADE_WITHOUT_CERTIFICATE = "A grade needs a disability certificate."
+MSG_BAD_TRANSITION = gettext_noop("A client in status “%(current)s” cannot move to “%(target)s”.")
+MSG_END_NEEDS_REASON = gettext_noop("Give the reason for ending.")
+MSG_DATE_BEFORE_PERIOD = gettext_noop("The date is before the start of the current period of use (%(start)s).")
+MSG_RETURN_ONLY_ENDED = gettext_noop("Only a client whose use has ended can come back (re-use).")
+MSG_RETURN_OVERLAPS = gettext_noop("The new period must start after the last period ended (%(end)s).")
+MSG_ENROLL_NEEDS_DATE = gettext_noop("Give the enrolment date for an enrolled client.")
+MSG_ENROLLED_BEFORE_VISIT = gettext_noop("The enrolment date cannot be before the first visit.")
+MSG_CERTIFICATE_TOO_LONG = gettext_noop("A service period is at most %(months)s months (until %(end)s).")
+MSG_CERTIFICATE_OVERLAP = gettext_noop("This period overlaps another certificate of the client.")
+MSG_CERTIFICATE_NUMBER_TAKEN = gettext_noop("This certificate number already belongs to another client of this office.")
+MSG_EXTENSION_NEEDS_CERTIFICATE = gettext_noop("An extension follows an earlier certificate of the client.")
+MSG_EXTENSION_ONCE = gettext_noop("The service period can be extended only once.")
+MSG_PLAN_SUPERVISOR_ONLY = gettext_noop("Only a supervisor can create or close a support plan.")
+MSG_PLAN_CLOSED = gettext_noop("This support plan is closed.")
+MSG_PLAN_CLOSE_BEFORE_CREATED = gettext_noop("A plan cannot be closed before it was created.")
+MSG_PLAN_AGREED_BEFORE_CREATED = gettext_noop("The client cannot agree to a plan before it was created.")
+MSG_REVIEW_BEFORE_PLAN = gettext_noop("A review cannot be before the plan was created.")
+MSG_NOT_IN_OFFICE = gettext_noop("This person has no role in the client's office.")
+MSG_PENSION_AMOUNT_WITHOUT_PENSION = gettext_noop("A pension amount needs a pension grade.")
+MSG_GRADE_WITHOUT_CERTIFICATE = gettext_noop("A grade needs a disability certificate.")
 
 CLIENT_FIELDS = (
     "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "phone", "email", "address",
