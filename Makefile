@@ -41,7 +41,7 @@ test: setup system-deps-test
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	sh scripts/check-pg15.sh
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2
 
 lint: setup
 	$(VENV)/bin/ruff check .
