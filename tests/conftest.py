@@ -6,6 +6,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from compostela.models import Office, Role, User
+from tests.browser_fixtures import browser, page  # noqa: F401 - shared headless-Chromium fixtures
 from tests.factories import MembershipFactory, OfficeFactory, UserFactory
 
 

@@ -55,7 +55,9 @@ def test_register_a_client_fill_the_profile_and_see_it_on_the_client_page(live_s
     # then the client page shows the profile in the client's words
     page.wait_for_selector("#profile .own-words")
     profile = page.locator("#profile").inner_text()
-    for text in ["人と話す仕事で、週4日から働きたい。", "カフェの店長", "接客", "一般・オープン", "週20時間", "すすきの食堂"]:
+    expected = ["人と話す仕事で、週4日から働きたい。", "カフェの店長", "接客",
+                "一般・オープン", "週20時間", "すすきの食堂"]
+    for text in expected:
         assert text in profile
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "client-page-ja.png"), full_page=True)
