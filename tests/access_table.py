@@ -54,6 +54,8 @@ def _placements(world):
                                          created_by=world.staff)
         world._placements = SimpleNamespace(hire=hire, employer=hire.employer, application=application)
     return world._placements
+
+
 def _billing_closing_kwargs(world) -> dict:
     """A stored closing of the first office (May 2024, version 1)."""
     from datetime import date
@@ -67,6 +69,21 @@ def _billing_closing_kwargs(world) -> dict:
         defaults={"closed_at": timezone.now(), "closed_by": world.manager},
     )
     return {"year": 2024, "month": 5, "version": 1}
+def _supervisor_object(**extra) -> Access:
+    """A supervisor's page about one object of the first office: staff get 403, another office 404."""
+    return Access(anon=302, other=404, staff=403, supervisor=200, manager=200, **extra)
+
+
+def _client(world):
+    from tests.clients.factories import ClientFactory
+
+    return ClientFactory(office=world.office)
+
+
+def _plan(world):
+    from tests.clients.factories import SupportPlanFactory
+
+    return SupportPlanFactory(client=_client(world), created_by=world.supervisor)
 
 
 ACCESS: dict[str, Access] = {
@@ -85,6 +102,23 @@ ACCESS: dict[str, Access] = {
     ),
     "office_detail": office_object(kwargs=lambda world: {"pk": world.office.pk}),
     "clients:list": page(),
+    # clients (issue 4): every client page answers 404 to another office; plans are created and closed by
+    # supervisors; the export of health data is for supervisors (it is recorded).
+    "clients:export": page("supervisor"),
+    "clients:register": page(),
+    "clients:detail": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:edit": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:status": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:return": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:certificate_add": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:health": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:profile": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:profile_history": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:note_add": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:plan_create": _supervisor_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:plan_close": _supervisor_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_agreement": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_review": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
     "attendance:day": page(),
     "review:board": page(),
     "placements:index": page(),
