@@ -7,7 +7,7 @@ LOCK_HASH := $(shell sha1sum requirements.lock | cut -c1-12)
 VENV_STAMP := $(VENV)/.installed-$(LOCK_HASH)
 MO_FILES := locale/ja/LC_MESSAGES/django.mo
 
-.PHONY: run test setup db lint format messages lock bench system-deps-run system-deps-test
+.PHONY: run test setup db lint format messages lock bench backup restore system-deps-run system-deps-test
 
 $(VENV_STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ test: setup system-deps-test
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	sh scripts/check-pg15.sh
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -63,3 +63,13 @@ lock:
 
 bench: db
 	$(PY) manage.py bench
+
+# Backups (compostela/backup.py): a compressed, timestamped pg_dump in backups/ (git-ignored).
+backup: setup
+	$(PY) manage.py backup_db
+
+# make restore FILE=backups/compostela-….dump [DB=new_database_name]
+# Without DB the configured database is the target, and it must be empty; with DB a new database is created.
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file>.dump [DB=new_database_name]"; exit 2; }
+	$(PY) manage.py restore_db "$(FILE)" $(if $(DB),--name "$(DB)")

@@ -1,11 +1,305 @@
-"""Billing: month closing (and, from the billing-engine issue, fee schedules and claim snapshots)."""
+"""Billing: fee schedules (data with effective dates), office fee settings, retention-tier overrides,
+month closing and the claim snapshot stored with each closing.
+
+Money is integer yen, fees are integer units; yen per unit and rates are ``Decimal``.  The rules that use
+these rows live in ``billing/services/`` (one function per rule).
+"""
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from compostela.models import Office
+from clients.models import Client
+from compostela.models import AreaGrade, Office
+
+TO_VERIFY = _("To verify against the ministry's notice before relying on it.")
+
+
+class Service(models.TextChoices):
+    TRANSITION = "transition", _("Employment transition support")  # 就労移行支援
+    RETENTION_SUPPORT = "retention_support", _("Employment retention support")  # 就労定着支援
+
+
+class FeeSchedule(models.Model):
+    """One revision of a service's basic-fee table (報酬告示).  The schedule in force on a day is the one
+    with the latest ``valid_from`` on or before it; a revision is a new schedule, never a code change."""
+
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    valid_from = models.DateField(_("in force from"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("For example: October 2019 revision."))
+    to_verify = models.BooleanField(
+        _("to verify"), default=False,
+        help_text=_("Ticked while the figures are not yet checked against the ministry's notice."),
+    )
+
+    class Meta:
+        verbose_name = _("fee schedule")
+        verbose_name_plural = _("fee schedules")
+        ordering = ["service", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "valid_from"], name="fee_schedule_one_per_service_day"),
+            models.CheckConstraint(condition=Q(service__in=Service.values), name="fee_schedule_service_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} {self.valid_from} {self.name}"
+
+
+class BasicFee(models.Model):
+    """One row of a schedule: a capacity (or user-count) band and a retention-rate tier → units.
+
+    The tier holds a rate when ``rate > min_rate`` (``min_inclusive`` off) or ``rate ≥ min_rate``
+    (``min_inclusive`` on); the highest tier that holds the rate applies.  A flat fee is one row with
+    ``min_rate`` 0, inclusive."""
+
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="fees")
+    band_min = models.PositiveSmallIntegerField(_("band from (capacity or users)"), default=1)
+    band_max = models.PositiveSmallIntegerField(
+        _("band up to (capacity or users)"), null=True, blank=True, help_text=_("Empty: no upper limit.")
+    )
+    min_rate = models.DecimalField(
+        _("lowest retention rate of the tier"), max_digits=6, decimal_places=4,
+        help_text=_("As a fraction: 0.5 means 50 %."),
+    )
+    min_inclusive = models.BooleanField(
+        _("lowest rate included"), default=True,
+        help_text=_("Off for a tier such as 'above 0 to under 10 %', which a rate of exactly 0 does not reach."),
+    )
+    units = models.PositiveIntegerField(_("units"), help_text=_("A day (transition) or a month (retention support)."))
+
+    class Meta:
+        verbose_name = _("basic fee")
+        verbose_name_plural = _("basic fees")
+        ordering = ["schedule", "band_min", "-min_rate", "min_inclusive"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "band_min", "min_rate", "min_inclusive"], name="basic_fee_one_per_tier"
+            ),
+            models.CheckConstraint(condition=Q(min_rate__gte=0), name="basic_fee_min_rate_not_negative"),
+            models.CheckConstraint(
+                condition=Q(band_max__isnull=True) | Q(band_max__gte=F("band_min")), name="basic_fee_band_ordered"
+            ),
+            models.CheckConstraint(condition=Q(units__gte=1), name="basic_fee_units_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} {self.band_min}–{self.band_max or ''} ≥{self.min_rate}: {self.units}"
+
+
+class AddOnKind(models.TextChoices):
+    ABSENCE_SUPPORT = "absence_support", _("Absence with support")  # 欠席時対応加算
+    TRANSPORT_I = "transport_i", _("Transport (I)")  # 送迎加算(I)
+    TRANSPORT_II = "transport_ii", _("Transport (II)")  # 送迎加算(II)
+    MEALS = "meals", _("Meals")  # 食事提供体制加算
+    QUALIFIED_STAFF_I = "qualified_staff_i", _("Qualified staff (I)")  # 福祉専門職員配置等加算(I)
+    QUALIFIED_STAFF_II = "qualified_staff_ii", _("Qualified staff (II)")
+    QUALIFIED_STAFF_III = "qualified_staff_iii", _("Qualified staff (III)")
+    TRAINED_STAFF = "trained_staff", _("Trained employment-support staff")  # 就労支援関係研修修了加算
+    TRANSITION_PREP_I = "transition_prep_i", _("Transition preparation (I)")  # 移行準備支援体制加算(I)
+    TRANSITION_PREP_II = "transition_prep_ii", _("Transition preparation (II)")
+
+
+class AddOnRate(models.Model):
+    """Units of one add-on (加算) from a date.  How it counts (per occurrence, per one-way trip, per
+    billable day) belongs to the kind; the figures are data."""
+
+    kind = models.CharField(_("add-on"), max_length=24, choices=AddOnKind.choices)
+    valid_from = models.DateField(_("in force from"))
+    units = models.PositiveIntegerField(_("units"))
+    monthly_max = models.PositiveSmallIntegerField(
+        _("at most a month"), null=True, blank=True, help_text=_("Empty: no monthly limit.")
+    )
+    to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
+
+    class Meta:
+        verbose_name = _("add-on rate")
+        verbose_name_plural = _("add-on rates")
+        ordering = ["kind", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "valid_from"], name="addon_rate_one_per_kind_day"),
+            models.CheckConstraint(condition=Q(kind__in=AddOnKind.values), name="addon_rate_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.valid_from}: {self.units}"
+
+
+class AreaUnitPrice(models.Model):
+    """Yen per unit (単価) for an area grade and a service, from a date."""
+
+    area_grade = models.CharField(_("area grade"), max_length=8, choices=AreaGrade.choices)
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    valid_from = models.DateField(_("in force from"))
+    yen_per_unit = models.DecimalField(_("yen per unit"), max_digits=6, decimal_places=2)
+    to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
+
+    class Meta:
+        verbose_name = _("area unit price")
+        verbose_name_plural = _("area unit prices")
+        ordering = ["service", "area_grade", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area_grade", "service", "valid_from"], name="area_unit_price_one_per_grade_service_day"
+            ),
+            models.CheckConstraint(condition=Q(yen_per_unit__gte=Decimal("1")), name="area_unit_price_positive"),
+            models.CheckConstraint(condition=Q(service__in=Service.values), name="area_unit_price_service_known"),
+            models.CheckConstraint(
+                condition=Q(area_grade__in=AreaGrade.values), name="area_unit_price_area_grade_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_grade_display()} {self.get_service_display()} {self.valid_from}: {self.yen_per_unit}"
+
+
+class QualifiedStaff(models.TextChoices):
+    NONE = "", _("None")
+    I = "i", _("(I)")  # noqa: E741 - the notice's own numbering
+    II = "ii", _("(II)")
+    III = "iii", _("(III)")
+
+
+class TransportLevel(models.TextChoices):
+    NONE = "", _("None")
+    I = "i", _("(I)")  # noqa: E741
+    II = "ii", _("(II)")
+
+
+class TransitionPrep(models.TextChoices):
+    NONE = "", _("None")
+    I = "i", _("(I)")  # noqa: E741
+    II = "ii", _("(II)")
+
+
+class FollowUpCostMethod(models.TextChoices):
+    PER_CONTACT = "per_contact", _("Contacts × cost per contact")
+    PER_MINUTE = "per_minute", _("Minutes × hourly staff cost")
+
+
+class OfficeFeeSettings(models.Model):
+    """An office's billing settings from a date: the settings in force on a day are the row with the
+    latest ``valid_from`` on or before it (none: everything off, price from the area grade)."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    valid_from = models.DateField(_("in force from"))
+    yen_per_unit = models.DecimalField(
+        _("yen per unit (override)"), max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text=_("Empty: the area unit price of the office's area grade. Sapporo is grade 7; its price for "
+                    "employment transition support is to verify."),
+    )
+    qualified_staff = models.CharField(
+        _("qualified staff add-on"), max_length=4, choices=QualifiedStaff.choices, blank=True, default=""
+    )
+    trained_staff = models.BooleanField(_("trained employment-support staff add-on"), default=False)
+    transition_prep = models.CharField(
+        _("transition preparation add-on"), max_length=4, choices=TransitionPrep.choices, blank=True, default="",
+        help_text=_("Counted per billable day, as the billing rules say; to verify (the notice may limit it to "
+                    "off-site days)."),
+    )
+    transport = models.CharField(
+        _("transport add-on"), max_length=4, choices=TransportLevel.choices, blank=True, default=""
+    )
+    meals = models.BooleanField(_("meals add-on"), default=False)
+    runs_retention_support = models.BooleanField(_("runs employment retention support"), default=False)
+    followup_cost_method = models.CharField(
+        _("follow-up cost method"), max_length=12, choices=FollowUpCostMethod.choices,
+        default=FollowUpCostMethod.PER_CONTACT,
+    )
+    cost_per_followup = models.PositiveIntegerField(_("cost per follow-up contact (yen)"), default=10000)
+    hourly_staff_cost = models.PositiveIntegerField(_("hourly staff cost (yen)"), default=2500)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("office fee settings")
+        verbose_name_plural = _("office fee settings")
+        ordering = ["office", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "valid_from"], name="office_fee_settings_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(yen_per_unit__isnull=True) | Q(yen_per_unit__gte=Decimal("1")),
+                name="office_fee_settings_price_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualified_staff__in=QualifiedStaff.values), name="office_fee_settings_qualified_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(transition_prep__in=TransitionPrep.values), name="office_fee_settings_prep_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(transport__in=TransportLevel.values), name="office_fee_settings_transport_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(followup_cost_method__in=FollowUpCostMethod.values),
+                name="office_fee_settings_cost_method_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.valid_from}"
+
+
+class OfficeCapacity(models.Model):
+    """The office's capacity (利用定員) from a date; before the first row, ``Office.capacity`` applies."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    valid_from = models.DateField(_("in force from"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"))
+
+    class Meta:
+        verbose_name = _("office capacity")
+        verbose_name_plural = _("office capacities")
+        ordering = ["office", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "valid_from"], name="office_capacity_one_per_day"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="office_capacity_history_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.valid_from}: {self.capacity}"
+
+
+class RetentionTierOverride(models.Model):
+    """A manager's override of a fiscal year's retention rate (the city's notice wins).  Rows are never
+    changed: the latest one counts, and one with no rate returns to the computed rate."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices, default=Service.TRANSITION)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    rate = models.DecimalField(
+        _("retention rate"), max_digits=6, decimal_places=4, null=True, blank=True,
+        help_text=_("As on the city's notice, a fraction (0.35 = 35 %). Empty: use the computed rate again."),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("retention tier override")
+        verbose_name_plural = _("retention tier overrides")
+        ordering = ["office", "fiscal_year", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="tier_override_has_reason"),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | Q(rate__gte=0), name="tier_override_rate_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(service__in=Service.values), name="tier_override_service_known"),
+        ]
+        indexes = [
+            # tier page and month computation: the latest override of an office's fiscal year
+            models.Index(fields=["office", "service", "fiscal_year"], name="tier_override_office_fy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} FY{self.fiscal_year} {self.rate}"
 
 
 class MonthClosing(models.Model):
@@ -24,6 +318,12 @@ class MonthClosing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reopen_reason = models.CharField(_("reason for reopening"), max_length=300, blank=True)
+    # The snapshot's totals and its month-level explanation (tier, prices, warnings), as computed at closing.
+    total_units = models.PositiveIntegerField(_("total units"), default=0)
+    total_yen = models.PositiveIntegerField(_("total (yen)"), default=0)
+    copayment_yen = models.PositiveIntegerField(_("co-payments (yen)"), default=0)
+    claimed_yen = models.PositiveIntegerField(_("claimed (yen)"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("month closing")
@@ -40,7 +340,55 @@ class MonthClosing(models.Model):
                 condition=Q(reopened_at__isnull=True) | (~Q(reopen_reason="") & Q(reopened_at__gte=F("closed_at"))),
                 name="month_closing_reopen_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(claimed_yen=F("total_yen") - F("copayment_yen")), name="month_closing_claimed_is_rest"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.office} {self.month:%Y-%m} v{self.version}"
+
+
+class ClaimLine(models.Model):
+    """One client's claim of one service for a closed month, stored as computed (the snapshot the PDFs
+    print from).  ``explanation`` holds the structured why: days, units a day, each reduction and add-on."""
+
+    office_path = "closing__office"
+
+    closing = models.ForeignKey(MonthClosing, on_delete=models.PROTECT, related_name="lines")
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("client"))
+    client_name = models.CharField(_("client name"), max_length=101)
+    certificate_number = models.CharField(_("certificate number"), max_length=10, blank=True)
+    billable_days = models.PositiveSmallIntegerField(_("billable days"))
+    basic_units = models.PositiveIntegerField(_("basic units"))
+    addon_units = models.PositiveIntegerField(_("add-on units"))
+    total_units = models.PositiveIntegerField(_("total units"))
+    yen_per_unit = models.DecimalField(_("yen per unit"), max_digits=6, decimal_places=2)
+    total_yen = models.PositiveIntegerField(_("total (yen)"))
+    copayment = models.PositiveIntegerField(_("co-payment (yen)"))
+    claimed = models.PositiveIntegerField(_("claimed (yen)"))
+    explanation = models.JSONField(_("explanation"))
+
+    class Meta:
+        verbose_name = _("claim line")
+        verbose_name_plural = _("claim lines")
+        ordering = ["closing", "service", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["closing", "client", "service"], name="claim_line_one_per_client"),
+            models.CheckConstraint(condition=Q(service__in=Service.values), name="claim_line_service_known"),
+            models.CheckConstraint(
+                condition=Q(total_units=F("basic_units") + F("addon_units")), name="claim_line_units_add_up"
+            ),
+            models.CheckConstraint(condition=Q(copayment__lte=F("total_yen")), name="claim_line_copay_within_total"),
+            models.CheckConstraint(
+                condition=Q(claimed=F("total_yen") - F("copayment")), name="claim_line_claimed_is_rest"
+            ),
+        ]
+        indexes = [
+            # follow-up cost: a client's stored claims across closings
+            models.Index(fields=["client", "service"], name="claim_line_client_service"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.closing} {self.client_name} {self.total_yen}"

@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients import attendance_rules as rules
 from clients.attendance_services import AttendanceRow
@@ -31,8 +32,8 @@ class AttendanceRowForm(forms.Form):
     page was loaded (the optimistic concurrency check of ``attendance_record_day``)."""
 
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False, widget=forms.RadioSelect)
-    start_time = forms.TimeField(label=_("Start"), required=False, widget=TimeInput)
-    end_time = forms.TimeField(label=_("End"), required=False, widget=TimeInput)
+    start_time = forms.TimeField(label=pgettext_lazy("attendance time", "Start"), required=False, widget=TimeInput)
+    end_time = forms.TimeField(label=pgettext_lazy("attendance time", "End"), required=False, widget=TimeInput)
     transport_to = forms.BooleanField(label=_("Transport there"), required=False)
     transport_from = forms.BooleanField(label=_("Transport back"), required=False)
     meal = forms.BooleanField(label=_("Meal"), required=False)

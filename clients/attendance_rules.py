@@ -25,11 +25,11 @@ import jpholiday
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import AttendanceStatus
+from clients.rules import standard_granted_days
 
 BILLABLE = frozenset({AttendanceStatus.ATTENDED, AttendanceStatus.OFFSITE})  # count against granted days
 ABSENCES = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.ABSENT_SUPPORTED})
 
-STANDARD_GRANTED_DAYS_DEDUCTION = 8  # 原則の日数: days in the month − 8
 CAPACITY_DAY_LIMIT_PERCENT = 150  # 定員超過: any day above 150 % of capacity
 CAPACITY_AVERAGE_LIMIT_PERCENT = 125  # 定員超過: average above 125 % of capacity
 
@@ -65,10 +65,11 @@ def month_days(month: date) -> list[date]:
 
 
 def granted_days_for_month(granted_days: int | None, month: date) -> int:
-    """支給量 for ``month``: the certificate's figure, or the standard days-in-month − 8 when it is empty."""
+    """支給量 for ``month``: the certificate's figure, or the standard days-in-month − 8 when it is empty
+    (``clients.rules.standard_granted_days``, the one definition of the standard)."""
     if granted_days is not None:
         return granted_days
-    return days_in_month(month) - STANDARD_GRANTED_DAYS_DEDUCTION
+    return standard_granted_days(month)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
@@ -352,6 +352,10 @@ class SupportPlan(models.Model):
                 condition=Q(agreed_on__isnull=True) | Q(agreed_on__gte=F("created_on")),
                 name="plan_agreed_after_created",
             ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("created_on")),
+                name="plan_closed_after_created",
+            ),
         ]
         indexes = [
             # billing (missing-plan reduction) and case review (review due): a client's plans by period
@@ -360,3 +364,312 @@ class SupportPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.period_start}–{self.period_end}"
+
+
+class SupportPlanReview(models.Model):
+    """モニタリング: one review of a support plan.  A plan is reviewed at least every three months
+    (see ``clients.rules.plan_review_due_on``)."""
+
+    office_path = "plan__client__office"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    summary = models.TextField(_("summary"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("reviewed by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support plan review")
+        verbose_name_plural = _("support plan reviews")
+        ordering = ["plan", "-reviewed_on"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="plan_review_has_summary"),
+        ]
+        indexes = [
+            # client page and case review: the latest review of a plan
+            models.Index(fields=["plan", "reviewed_on"], name="plan_review_plan_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.reviewed_on}"
+
+
+class CaseNoteKind(models.TextChoices):
+    INTERVIEW = "interview", _("Interview")  # 面談
+    PHONE = "phone", _("Phone call")  # 電話
+    FAMILY = "family", _("Family contact")  # 家族連絡
+    MEDICAL = "medical", _("Medical coordination")  # 医療連携
+    LIFE_WELFARE = "life_welfare", _("Life and welfare consultation")  # 生活・福祉の相談
+    CASE_MEETING = "case_meeting", _("Case meeting")  # ケース会議
+
+
+class CaseNote(models.Model):
+    """ケース記録: a dated note about a client by one staff member, with the time spent."""
+
+    office_path = "client__office"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
+    day = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=CaseNoteKind.choices)
+    text = models.TextField(_("note"))
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["-day", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=CaseNoteKind.values), name="case_note_kind_known"),
+            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=720), name="case_note_minutes_range"),
+            models.CheckConstraint(condition=~Q(text=""), name="case_note_has_text"),
+        ]
+        indexes = [
+            # client page timeline: a client's notes, newest first
+            models.Index(fields=["client", "-day"], name="case_note_client_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.day} {self.get_kind_display()}"
+
+
+class Diagnosis(models.Model):
+    """An entry of the managed diagnosis list (shared by every office: reference data, not client data,
+    so it has no ``office_path``).  Names are Japanese as written on medical documents."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("diagnosis")
+        verbose_name_plural = _("diagnoses")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DisabilityCertificateKind(models.TextChoices):
+    NONE = "none", _("None")
+    MENTAL = "mental", _("Mental health and welfare certificate")  # 精神障害者保健福祉手帳
+    INTELLECTUAL = "intellectual", _("Rehabilitation certificate (intellectual)")  # 療育手帳
+    PHYSICAL = "physical", _("Physical disability certificate")  # 身体障害者手帳
+
+
+class PensionGrade(models.TextChoices):
+    NONE = "none", _("None")
+    GRADE_1 = "1", _("Grade 1")
+    GRADE_2 = "2", _("Grade 2")
+    GRADE_3 = "3", _("Grade 3")
+
+
+class HealthRecord(models.Model):
+    """Health and benefits of a client (要配慮個人情報): shown only inside the client's office, every
+    export recorded in ``SensitiveExport``.  One row per client, created on first edit."""
+
+    office_path = "client__office"
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="health")
+    diagnoses = models.ManyToManyField(Diagnosis, blank=True, related_name="+", verbose_name=_("diagnoses"))
+    diagnosis_note = models.TextField(_("diagnosis details"), blank=True)
+    disability_certificate = models.CharField(
+        _("disability certificate"), max_length=12, choices=DisabilityCertificateKind.choices,
+        default=DisabilityCertificateKind.NONE,
+    )
+    disability_grade = models.CharField(_("certificate grade"), max_length=10, blank=True)
+    pension_grade = models.CharField(
+        _("disability pension"), max_length=4, choices=PensionGrade.choices, default=PensionGrade.NONE
+    )
+    pension_amount = models.PositiveIntegerField(_("pension a year (yen)"), null=True, blank=True)
+    public_assistance = models.BooleanField(_("public assistance (生活保護)"), default=False)
+    hospital = models.CharField(_("main hospital"), max_length=200, blank=True)
+    doctor = models.CharField(_("doctor"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("health and benefits")
+        verbose_name_plural = _("health and benefits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disability_certificate__in=DisabilityCertificateKind.values),
+                name="health_disability_certificate_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(disability_certificate=DisabilityCertificateKind.NONE) | Q(disability_grade=""),
+                name="health_no_certificate_no_grade",
+            ),
+            models.CheckConstraint(condition=Q(pension_grade__in=PensionGrade.values), name="health_pension_known"),
+            models.CheckConstraint(
+                condition=~Q(pension_grade=PensionGrade.NONE) | Q(pension_amount__isnull=True),
+                name="health_no_pension_no_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.client)
+
+
+class SensitiveExportKind(models.TextChoices):
+    CLIENT_LIST_CSV = "client_list_csv", _("Client list with health data (CSV)")
+
+
+class SensitiveExport(models.Model):
+    """A record of one export of sensitive data: who, when, what (kind, filters, which clients)."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("exported by"))
+    exported_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=SensitiveExportKind.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    client_ids = ArrayField(models.BigIntegerField(), verbose_name=_("clients"), default=list, blank=True)
+    fields = ArrayField(models.CharField(max_length=50), verbose_name=_("fields"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("sensitive data export")
+        verbose_name_plural = _("sensitive data exports")
+        ordering = ["-exported_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SensitiveExportKind.values), name="sensitive_export_kind_known"
+            ),
+        ]
+        indexes = [
+            # audit screen: an office's exports, newest first
+            models.Index(fields=["office", "-exported_at"], name="sensitive_export_office_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exported_by} {self.exported_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+# placements.models imports Client from here, so its choices are imported once Client exists (Django loads
+# clients before placements).  They belong to placements: hires and preferences use the same words.
+from placements.models import JobField, RecruitmentType  # noqa: E402
+
+
+class CareerProfile(models.Model):
+    """IPS career profile: the client's goals and job preferences, in their own words first.
+    Every change is kept in ``CareerProfileChange`` (who, when, what it was after the change)."""
+
+    office_path = "client__office"
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="profile")
+    own_words = models.TextField(_("in the client's own words"), blank=True)
+    dream_job = models.CharField(_("dream job"), max_length=200, blank=True)
+    next_job = models.CharField(_("next job"), max_length=200, blank=True)
+    job_fields = ArrayField(
+        models.CharField(max_length=20, choices=JobField.choices), verbose_name=_("preferred job fields"),
+        default=list, blank=True,
+    )
+    tasks = models.TextField(_("preferred tasks"), blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours a week"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    days_per_week = models.PositiveSmallIntegerField(
+        _("days a week"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    preferred_days = models.CharField(_("preferred days and times"), max_length=200, blank=True)
+    places = models.CharField(_("places"), max_length=200, blank=True)
+    commute_minutes = models.PositiveSmallIntegerField(
+        _("longest commute (minutes)"), null=True, blank=True, validators=[MaxValueValidator(300)]
+    )
+    hourly_wage = models.PositiveIntegerField(_("hoped-for hourly wage (yen)"), null=True, blank=True)
+    recruitment_type = models.CharField(
+        _("recruitment type preference"), max_length=10, choices=RecruitmentType.choices, blank=True
+    )
+    disclosure_discussed_on = models.DateField(_("disclosure discussed on"), null=True, blank=True)
+    disclosure_note = models.TextField(_("disclosure discussion"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    skills = models.TextField(_("skills"), blank=True)
+    licences = models.TextField(_("licences"), blank=True)
+    education = models.TextField(_("education"), blank=True)
+    supports_needed = models.TextField(_("supports needed"), blank=True)
+    things_to_avoid = models.TextField(_("things to avoid"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("career profile")
+        verbose_name_plural = _("career profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recruitment_type="") | Q(recruitment_type__in=RecruitmentType.values),
+                name="profile_recruitment_type_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__gte=1, hours_per_week__lte=60),
+                name="profile_hours_per_week_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_per_week__isnull=True) | Q(days_per_week__gte=1, days_per_week__lte=7),
+                name="profile_days_per_week_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.client)
+
+    @property
+    def job_field_labels(self) -> list[str]:
+        return [JobField(value).label for value in self.job_fields if value in JobField.values]
+
+
+class WorkHistoryEntry(models.Model):
+    """One earlier job of a client (part of the career profile)."""
+
+    office_path = "client__office"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="work_history")
+    employer = models.CharField(_("employer"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("earlier job")
+        verbose_name_plural = _("work history")
+        ordering = ["client", "-started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True) | Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="work_history_end_after_start",
+            ),
+            models.CheckConstraint(condition=~Q(employer=""), name="work_history_has_employer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.job_title}"
+
+
+class CareerProfileChange(models.Model):
+    """One saved change of a career profile: who, when, which fields, and the profile after it."""
+
+    office_path = "client__office"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="profile_changes")
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("changed by"))
+    changed_fields = ArrayField(models.CharField(max_length=50), verbose_name=_("changed fields"), default=list)
+    snapshot = models.JSONField(_("profile after the change"))
+
+    class Meta:
+        verbose_name = _("career profile change")
+        verbose_name_plural = _("career profile changes")
+        ordering = ["client", "-changed_at", "-pk"]
+        indexes = [
+            # profile history page: a client's changes, newest first
+            models.Index(fields=["client", "-changed_at"], name="profile_change_client_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.changed_at:%Y-%m-%d %H:%M}"

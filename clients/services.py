@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from clients.models import Client, ClientStatus, ServicePeriod
-from compostela.models import User
+from clients.models import (
+    CareerProfile,
+    CareerProfileChange,
+    CaseNote,
+    Certificate,
+    Client,
+    ClientStatus,
+    Diagnosis,
+    DisabilityCertificateKind,
+    HealthRecord,
+    PensionGrade,
+    SensitiveExport,
+    ServicePeriod,
+    SupportPlan,
+    SupportPlanReview,
+    WorkHistoryEntry,
+)
+from clients.rules import (
+    CERTIFICATE_EXTENSION_MONTHS,
+    CERTIFICATE_STANDARD_MONTHS,
+    certificate_longest_end,
+    standard_copay_cap,
+)
+from compostela.models import Membership, Office, Role, User
 
-MSG_HIRE_BEFORE_PERIOD = "The hire starts before the client's current period of use."
+MSG_HIRE_BEFORE_PERIOD = gettext_noop("The hire starts before the client's current period of use.")
 
 
 def _open_period(client: Client) -> ServicePeriod | None:
@@ -51,3 +77,383 @@ def client_record_job_end(*, client: Client, ended_on: date, still_employed: boo
         client.full_clean()
         client.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
     return client
+
+
+# --- messages (constants so tests assert the very text a user sees) -------------------------------------
+MSG_BAD_TRANSITION = gettext_noop("A client in status “%(current)s” cannot move to “%(target)s”.")
+MSG_END_NEEDS_REASON = gettext_noop("Give the reason for ending.")
+MSG_DATE_BEFORE_PERIOD = gettext_noop("The date is before the start of the current period of use (%(start)s).")
+MSG_RETURN_ONLY_ENDED = gettext_noop("Only a client whose use has ended can come back (re-use).")
+MSG_RETURN_OVERLAPS = gettext_noop("The new period must start after the last period ended (%(end)s).")
+MSG_ENROLL_NEEDS_DATE = gettext_noop("Give the enrolment date for an enrolled client.")
+MSG_ENROLLED_BEFORE_VISIT = gettext_noop("The enrolment date cannot be before the first visit.")
+MSG_CERTIFICATE_TOO_LONG = gettext_noop("A service period is at most %(months)s months (until %(end)s).")
+MSG_CERTIFICATE_OVERLAP = gettext_noop("This period overlaps another certificate of the client.")
+MSG_CERTIFICATE_NUMBER_TAKEN = gettext_noop("This certificate number already belongs to another client of this office.")
+MSG_EXTENSION_NEEDS_CERTIFICATE = gettext_noop("An extension follows an earlier certificate of the client.")
+MSG_EXTENSION_ONCE = gettext_noop("The service period can be extended only once.")
+MSG_PLAN_SUPERVISOR_ONLY = gettext_noop("Only a supervisor can create or close a support plan.")
+MSG_PLAN_CLOSED = gettext_noop("This support plan is closed.")
+MSG_PLAN_CLOSE_BEFORE_CREATED = gettext_noop("A plan cannot be closed before it was created.")
+MSG_PLAN_AGREED_BEFORE_CREATED = gettext_noop("The client cannot agree to a plan before it was created.")
+MSG_REVIEW_BEFORE_PLAN = gettext_noop("A review cannot be before the plan was created.")
+MSG_NOT_IN_OFFICE = gettext_noop("This person has no role in the client's office.")
+MSG_PENSION_AMOUNT_WITHOUT_PENSION = gettext_noop("A pension amount needs a pension grade.")
+MSG_GRADE_WITHOUT_CERTIFICATE = gettext_noop("A grade needs a disability certificate.")
+
+CLIENT_FIELDS = (
+    "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "phone", "email", "address",
+    "emergency_contact_name", "emergency_contact_phone", "referral_source", "referral_note", "first_visit_on",
+    "enrolled_on", "specialist", "case_manager", "usual_start", "usual_end",
+)
+REGISTER_STATUSES = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)
+
+
+def _require_role(user: User, office: Office, role: str, message: str) -> None:
+    membership = Membership.objects.filter(user=user, office=office).first()
+    if membership is None or not membership.has_role(role):
+        raise PermissionDenied(_(message))
+
+
+def _check_staff_of(office: Office, *users: User | None) -> None:
+    ids = {user.pk for user in users if user is not None}
+    if ids and Membership.objects.filter(office=office, user_id__in=ids).count() != len(ids):
+        raise ValidationError(_(MSG_NOT_IN_OFFICE))
+
+
+def _latest_period(client: Client) -> ServicePeriod | None:
+    return client.periods.select_for_update().order_by("-started_on").first()
+
+
+@transaction.atomic
+def client_register(*, office: Office, data: dict[str, Any], status: str = ClientStatus.VISITOR, by: User) -> Client:
+    """Register a client as a visitor, trial or enrolled client, with the first period of use (it starts on the
+    first visit, else the enrolment date, else today)."""
+    if status not in REGISTER_STATUSES:
+        raise ValidationError(_(MSG_BAD_TRANSITION) % {"current": "—", "target": ClientStatus(status).label})
+    client = Client(office=office, status=status, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
+    if status == ClientStatus.ENROLLED and client.enrolled_on is None:
+        raise ValidationError({"enrolled_on": _(MSG_ENROLL_NEEDS_DATE)})
+    if status != ClientStatus.ENROLLED:
+        client.enrolled_on = None
+    _check_staff_of(office, client.specialist, client.case_manager)
+    client.full_clean()
+    client.save()
+    period = ServicePeriod(
+        client=client, started_on=client.first_visit_on or client.enrolled_on or timezone.localdate(),
+        enrolled_on=client.enrolled_on,
+    )
+    period.full_clean()
+    period.save()
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, data: dict[str, Any], by: User) -> Client:
+    """Edit a client's details (not the status: see ``client_change_status`` and ``client_return``)."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    editable = [name for name in CLIENT_FIELDS if name in data and name != "enrolled_on"]
+    for name in editable:
+        setattr(client, name, data[name])
+    _check_staff_of(client.office, client.specialist, client.case_manager)
+    client.full_clean()
+    client.save(update_fields=[*editable, "updated_at"])
+    return client
+
+
+ALLOWED_TRANSITIONS = {
+    ClientStatus.VISITOR: {ClientStatus.TRIAL, ClientStatus.ENROLLED, ClientStatus.ENDED},
+    ClientStatus.TRIAL: {ClientStatus.ENROLLED, ClientStatus.ENDED},
+    ClientStatus.ENROLLED: {ClientStatus.ENDED},
+    ClientStatus.EMPLOYED: {ClientStatus.ENDED},  # "employed" itself comes from a hire in placements
+    ClientStatus.ENDED: set(),  # coming back is client_return
+}
+
+
+@transaction.atomic
+def client_change_status(*, client: Client, status: str, on: date, reason: str = "", by: User) -> Client:
+    """visitor → trial → enrolled → ended (with a reason).  The open period of use follows: enrolment is
+    recorded on it, ending closes it.  Nothing is overwritten: a later return opens a new period."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    current, target = ClientStatus(client.status), ClientStatus(status)
+    if target not in ALLOWED_TRANSITIONS[current]:
+        raise ValidationError(_(MSG_BAD_TRANSITION) % {"current": current.label, "target": target.label})
+    period = _open_period(client)
+    if period is not None and on < period.started_on:
+        raise ValidationError({"on": _(MSG_DATE_BEFORE_PERIOD) % {"start": period.started_on}})
+    fields = ["status", "updated_at"]
+    if target == ClientStatus.ENROLLED:
+        if client.first_visit_on and on < client.first_visit_on and period is not None and not period.is_return:
+            raise ValidationError({"on": _(MSG_ENROLLED_BEFORE_VISIT)})
+        client.enrolled_on = on
+        fields.append("enrolled_on")
+        if period is not None:
+            period.enrolled_on = on
+            period.full_clean()
+            period.save(update_fields=["enrolled_on"])
+    elif target == ClientStatus.ENDED:
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError({"reason": _(MSG_END_NEEDS_REASON)})
+        client.ended_on, client.end_reason = on, reason
+        fields += ["ended_on", "end_reason"]
+        if period is not None:
+            period.ended_on, period.end_reason = on, reason
+            period.full_clean()
+            period.save(update_fields=["ended_on", "end_reason"])
+    client.status = target
+    client.full_clean()
+    client.save(update_fields=fields)
+    return client
+
+
+@transaction.atomic
+def client_return(*, client: Client, on: date, enrolled: bool = False, by: User) -> ServicePeriod:
+    """再利用: a client whose use ended comes back.  A new period of use starts on ``on`` (earlier periods
+    are kept as they were); the client is a visitor again, or enrolled from ``on``."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.status != ClientStatus.ENDED:
+        raise ValidationError(_(MSG_RETURN_ONLY_ENDED))
+    last = _latest_period(client)
+    if last is not None and (last.ended_on is None or on <= last.ended_on):
+        raise ValidationError({"on": _(MSG_RETURN_OVERLAPS) % {"end": last.ended_on or "—"}})
+    period = ServicePeriod(client=client, started_on=on, enrolled_on=on if enrolled else None, is_return=True)
+    period.full_clean()
+    period.save()
+    client.status = ClientStatus.ENROLLED if enrolled else ClientStatus.VISITOR
+    client.enrolled_on = on if enrolled else client.enrolled_on
+    client.ended_on, client.end_reason = None, ""
+    client.full_clean()
+    client.save(update_fields=["status", "enrolled_on", "ended_on", "end_reason", "updated_at"])
+    return period
+
+
+# --- recipient certificates -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_add(
+    *, client: Client, number: str, municipality: str, period_start: date, period_end: date,
+    income_category: str, granted_days: int | None = None, copay_cap: int | None = None,
+    is_extension: bool = False, by: User,
+) -> Certificate:
+    """Record a decision on the recipient certificate as a new row (renewals and the one extension too).
+    The co-payment cap defaults to the income category's standard amount; granted days default to the
+    standard amount (see ``clients.rules.certificate_granted_days``)."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    certificate = Certificate(
+        office=client.office, client=client, number=number, municipality=municipality,
+        period_start=period_start, period_end=period_end, is_extension=is_extension,
+        granted_days=granted_days or None, income_category=income_category,
+        copay_cap=standard_copay_cap(income_category) if copay_cap is None else copay_cap,
+    )
+    errors: dict[str, list[str]] = {}
+    if period_end >= period_start:
+        longest = certificate_longest_end(period_start, is_extension=is_extension)
+        if period_end > longest:
+            months = CERTIFICATE_EXTENSION_MONTHS if is_extension else CERTIFICATE_STANDARD_MONTHS
+            errors["period_end"] = [_(MSG_CERTIFICATE_TOO_LONG) % {"months": months, "end": longest}]
+        earlier = list(client.certificates.order_by("period_start"))
+        if any(c.period_start <= period_end and period_start <= c.period_end for c in earlier):
+            errors.setdefault("period_start", []).append(_(MSG_CERTIFICATE_OVERLAP))
+        if is_extension:
+            before = [c for c in earlier if c.period_end < period_start]
+            standard = [i for i, c in enumerate(before) if not c.is_extension]
+            if not before:
+                errors.setdefault("is_extension", []).append(_(MSG_EXTENSION_NEEDS_CERTIFICATE))
+            elif not standard or any(c.is_extension for c in before[standard[-1] + 1:]):
+                errors.setdefault("is_extension", []).append(_(MSG_EXTENSION_ONCE))
+    if Certificate.objects.filter(office=client.office, number=number).exclude(client=client).exists():
+        errors.setdefault("number", []).append(_(MSG_CERTIFICATE_NUMBER_TAKEN))
+    if errors:
+        raise ValidationError(errors)
+    certificate.full_clean()
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError as error:  # the per-office number trigger, under a concurrent insert
+        if "certificate_number_unique_per_office" in str(error):
+            raise ValidationError({"number": [_(MSG_CERTIFICATE_NUMBER_TAKEN)]}) from error
+        raise
+    return certificate
+
+
+# --- health and benefits (sensitive) --------------------------------------------------------------------
+
+HEALTH_FIELDS = ("diagnosis_note", "disability_certificate", "disability_grade", "pension_grade", "pension_amount",
+                 "public_assistance", "hospital", "doctor")
+
+
+@transaction.atomic
+def health_update(*, client: Client, data: dict[str, Any], diagnoses: Iterable[Diagnosis], by: User) -> HealthRecord:
+    health = HealthRecord.objects.select_for_update().filter(client=client).first() or HealthRecord(client=client)
+    for name in HEALTH_FIELDS:
+        if name in data:
+            setattr(health, name, data[name])
+    errors = {}
+    if health.pension_grade == PensionGrade.NONE and health.pension_amount is not None:
+        errors["pension_amount"] = _(MSG_PENSION_AMOUNT_WITHOUT_PENSION)
+    if health.disability_certificate == DisabilityCertificateKind.NONE and health.disability_grade:
+        errors["disability_grade"] = _(MSG_GRADE_WITHOUT_CERTIFICATE)
+    if errors:
+        raise ValidationError(errors)
+    health.updated_by = by
+    health.full_clean()
+    health.save()
+    health.diagnoses.set(list(diagnoses))
+    return health
+
+
+# --- IPS career profile ---------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "own_words", "dream_job", "next_job", "job_fields", "tasks", "hours_per_week", "days_per_week",
+    "preferred_days", "places", "commute_minutes", "hourly_wage", "recruitment_type", "disclosure_discussed_on",
+    "disclosure_note", "strengths", "skills", "licences", "education", "supports_needed", "things_to_avoid",
+)
+JOB_FIELDS = ("employer", "job_title", "started_on", "ended_on", "end_reason")
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json(item) for item in value]
+    return value
+
+
+def _profile_snapshot(profile: CareerProfile, jobs: Iterable[WorkHistoryEntry]) -> dict[str, Any]:
+    snapshot = {name: _json(getattr(profile, name)) for name in PROFILE_FIELDS}
+    snapshot["work_history"] = [{"id": job.pk, **{name: _json(getattr(job, name)) for name in JOB_FIELDS}}
+                                for job in jobs]
+    return snapshot
+
+
+@transaction.atomic
+def career_profile_update(
+    *, client: Client, data: dict[str, Any], jobs: Iterable[dict[str, Any]] = (), by: User
+) -> CareerProfile:
+    """Save the IPS career profile and work history; when anything changed, keep a ``CareerProfileChange``
+    (who, when, which fields, the profile after the change).  ``jobs`` are dicts of ``JOB_FIELDS`` with an
+    optional ``id`` of an existing job of this client (updated) — jobs are never deleted."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    profile = CareerProfile.objects.filter(client=client).first()
+    existing_jobs = {job.pk: job for job in client.work_history.all()}
+    before = _profile_snapshot(profile, existing_jobs.values()) if profile else None
+    profile = profile or CareerProfile(client=client)
+    for name in PROFILE_FIELDS:
+        if name in data:
+            setattr(profile, name, data[name])
+    profile.job_fields = sorted(set(profile.job_fields or []))
+    profile.updated_by = by
+    profile.full_clean()
+    saved_jobs = []
+    for row in jobs:
+        job = existing_jobs.get(row.get("id")) if row.get("id") else None
+        job = job or WorkHistoryEntry(client=client)
+        for name in JOB_FIELDS:
+            setattr(job, name, row.get(name) or ("" if name in ("employer", "job_title", "end_reason") else None))
+        job.full_clean()
+        saved_jobs.append(job)
+    profile.save()
+    for job in saved_jobs:
+        job.save()
+    after = _profile_snapshot(profile, client.work_history.all())
+    if after != before:
+        changed = [name for name in after if before is None or after[name] != before.get(name)]
+        CareerProfileChange.objects.create(client=client, changed_by=by, changed_fields=changed, snapshot=after)
+    return profile
+
+
+# --- individual support plans ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def support_plan_create(
+    *, client: Client, period_start: date, period_end: date, goals: str, support_content: str,
+    agreed_on: date | None = None, created_on: date | None = None, by: User,
+) -> SupportPlan:
+    """個別支援計画: supervisors (and managers) only."""
+    _require_role(by, client.office, Role.SUPERVISOR, MSG_PLAN_SUPERVISOR_ONLY)
+    created_on = created_on or timezone.localdate()
+    if agreed_on is not None and agreed_on < created_on:
+        raise ValidationError({"agreed_on": _(MSG_PLAN_AGREED_BEFORE_CREATED)})
+    plan = SupportPlan(
+        client=client, period_start=period_start, period_end=period_end, goals=goals.strip(),
+        support_content=support_content.strip(), created_by=by, created_on=created_on, agreed_on=agreed_on,
+    )
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def support_plan_record_agreement(*, plan: SupportPlan, agreed_on: date, by: User) -> SupportPlan:
+    plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.closed_on is not None:
+        raise ValidationError(_(MSG_PLAN_CLOSED))
+    if agreed_on < plan.created_on:
+        raise ValidationError({"agreed_on": _(MSG_PLAN_AGREED_BEFORE_CREATED)})
+    plan.agreed_on = agreed_on
+    plan.full_clean()
+    plan.save(update_fields=["agreed_on"])
+    return plan
+
+
+@transaction.atomic
+def support_plan_close(*, plan: SupportPlan, closed_on: date, by: User) -> SupportPlan:
+    """Close a plan (it stays on record).  Supervisors (and managers) only."""
+    plan = SupportPlan.objects.select_for_update().select_related("client__office").get(pk=plan.pk)
+    _require_role(by, plan.client.office, Role.SUPERVISOR, MSG_PLAN_SUPERVISOR_ONLY)
+    if plan.closed_on is not None:
+        raise ValidationError(_(MSG_PLAN_CLOSED))
+    if closed_on < plan.created_on:
+        raise ValidationError({"closed_on": _(MSG_PLAN_CLOSE_BEFORE_CREATED)})
+    plan.closed_on = closed_on
+    plan.full_clean()
+    plan.save(update_fields=["closed_on"])
+    return plan
+
+
+@transaction.atomic
+def support_plan_review_add(*, plan: SupportPlan, reviewed_on: date, summary: str, by: User) -> SupportPlanReview:
+    """モニタリング: record a review of an open plan."""
+    plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.closed_on is not None:
+        raise ValidationError(_(MSG_PLAN_CLOSED))
+    if reviewed_on < plan.created_on:
+        raise ValidationError({"reviewed_on": _(MSG_REVIEW_BEFORE_PLAN)})
+    review = SupportPlanReview(plan=plan, reviewed_on=reviewed_on, summary=summary.strip(), reviewed_by=by)
+    review.full_clean()
+    review.save()
+    return review
+
+
+# --- case notes -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_note_add(
+    *, client: Client, kind: str, text: str, minutes: int, by: User, day: date | None = None
+) -> CaseNote:
+    """A dated case note (面談, 電話, 家族連絡, 医療連携, 生活・福祉の相談, ケース会議) by ``by``."""
+    note = CaseNote(client=client, kind=kind, text=text.strip(), minutes=minutes, author=by,
+                    day=day or timezone.localdate())
+    note.full_clean()
+    note.save()
+    return note
+
+
+# --- sensitive export -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sensitive_export_record(
+    *, office: Office, kind: str, filters: dict[str, Any], client_ids: list[int], fields: list[str], by: User
+) -> SensitiveExport:
+    """Record who exported which sensitive data, when.  Call it in the same transaction as building the export."""
+    export = SensitiveExport(office=office, exported_by=by, kind=kind, filters=filters, client_ids=client_ids,
+                             fields=fields)
+    export.full_clean()
+    export.save()
+    return export

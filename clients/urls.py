@@ -5,4 +5,19 @@ from clients import views
 app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
+    path("export.csv", views.client_export, name="export"),
+    path("new/", views.client_register, name="register"),
+    path("<int:pk>/", views.client_detail, name="detail"),
+    path("<int:pk>/edit/", views.client_edit, name="edit"),
+    path("<int:pk>/status/", views.client_status, name="status"),
+    path("<int:pk>/return/", views.client_return, name="return"),
+    path("<int:pk>/certificates/new/", views.certificate_add, name="certificate_add"),
+    path("<int:pk>/health/", views.health_edit, name="health"),
+    path("<int:pk>/profile/", views.profile_edit, name="profile"),
+    path("<int:pk>/profile/history/", views.profile_history, name="profile_history"),
+    path("<int:pk>/plans/new/", views.plan_create, name="plan_create"),
+    path("<int:pk>/notes/new/", views.note_add, name="note_add"),
+    path("plans/<int:pk>/close/", views.plan_close, name="plan_close"),
+    path("plans/<int:pk>/agreement/", views.plan_agreement, name="plan_agreement"),
+    path("plans/<int:pk>/review/", views.plan_review, name="plan_review"),
 ]

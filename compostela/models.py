@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,3 +103,55 @@ class Membership(models.Model):
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+
+class AuditAction(models.TextChoices):
+    INSERT = "insert", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    EXPORT = "export", _("Exported")
+
+
+class AuditEvent(models.Model):
+    """One recorded change (or export) of sensitive data.  Rows are written by the database trigger
+    ``compostela_audit_row`` on every audited table (see ``compostela.audit``), so no code path can skip
+    them, and the table refuses UPDATE and DELETE (append-only)."""
+
+    at = models.DateTimeField(_("when"), db_default=Now())
+    action = models.CharField(_("action"), max_length=8, choices=AuditAction.choices)
+    table_name = models.CharField(_("table"), max_length=63, blank=True)
+    row_pk = models.CharField(_("row"), max_length=64, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    # No foreign-key constraints: the trail must outlive users, offices and clients it mentions.
+    user = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, blank=True,
+        related_name="+", verbose_name=_("by"),
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, blank=True,
+        related_name="+",
+    )
+    client_id = models.BigIntegerField(null=True, blank=True)
+    day = models.DateField(null=True, blank=True)  # the row's day (or month), when it has one
+    context = models.CharField(_("context"), max_length=200, blank=True, db_default="")
+    transaction_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=AuditAction.values), name="audit_event_action_known"),
+        ]
+        indexes = [
+            # client history page: one client's events, newest first
+            models.Index(fields=["client_id", "-at"], name="audit_client_at"),
+            # attendance-day and month-closing history pages: a table's events of one office and day
+            models.Index(fields=["table_name", "office", "day"], name="audit_table_office_day"),
+            # history of one row
+            models.Index(fields=["table_name", "row_pk"], name="audit_table_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.table_name} {self.row_pk}"

@@ -2,9 +2,11 @@
 (django-environ); ``.env.example`` documents each variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "template_partials",
+    "axes",
+    "csp",
     "compostela",
     "clients",
     "placements",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,7 +80,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "compostela.scoping.UserLanguageMiddleware",
     "compostela.scoping.OfficeScopeMiddleware",
+    "compostela.audit.AuditUserMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # last, as django-axes requires: turns a lockout into the "too many attempts" page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "compostela.urls"
@@ -110,9 +118,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins in a row for one username, or from
+# one IP address, further logins of that username (or from that address) are refused for the cool-off
+# time.  A successful login resets the count.  Behind a reverse proxy set TRUSTED_PROXY_COUNT so that the
+# client's address (not the proxy's) is counted.  The first backend only checks the lock; ModelBackend
+# checks the password.
+AUTHENTICATION_BACKENDS = [
+    "compostela.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "compostela.security.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "compostela.security.lockout_response"
+AXES_VERBOSE = False
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -126,6 +153,20 @@ TIME_ZONE = "Asia/Tokyo"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+
+# --- Content-Security-Policy (django-csp 4): no inline script or style, nothing from another origin ---
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 # --- Production hardening (active whenever DEBUG is off) ------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -19,5 +19,6 @@ urlpatterns = [
     path("review/", include("clients.review_urls")),
     path("placements/", include("placements.urls")),
     path("billing/", include("billing.urls")),
+    path("history/", include("compostela.history")),
     path("admin/", admin.site.urls),
 ]

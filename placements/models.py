@@ -92,6 +92,14 @@ class Hire(models.Model):
     disclosed = models.BooleanField(_("disability disclosed"))
     ended_on = models.DateField(_("job ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason the job ended"), max_length=16, choices=JobEndReason.choices, blank=True)
+    competitive = models.BooleanField(
+        _("competitive job"), default=True,
+        help_text=_("An ordinary job in the open labour market (not sheltered work such as 就労継続支援)."),
+    )
+    application = models.ForeignKey(
+        "JobApplication", on_delete=models.SET_NULL, null=True, blank=True, related_name="hires",
+        verbose_name=_("application"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -130,6 +138,8 @@ class Hire(models.Model):
         indexes = [
             # retention tier and follow-up cost: an office's hires by start date
             models.Index(fields=["office", "start_date"], name="hire_office_start"),
+            # client funnel and timeline: a client's hires
+            models.Index(fields=["client", "start_date"], name="hire_client_start"),
         ]
 
     def __str__(self) -> str:
@@ -176,3 +186,216 @@ class FollowUpContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hire.client} {self.day} {self.get_kind_display()}"
+
+
+class EmployerPerson(models.Model):
+    """A contact person at an employer (hiring manager, site supervisor …)."""
+
+    office_path = "employer__office"
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(_("name"), max_length=100)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact people")
+        ordering = ["employer", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "name"], name="employer_person_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.position})" if self.position else self.name
+
+
+class EmployerContactKind(models.TextChoices):
+    FIRST_VISIT = "first_visit", _("First visit")
+    LEARN_BUSINESS = "learn_business", _("Return visit to learn the business")
+    PHONE = "phone", _("Phone call")
+    HIRING_MANAGER = "hiring_manager", _("Meeting with a hiring manager")
+    JOB_LEAD = "job_lead", _("Job lead received")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment with a client")
+
+
+# The kinds met in person: IPS counts these for the employer-contact fidelity items.
+FACE_TO_FACE_EMPLOYER_KINDS = (
+    EmployerContactKind.FIRST_VISIT,
+    EmployerContactKind.LEARN_BUSINESS,
+    EmployerContactKind.HIRING_MANAGER,
+    EmployerContactKind.ACCOMPANIMENT,
+)
+
+
+class EmployerContact(models.Model):
+    """職場開拓: one entry of the job-development log."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="contacts",
+                                 verbose_name=_("employer"))
+    person = models.ForeignKey(EmployerPerson, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="contacts", verbose_name=_("contact person"))
+    day = models.DateField(_("date"))
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("staff member"))
+    kind = models.CharField(_("kind"), max_length=20, choices=EmployerContactKind.choices)
+    clients = models.ManyToManyField(Client, blank=True, related_name="employer_contacts",
+                                     verbose_name=_("for clients"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("employer contact")
+        verbose_name_plural = _("employer contacts")
+        ordering = ["-day", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EmployerContactKind.values),
+                                   name="employer_contact_kind_known"),
+            models.CheckConstraint(condition=Q(minutes__isnull=True) | Q(minutes__gte=1, minutes__lte=720),
+                                   name="employer_contact_minutes_range"),
+        ]
+        indexes = [
+            # contact log and fidelity figures: an office's contacts in a date range
+            models.Index(fields=["office", "day"], name="employer_contact_office_day"),
+            # employer page: the history of one employer
+            models.Index(fields=["employer", "day"], name="employer_contact_employer_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.day} {self.get_kind_display()}"
+
+
+class ApplicationResult(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    OFFER = "offer", _("Offer")
+    REJECTED = "rejected", _("Not selected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class JobApplication(models.Model):
+    """One application of a client's job search."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="applications")
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="applications",
+                                 verbose_name=_("employer"))
+    job_title = models.CharField(_("job title"), max_length=100)
+    job_field = models.CharField(_("job field"), max_length=20, choices=JobField.choices)
+    recruitment_type = models.CharField(_("recruitment type"), max_length=10, choices=RecruitmentType.choices)
+    applied_on = models.DateField(_("applied on"))
+    result = models.CharField(_("result"), max_length=10, choices=ApplicationResult.choices,
+                              default=ApplicationResult.PENDING)
+    result_on = models.DateField(_("result on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-applied_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(job_field__in=JobField.values), name="application_job_field_known"),
+            models.CheckConstraint(condition=Q(recruitment_type__in=RecruitmentType.values),
+                                   name="application_recruitment_type_known"),
+            models.CheckConstraint(condition=Q(result__in=ApplicationResult.values),
+                                   name="application_result_known"),
+            models.CheckConstraint(
+                condition=Q(result=ApplicationResult.PENDING, result_on__isnull=True)
+                | (~Q(result=ApplicationResult.PENDING) & Q(result_on__isnull=False,
+                                                              result_on__gte=F("applied_on"))),
+                name="application_result_has_date",
+            ),
+        ]
+        indexes = [
+            # client job-search page and funnel: a client's applications by date
+            models.Index(fields=["client", "applied_on"], name="application_client_day"),
+            # reports: an office's applications in a date range
+            models.Index(fields=["office", "applied_on"], name="application_office_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.employer} {self.job_title} ({self.applied_on})"
+
+
+class Interview(models.Model):
+    """面接: one interview of an application."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(JobApplication, on_delete=models.CASCADE, related_name="interviews")
+    day = models.DateField(_("date"))
+    accompanied = models.BooleanField(_("accompanied by staff"), default=False)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("staff member"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["day", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(accompanied=False) | Q(staff__isnull=False),
+                                   name="interview_accompanied_has_staff"),
+        ]
+        indexes = [
+            # client funnel: interviews of a client's applications by date
+            models.Index(fields=["application", "day"], name="interview_application_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.day}"
+
+
+class OutreachKind(models.TextChoices):
+    HOME_VISIT = "home_visit", _("Home visit")
+    ACCOMPANY_INTERVIEW = "accompany_interview", _("Accompaniment to an interview")
+    ACCOMPANY_HELLO_WORK = "accompany_hello_work", _("Accompaniment to Hello Work")
+    ACCOMPANY_HOSPITAL = "accompany_hospital", _("Accompaniment to hospital")
+    ACCOMPANY_BENEFITS = "accompany_benefits", _("Accompaniment to the benefits office")
+    FAMILY = "family", _("Contact with family")
+    RE_ENGAGEMENT = "re_engagement", _("Re-engagement")
+
+
+class Outreach(models.Model):
+    """アウトリーチ: work with a client outside the office."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="outreach")
+    day = models.DateField(_("date"))
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("staff member"))
+    kind = models.CharField(_("kind"), max_length=24, choices=OutreachKind.choices)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outreach")
+        verbose_name_plural = _("outreach")
+        ordering = ["-day", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OutreachKind.values), name="outreach_kind_known"),
+            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=720), name="outreach_minutes_range"),
+        ]
+        indexes = [
+            # client timeline: a client's outreach by date
+            models.Index(fields=["client", "day"], name="outreach_client_day"),
+            # fidelity figures: an office's outreach in a date range
+            models.Index(fields=["office", "day"], name="outreach_office_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.day} {self.get_kind_display()}"

@@ -67,3 +67,46 @@ def fiscal_year_of(day: date) -> int:
 
 def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
     return date(fiscal_year, 4, 1), date(fiscal_year + 1, 4, 1) - timedelta(days=1)
+
+
+def retention_support_span(start: date) -> tuple[date, date]:
+    """The 就労定着支援 phase of a job started on ``start``: first day and the day after its last day."""
+    return six_month_date(start), start + relativedelta(months=RETENTION_SUPPORT_LAST_MONTH)
+
+
+def retention_support_month_billable(*, face_to_face: int, support_reports: int) -> bool:
+    """A month of 就労定着支援 is billable with at least one face-to-face contact with the person and a
+    support report shared with them (required from 2021)."""
+    return face_to_face >= 1 and support_reports >= 1
+
+
+# --- IPS fidelity: targets the office measures itself against ------------------------------------------
+FIDELITY_DAYS_TO_FIRST_EMPLOYER_CONTACT = 30  # days from enrolment to the first face-to-face employer contact (≤)
+FIDELITY_EMPLOYER_CONTACTS_PER_WEEK = 6  # face-to-face employer contacts per specialist per week (≥)
+FIDELITY_MAX_CASELOAD = 20  # clients per employment specialist (≤)
+FIDELITY_COMPETITIVE_SHARE = 0.9  # share of hires that are competitive jobs (≥)
+FIDELITY_DIVERSITY = 0.85  # chance that two hires differ in job field / in employer (≥)
+FIDELITY_FIRST_FOLLOWUP_DAYS = 3  # a follow-up contact within 3 days after the start …
+FIDELITY_FIRST_MONTH_WEEKS = 4  # … and in each of the first four weeks
+FIDELITY_FOLLOWUP_SHARE = 1.0  # share of hires meeting the follow-up items (every hire)
+
+
+def followed_up_within_days(*, start: date, contact_days: list[date], days: int = FIDELITY_FIRST_FOLLOWUP_DAYS) -> bool:
+    """A follow-up contact on the start day or within ``days`` days after it."""
+    return any(start <= d <= start + timedelta(days=days) for d in contact_days)
+
+
+def followed_up_weekly_first_month(*, start: date, contact_days: list[date]) -> bool:
+    """At least one follow-up contact in each of the first four weeks after the start."""
+    weeks = {(d - start).days // 7 for d in contact_days if d >= start}
+    return all(week in weeks for week in range(FIDELITY_FIRST_MONTH_WEEKS))
+
+
+def diversity_index(counts: list[int]) -> float | None:
+    """Gini–Simpson index: the chance that two hires picked at random (without replacement) differ.
+    None with fewer than two hires."""
+    total = sum(counts)
+    if total < 2:
+        return None
+    same = sum(c * (c - 1) for c in counts) / (total * (total - 1))
+    return 1 - same

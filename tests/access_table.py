@@ -6,7 +6,8 @@ without a decision about who may see it.
 Columns: anon (not logged in), other (a manager of another office, asking for this office's
 object), staff, supervisor, manager.  302 for anon means "redirected to the login page".
 ``kwargs`` builds the URL arguments from the test world (objects of the first office), ``method``
-and ``data`` say how to call it.  Admin URLs are covered by ``admin:index`` (superusers only).
+and ``data`` say how to call it.  Admin URLs are covered by ``admin:index`` (superusers and managers;
+the admin's own scoping is tested in tests/trust/test_admin_scoping.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,50 @@ def office_object(min_role: str = "staff", **extra) -> Access:
     return page(min_role, other=404, **extra)
 
 
+def _placements(world):
+    """One employer, hire and application of the first office (built once per test world)."""
+    if not hasattr(world, "_placements"):
+        from types import SimpleNamespace
+
+        from tests.placements.factories import ApplicationFactory, HireFactory
+
+        hire = HireFactory(office=world.office, created_by=world.staff)
+        application = ApplicationFactory(office=world.office, client=hire.client, employer=hire.employer,
+                                         created_by=world.staff)
+        world._placements = SimpleNamespace(hire=hire, employer=hire.employer, application=application)
+    return world._placements
+
+
+def _billing_closing_kwargs(world) -> dict:
+    """A stored closing of the first office (May 2024, version 1)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from billing.models import MonthClosing
+
+    MonthClosing.objects.get_or_create(
+        office=world.office, month=date(2024, 5, 1), version=1,
+        defaults={"closed_at": timezone.now(), "closed_by": world.manager},
+    )
+    return {"year": 2024, "month": 5, "version": 1}
+def _supervisor_object(**extra) -> Access:
+    """A supervisor's page about one object of the first office: staff get 403, another office 404."""
+    return Access(anon=302, other=404, staff=403, supervisor=200, manager=200, **extra)
+
+
+def _client(world):
+    from tests.clients.factories import ClientFactory
+
+    return ClientFactory(office=world.office)
+
+
+def _plan(world):
+    from tests.clients.factories import SupportPlanFactory
+
+    return SupportPlanFactory(client=_client(world), created_by=world.supervisor)
+
+
 ACCESS: dict[str, Access] = {
     "home": page(),
     "login": Access(anon=200, other=200, staff=200, supervisor=200, manager=200, public=True),
@@ -57,11 +102,73 @@ ACCESS: dict[str, Access] = {
     ),
     "office_detail": office_object(kwargs=lambda world: {"pk": world.office.pk}),
     "clients:list": page(),
+    # clients (issue 4): every client page answers 404 to another office; plans are created and closed by
+    # supervisors; the export of health data is for supervisors (it is recorded).
+    "clients:export": page("supervisor"),
+    "clients:register": page(),
+    "clients:detail": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:edit": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:status": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:return": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:certificate_add": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:health": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:profile": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:profile_history": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:note_add": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:plan_create": _supervisor_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:plan_close": _supervisor_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_agreement": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_review": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
     "attendance:day": page(),
     "attendance:month": page(),
     "review:board": page(),
     "placements:index": page(),
     "billing:index": page("manager"),
-    # Admin holds every office's data: superusers only; everyone else is sent to the admin login.
-    "admin:index": Access(anon=302, other=302, staff=302, supervisor=302, manager=302),
+    # placements (issue 6): every office role; another office's object answers 404
+    "placements:employer_list": page(),
+    "placements:employer_create": page(),
+    "placements:employer_detail": office_object(kwargs=lambda world: {"pk": _placements(world).employer.pk}),
+    "placements:employer_edit": office_object(kwargs=lambda world: {"pk": _placements(world).employer.pk}),
+    "placements:employer_person_create": office_object(
+        kwargs=lambda world: {"pk": _placements(world).employer.pk}),
+    "placements:contact_log": page(),
+    "placements:contact_create": page(),
+    "placements:client": office_object(kwargs=lambda world: {"pk": _placements(world).hire.client_id}),
+    "placements:application_create": office_object(kwargs=lambda world: {"pk": _placements(world).hire.client_id}),
+    "placements:hire_create": office_object(kwargs=lambda world: {"pk": _placements(world).hire.client_id}),
+    "placements:outreach_create": office_object(kwargs=lambda world: {"pk": _placements(world).hire.client_id}),
+    "placements:application_result": office_object(
+        kwargs=lambda world: {"pk": _placements(world).application.pk}),
+    "placements:interview_create": office_object(kwargs=lambda world: {"pk": _placements(world).application.pk}),
+    "placements:hire_list": page(),
+    "placements:hire_detail": office_object(kwargs=lambda world: {"pk": _placements(world).hire.pk}),
+    "placements:hire_end": office_object(kwargs=lambda world: {"pk": _placements(world).hire.pk}),
+    "placements:followup_create": office_object(kwargs=lambda world: {"pk": _placements(world).hire.pk}),
+    "placements:outreach_list": page(),
+    "placements:figures": page(),
+    "billing:version": office_object("manager", kwargs=lambda world: _billing_closing_kwargs(world)),
+    # a manager of another office closes (or tries to reopen) a month of their own office: a redirect
+    "billing:close": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                            kwargs=lambda world: {"year": 2024, "month": 5}),
+    "billing:reopen": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                             kwargs=lambda world: {"year": 2024, "month": 5}, data=lambda world: {"reason": "訂正"}),
+    "billing:tier": page("manager"),
+    "billing:tier_override": Access(
+        anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+        data=lambda world: {"fiscal_year": 2024, "rate_percent": "35", "reason": "札幌市通知"},
+    ),
+    "billing:followup_cost": page("manager"),
+    # Audit-trail history pages (compostela/history.py)
+    "history:client": office_object("supervisor", kwargs=lambda world: {"pk": _trust_client(world).pk}),
+    "history:attendance_day": page("supervisor", kwargs=lambda world: {"day": "2025-04-01"}),
+    "history:billing_month": page("manager", kwargs=lambda world: {"year": 2025, "month": 4}),
+    # Admin: superusers, and managers (who see only the manager-editable models, scoped to their offices:
+    # tests/trust/test_admin_scoping.py); staff and supervisors are sent to the admin login.
+    "admin:index": Access(anon=302, other=200, staff=302, supervisor=302, manager=200),
 }
+
+
+def _trust_client(world):
+    from tests.trust.helpers import make_client
+
+    return make_client(world.office)

@@ -8,6 +8,8 @@ from django.test import Client as HttpClient
 from compostela.models import Office, Role, User
 from tests.factories import MembershipFactory, OfficeFactory, UserFactory
 
+pytest_plugins = ["tests.browser_support"]  # browser + page fixtures, one definition for every directory
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

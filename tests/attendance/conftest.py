@@ -1,10 +1,9 @@
-"""Attendance fixtures: a fixed "today" and the browser fixtures for the roster's browser test."""
+"""Attendance fixtures: a fixed "today".  (The browser fixtures ``browser`` and ``page`` come from
+tests/browser_support.py, registered for every directory by tests/conftest.py.)"""
 
 from datetime import date
 
 import pytest
-
-from tests.browser.conftest import browser, page  # noqa: F401
 
 TODAY = date(2025, 6, 13)  # a Friday
 

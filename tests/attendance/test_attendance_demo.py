@@ -76,3 +76,14 @@ def test_demo_attendance_keeps_rows_that_exist(world):
 def test_demo_without_clients_does_nothing(world):
     seed_once(world)
     assert not Attendance.objects.exists()
+
+
+def test_seed_demo_gives_the_seed_office_about_12_8_people_a_day(db):
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    per_day = (Attendance.objects.filter(office__number="0110000001", status__in=BILLABLE)
+               .values("day").annotate(n=Count("pk")).values_list("n", flat=True))
+    assert len(per_day) > 300  # two years of open days
+    assert 11.0 <= sum(per_day) / len(per_day) <= 14.0

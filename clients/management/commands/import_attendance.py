@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from clients.attendance_services import AttendanceRow, DayRejected, attendance_record_day
 from clients.models import AttendanceStatus, Certificate, Client
+from compostela.audit import audit_context
 from compostela.models import ROLE_RANK, Membership, Office, Role
 
 COLUMNS = {
@@ -149,7 +150,7 @@ class Command(BaseCommand):
         errors: dict[int, list[str]] = defaultdict(list)
         lines = self._parse(office_obj, table, errors)
         totals = defaultdict(int)
-        with transaction.atomic():
+        with audit_context(user=user, reason=f"import_attendance {file.name}"), transaction.atomic():
             for day in sorted({line.day for line in lines}):
                 self._import_day(office_obj, day, [x for x in lines if x.day == day], user, override_reason,
                                  partial, errors, totals)

@@ -35,7 +35,8 @@ class Command(BaseCommand):
                 continue
             module.seed(
                 offices=result.offices, clients_per_office=clients_per_office, years=years,
-                rng=random.Random(f"{seed}:{module_name}"),  # noqa: S311 - demo data stdout=self.stdout,
+                rng=random.Random(f"{seed}:{module_name}"),  # noqa: S311 - demo data
+                stdout=self.stdout,
             )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(result.offices)} office(s)."))
         if not quiet_logins:

@@ -1,0 +1,91 @@
+"""Fee data editable in the admin.  The admin is superuser-only today (compostela.admin); opening these
+pages to managers is the admin-scoping work of another issue.  Closings and claim lines are read-only:
+they change only through closing and reopening."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import (
+    AddOnRate,
+    AreaUnitPrice,
+    BasicFee,
+    ClaimLine,
+    FeeSchedule,
+    MonthClosing,
+    OfficeCapacity,
+    OfficeFeeSettings,
+    RetentionTierOverride,
+)
+
+
+class BasicFeeInline(admin.TabularInline):
+    model = BasicFee
+    extra = 0
+
+
+@admin.register(FeeSchedule)
+class FeeScheduleAdmin(admin.ModelAdmin):
+    list_display = ["service", "valid_from", "name", "to_verify"]
+    list_filter = ["service", "to_verify"]
+    inlines = [BasicFeeInline]
+
+
+@admin.register(AddOnRate)
+class AddOnRateAdmin(admin.ModelAdmin):
+    list_display = ["kind", "valid_from", "units", "monthly_max", "to_verify"]
+    list_filter = ["kind", "to_verify"]
+
+
+@admin.register(AreaUnitPrice)
+class AreaUnitPriceAdmin(admin.ModelAdmin):
+    list_display = ["area_grade", "service", "valid_from", "yen_per_unit", "to_verify"]
+    list_filter = ["service", "area_grade", "to_verify"]
+    fieldsets = [(None, {
+        "fields": ["area_grade", "service", "valid_from", "yen_per_unit", "to_verify"],
+        "description": _("Sapporo is area grade 7. 10.17 yen a unit is the figure given for 就労継続支援; it is "
+                         "to verify for 就労移行支援 and 就労定着支援 against the ministry's notice."),
+    })]
+
+
+@admin.register(OfficeFeeSettings)
+class OfficeFeeSettingsAdmin(admin.ModelAdmin):
+    list_display = ["office", "valid_from", "yen_per_unit", "qualified_staff", "trained_staff", "transition_prep",
+                    "transport", "meals", "runs_retention_support"]
+    list_filter = ["office"]
+
+
+@admin.register(OfficeCapacity)
+class OfficeCapacityAdmin(admin.ModelAdmin):
+    list_display = ["office", "valid_from", "capacity"]
+    list_filter = ["office"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionTierOverride)
+class RetentionTierOverrideAdmin(ReadOnlyAdmin):
+    list_display = ["office", "service", "fiscal_year", "rate", "reason", "created_by", "created_at"]
+    list_filter = ["office", "service", "fiscal_year"]
+
+
+@admin.register(MonthClosing)
+class MonthClosingAdmin(ReadOnlyAdmin):
+    list_display = ["office", "month", "version", "closed_at", "closed_by", "reopened_at", "reopen_reason",
+                    "total_yen", "claimed_yen"]
+    list_filter = ["office"]
+
+
+@admin.register(ClaimLine)
+class ClaimLineAdmin(ReadOnlyAdmin):
+    list_display = ["closing", "service", "client_name", "billable_days", "total_units", "total_yen", "copayment",
+                    "claimed"]
+    list_filter = ["service", "closing__office"]

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MONTH_FORMAT_ERROR = _("Enter a month as YYYY-MM.")
+
+
+def parse_month(value: str) -> date | None:
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except (ValueError, AttributeError):
+        return None
+
+
+class MonthField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        month = parse_month(value)
+        if month is None:
+            raise forms.ValidationError(MONTH_FORMAT_ERROR)
+        return month
+
+
+class MonthForm(forms.Form):
+    month = MonthField(label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=300)
+
+
+class FiscalYearForm(forms.Form):
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100, required=False)
+
+
+class TierOverrideForm(forms.Form):
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    rate_percent = forms.DecimalField(
+        label=_("Retention rate on the notice (%)"), min_value=Decimal(0), max_digits=7, decimal_places=2,
+        required=False, help_text=_("Leave empty to return to the computed rate."),
+    )
+    reason = forms.CharField(label=_("Reason (the city's notice)"), max_length=300)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+
+def parse_day_list(value: str) -> list[int]:
+    days = [int(part) for part in value.replace(" ", "").split(",") if part]
+    if not days or any(d <= 0 for d in days):
+        raise ValueError
+    return days
+
+
+class WhatIfForm(forms.Form):
+    yen_per_day = forms.IntegerField(label=_("Fee a day (yen)"), min_value=0, initial=10000)
+    followups = forms.IntegerField(label=_("Follow-ups in six months"), min_value=0, initial=35)
+    cost_per_followup = forms.IntegerField(label=_("Cost per follow-up (yen)"), min_value=0, initial=10000)
+    days = forms.CharField(label=_("Days before the hire (comma-separated)"), initial="500,250,100,50,30")
+
+    def clean_days(self):
+        try:
+            return parse_day_list(self.cleaned_data["days"])
+        except ValueError as error:
+            raise forms.ValidationError(_("Enter positive whole numbers separated by commas.")) from error

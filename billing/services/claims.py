@@ -1,0 +1,529 @@
+"""The monthly claim of an office: one line per client and service, each with its explanation.
+
+就労移行支援, for every client with attendance in the month:
+
+* billable days = attended + off-site days inside a certificate period, the first ``granted days`` of
+  them (granted days: the certificate's, else days in the month − 8);
+* basic units per day = the tier's daily units, × 70 % on a day the office was over capacity (more than
+  150 % of capacity that day, or the month is over because the three months ending with it exceed
+  capacity × open days × 125 %), then × 70 % / 50 % when the month has no agreed support plan (first two
+  such months in a row / from the third); every percentage step rounds half up to a whole unit;
+* add-ons: absence with support (at most 4 a month), transport per one-way trip, meals for low-income and
+  public-assistance clients, office add-ons per billable day (office settings in force on the 1st);
+* total yen = floor(total units × yen per unit), once per client-month; co-payment = min(floor(10 %),
+  the certificate's monthly cap); claimed = total − co-payment.
+
+就労定着支援, when the office runs it: every employed person with a face-to-face contact in months 7–42
+after the start (and, from April 2021, a support report shared that month) — one month's fee of the
+tier for the office's rate and its number of users that month.
+
+``billing_month_compute`` reads a fixed number of queries, whatever the number of clients and days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from billing.models import AddOnKind, Service
+from billing.services.fees import FeeBook, fee_book_load
+from billing.services.rounding import rate_text, units_percent, units_to_yen, yen_percent_floor
+from billing.services.tier import RetentionTier, retention_support_tier, retention_tier
+from clients.models import (
+    BILLABLE_ATTENDANCE,
+    Attendance,
+    AttendanceStatus,
+    Certificate,
+    Client,
+    IncomeCategory,
+    SupportPlan,
+)
+from compostela.models import Office
+from placements.models import FollowUpContact, FollowUpKind
+from placements.rules import FollowUpPhase, fiscal_year_of, followup_phase
+
+GRANTED_DAYS_OFFSET = 8  # 原則の日数: days in the month − 8
+COPAY_PERCENT = 10
+OVER_CAPACITY_PERCENT = 70
+PLAN_MISSING_EARLY_PERCENT = 70  # first two months in a row without an agreed plan
+PLAN_MISSING_LATER_PERCENT = 50  # from the third month on
+PLAN_MISSING_EARLY_MONTHS = 2
+MEAL_ELIGIBLE = (IncomeCategory.WELFARE, IncomeCategory.LOW_INCOME)
+SUPPORT_REPORT_REQUIRED_FROM = date(2021, 4, 1)  # 就労定着支援: monthly support report from the 2021 rules
+
+
+def copayment_of(*, total_yen: int, cap: int) -> int:
+    """The client's co-payment: 10 % of the month's total (fraction dropped), at most the certificate's cap."""
+    return min(yen_percent_floor(yen=total_yen, percent=COPAY_PERCENT), cap)
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    first = month.replace(day=1)
+    return first, first + relativedelta(months=1) - timedelta(days=1)
+
+
+def granted_days_standard(month: date) -> int:
+    first, last = month_bounds(month)
+    return last.day - GRANTED_DAYS_OFFSET
+
+
+# -- over capacity (定員超過利用減算) -----------------------------------------------------------------------
+def day_over_capacity(*, users: int, capacity: int) -> bool:
+    """More users than 150 % of capacity (capacity ≤ 50); above 50, more than (capacity − 50) × 125 % + 75."""
+    if capacity <= 50:
+        return users * 2 > capacity * 3
+    return users * 4 > (capacity - 50) * 5 + 300
+
+
+def rolling_limit_x100(capacity: int) -> int:
+    """100 × the users a day allowed on average over three months: capacity × 125 % (capacity 12 or more),
+    capacity + 3 below 12."""
+    return capacity * 125 if capacity >= 12 else (capacity + 3) * 100
+
+
+@dataclass
+class OverCapacity:
+    days_over: list[date]
+    rolling_user_days: int
+    rolling_open_days: int
+    rolling_limit: Decimal  # capacity × open days × 125 %, summed day by day
+    rolling_over: bool
+
+    def reduced_on(self, day: date) -> bool:
+        return self.rolling_over or day in self.days_over
+
+    def as_dict(self) -> dict:
+        return {
+            "days_over": [d.isoformat() for d in self.days_over],
+            "rolling_user_days": self.rolling_user_days,
+            "rolling_open_days": self.rolling_open_days,
+            "rolling_limit": str(self.rolling_limit),
+            "rolling_over": self.rolling_over,
+        }
+
+
+def over_capacity_of(*, book: FeeBook, month: date, daily_users: dict[date, int]) -> OverCapacity:
+    """``daily_users`` holds the billable users of every day of the month and the two before it."""
+    first, last = month_bounds(month)
+    days_over = sorted(d for d, n in daily_users.items()
+                       if first <= d <= last and day_over_capacity(users=n, capacity=book.capacity_on(d)))
+    open_days = [d for d, n in daily_users.items() if n > 0]
+    total = sum(daily_users[d] for d in open_days)
+    limit_x100 = sum(rolling_limit_x100(book.capacity_on(d)) for d in open_days)
+    return OverCapacity(days_over=days_over, rolling_user_days=total, rolling_open_days=len(open_days),
+                        rolling_limit=Decimal(limit_x100) / 100, rolling_over=total * 100 > limit_x100)
+
+
+# -- results -------------------------------------------------------------------------------------------------
+@dataclass
+class BasicGroup:
+    """Billable days that share their units a day (same tier units and the same reductions)."""
+
+    days: list[date]
+    base_units: int
+    steps: list[dict]  # each {"reduction": code, "percent": p, "units_per_day": after}
+    units_per_day: int
+
+    @property
+    def units(self) -> int:
+        return len(self.days) * self.units_per_day
+
+    def as_dict(self) -> dict:
+        return {"days": len(self.days), "dates": [d.isoformat() for d in self.days], "base_units": self.base_units,
+                "steps": self.steps, "units_per_day": self.units_per_day, "units": self.units}
+
+
+@dataclass
+class AddOnLine:
+    kind: str
+    count: int
+    units_each: int
+    capped_from: int | None = None  # the count before a monthly maximum
+
+    @property
+    def units(self) -> int:
+        return self.count * self.units_each
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "count": self.count, "units_each": self.units_each, "units": self.units,
+                "capped_from": self.capped_from}
+
+
+@dataclass
+class ClaimLineResult:
+    service: str
+    client: Client
+    certificate: Certificate | None
+    yen_per_unit: Decimal
+    yen_per_unit_to_verify: bool
+    days: dict = field(default_factory=dict)
+    basic: list[BasicGroup] = field(default_factory=list)
+    addons: list[AddOnLine] = field(default_factory=list)
+    reductions: dict = field(default_factory=dict)
+    tier: dict = field(default_factory=dict)
+    billable_days: int = 0
+    total_yen: int = 0
+    copay_raw: int = 0
+    copayment: int = 0
+
+    @property
+    def client_name(self) -> str:
+        return self.client.full_name
+
+    @property
+    def certificate_number(self) -> str:
+        return self.certificate.number if self.certificate else ""
+
+    @property
+    def copay_cap(self) -> int:
+        return self.certificate.copay_cap if self.certificate else 0
+
+    @property
+    def basic_units(self) -> int:
+        return sum(g.units for g in self.basic)
+
+    @property
+    def addon_units(self) -> int:
+        return sum(a.units for a in self.addons)
+
+    @property
+    def total_units(self) -> int:
+        return self.basic_units + self.addon_units
+
+    @property
+    def claimed(self) -> int:
+        return self.total_yen - self.copayment
+
+    def finish(self) -> ClaimLineResult:
+        """Units → yen once for the client-month, then the co-payment."""
+        self.total_yen = units_to_yen(units=self.total_units, yen_per_unit=self.yen_per_unit)
+        self.copay_raw = yen_percent_floor(yen=self.total_yen, percent=COPAY_PERCENT)
+        self.copayment = copayment_of(total_yen=self.total_yen, cap=self.copay_cap)
+        return self
+
+    def explanation(self) -> dict:
+        cert = self.certificate
+        return {
+            "service": self.service,
+            "client_id": self.client.pk,
+            "client_name": self.client_name,
+            "certificate": None if cert is None else {
+                "number": cert.number, "period_start": cert.period_start.isoformat(),
+                "period_end": cert.period_end.isoformat(), "granted_days": cert.granted_days,
+                "income_category": cert.income_category, "copay_cap": cert.copay_cap,
+            },
+            "tier": self.tier,
+            "days": self.days,
+            "billable_days": self.billable_days,
+            "basic": [g.as_dict() for g in self.basic],
+            "reductions": self.reductions,
+            "addons": [a.as_dict() for a in self.addons],
+            "basic_units": self.basic_units,
+            "addon_units": self.addon_units,
+            "total_units": self.total_units,
+            "yen_per_unit": str(self.yen_per_unit),
+            "yen_per_unit_to_verify": self.yen_per_unit_to_verify,
+            "total_yen": self.total_yen,
+            "copay_percent": COPAY_PERCENT,
+            "copay_raw": self.copay_raw,
+            "copay_cap": self.copay_cap,
+            "copayment": self.copayment,
+            "claimed": self.claimed,
+        }
+
+
+@dataclass
+class MonthClaims:
+    office: Office
+    month: date
+    lines: list[ClaimLineResult]
+    tier: RetentionTier
+    over_capacity: OverCapacity
+    retention_support: RetentionTier | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total_units(self) -> int:
+        return sum(line.total_units for line in self.lines)
+
+    @property
+    def total_yen(self) -> int:
+        return sum(line.total_yen for line in self.lines)
+
+    @property
+    def copayment_yen(self) -> int:
+        return sum(line.copayment for line in self.lines)
+
+    @property
+    def claimed_yen(self) -> int:
+        return sum(line.claimed for line in self.lines)
+
+    def summary(self) -> dict:
+        """The month-level explanation stored with a closing (JSON)."""
+        tier = self.tier
+        return {
+            "month": self.month.isoformat(),
+            "tier": tier_summary(tier),
+            "retention_support_tier": tier_summary(self.retention_support) if self.retention_support else None,
+            "over_capacity": self.over_capacity.as_dict(),
+            "warnings": self.warnings,
+            "lines": len(self.lines),
+        }
+
+
+def tier_summary(tier: RetentionTier) -> dict:
+    return {
+        "service": tier.service, "fiscal_year": tier.fiscal_year, "numerator": tier.numerator,
+        "denominator": tier.denominator, "computed_rate": rate_text(tier.computed_rate),
+        "rate": rate_text(tier.rate), "new_office": tier.new_office, "overridden": tier.overridden,
+        "override_reason": tier.override.reason if tier.overridden else "",
+        "periods": [{"from": p.starts_on.isoformat(), "label": p.tier.label, "units": p.tier.units,
+                     "schedule": p.tier.schedule_name} for p in tier.periods],
+    }
+
+
+# -- per-client pieces ---------------------------------------------------------------------------------------
+def _certificate_on(certificates: list[Certificate], day: date) -> Certificate | None:
+    for cert in certificates:
+        if cert.period_start <= day <= cert.period_end:
+            return cert
+    return None
+
+
+def _overlaps(start: date, end: date, first: date, last: date) -> bool:
+    return start <= last and end >= first
+
+
+def plan_missing_months(*, month: date, certificates: list[Certificate], plans: list[SupportPlan]) -> int:
+    """How many months in a row, ending with ``month``, the client was in service (a certificate covers
+    part of the month) without an agreed support plan covering the month.  Counts at most three."""
+    count = 0
+    for back in range(PLAN_MISSING_EARLY_MONTHS + 1):
+        first, last = month_bounds(month - relativedelta(months=back))
+        in_service = any(_overlaps(c.period_start, c.period_end, first, last) for c in certificates)
+        covered = any(p.agreed_on is not None and p.agreed_on <= last
+                      and _overlaps(p.period_start, p.period_end, first, last) for p in plans)
+        if covered or not in_service:
+            break
+        count += 1
+    return count
+
+
+def plan_missing_percent(months_missing: int) -> int | None:
+    if months_missing == 0:
+        return None
+    return PLAN_MISSING_EARLY_PERCENT if months_missing <= PLAN_MISSING_EARLY_MONTHS else PLAN_MISSING_LATER_PERCENT
+
+
+def transition_claim_line(
+    *, client: Client, month: date, rows: list[dict], certificates: list[Certificate], plans: list[SupportPlan],
+    book: FeeBook, tier: RetentionTier, over: OverCapacity,
+) -> ClaimLineResult:
+    """One client's 就労移行支援 claim for ``month`` from its attendance ``rows`` (dicts, sorted by day)."""
+    first, last = month_bounds(month)
+    settings = book.settings_on(first)
+    yen_per_unit, to_verify = book.yen_per_unit_on(service=Service.TRANSITION, day=first)
+    in_cert = [r for r in rows if r["status"] in BILLABLE_ATTENDANCE and _certificate_on(certificates, r["day"])]
+    outside = sum(1 for r in rows if r["status"] in BILLABLE_ATTENDANCE) - len(in_cert)
+    anchor = in_cert[-1]["day"] if in_cert else last
+    cert = _certificate_on(certificates, anchor) or next(
+        (c for c in reversed(certificates) if _overlaps(c.period_start, c.period_end, first, last)), None
+    )
+    granted = (cert.granted_days if cert and cert.granted_days else granted_days_standard(month))
+    counted = in_cert[:granted]
+    line = ClaimLineResult(service=Service.TRANSITION, client=client, certificate=cert,
+                           yen_per_unit=yen_per_unit, yen_per_unit_to_verify=to_verify)
+    line.billable_days = len(counted)
+    line.days = {
+        "attended": sum(1 for r in rows if r["status"] == AttendanceStatus.ATTENDED),
+        "offsite": sum(1 for r in rows if r["status"] == AttendanceStatus.OFFSITE),
+        "absent": sum(1 for r in rows if r["status"] == AttendanceStatus.ABSENT),
+        "absent_supported": sum(1 for r in rows if r["status"] == AttendanceStatus.ABSENT_SUPPORTED),
+        "outside_certificate": outside,
+        "granted_days": granted,
+        "granted_days_standard": not (cert and cert.granted_days),
+        "over_granted_days": len(in_cert) - len(counted),
+        "billable": len(counted),
+    }
+    tier_on_first = tier.tier_on(first)
+    line.tier = {"fiscal_year": tier.fiscal_year, "rate": rate_text(tier.rate),
+                 "label": tier_on_first.label if tier_on_first else "", "overridden": tier.overridden,
+                 "new_office": tier.new_office}
+
+    # basic units, day by day, each percentage step rounded half up
+    missing = plan_missing_months(month=month, certificates=certificates, plans=plans)
+    plan_percent = plan_missing_percent(missing)
+    line.reductions = {
+        "over_capacity_percent": OVER_CAPACITY_PERCENT,
+        "over_capacity_days": sum(1 for r in counted if over.reduced_on(r["day"])),
+        "over_capacity_rolling": over.rolling_over,
+        "plan_missing_months": missing,
+        "plan_missing_percent": plan_percent,
+    }
+    groups: dict[tuple, BasicGroup] = {}
+    for r in counted:
+        base = tier.units_on(r["day"])
+        units, steps = base, []
+        if over.reduced_on(r["day"]):
+            units = units_percent(units=units, percent=OVER_CAPACITY_PERCENT)
+            steps.append({"reduction": "over_capacity", "percent": OVER_CAPACITY_PERCENT, "units_per_day": units})
+        if plan_percent is not None:
+            units = units_percent(units=units, percent=plan_percent)
+            steps.append({"reduction": "plan_missing", "percent": plan_percent, "units_per_day": units})
+        key = (base, tuple(s["reduction"] for s in steps))
+        if key not in groups:
+            groups[key] = BasicGroup(days=[], base_units=base, steps=steps, units_per_day=units)
+        groups[key].days.append(r["day"])
+    line.basic = list(groups.values())
+
+    # add-ons
+    supported = [r for r in rows if r["status"] == AttendanceStatus.ABSENT_SUPPORTED
+                 and _certificate_on(certificates, r["day"])]
+    if supported:
+        rate = book.addon_on(kind=AddOnKind.ABSENCE_SUPPORT, day=first)
+        count = len(supported)
+        capped = min(count, rate.monthly_max) if rate.monthly_max is not None else count
+        line.addons.append(AddOnLine(kind=AddOnKind.ABSENCE_SUPPORT, count=capped, units_each=rate.units,
+                                     capped_from=count if capped != count else None))
+    transport_kind = settings.transport_kind()
+    trips = sum(int(r["transport_to"]) + int(r["transport_from"]) for r in counted)
+    if transport_kind and trips:
+        line.addons.append(AddOnLine(kind=transport_kind, count=trips,
+                                     units_each=book.addon_on(kind=transport_kind, day=first).units))
+    meals = sum(1 for r in counted if r["meal"])
+    if settings.meals and meals and cert is not None and cert.income_category in MEAL_ELIGIBLE:
+        line.addons.append(AddOnLine(kind=AddOnKind.MEALS, count=meals,
+                                     units_each=book.addon_on(kind=AddOnKind.MEALS, day=first).units))
+    if counted:
+        for kind in settings.daily_addon_kinds():
+            line.addons.append(AddOnLine(kind=kind, count=len(counted),
+                                         units_each=book.addon_on(kind=kind, day=first).units))
+    return line.finish()
+
+
+def retention_support_lines(
+    *, office: Office, month: date, contacts: list[FollowUpContact], clients: dict[int, Client],
+    certificates: dict[int, list[Certificate]], book: FeeBook,
+) -> tuple[list[ClaimLineResult], RetentionTier, list[str]]:
+    """就労定着支援 lines of ``month`` from the month's follow-up ``contacts`` (with their hires)."""
+    first, last = month_bounds(month)
+    needs_report = first >= SUPPORT_REPORT_REQUIRED_FROM
+    faced: dict[int, list[date]] = defaultdict(list)
+    reported: set[int] = set()
+    for c in contacts:
+        hire = c.hire
+        if followup_phase(start=hire.start_date, day=c.day) != FollowUpPhase.RETENTION_SUPPORT:
+            continue
+        if hire.ended_on is not None and hire.ended_on < c.day:
+            continue
+        if c.kind == FollowUpKind.FACE_TO_FACE:
+            faced[hire.client_id].append(c.day)
+        elif c.kind == FollowUpKind.SUPPORT_REPORT:
+            reported.add(hire.client_id)
+    eligible = sorted(pk for pk in faced if not needs_report or pk in reported)
+    warnings = [
+        _("%(client)s: face-to-face contact but no support report shared this month.") % {"client": clients[pk]}
+        for pk in sorted(set(faced) - set(eligible))
+    ]
+    tier = retention_support_tier(office=office, fiscal_year=fiscal_year_of(first), book=book)
+    yen_per_unit, to_verify = book.yen_per_unit_on(service=Service.RETENTION_SUPPORT, day=first)
+    lines = []
+    billable = []
+    for pk in eligible:
+        cert = next((c for c in reversed(certificates.get(pk, []))
+                     if _overlaps(c.period_start, c.period_end, first, last)), None)
+        if cert is None:
+            warnings.append(_("%(client)s: no recipient certificate covers this month; retention support is not "
+                              "claimed.") % {"client": clients[pk]})
+            continue
+        billable.append((pk, cert))
+    if billable:
+        fee = book.tier_for(service=Service.RETENTION_SUPPORT, day=first, band=len(billable), rate=tier.rate)
+        for pk, cert in billable:
+            line = ClaimLineResult(service=Service.RETENTION_SUPPORT, client=clients[pk], certificate=cert,
+                                   yen_per_unit=yen_per_unit, yen_per_unit_to_verify=to_verify)
+            line.billable_days = 0
+            line.days = {"face_to_face": [d.isoformat() for d in sorted(faced[pk])],
+                         "support_report": pk in reported, "support_report_required": needs_report,
+                         "users_this_month": len(billable)}
+            line.tier = {"fiscal_year": tier.fiscal_year, "rate": rate_text(tier.rate), "label": fee.label,
+                         "overridden": tier.overridden, "new_office": False}
+            line.basic = [BasicGroup(days=[], base_units=fee.units, steps=[], units_per_day=fee.units)]
+            line.basic[0].days = [first]  # one month's fee
+            lines.append(line.finish())
+    return lines, tier, warnings
+
+
+# -- the month ----------------------------------------------------------------------------------------------
+def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
+    """Every claim line of ``office`` for ``month`` (any day of it) — a fixed number of queries."""
+    first, last = month_bounds(month)
+    window_first = first - relativedelta(months=2)
+    book = fee_book_load(office=office)
+    tier = retention_tier(office=office, fiscal_year=fiscal_year_of(first), book=book)
+
+    daily_users: Counter[date] = Counter(dict(
+        Attendance.objects.filter(office=office, day__range=(window_first, first - timedelta(days=1)),
+                                  status__in=BILLABLE_ATTENDANCE)
+        .values("day").annotate(n=Count("id")).values_list("day", "n")
+    ))
+    rows = list(
+        Attendance.objects.filter(office=office, day__range=(first, last))
+        .values("client_id", "day", "status", "transport_to", "transport_from", "meal").order_by("day")
+    )
+    by_client: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_client[r["client_id"]].append(r)
+        if r["status"] in BILLABLE_ATTENDANCE:
+            daily_users[r["day"]] += 1
+    over = over_capacity_of(book=book, month=first, daily_users=dict(daily_users))
+
+    settings = book.settings_on(first)
+    contacts: list[FollowUpContact] = []
+    if settings.runs_retention_support:
+        contacts = list(
+            FollowUpContact.objects.filter(
+                office=office, day__range=(first, last), kind__in=[FollowUpKind.FACE_TO_FACE,
+                                                                   FollowUpKind.SUPPORT_REPORT])
+            .select_related("hire").order_by("day", "pk")
+        )
+    client_ids = set(by_client) | {c.hire.client_id for c in contacts}
+    clients = {c.pk: c for c in Client.objects.filter(pk__in=client_ids)}
+    certificates: dict[int, list[Certificate]] = defaultdict(list)
+    for cert in Certificate.objects.filter(client_id__in=client_ids, period_start__lte=last,
+                                           period_end__gte=window_first).order_by("period_start"):
+        certificates[cert.client_id].append(cert)
+    plans: dict[int, list[SupportPlan]] = defaultdict(list)
+    for plan in SupportPlan.objects.filter(
+        Q(client_id__in=list(by_client)), agreed_on__isnull=False, period_start__lte=last, period_end__gte=window_first
+    ):
+        plans[plan.client_id].append(plan)
+
+    warnings: list[str] = []
+    lines = [
+        transition_claim_line(client=clients[pk], month=first, rows=by_client[pk], certificates=certificates[pk],
+                              plans=plans[pk], book=book, tier=tier, over=over)
+        for pk in sorted(by_client, key=lambda pk: (clients[pk].family_name_kana, clients[pk].given_name_kana, pk))
+    ]
+    for line in lines:
+        if line.days["outside_certificate"]:
+            warnings.append(_("%(client)s: %(days)s day(s) of attendance outside any certificate period.")
+                            % {"client": line.client, "days": line.days["outside_certificate"]})
+        if line.days["over_granted_days"]:
+            warnings.append(_("%(client)s: %(days)s day(s) beyond the granted days are not claimed.")
+                            % {"client": line.client, "days": line.days["over_granted_days"]})
+    support_tier = None
+    if settings.runs_retention_support:
+        support_lines, support_tier, support_warnings = retention_support_lines(
+            office=office, month=first, contacts=contacts, clients=clients, certificates=certificates, book=book,
+        )
+        lines.extend(support_lines)
+        warnings.extend(support_warnings)
+    return MonthClaims(office=office, month=first, lines=lines, tier=tier, over_capacity=over,
+                       retention_support=support_tier, warnings=warnings)

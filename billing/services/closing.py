@@ -1,0 +1,75 @@
+"""Month closing: the claim lines are stored as computed (a snapshot linked to a ``MonthClosing``
+version); reopening needs a reason and is recorded; closing again stores a new version."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.models import ClaimLine, MonthClosing
+from billing.services.claims import billing_month_compute, month_bounds
+from compostela.models import Office, User
+
+ALREADY_CLOSED = "This month is already closed. Reopen it first to close it again."
+NOT_CLOSED = "This month is not closed."
+REOPEN_NEEDS_REASON = "Give the reason for reopening the month."
+MONTH_NOT_OVER = "A month can be closed only after its last day."
+
+
+def _lock_office(office: Office) -> None:
+    """Serialise closing and reopening of one office's months."""
+    Office.objects.select_for_update().only("pk").get(pk=office.pk)
+
+
+@transaction.atomic
+def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosing:
+    first, last = month_bounds(month)
+    if last >= timezone.localdate():
+        raise ValidationError(_(MONTH_NOT_OVER))
+    _lock_office(office)
+    if MonthClosing.objects.filter(office=office, month=first, reopened_at__isnull=True).exists():
+        raise ValidationError(_(ALREADY_CLOSED))
+    claims = billing_month_compute(office=office, month=first)
+    previous = MonthClosing.objects.filter(office=office, month=first).aggregate(v=Max("version"))["v"] or 0
+    closing = MonthClosing(
+        office=office, month=first, version=previous + 1, closed_at=timezone.now(), closed_by=by,
+        total_units=claims.total_units, total_yen=claims.total_yen, copayment_yen=claims.copayment_yen,
+        claimed_yen=claims.claimed_yen, summary=claims.summary(),
+    )
+    closing.full_clean()
+    closing.save()
+    ClaimLine.objects.bulk_create([
+        ClaimLine(
+            closing=closing, service=line.service, client=line.client, client_name=line.client_name,
+            certificate_number=line.certificate_number, billable_days=line.billable_days,
+            basic_units=line.basic_units, addon_units=line.addon_units, total_units=line.total_units,
+            yen_per_unit=line.yen_per_unit, total_yen=line.total_yen, copayment=line.copayment,
+            claimed=line.claimed, explanation=line.explanation(),
+        )
+        for line in claims.lines
+    ])
+    return closing
+
+
+@transaction.atomic
+def billing_month_reopen(*, office: Office, month: date, by: User, reason: str) -> MonthClosing:
+    if not reason.strip():
+        raise ValidationError(_(REOPEN_NEEDS_REASON))
+    _lock_office(office)
+    closing = (
+        MonthClosing.objects.select_for_update()
+        .filter(office=office, month=month.replace(day=1), reopened_at__isnull=True).first()
+    )
+    if closing is None:
+        raise ValidationError(_(NOT_CLOSED))
+    closing.reopened_at = timezone.now()
+    closing.reopened_by = by
+    closing.reopen_reason = reason.strip()
+    closing.full_clean()
+    closing.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    return closing

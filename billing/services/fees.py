@@ -1,0 +1,209 @@
+"""Fee look-ups: which schedule, tier, add-on rate, unit price, office setting and capacity is in force
+on a day.  ``fee_book_load`` reads every table once (a fixed number of queries), so computing a month
+never queries per client or per day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from billing.models import (
+    AddOnKind,
+    AddOnRate,
+    AreaUnitPrice,
+    BasicFee,
+    FeeSchedule,
+    OfficeCapacity,
+    OfficeFeeSettings,
+    Service,
+)
+from compostela.models import Office
+
+
+class BillingConfigurationError(Exception):
+    """Fee data needed for a computation is missing (a manager enters it in the admin)."""
+
+
+MISSING_SCHEDULE = "No fee schedule of %(service)s is in force on %(day)s."
+MISSING_BAND = "The fee schedule in force on %(day)s has no row for a band of %(band)s."
+MISSING_PRICE = "No yen-per-unit price for area grade %(grade)s and %(service)s on %(day)s."
+MISSING_ADDON = "No units for the add-on %(kind)s on %(day)s."
+
+
+@dataclass(frozen=True)
+class TierFee:
+    """One tier of a schedule: the units and the bounds that say which rates it holds."""
+
+    units: int
+    min_rate: Decimal
+    min_inclusive: bool
+    max_rate: Decimal | None  # the next tier's lower bound (exclusive upper bound), None for the top tier
+    schedule_name: str
+    schedule_from: date
+
+    def holds(self, value: Decimal) -> bool:
+        return value >= self.min_rate if self.min_inclusive else value > self.min_rate
+
+    @property
+    def label(self) -> str:
+        low = _percent(self.min_rate)
+        if self.max_rate is None:
+            if self.min_rate == 0 and self.min_inclusive:
+                return _("flat fee")
+            return _("%(low)s %% or more") % {"low": low}
+        high = _percent(self.max_rate)
+        if self.min_rate == 0 and self.min_inclusive and self.max_rate == 0:
+            return _("0 %")
+        if self.min_rate == 0 and not self.min_inclusive:
+            return _("above 0 to under %(high)s %%") % {"high": high}
+        if self.min_rate == 0:
+            return _("under %(high)s %%") % {"high": high}
+        return _("%(low)s %% to under %(high)s %%") % {"low": low, "high": high}
+
+
+def _percent(value: Decimal) -> str:
+    return format((value * 100).normalize(), "f")
+
+
+@dataclass
+class OfficeSettingsView:
+    """The office settings in force on a day (defaults when the office has none yet)."""
+
+    valid_from: date | None = None
+    yen_per_unit: Decimal | None = None
+    qualified_staff: str = ""
+    trained_staff: bool = False
+    transition_prep: str = ""
+    transport: str = ""
+    meals: bool = False
+    runs_retention_support: bool = False
+    followup_cost_method: str = "per_contact"
+    cost_per_followup: int = 10000
+    hourly_staff_cost: int = 2500
+
+    def daily_addon_kinds(self) -> list[str]:
+        """Office-level add-ons counted per billable day."""
+        kinds = []
+        if self.qualified_staff:
+            kinds.append(f"qualified_staff_{self.qualified_staff}")
+        if self.trained_staff:
+            kinds.append(AddOnKind.TRAINED_STAFF.value)
+        if self.transition_prep:
+            kinds.append(f"transition_prep_{self.transition_prep}")
+        return kinds
+
+    def transport_kind(self) -> str | None:
+        return f"transport_{self.transport}" if self.transport else None
+
+
+def _latest_on(rows: list, day: date):
+    """Of rows sorted by ``valid_from`` ascending, the last one in force on ``day``."""
+    found = None
+    for row in rows:
+        if row.valid_from <= day:
+            found = row
+        else:
+            break
+    return found
+
+
+@dataclass
+class FeeBook:
+    office: Office
+    schedules: dict[str, list[FeeSchedule]] = field(default_factory=dict)  # service → ascending valid_from
+    fees: dict[int, list[BasicFee]] = field(default_factory=dict)  # schedule id → rows
+    addons: dict[str, list[AddOnRate]] = field(default_factory=dict)
+    prices: dict[tuple[str, str], list[AreaUnitPrice]] = field(default_factory=dict)
+    settings: list[OfficeFeeSettings] = field(default_factory=list)
+    capacities: list[OfficeCapacity] = field(default_factory=list)
+
+    # -- schedules and tiers ------------------------------------------------------------------------------
+    def schedule_on(self, *, service: str, day: date) -> FeeSchedule:
+        schedule = _latest_on(self.schedules.get(service, []), day)
+        if schedule is None:
+            raise BillingConfigurationError(
+                _(MISSING_SCHEDULE) % {"service": Service(service).label, "day": day.isoformat()}
+            )
+        return schedule
+
+    def tiers_on(self, *, service: str, day: date, band: int) -> list[TierFee]:
+        """The tiers of the schedule in force, highest first."""
+        schedule = self.schedule_on(service=service, day=day)
+        rows = [
+            f for f in self.fees.get(schedule.pk, [])
+            if f.band_min <= band and (f.band_max is None or band <= f.band_max)
+        ]
+        if not rows:
+            raise BillingConfigurationError(_(MISSING_BAND) % {"day": day.isoformat(), "band": band})
+        rows.sort(key=lambda f: (f.min_rate, not f.min_inclusive), reverse=True)
+        tiers = []
+        upper: Decimal | None = None
+        for row in rows:
+            tiers.append(TierFee(units=row.units, min_rate=row.min_rate, min_inclusive=row.min_inclusive,
+                                 max_rate=upper, schedule_name=schedule.name, schedule_from=schedule.valid_from))
+            upper = row.min_rate
+        return tiers
+
+    def tier_for(self, *, service: str, day: date, band: int, rate: Decimal) -> TierFee:
+        tiers = self.tiers_on(service=service, day=day, band=band)
+        for tier in tiers:
+            if tier.holds(rate):
+                return tier
+        return tiers[-1]
+
+    # -- add-ons, prices, settings, capacity -------------------------------------------------------------
+    def addon_on(self, *, kind: str, day: date) -> AddOnRate:
+        rate = _latest_on(self.addons.get(kind, []), day)
+        if rate is None:
+            raise BillingConfigurationError(
+                _(MISSING_ADDON) % {"kind": AddOnKind(kind).label, "day": day.isoformat()}
+            )
+        return rate
+
+    def settings_on(self, day: date) -> OfficeSettingsView:
+        row = _latest_on(self.settings, day)
+        if row is None:
+            return OfficeSettingsView()
+        return OfficeSettingsView(
+            valid_from=row.valid_from, yen_per_unit=row.yen_per_unit, qualified_staff=row.qualified_staff,
+            trained_staff=row.trained_staff, transition_prep=row.transition_prep, transport=row.transport,
+            meals=row.meals, runs_retention_support=row.runs_retention_support,
+            followup_cost_method=row.followup_cost_method, cost_per_followup=row.cost_per_followup,
+            hourly_staff_cost=row.hourly_staff_cost,
+        )
+
+    def yen_per_unit_on(self, *, service: str, day: date) -> tuple[Decimal, bool]:
+        """The price and whether it is marked to verify (an office override is taken as verified)."""
+        override = self.settings_on(day).yen_per_unit
+        if override is not None:
+            return override, False
+        price = _latest_on(self.prices.get((self.office.area_grade, service), []), day)
+        if price is None:
+            raise BillingConfigurationError(
+                _(MISSING_PRICE) % {"grade": self.office.get_area_grade_display(),
+                                    "service": Service(service).label, "day": day.isoformat()}
+            )
+        return price.yen_per_unit, price.to_verify
+
+    def capacity_on(self, day: date) -> int:
+        row = _latest_on(self.capacities, day)
+        return row.capacity if row is not None else self.office.capacity
+
+
+def fee_book_load(*, office: Office) -> FeeBook:
+    """Every fee table and the office's dated settings — six queries, whatever the period."""
+    book = FeeBook(office=office)
+    for schedule in FeeSchedule.objects.order_by("valid_from"):
+        book.schedules.setdefault(schedule.service, []).append(schedule)
+    for fee in BasicFee.objects.all():
+        book.fees.setdefault(fee.schedule_id, []).append(fee)
+    for addon in AddOnRate.objects.order_by("valid_from"):
+        book.addons.setdefault(addon.kind, []).append(addon)
+    for price in AreaUnitPrice.objects.order_by("valid_from"):
+        book.prices.setdefault((price.area_grade, price.service), []).append(price)
+    book.settings = list(OfficeFeeSettings.objects.filter(office=office).order_by("valid_from"))
+    book.capacities = list(OfficeCapacity.objects.filter(office=office).order_by("valid_from"))
+    return book

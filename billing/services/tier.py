@@ -1,0 +1,178 @@
+"""The retention tier of a fiscal year, for both services.
+
+就労移行支援: hires that started in the two previous fiscal years and were retained six months
+(``placements.retention``), divided by the sum of the office's capacity in those two years (capacity in
+force on 1 April of each; ``OfficeCapacity`` history, else ``Office.capacity``).  Retention is judged as
+known at the end of the previous fiscal year.  An office in its first two fiscal years is treated as
+"30 % to under 40 %".  A manager's recorded override (the city's notice) wins.
+
+就労定着支援: of everyone who used retention support in the past three fiscal years (a face-to-face contact
+in months 7–42 of a hire), the share still employed at the end of the previous fiscal year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from billing.models import RetentionTierOverride, Service
+from billing.services.fees import FeeBook, TierFee, fee_book_load
+from billing.services.rounding import rate as exact_rate
+from compostela.models import Office
+from placements.models import FollowUpContact, FollowUpKind, Hire
+from placements.retention import HireRetention, placement_office_retention
+from placements.rules import FollowUpPhase, fiscal_year_bounds, fiscal_year_of, followup_phase
+
+NEW_OFFICE_FISCAL_YEARS = 2
+# The new-office tier is "30 % to under 40 %": the tier that holds a rate of exactly 30 %.
+NEW_OFFICE_RATE = Decimal("0.3")
+RETENTION_SUPPORT_LOOKBACK_YEARS = 3
+
+OVERRIDE_NEEDS_REASON = "Give the reason for the override (for example the city's notice)."
+
+
+@dataclass(frozen=True)
+class CapacityYear:
+    fiscal_year: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class TierPeriod:
+    """The tier within one fee schedule that is in force for part (or all) of the fiscal year."""
+
+    starts_on: date
+    tier: TierFee
+
+
+@dataclass
+class RetentionTier:
+    office: Office
+    service: str
+    fiscal_year: int
+    as_of: date
+    window: tuple[int, ...]
+    numerator: int
+    denominator: int
+    computed_rate: Decimal
+    new_office: bool
+    override: RetentionTierOverride | None
+    rate: Decimal
+    band: int | None
+    periods: list[TierPeriod] = field(default_factory=list)
+    hires: list[HireRetention] = field(default_factory=list)  # transition: every hire of the window
+    capacities: list[CapacityYear] = field(default_factory=list)
+    users: list[dict] = field(default_factory=list)  # retention support: each user and whether employed
+
+    @property
+    def retained(self) -> list[HireRetention]:
+        return [h for h in self.hires if h.status == "retained"]
+
+    @property
+    def overridden(self) -> bool:
+        return self.override is not None and self.override.rate is not None
+
+    def tier_on(self, day: date) -> TierFee | None:
+        found = None
+        for period in self.periods:
+            if period.starts_on <= day:
+                found = period.tier
+        return found
+
+    def units_on(self, day: date) -> int:
+        tier = self.tier_on(day)
+        return tier.units if tier else 0
+
+
+def _latest_override(*, office: Office, service: str, fiscal_year: int) -> RetentionTierOverride | None:
+    return (
+        RetentionTierOverride.objects.filter(office=office, service=service, fiscal_year=fiscal_year)
+        .select_related("created_by").order_by("-created_at", "-pk").first()
+    )
+
+
+def _periods(*, book: FeeBook, service: str, fiscal_year: int, band: int, rate: Decimal) -> list[TierPeriod]:
+    """The tier at the start of the fiscal year and at each schedule revision inside it."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    days = [start] + [s.valid_from for s in book.schedules.get(service, []) if start < s.valid_from <= end]
+    return [TierPeriod(starts_on=d, tier=book.tier_for(service=service, day=d, band=band, rate=rate)) for d in days]
+
+
+def retention_tier(*, office: Office, fiscal_year: int, as_of: date | None = None,
+                   book: FeeBook | None = None) -> RetentionTier:
+    """The 就労移行支援 tier of ``fiscal_year`` with everything the tier page shows — a fixed number of
+    queries (hires, override, and the fee book when not given)."""
+    book = book or fee_book_load(office=office)
+    fy_start, _end = fiscal_year_bounds(fiscal_year)
+    as_of = as_of or fy_start - timedelta(days=1)
+    window = (fiscal_year - 2, fiscal_year - 1)
+    retention = placement_office_retention(office=office, fiscal_years=window, as_of=as_of)
+    capacities = [CapacityYear(fy, book.capacity_on(fiscal_year_bounds(fy)[0])) for fy in window]
+    denominator = sum(c.capacity for c in capacities)
+    computed = exact_rate(retention.numerator, denominator)
+    new_office = fiscal_year - fiscal_year_of(office.opened_on) < NEW_OFFICE_FISCAL_YEARS
+    override = _latest_override(office=office, service=Service.TRANSITION, fiscal_year=fiscal_year)
+    if override is not None and override.rate is not None:
+        effective = override.rate
+    elif new_office:
+        effective = NEW_OFFICE_RATE
+    else:
+        effective = computed
+    band = book.capacity_on(fy_start)
+    return RetentionTier(
+        office=office, service=Service.TRANSITION, fiscal_year=fiscal_year, as_of=as_of, window=window,
+        numerator=retention.numerator, denominator=denominator, computed_rate=computed, new_office=new_office,
+        override=override, rate=effective, band=band,
+        periods=_periods(book=book, service=Service.TRANSITION, fiscal_year=fiscal_year, band=band, rate=effective),
+        hires=retention.hires, capacities=capacities,
+    )
+
+
+def retention_support_tier(*, office: Office, fiscal_year: int, book: FeeBook | None = None) -> RetentionTier:
+    """The 就労定着支援 rate of ``fiscal_year``: people who used retention support in the three previous
+    fiscal years, and how many of them were employed at the end of the previous one — three queries plus
+    the fee book.  Units depend on the month's number of users, so ``periods`` is left empty and the
+    claim looks the tier up with ``FeeBook.tier_for``."""
+    book = book or fee_book_load(office=office)
+    fy_start, _end = fiscal_year_bounds(fiscal_year)
+    as_of = fy_start - timedelta(days=1)
+    first, _ = fiscal_year_bounds(fiscal_year - RETENTION_SUPPORT_LOOKBACK_YEARS)
+    contacts = (
+        FollowUpContact.objects.filter(office=office, day__range=(first, as_of), kind=FollowUpKind.FACE_TO_FACE)
+        .select_related("hire").only("day", "hire__start_date", "hire__client_id")
+    )
+    users = {c.hire.client_id for c in contacts
+             if followup_phase(start=c.hire.start_date, day=c.day) == FollowUpPhase.RETENTION_SUPPORT}
+    employed = set(
+        Hire.objects.filter(client_id__in=users, start_date__lte=as_of)
+        .exclude(ended_on__lt=as_of).values_list("client_id", flat=True)
+    )
+    computed = exact_rate(len(employed & users), len(users))
+    override = _latest_override(office=office, service=Service.RETENTION_SUPPORT, fiscal_year=fiscal_year)
+    effective = override.rate if override is not None and override.rate is not None else computed
+    return RetentionTier(
+        office=office, service=Service.RETENTION_SUPPORT, fiscal_year=fiscal_year, as_of=as_of,
+        window=tuple(range(fiscal_year - RETENTION_SUPPORT_LOOKBACK_YEARS, fiscal_year)),
+        numerator=len(employed & users), denominator=len(users), computed_rate=computed, new_office=False,
+        override=override, rate=effective, band=None,
+        users=[{"client_id": pk, "employed": pk in employed} for pk in sorted(users)],
+    )
+
+
+@transaction.atomic
+def retention_tier_override(*, office: Office, fiscal_year: int, rate: Decimal | None, reason: str, by,
+                            service: str = Service.TRANSITION) -> RetentionTierOverride:
+    """Record a manager's override of a fiscal year's rate (``rate=None`` returns to the computed one)."""
+    from django.core.exceptions import ValidationError
+
+    if not reason.strip():
+        raise ValidationError(_(OVERRIDE_NEEDS_REASON))
+    override = RetentionTierOverride(office=office, service=service, fiscal_year=fiscal_year, rate=rate,
+                                     reason=reason.strip(), created_by=by)
+    override.full_clean()
+    override.save()
+    return override

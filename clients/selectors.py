@@ -1,0 +1,241 @@
+"""Reads of the clients app: querysets and page data for screens, reports and other apps."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from clients.models import (
+    BILLABLE_ATTENDANCE,
+    Attendance,
+    CareerProfile,
+    CareerProfileChange,
+    CaseNote,
+    Certificate,
+    Client,
+    ClientStatus,
+    HealthRecord,
+    SupportPlan,
+    SupportPlanReview,
+)
+from clients.rules import CertificateWarning, age_on, certificate_warning, plan_review_due_on
+from compostela.models import Office, User
+
+REVIEW_DUE_SOON_DAYS = 14
+
+
+def kana_to_katakana(text: str) -> str:
+    """ひらがな → カタカナ, so that a search typed in hiragana finds names stored in katakana."""
+    return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch for ch in text)
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def client_search(*, office: Office, query: str = "", status: str = "", staff: User | None = None) -> QuerySet[Client]:
+    """The office's clients matching every word of ``query`` (name or kana), a status and an assigned staff
+    member (employment specialist or case manager)."""
+    clients = Client.objects.filter(office=office)
+    for word in query.replace("\u3000", " ").split():
+        kana = kana_to_katakana(word)
+        clients = clients.filter(
+            Q(family_name__icontains=word) | Q(given_name__icontains=word)
+            | Q(family_name_kana__icontains=kana) | Q(given_name_kana__icontains=kana)
+        )
+    if status:
+        clients = clients.filter(status=status)
+    if staff is not None:
+        clients = clients.filter(Q(specialist=staff) | Q(case_manager=staff))
+    return clients
+
+
+def client_list(
+    *, office: Office, today: date, query: str = "", status: str = "", staff: User | None = None
+) -> list[Client]:
+    """Rows of the client list in one query: each client carries ``days_attended`` (this month),
+    ``certificate_end`` (of the latest certificate), ``age`` and ``certificate_warning``."""
+    first, last = month_bounds(today)
+    latest_certificate = Certificate.objects.filter(client=OuterRef("pk")).order_by("-period_start")
+    rows = list(
+        client_search(office=office, query=query, status=status, staff=staff)
+        .select_related("specialist", "case_manager")
+        .annotate(
+            days_attended=Count(
+                "attendance",
+                filter=Q(attendance__day__gte=first, attendance__day__lte=last,
+                         attendance__status__in=BILLABLE_ATTENDANCE),
+            ),
+            certificate_end=Subquery(latest_certificate.values("period_end")[:1]),
+        )
+    )
+    for client in rows:
+        client.age = age_on(client.birth_date, today)
+        client.certificate_warning = certificate_warning(client.certificate_end, today)
+    return rows
+
+
+def client_health_rows(*, clients: list[Client]) -> dict[int, HealthRecord]:
+    """Health records of ``clients`` with their diagnoses, in two queries."""
+    records = HealthRecord.objects.filter(client__in=[c.pk for c in clients]).prefetch_related("diagnoses")
+    return {record.client_id: record for record in records}
+
+
+def certificate_current(*, client: Client, day: date) -> Certificate | None:
+    """The certificate whose service period covers ``day``."""
+    return client.certificates.filter(period_start__lte=day, period_end__gte=day).first()
+
+
+def certificates_ending(*, office: Office, today: date, within_days: int = 60) -> QuerySet[Certificate]:
+    """Certificates of clients in service whose period ends within ``within_days`` and that have no
+    following certificate yet — the 60- and 30-day warnings."""
+    following = Certificate.objects.filter(client=OuterRef("client"), period_start__gt=OuterRef("period_end"))
+    return (
+        Certificate.objects.filter(office=office, period_end__gte=today,
+                                   period_end__lte=today + timedelta(days=within_days),
+                                   client__status__in=[ClientStatus.TRIAL, ClientStatus.ENROLLED])
+        .exclude(Exists(following))
+        .select_related("client")
+        .order_by("period_end")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    due_on: date
+    overdue: bool
+    due_soon: bool
+    last_review: SupportPlanReview | None
+
+
+def plan_review_status(
+    *, plan: SupportPlan, today: date, reviews: list[SupportPlanReview] | None = None
+) -> ReviewStatus:
+    """When the plan's next review (モニタリング) is due.  Pass ``reviews`` when they are prefetched."""
+    reviews = list(plan.reviews.all()) if reviews is None else reviews
+    last = max(reviews, key=lambda r: (r.reviewed_on, r.pk), default=None)
+    due = plan_review_due_on(plan_start=plan.period_start, agreed_on=plan.agreed_on,
+                             last_review_on=last.reviewed_on if last else None)
+    return ReviewStatus(due_on=due, overdue=due < today,
+                        due_soon=today <= due <= today + timedelta(days=REVIEW_DUE_SOON_DAYS), last_review=last)
+
+
+@dataclass(frozen=True)
+class PlanDue:
+    plan: SupportPlan
+    status: ReviewStatus
+
+
+def support_plans_review_due(*, office: Office, today: date, within_days: int = REVIEW_DUE_SOON_DAYS) -> list[PlanDue]:
+    """Open plans of the office whose review is overdue or due within ``within_days`` (two queries)."""
+    plans = (
+        SupportPlan.objects.filter(client__office=office, closed_on__isnull=True)
+        .select_related("client")
+        .prefetch_related("reviews")
+        .order_by("client__family_name_kana", "client__given_name_kana")
+    )
+    result = []
+    for plan in plans:
+        status = plan_review_status(plan=plan, today=today, reviews=list(plan.reviews.all()))
+        if status.due_on <= today + timedelta(days=within_days):
+            result.append(PlanDue(plan=plan, status=status))
+    return sorted(result, key=lambda due: due.status.due_on)
+
+
+@dataclass
+class TimelineEntry:
+    day: date
+    kind: str
+    text: str
+    minutes: int | None
+    author: str
+    source: str  # "note" or "followup"
+
+
+@dataclass
+class ClientPage:
+    client: Client
+    today: date
+    periods: list
+    certificates: list[Certificate]
+    current_certificate: Certificate | None
+    certificate: Certificate | None  # the current one, else the latest
+    certificate_warning: CertificateWarning
+    health: HealthRecord | None
+    profile: CareerProfile | None
+    work_history: list
+    last_profile_change: CareerProfileChange | None
+    plans: list[SupportPlan]
+    open_plan: SupportPlan | None
+    open_plan_review: ReviewStatus | None
+    closed_plans: list[SupportPlan]
+    attendance: list[Attendance]
+    attendance_days: int
+    hires: list
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    age: int = 0
+
+
+def client_page(*, client: Client, today: date) -> ClientPage:
+    """Everything the client page shows, in a fixed number of queries whatever the history's length."""
+    from placements.models import FollowUpContact, Hire  # placements depends on clients, not the reverse
+
+    periods = list(client.periods.order_by("-started_on"))
+    certificates = list(client.certificates.order_by("-period_start"))
+    current = next((c for c in certificates if c.period_start <= today <= c.period_end), None)
+    latest = certificates[0] if certificates else None
+    health = HealthRecord.objects.filter(client=client).prefetch_related("diagnoses").first()
+    profile = CareerProfile.objects.filter(client=client).select_related("updated_by").first()
+    work_history = list(client.work_history.all())
+    last_change = client.profile_changes.select_related("changed_by").first()
+    plans = list(
+        client.support_plans.select_related("created_by")
+        .prefetch_related(Prefetch("reviews", queryset=SupportPlanReview.objects.select_related("reviewed_by")))
+        .order_by("-period_start", "-pk")
+    )
+    open_plan = next((p for p in plans if p.closed_on is None), None)
+    since = today - timedelta(days=29)
+    attendance = list(client.attendance.filter(day__gte=since, day__lte=today).order_by("-day"))
+    hires = list(
+        Hire.objects.filter(client=client).select_related("employer")
+        .annotate(followup_count=Count("followups"))
+        .order_by("-start_date")
+    )
+    notes = list(client.notes.select_related("author")[:200])
+    followups = list(
+        FollowUpContact.objects.filter(hire__client=client).select_related("staff", "hire__employer")
+        .order_by("-day", "-pk")[:200]
+    )
+    timeline = [
+        TimelineEntry(day=n.day, kind=n.get_kind_display(), text=n.text, minutes=n.minutes, author=str(n.author),
+                      source="note")
+        for n in notes
+    ] + [
+        TimelineEntry(day=f.day, kind=f.get_kind_display(), text=f.note, minutes=f.minutes, author=str(f.staff),
+                      source="followup")
+        for f in followups
+    ]
+    timeline.sort(key=lambda entry: entry.day, reverse=True)
+    return ClientPage(
+        client=client, today=today, periods=periods, certificates=certificates, current_certificate=current,
+        certificate=current or latest, closed_plans=[p for p in plans if p.closed_on is not None],
+        certificate_warning=certificate_warning(latest.period_end if latest else None, today),
+        health=health, profile=profile, work_history=work_history, last_profile_change=last_change,
+        plans=plans, open_plan=open_plan,
+        open_plan_review=plan_review_status(plan=open_plan, today=today, reviews=list(open_plan.reviews.all()))
+        if open_plan else None,
+        attendance=attendance,
+        attendance_days=sum(1 for a in attendance if a.status in BILLABLE_ATTENDANCE),
+        hires=hires, timeline=timeline, age=age_on(client.birth_date, today),
+    )
+
+
+def case_notes_of(*, client: Client) -> QuerySet[CaseNote]:
+    return client.notes.select_related("author")
+
+
+def profile_history(*, client: Client) -> QuerySet[CareerProfileChange]:
+    return client.profile_changes.select_related("changed_by")

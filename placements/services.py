@@ -1,0 +1,218 @@
+"""Writes of the placements app: one function per business action, each owning its transaction.
+
+Every service validates with ``full_clean()`` so that a broken rule reaches the user as a message
+(``ValidationError``), never as an ``IntegrityError`` and a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from clients.models import Client
+from clients.services import client_record_hire, client_record_job_end
+from compostela.models import Office, User
+from placements.models import (
+    ApplicationResult,
+    Employer,
+    EmployerContact,
+    EmployerPerson,
+    FollowUpContact,
+    Hire,
+    Interview,
+    JobApplication,
+    Outreach,
+)
+
+MSG_OTHER_OFFICE = gettext_noop("This record belongs to another office.")
+MSG_FOLLOWUP_BEFORE_START = gettext_noop("A follow-up contact cannot be before the job started.")
+MSG_JOB_ALREADY_ENDED = gettext_noop("This job has already ended.")
+MSG_INTERVIEW_BEFORE_APPLICATION = gettext_noop("The interview cannot be before the application.")
+MSG_FIXED_TERM_NEEDS_END = gettext_noop("A fixed-term job needs the end of its term; a permanent job has none.")
+MSG_CLOSED_JOB_DISCLOSED = gettext_noop("An ordinary job without disclosure cannot be marked as disclosed.")
+
+
+def _same_office(office: Office, *objects) -> None:
+    for obj in objects:
+        if obj is not None and obj.office_id != office.pk:
+            raise ValidationError(_(MSG_OTHER_OFFICE))
+
+
+# --- Employers -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def employer_create(*, office: Office, name: str, industry: str = "", address: str = "", area: str = "",
+                    notes: str = "", by: User) -> Employer:
+    employer = Employer(office=office, name=name.strip(), industry=industry, address=address, area=area,
+                        notes=notes)
+    employer.full_clean()
+    employer.save()
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, employer: Employer, by: User, **fields) -> Employer:
+    allowed = {"name", "industry", "address", "area", "notes"}
+    for key, value in fields.items():
+        if key not in allowed:
+            raise TypeError(f"employer_update: unknown field {key}")
+        setattr(employer, key, value.strip() if key == "name" else value)
+    employer.full_clean()
+    employer.save(update_fields=sorted(fields))
+    return employer
+
+
+@transaction.atomic
+def employer_person_add(*, employer: Employer, name: str, position: str = "", phone: str = "", email: str = "",
+                        note: str = "", by: User) -> EmployerPerson:
+    person = EmployerPerson(employer=employer, name=name.strip(), position=position, phone=phone, email=email,
+                            note=note)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def employer_contact_log(*, office: Office, employer: Employer, day: date, staff: User, kind: str,
+                         clients: Iterable[Client] = (), outcome: str = "", minutes: int | None = None,
+                         person: EmployerPerson | None = None, by: User) -> EmployerContact:
+    """One entry of the job-development (職場開拓) log, for zero or more clients."""
+    clients = list(clients)
+    _same_office(office, employer, *clients)
+    if person is not None and person.employer_id != employer.pk:
+        raise ValidationError(_(MSG_OTHER_OFFICE))
+    contact = EmployerContact(office=office, employer=employer, day=day, staff=staff, kind=kind, outcome=outcome,
+                              minutes=minutes, person=person)
+    contact.full_clean()
+    contact.save()
+    contact.clients.set(clients)
+    return contact
+
+
+# --- Job search ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_create(*, client: Client, employer: Employer, job_title: str, job_field: str,
+                       recruitment_type: str, applied_on: date, note: str = "", by: User) -> JobApplication:
+    _same_office(client.office, employer)
+    application = JobApplication(office_id=client.office_id, client=client, employer=employer, job_title=job_title,
+                                 job_field=job_field, recruitment_type=recruitment_type, applied_on=applied_on,
+                                 note=note, created_by=by)
+    application.full_clean()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_record_result(*, application: JobApplication, result: str, result_on: date | None,
+                              by: User) -> JobApplication:
+    application = JobApplication.objects.select_for_update().get(pk=application.pk)
+    application.result = result
+    application.result_on = None if result == ApplicationResult.PENDING else result_on
+    application.full_clean()
+    application.save(update_fields=["result", "result_on"])
+    return application
+
+
+@transaction.atomic
+def interview_record(*, application: JobApplication, day: date, accompanied: bool, staff: User | None = None,
+                     note: str = "", by: User) -> Interview:
+    if day < application.applied_on:
+        raise ValidationError({"day": _(MSG_INTERVIEW_BEFORE_APPLICATION)})
+    interview = Interview(office_id=application.office_id, application=application, day=day,
+                          accompanied=accompanied, staff=staff, note=note)
+    interview.full_clean()
+    interview.save()
+    return interview
+
+
+# --- Hires -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_record_hire(*, client: Client, employer: Employer, job_title: str, job_field: str,
+                          recruitment_type: str, start_date: date, hours_per_week: Decimal, hourly_wage: int,
+                          employment_form: str, fixed_term_end: date | None = None, disclosed: bool,
+                          competitive: bool = True, application: JobApplication | None = None,
+                          by: User) -> Hire:
+    """就職: records the hire and moves the client to "employed" (``clients.services.client_record_hire``)."""
+    _same_office(client.office, employer, application)
+    hire = Hire(office_id=client.office_id, client=client, employer=employer, job_title=job_title,
+                job_field=job_field, recruitment_type=recruitment_type, start_date=start_date,
+                hours_per_week=hours_per_week, hourly_wage=hourly_wage, employment_form=employment_form,
+                fixed_term_end=fixed_term_end, disclosed=disclosed, competitive=competitive,
+                application=application, created_by=by)
+    _check_hire_rules(hire)
+    hire.full_clean()
+    hire.save()
+    client_record_hire(client=client, start_date=start_date, by=by)
+    if application is not None and application.result == ApplicationResult.PENDING:
+        application_record_result(application=application, result=ApplicationResult.OFFER,
+                                  result_on=max(application.applied_on, start_date), by=by)
+    return hire
+
+
+def _check_hire_rules(hire: Hire) -> None:
+    """The database checks these too; here they become messages on the right field."""
+    from placements.models import EmploymentForm, RecruitmentType
+
+    if (hire.employment_form == EmploymentForm.FIXED_TERM) != (hire.fixed_term_end is not None):
+        raise ValidationError({"fixed_term_end": _(MSG_FIXED_TERM_NEEDS_END)})
+    if hire.fixed_term_end is not None and hire.fixed_term_end < hire.start_date:
+        raise ValidationError({"fixed_term_end": _(MSG_FIXED_TERM_NEEDS_END)})
+    if hire.recruitment_type == RecruitmentType.CLOSED and hire.disclosed:
+        raise ValidationError({"disclosed": _(MSG_CLOSED_JOB_DISCLOSED)})
+
+
+@transaction.atomic
+def placement_record_job_end(*, hire: Hire, ended_on: date, reason: str, by: User) -> Hire:
+    """The job ended.  The client's use ends too unless they still hold another job
+    (``clients.services.client_record_job_end``); a return (再利用) is recorded by the clients app."""
+    hire = Hire.objects.select_for_update().get(pk=hire.pk)
+    if hire.ended_on is not None:
+        raise ValidationError(_(MSG_JOB_ALREADY_ENDED))
+    hire.ended_on = ended_on
+    hire.end_reason = reason
+    hire.full_clean()
+    hire.save(update_fields=["ended_on", "end_reason"])
+    still_employed = (
+        Hire.objects.filter(client_id=hire.client_id, ended_on__isnull=True, start_date__lte=ended_on)
+        .exclude(pk=hire.pk).exists()
+    )
+    client_record_job_end(client=hire.client, ended_on=ended_on, still_employed=still_employed, by=by)
+    return hire
+
+
+@transaction.atomic
+def followup_record(*, hire: Hire, day: date, staff: User, kind: str, minutes: int, note: str = "",
+                    by: User) -> FollowUpContact:
+    """定着支援: one follow-up contact after a hire."""
+    if day < hire.start_date:
+        raise ValidationError({"day": _(MSG_FOLLOWUP_BEFORE_START)})
+    contact = FollowUpContact(office_id=hire.office_id, hire=hire, day=day, staff=staff, kind=kind,
+                              minutes=minutes, note=note)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+# --- Outreach --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def outreach_record(*, client: Client, day: date, staff: User, kind: str, minutes: int, place: str = "",
+                    note: str = "", by: User) -> Outreach:
+    """アウトリーチ: home visit, accompaniment, family contact or re-engagement."""
+    outreach = Outreach(office_id=client.office_id, client=client, day=day, staff=staff, kind=kind, place=place,
+                        minutes=minutes, note=note)
+    outreach.full_clean()
+    outreach.save()
+    return outreach

@@ -1,0 +1,45 @@
+"""A month of the demo office (seed_demo's fee settings) checked against a hand-computed total."""
+
+from datetime import date
+
+from django.core.management import call_command
+
+from billing.models import OfficeFeeSettings
+from billing.selectors import billing_month_statement
+from clients.models import AttendanceStatus, IncomeCategory
+from compostela.models import Office
+from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
+
+NOVEMBER_2019 = date(2019, 11, 1)
+
+
+def test_demo_seed_is_idempotent_for_billing(db):
+    call_command("seed_demo", "--quiet-logins")
+    call_command("seed_demo", "--quiet-logins")
+    assert OfficeFeeSettings.objects.filter(office__number="0110000001").count() == 1
+
+
+def test_a_demo_office_month_matches_the_hand_computed_total(db):
+    call_command("seed_demo", "--quiet-logins")
+    office = Office.objects.get(number="0110000001")  # qualified staff (I) + trained staff, 10.17 yen a unit
+    a = ClientFactory(office=office)
+    CertificateFactory(client=a, income_category=IncomeCategory.GENERAL_1, copay_cap=9300)
+    plan(a, date(2019, 4, 1), date(2020, 3, 31), agreed_on=date(2019, 4, 5))
+    attend(a, weekdays(date(2019, 11, 1), date(2019, 11, 14)))  # 10 days
+    b = ClientFactory(office=office)
+    CertificateFactory(client=b, income_category=IncomeCategory.WELFARE, copay_cap=0)
+    plan(b, date(2019, 4, 1), date(2020, 3, 31), agreed_on=date(2019, 4, 5))
+    attend(b, weekdays(date(2019, 11, 1), date(2019, 11, 7)))  # 5 days
+    attend(b, [date(2019, 11, 11), date(2019, 11, 12)], status=AttendanceStatus.ABSENT_SUPPORTED)
+
+    statement = billing_month_statement(office=office, month=NOVEMBER_2019)
+
+    # FY2019: no hires in FY2017–2018 → 0 % → 502 units a day (October 2019 table)
+    # A: 10 × 502 + 10 × 15 + 10 × 6 = 5,230 units × 10.17 = 53,189.1 → 53,189; co-pay 5,318
+    # B: 5 × 502 + 2 × 94 + 5 × 15 + 5 × 6 = 2,803 units × 10.17 = 28,506.51 → 28,506; co-pay 0
+    by_client = {line.client_id: line for line in statement.lines}
+    assert (by_client[a.pk].total_units, by_client[a.pk].total_yen, by_client[a.pk].copayment) == (5230, 53189, 5318)
+    assert (by_client[b.pk].total_units, by_client[b.pk].total_yen, by_client[b.pk].copayment) == (2803, 28506, 0)
+    assert statement.total_yen == 81695
+    assert statement.copayment_yen == 5318
+    assert statement.claimed_yen == 76377

@@ -1,0 +1,110 @@
+"""Rules of the recipient certificate: history as rows, 24 months standard, one extension of at most 12,
+standard granted days (days in the month − 8), co-payment caps, warnings 60 and 30 days before the end."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from clients.models import Certificate, IncomeCategory
+from clients.rules import CertificateWarning, certificate_granted_days, certificate_warning, standard_granted_days
+from clients.selectors import certificates_ending
+from clients.services import (
+    MSG_CERTIFICATE_NUMBER_TAKEN,
+    MSG_CERTIFICATE_OVERLAP,
+    MSG_EXTENSION_ONCE,
+    certificate_add,
+)
+from tests.clients.factories import ClientFactory
+
+
+def add(client, by, **overrides):
+    values = {"number": "0100000001", "municipality": "札幌市", "period_start": date(2025, 4, 1),
+              "period_end": date(2027, 3, 31), "income_category": IncomeCategory.GENERAL_1}
+    values.update(overrides)
+    return certificate_add(client=client, by=by, **values)
+
+
+@pytest.mark.parametrize(("month", "days"), [(date(2025, 1, 1), 23), (date(2025, 4, 1), 22),
+                                             (date(2025, 2, 1), 20), (date(2024, 2, 1), 21)])
+def test_standard_granted_days_are_days_in_the_month_minus_8(month, days):
+    assert standard_granted_days(month) == days
+    assert certificate_granted_days(Certificate(granted_days=None), month) == days
+
+
+def test_a_certificate_with_its_own_granted_days_keeps_them():
+    assert certificate_granted_days(Certificate(granted_days=15), date(2025, 1, 1)) == 15
+
+
+@pytest.mark.parametrize(("category", "cap"), [(IncomeCategory.WELFARE, 0), (IncomeCategory.LOW_INCOME, 0),
+                                               (IncomeCategory.GENERAL_1, 9300), (IncomeCategory.GENERAL_2, 37200)])
+def test_the_copay_cap_defaults_to_the_income_categorys_standard(world, category, cap):
+    certificate = add(ClientFactory(office=world.office), world.staff, income_category=category)
+    assert certificate.copay_cap == cap
+
+
+def test_another_copay_cap_can_be_given(world):
+    certificate = add(ClientFactory(office=world.office), world.staff, copay_cap=4600)
+    assert certificate.copay_cap == 4600
+
+
+def test_a_certificate_longer_than_24_months_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        add(ClientFactory(office=world.office), world.staff, period_end=date(2027, 4, 1))
+    assert "period_end" in error.value.error_dict
+    assert not Certificate.objects.exists()
+
+
+def test_a_renewal_is_a_new_row_and_the_history_is_kept(world):
+    client = ClientFactory(office=world.office)
+    add(client, world.staff, period_end=date(2026, 3, 31))
+    add(client, world.staff, period_start=date(2026, 4, 1), period_end=date(2027, 3, 31))
+    assert client.certificates.count() == 2
+
+
+def test_overlapping_certificates_of_a_client_are_refused_with_a_message(world):
+    client = ClientFactory(office=world.office)
+    add(client, world.staff)
+    with pytest.raises(ValidationError) as error:
+        add(client, world.staff, period_start=date(2027, 3, 1), period_end=date(2027, 12, 31))
+    assert _(MSG_CERTIFICATE_OVERLAP) in error.value.messages
+
+
+def test_one_extension_of_up_to_12_months_but_not_two(world):
+    client = ClientFactory(office=world.office)
+    add(client, world.staff)
+    with pytest.raises(ValidationError):  # longer than 12 months
+        add(client, world.staff, period_start=date(2027, 4, 1), period_end=date(2028, 4, 1), is_extension=True)
+    add(client, world.staff, period_start=date(2027, 4, 1), period_end=date(2028, 3, 31), is_extension=True)
+    with pytest.raises(ValidationError) as error:
+        add(client, world.staff, period_start=date(2028, 4, 1), period_end=date(2028, 9, 30), is_extension=True)
+    assert _(MSG_EXTENSION_ONCE) in error.value.messages
+    assert client.certificates.count() == 2
+
+
+def test_a_number_of_another_client_is_refused_with_a_message(world):
+    add(ClientFactory(office=world.office), world.staff)
+    with pytest.raises(ValidationError) as error:
+        add(ClientFactory(office=world.office), world.staff)
+    assert error.value.error_dict["number"][0].messages == [_(MSG_CERTIFICATE_NUMBER_TAKEN)]
+
+
+@pytest.mark.parametrize(("today", "warning"), [
+    (date(2027, 1, 29), CertificateWarning.NONE),  # 61 days left
+    (date(2027, 1, 30), CertificateWarning.DAYS_60),
+    (date(2027, 3, 1), CertificateWarning.DAYS_30),
+    (date(2027, 3, 31), CertificateWarning.DAYS_30),
+    (date(2027, 4, 1), CertificateWarning.EXPIRED),
+])
+def test_warnings_60_and_30_days_before_the_end(today, warning):
+    assert certificate_warning(date(2027, 3, 31), today) == warning
+
+
+def test_certificates_ending_lists_those_without_a_renewal(world):
+    renewed, pending = ClientFactory(office=world.office), ClientFactory(office=world.office)
+    add(renewed, world.staff, number="0100000001", period_end=date(2026, 3, 31))
+    add(renewed, world.staff, number="0100000001", period_start=date(2026, 4, 1), period_end=date(2027, 3, 31))
+    add(pending, world.staff, number="0100000002", period_end=date(2026, 3, 31))
+    ending = certificates_ending(office=world.office, today=date(2026, 2, 15))
+    assert [c.client_id for c in ending] == [pending.pk]

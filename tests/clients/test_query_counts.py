@@ -1,0 +1,51 @@
+"""Rule: the client list, the export and the client page take the same number of queries whatever the number
+of clients or of their records."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Attendance, AttendanceStatus, CaseNoteKind, Diagnosis
+from clients.services import case_note_add, health_update, support_plan_review_add
+from tests.clients.factories import CertificateFactory, ClientFactory, SupportPlanFactory
+
+
+def make_clients(world, count):
+    today = timezone.localdate()
+    for _ in range(count):
+        client = ClientFactory(office=world.office, specialist=world.staff)
+        CertificateFactory(client=client)
+        Attendance.objects.create(office=world.office, client=client, day=today, status=AttendanceStatus.ATTENDED,
+                                  updated_by=world.staff)
+        health_update(client=client, data={}, diagnoses=Diagnosis.objects.all()[:2], by=world.staff)
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_client_list_queries_do_not_grow_with_clients(world, staff_client, django_assert_max_num_queries, count):
+    make_clients(world, count)
+    with django_assert_max_num_queries(8):
+        response = staff_client.get(reverse("clients:list"))
+    assert response.content.decode().count('href="/clients/') >= count
+    assert response.context["clients"][0].days_attended == 1
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_export_queries_do_not_grow_with_clients(world, supervisor_client, django_assert_max_num_queries, count):
+    make_clients(world, count)
+    with django_assert_max_num_queries(20):
+        response = supervisor_client.get(reverse("clients:export"))
+    assert response.content.decode("utf-8-sig").count("\n") == count + 1
+
+
+@pytest.mark.parametrize("records", [1, 8])
+def test_client_page_queries_do_not_grow_with_history(world, staff_client, django_assert_max_num_queries, records):
+    client = ClientFactory(office=world.office)
+    for i in range(records):
+        case_note_add(client=client, kind=CaseNoteKind.PHONE, text=f"記録{i}", minutes=10, by=world.staff)
+        plan = SupportPlanFactory(client=client, created_by=world.supervisor, period_start=date(2025, 1, 1 + i))
+        support_plan_review_add(plan=plan, reviewed_on=date(2025, 6, 1), summary="順調", by=world.staff)
+    with django_assert_max_num_queries(22):
+        response = staff_client.get(reverse("clients:detail", args=[client.pk]))
+    assert "記録0" in response.content.decode()

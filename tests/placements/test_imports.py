@@ -1,0 +1,95 @@
+"""Rules: imports are all-or-nothing with a line-numbered report, accept CSV and XLSX and the office's
+Japanese labels, and re-importing the same file changes nothing."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from django.core.management import CommandError, call_command
+
+from placements.models import Employer, FollowUpContact, Hire
+from tests.placements.factories import ClientFactory
+
+HEADER = ("family_name,given_name,birth_date,employer,job_title,job_field,recruitment_type,start_date,"
+          "hours_per_week,hourly_wage,employment_form,fixed_term_end,disclosed,ended_on,end_reason\n")
+
+
+@pytest.fixture
+def clients(world):
+    return [ClientFactory(office=world.office, family_name="札幌", given_name=name, birth_date=date(1990, 1, 1))
+            for name in ["一郎", "花子"]]
+
+
+def write(tmp_path, text, name="hires.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+GOOD = HEADER + (
+    "札幌,一郎,1990-01-01,株式会社北倉庫,ピッキング,倉庫作業,障がい者求人,2023-05-01,20,1000,無期,,はい,,\n"
+    "札幌,花子,1990-01-01,ほっかいどう食堂,調理補助,kitchen,closed,2023-06-01,25.5,980,fixed_term,2023-09-30,no,"
+    "2023-09-30,contract_ended\n"
+)
+
+
+def test_import_creates_hires_and_employers_and_a_reimport_changes_nothing(world, clients, tmp_path):
+    path = write(tmp_path, GOOD)
+    call_command("import_placements", "--office", world.office.number, path)
+    assert Hire.objects.filter(office=world.office).count() == 2
+    assert Employer.objects.filter(office=world.office).count() == 2
+    before = list(Hire.objects.order_by("pk").values())
+    call_command("import_placements", "--office", world.office.number, path)
+    assert list(Hire.objects.order_by("pk").values()) == before
+
+
+def test_one_bad_line_imports_nothing_and_names_the_line(world, clients, tmp_path, capsys):
+    bad = GOOD + "札幌,三郎,1990-01-01,株式会社北倉庫,ピッキング,倉庫作業,quota,2023-07-01,20,1000,permanent,,yes,,\n"
+    bad = bad.replace("25.5", "abc")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_placements", "--office", world.office.number, write(tmp_path, bad))
+    errors = capsys.readouterr().err
+    assert "line 3: hours_per_week" in errors
+    assert "line 4: no client of this office" in errors
+    assert not Hire.objects.exists() and not Employer.objects.exists()
+
+
+def test_partial_import_writes_the_good_lines(world, clients, tmp_path):
+    bad = GOOD.replace("25.5", "abc")
+    call_command("import_placements", "--office", world.office.number, write(tmp_path, bad), "--partial")
+    assert Hire.objects.count() == 1
+
+
+def test_xlsx_is_read_like_csv(world, clients, tmp_path):
+    path = tmp_path / "hires.xlsx"
+    pd.read_csv(write(tmp_path, GOOD), dtype=str, keep_default_na=False).to_excel(path, index=False)
+    call_command("import_placements", "--office", world.office.number, str(path))
+    assert Hire.objects.count() == 2
+
+
+def test_followups_import_matches_the_hire_and_is_idempotent(world, clients, tmp_path):
+    call_command("import_placements", "--office", world.office.number, write(tmp_path, GOOD))
+    followups = ("family_name,given_name,birth_date,employer,start_date,day,kind,minutes,staff,note\n"
+                 f"札幌,一郎,1990-01-01,株式会社北倉庫,2023-05-01,2023-05-02,面談,30,{world.staff.username},初日\n"
+                 f"札幌,一郎,1990-01-01,株式会社北倉庫,2023-05-01,2023-05-09,phone_online,10,{world.staff.username},\n"
+                 f"札幌,一郎,1990-01-01,株式会社北倉庫,2023-05-01,2023-05-09,phone_online,10,{world.staff.username},\n")
+    path = write(tmp_path, followups, "followups.csv")
+    call_command("import_followups", "--office", world.office.number, path)
+    call_command("import_followups", "--office", world.office.number, path)
+    assert FollowUpContact.objects.count() == 3  # two identical calls on one day are two contacts, once
+
+
+def test_followup_for_an_unknown_hire_or_staff_is_reported(world, clients, tmp_path, capsys):
+    followups = ("family_name,given_name,birth_date,employer,start_date,day,kind,minutes,staff,note\n"
+                 "札幌,一郎,1990-01-01,株式会社北倉庫,2023-05-01,2023-05-02,面談,30,nobody,\n")
+    with pytest.raises(CommandError):
+        call_command("import_followups", "--office", world.office.number, write(tmp_path, followups, "f.csv"))
+    assert "line 2: no hire of this client" in capsys.readouterr().err
+
+
+def test_unknown_office_and_missing_columns_are_refused(world, tmp_path):
+    with pytest.raises(CommandError, match="No office"):
+        call_command("import_placements", "--office", "0000000000", write(tmp_path, GOOD))
+    with pytest.raises(CommandError, match="Missing columns: job_title"):
+        call_command("import_placements", "--office", world.office.number,
+                     write(tmp_path, GOOD.replace("job_title,", "")))
