@@ -67,7 +67,8 @@ def test_a_role_change_is_recorded_with_its_office(world):
 
     membership = Membership.objects.get(user=world.staff, office=world.office)
     Membership.objects.filter(pk=membership.pk).update(role="manager")
-    event = AuditEvent.objects.filter(table_name="compostela_membership", row_pk=str(membership.pk)).order_by("pk").last()
+    events = AuditEvent.objects.filter(table_name="compostela_membership", row_pk=str(membership.pk))
+    event = events.order_by("pk").last()
     assert (event.action, event.office_id) == ("update", world.office.pk)
     assert (event.before["role"], event.after["role"]) == ("staff", "manager")
 
