@@ -104,7 +104,7 @@ def read_table(path: Path) -> pd.DataFrame:
     else:
         raise ValidationError(_(MSG_UNSUPPORTED_FILE))
     frame.columns = [JAPANESE_HEADERS.get(str(c).strip(), str(c).strip()) for c in frame.columns]
-    return frame.fillna("")
+    return frame.fillna("").replace("\x00", "", regex=True)  # PostgreSQL cannot store NUL; it is never meant
 
 
 def _date(row: dict, key: str) -> date | None:

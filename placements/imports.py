@@ -95,8 +95,9 @@ def read_table(path: str | Path, columns: list[str], required: list[str]) -> lis
     unknown = [c for c in frame.columns if c not in columns]
     if unknown:
         raise ImportFileError(f"Unknown columns: {', '.join(unknown)}")
-    return [(index + 2, {c: str(v).strip() for c, v in row.items()}) for index, row in enumerate(
-        frame.to_dict("records"))]
+    # PostgreSQL cannot store NUL: it is never meant in a spreadsheet cell
+    return [(index + 2, {c: str(v).replace("\x00", "").strip() for c, v in row.items()})
+            for index, row in enumerate(frame.to_dict("records"))]
 
 
 def _date(value: str, name: str) -> date:

@@ -167,8 +167,8 @@ def test_two_imports_of_the_same_placements_file_at_once_create_each_hire_once(w
     clients = [enrolled_client(world.office, given_name=f"太郎{n}") for n in range(3)]
     header = "certificate_number,employer,job_title,job_field,recruitment_type,start_date,hours_per_week," \
              "hourly_wage,employment_form,disclosed\n"
-    rows = "".join(f"{c.certificates.get().number},札幌物流{n},倉庫,倉庫作業,障がい者求人,2025-10-01,20,1100,無期,はい\n"
-                   for n, c in enumerate(clients))
+    rows = "".join(f"{c.certificates.get().number},札幌物流{n},倉庫,倉庫作業,障がい者求人,2025-10-01,20,1100,"
+                   "無期,はい\n" for n, c in enumerate(clients))
     path = tmp_path / "placements.csv"
     path.write_text(header + rows, encoding="utf-8")
     barrier = threading.Barrier(2)
