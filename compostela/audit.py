@@ -44,6 +44,8 @@ AUDITED_MODELS: list[str] = [
     "clients.Attendance",
     "clients.GrantedDaysOverride",
     "clients.SensitiveExport",
+    "clients.CaseReviewMark",
+    "clients.CaseReviewSettings",
     "placements.Employer",
     "placements.EmployerContact",
     "placements.Hire",

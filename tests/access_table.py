@@ -122,6 +122,14 @@ ACCESS: dict[str, Access] = {
     "attendance:day": page(),
     "attendance:month": page(),
     "review:board": page(),
+    # case review (issue 7): every office role views and writes notes; the settings are supervisor+
+    "review:settings": page("supervisor"),
+    "review:person": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "review:note": Access(anon=302, other=404, staff=302, supervisor=302, manager=302, method="post",
+                          kwargs=lambda world: {"pk": _client(world).pk},
+                          data=lambda world: {"text": "ケース会議で確認", "minutes": 5}),
+    "review:mark": Access(anon=302, other=404, staff=302, supervisor=302, manager=302, method="post",
+                          kwargs=lambda world: {"pk": _client(world).pk}),
     "placements:index": page(),
     "billing:index": page("manager"),
     # placements (issue 6): every office role; another office's object answers 404
