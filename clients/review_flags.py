@@ -37,7 +37,7 @@ from clients.models import (
     ClientStatus,
     SupportPlan,
 )
-from clients.rules import CertificateWarning, certificate_warning
+from clients.rules import CERTIFICATE_WARNING_DAYS, CertificateWarning, certificate_warning
 from clients.selectors import ReviewStatus, plan_review_status
 from compostela.models import Office
 from placements.rules import FIDELITY_DAYS_TO_FIRST_EMPLOYER_CONTACT
@@ -311,7 +311,8 @@ def client_next_due(*, facts: ClientFacts, next_interview: date | None, day: dat
         options.append(Due(next_interview, _str(_("Interview"))))
     if facts.plan_review:
         options.append(Due(facts.plan_review.due_on, _str(_("Plan review"))))
-    if facts.certificate.current_end and not facts.certificate.has_following:
+    end = facts.certificate.current_end
+    if end and not facts.certificate.has_following and (end - day).days <= CERTIFICATE_WARNING_DAYS[0]:
         options.append(Due(facts.certificate.current_end, _str(_("Certificate ends"))))
     return min(options, key=lambda d: d.day, default=None)
 

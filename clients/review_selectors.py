@@ -101,6 +101,14 @@ class ReviewRow:
         return sum(flag.weight for flag in self.flags)
 
     @property
+    def next_due_short(self) -> str:
+        """"6/20", or "2027/5/15" when not in this year."""
+        if self.next_due is None:
+            return ""
+        d = self.next_due.day
+        return f"{d.month}/{d.day}" if d.year == self.day.year else f"{d.year}/{d.month}/{d.day}"
+
+    @property
     def days_since_employer_contact(self) -> int | None:
         return None if self.last_employer_contact is None else (self.day - self.last_employer_contact).days
 

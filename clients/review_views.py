@@ -33,7 +33,7 @@ from compostela.scoping import has_role, office_required, scoped
 
 
 def _person(request: HttpRequest, pk: int) -> Client:
-    return get_object_or_404(scoped(request, Client.objects), pk=pk)
+    return get_object_or_404(scoped(request, Client), pk=pk)
 
 
 def _back(request: HttpRequest, pk: int):
