@@ -66,7 +66,8 @@ def _svg(*, title: str, body: list[str], legend: list[str], uid: str) -> SafeStr
 
 
 def _bars(*, title: str, bars: Sequence[Bar], unit: str, legend: list[tuple[str, bool]] | None = None,
-          line: Sequence[int] | None = None, line_unit: str = "", line_label: str = "", top: int | None = None) -> SafeString:
+          line: Sequence[int] | None = None, line_unit: str = "", line_label: str = "",
+          top: int | None = None) -> SafeString:
     uid = f"chart{next(_ids)}"
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = top or _nice_max(max((b.value for b in bars), default=0))

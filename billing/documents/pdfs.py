@@ -16,6 +16,7 @@ from datetime import date
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from billing.documents.charts import chart_fees_and_days, chart_hires_by_bucket, chart_retention_by_year
 from billing.documents.record_sheet import RecordSheet, record_sheets_for_month
@@ -28,6 +29,12 @@ from compostela.models import Office
 from compostela.pdf import font_face_css, pdf_page_count
 
 Progress = Callable[[int, int, str], None]
+# Progress labels are stored as msgids and translated when the page polls them.
+STEP_COLLECT = gettext_noop("Collecting the figures")
+STEP_LAYOUT = gettext_noop("Laying out the pages")
+STEP_WRITE = gettext_noop("Writing the PDF")
+STEP_SPLIT = gettext_noop("Cutting into separate files")
+STEP_DONE = gettext_noop("Done")
 
 KIND_ALL = "all"
 KIND_SUMMARY = "summary"
@@ -133,14 +140,14 @@ def billing_month_pdf(*, office: Office, month: date, kind: str = KIND_ALL, vers
     """The office's month as one PDF: ``all`` (summary + statements + record sheets) or one part."""
     if kind not in MONTH_KINDS:
         raise DocumentError(f"unknown kind {kind!r}")
-    progress(0, 4, "集計中")
+    progress(0, 4, STEP_COLLECT)
     doc = month_document(office=office, month=month, version=version, kind=kind)
-    progress(1, 4, "レイアウト中")
+    progress(1, 4, STEP_LAYOUT)
     context = _month_context(doc, kind=kind)
     layout = _layout("pdf/billing/month.html", context)
-    progress(3, 4, "PDFを書き出し中")
+    progress(3, 4, STEP_WRITE)
     data = layout.write_pdf()
-    progress(4, 4, "完了")
+    progress(4, 4, STEP_DONE)
     return data
 
 
@@ -163,9 +170,9 @@ def billing_month_zip(*, office: Office, month: date, version: int | None = None
     and the service record sheet.  One layout; each file is a copy of its pages."""
     doc = month_document(office=office, month=month, version=version, kind=KIND_ALL)
     total = len(doc.clients) + 3
-    progress(1, total, "レイアウト中")
+    progress(1, total, STEP_LAYOUT)
     layout = _layout("pdf/billing/month.html", _month_context(doc, kind=KIND_ALL))
-    progress(2, total, "ファイルに分割中")
+    progress(2, total, STEP_SPLIT)
     # Which pages belong to whom: each part starts with an anchor ("part-summary", "part-client-<id>").
     parts: dict[str, list] = {}
     current = "part-summary"
@@ -186,7 +193,7 @@ def billing_month_zip(*, office: Office, month: date, version: int | None = None
             archive.writestr(f"{doc.filename_stem}/{n + 1:02d}_{label}{suffix}.pdf", layout.copy(pages).write_pdf())
             progress(done, total, label)
             done += 1
-    progress(total, total, "完了")
+    progress(total, total, STEP_DONE)
     return buffer.getvalue()
 
 
@@ -203,7 +210,7 @@ class FollowUpDocument:
 def followup_cost_pdf(*, office: Office, year: int, what_if_params: dict | None = None,
                       progress: Progress = _no_progress) -> bytes:
     """The year's follow-up cost report: buckets, per hire, the what-if table and the three charts."""
-    progress(0, 3, "集計中")
+    progress(0, 3, STEP_COLLECT)
     params = what_if_params or SEED_WHAT_IF
     report = followup_cost_year(office=office, year=year)
     today = timezone.localdate()
@@ -216,9 +223,9 @@ def followup_cost_pdf(*, office: Office, year: int, what_if_params: dict | None 
         "bucket_chart": chart_hires_by_bucket(report.buckets),
         "retention_chart": chart_retention_by_year(placement_retention_by_year(office=office, as_of=as_of)),
     }
-    progress(1, 3, "レイアウト中")
+    progress(1, 3, STEP_LAYOUT)
     data = _layout("pdf/billing/followup.html", context).write_pdf()
-    progress(3, 3, "完了")
+    progress(3, 3, STEP_DONE)
     return data
 
 

@@ -18,9 +18,9 @@ from django.db import transaction
 from billing.services.tier import retention_tier_override
 from clients.models import Attendance, AttendanceStatus, Client, IncomeCategory
 from compostela.models import Role
+from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
 from tests.conftest import World
 from tests.factories import MembershipFactory, OfficeFactory, UserFactory
-from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
 
 MAY = date(2024, 5, 1)
 TOTAL_YEN, COPAYMENTS, CLAIMED = 124673, 8247, 116426
