@@ -134,6 +134,7 @@ ACCESS: dict[str, Access] = {
     "clients:plan_agreement": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
     "clients:plan_review": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
     "attendance:day": page(),
+    "attendance:month": page(),
     "review:board": page(),
     "placements:index": page(),
     "billing:index": page("manager"),

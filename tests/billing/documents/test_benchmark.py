@@ -31,6 +31,7 @@ def test_a_month_of_25_clients_prints_within_ten_seconds(world, capsys):
     seconds = clock.perf_counter() - started
     pages = pdf_page_count(data)
     with capsys.disabled():
-        print(f"\nbench (target {TARGET_SECONDS} s): billing month PDF, {CLIENTS} clients, {pages} pages, {len(data):,} bytes: {seconds:.2f} s")
+        print(f"\nbench (target {TARGET_SECONDS} s): billing month PDF, {CLIENTS} clients, {pages} pages, "
+              f"{len(data):,} bytes: {seconds:.2f} s")
     assert pages >= 1 + 2 * CLIENTS  # the summary of 25 lines and the chart may take two pages
     assert seconds <= BUDGET_SECONDS

@@ -1,0 +1,45 @@
+"""Rule: a month that billing has closed is read-only; after a reopening it can be changed again."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.models import MonthClosing
+from clients import attendance_services as services
+from clients.attendance_services import AttendanceRow, DayRejected, attendance_record_day
+from clients.models import Attendance, AttendanceStatus
+from tests.attendance.factories import AttendanceFactory, enrolled_client
+
+
+def close(office, month, by):
+    return MonthClosing.objects.create(office=office, month=month, version=1, closed_at=timezone.now(), closed_by=by)
+
+
+def test_saving_in_a_closed_month_is_refused_and_changes_nothing(world, today):
+    client = enrolled_client(world.office)
+    AttendanceFactory(client=client, day=date(2025, 5, 20), status=AttendanceStatus.ATTENDED)
+    close(world.office, date(2025, 5, 1), world.manager)
+    with pytest.raises(DayRejected) as caught:
+        attendance_record_day(office=world.office, day=date(2025, 5, 20), by=world.manager,
+                              rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ABSENT)])
+    assert caught.value.errors == [_(services.MSG_MONTH_CLOSED)]
+    assert Attendance.objects.get(client=client).status == AttendanceStatus.ATTENDED
+
+
+def test_another_offices_closing_does_not_lock_this_office(world, today):
+    client = enrolled_client(world.office)
+    close(world.other_office, date(2025, 5, 1), world.outsider)
+    attendance_record_day(office=world.office, day=date(2025, 5, 20), by=world.staff,
+                          rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+
+
+def test_a_reopened_month_can_be_changed(world, today):
+    client = enrolled_client(world.office)
+    closing = close(world.office, date(2025, 5, 1), world.manager)
+    closing.reopened_at, closing.reopened_by, closing.reopen_reason = timezone.now(), world.manager, "訂正"
+    closing.save()
+    attendance_record_day(office=world.office, day=date(2025, 5, 20), by=world.staff,
+                          rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    assert Attendance.objects.filter(client=client).exists()

@@ -1,0 +1,111 @@
+"""Rule: attended + off-site days of a month stay within the granted days (支給量) — a warning at the limit,
+refused beyond it unless a supervisor confirms with a reason, which is recorded."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils.translation import gettext as _
+
+from clients import attendance_services as services
+from clients.attendance_rules import granted_days_for_month
+from clients.attendance_services import AttendanceRow, DayRejected, attendance_record_day
+from clients.models import Attendance, AttendanceStatus, GrantedDaysOverride
+from tests.attendance.factories import AttendanceFactory, enrolled_client
+
+DAY = date(2025, 6, 12)
+
+
+def with_days_attended(client, days: int, status=AttendanceStatus.ATTENDED, first: int = 1):
+    """``days`` rows from June ``first`` on (never on DAY, the 12th)."""
+    for offset in range(days):
+        assert first + offset != DAY.day
+        AttendanceFactory(client=client, day=date(2025, 6, first) + timedelta(days=offset), status=status)
+
+
+@pytest.mark.parametrize(("month", "granted"), [
+    (date(2025, 6, 1), 22), (date(2025, 7, 1), 23), (date(2025, 2, 1), 20), (date(2024, 2, 1), 21)])
+def test_standard_granted_days_are_days_in_month_minus_eight(month, granted):
+    assert granted_days_for_month(None, month) == granted
+
+
+def test_certificate_granted_days_replace_the_standard():
+    assert granted_days_for_month(15, date(2025, 6, 1)) == 15
+
+
+def test_reaching_the_granted_days_saves_with_a_warning(world, today):
+    client = enrolled_client(world.office, granted_days=5)
+    with_days_attended(client, 4)
+    summary = attendance_record_day(office=world.office, day=DAY, by=world.staff,
+                                    rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.OFFSITE)])
+    assert summary.warnings == [_(services.MSG_AT_GRANTED_DAYS) % {"name": client.full_name, "granted": 5}]
+    assert Attendance.objects.filter(client=client).count() == 5
+
+
+def test_going_beyond_the_granted_days_is_refused(world, today):
+    client = enrolled_client(world.office, granted_days=5)
+    with_days_attended(client, 3)
+    with_days_attended(client, 2, status=AttendanceStatus.OFFSITE, first=4)  # off-site counts too
+    with pytest.raises(DayRejected) as caught:
+        attendance_record_day(office=world.office, day=DAY, by=world.staff,
+                              rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    assert caught.value.row_errors[client.pk] == [_(services.MSG_OVER_GRANTED_DAYS) % {"count": 6, "granted": 5}]
+
+
+def test_absences_do_not_count_against_granted_days(world, today):
+    client = enrolled_client(world.office, granted_days=1)
+    with_days_attended(client, 5, status=AttendanceStatus.ABSENT)
+    attendance_record_day(office=world.office, day=DAY, by=world.staff,
+                          rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+
+
+def test_standard_granted_days_apply_when_the_certificate_has_none(world, today):
+    client = enrolled_client(world.office, granted_days=None)
+    with_days_attended(client, 11)  # June: 30 - 8 = 22 granted
+    with_days_attended(client, 11, first=13)
+    with pytest.raises(DayRejected) as caught:
+        attendance_record_day(office=world.office, day=DAY, by=world.staff,
+                              rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    assert caught.value.row_errors[client.pk] == [_(services.MSG_OVER_GRANTED_DAYS) % {"count": 23, "granted": 22}]
+
+
+def test_a_supervisor_confirms_beyond_the_granted_days_with_a_reason_which_is_recorded(world, today):
+    client = enrolled_client(world.office, granted_days=2)
+    with_days_attended(client, 2)
+    summary = attendance_record_day(
+        office=world.office, day=DAY, by=world.supervisor, override_reason="市の了承済み（面接準備）",
+        rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    override = GrantedDaysOverride.objects.get(client=client)
+    assert (override.month, override.reason, override.confirmed_by) == (date(2025, 6, 1), "市の了承済み（面接準備）",
+                                                                         world.supervisor)
+    assert summary.confirmed_overrides == [client.pk]
+    assert Attendance.objects.filter(client=client).count() == 3
+
+
+def test_staff_cannot_confirm_beyond_the_granted_days(world, today):
+    client = enrolled_client(world.office, granted_days=2)
+    with_days_attended(client, 2)
+    with pytest.raises(DayRejected) as caught:
+        attendance_record_day(office=world.office, day=DAY, by=world.staff, override_reason="お願い",
+                              rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    assert caught.value.errors == [_(services.MSG_OVERRIDE_SUPERVISOR_ONLY)]
+    assert not GrantedDaysOverride.objects.exists()
+    assert Attendance.objects.filter(client=client).count() == 2
+
+
+def test_an_earlier_confirmation_covers_the_rest_of_the_month(world, today):
+    client = enrolled_client(world.office, granted_days=2)
+    with_days_attended(client, 2)
+    GrantedDaysOverride.objects.create(client=client, month=date(2025, 6, 1), reason="了承済み",
+                                       confirmed_by=world.supervisor)
+    attendance_record_day(office=world.office, day=DAY, by=world.staff,
+                          rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    assert Attendance.objects.filter(client=client).count() == 3
+
+
+def test_editing_a_day_already_counted_does_not_trip_the_limit(world, today):
+    client = enrolled_client(world.office, granted_days=2)
+    with_days_attended(client, 1)
+    AttendanceFactory(client=client, day=DAY)
+    attendance_record_day(office=world.office, day=DAY, by=world.staff, rows=[
+        AttendanceRow(client_id=client.pk, status=AttendanceStatus.OFFSITE, note="企業実習")])
+    assert Attendance.objects.get(client=client, day=DAY).status == AttendanceStatus.OFFSITE
