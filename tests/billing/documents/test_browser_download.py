@@ -4,6 +4,7 @@ from datetime import date, time
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from billing.services.tier import retention_tier_override
 from compostela.models import Role
@@ -16,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_manager_makes_and_downloads_the_month_pdf(live_server, page, settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    # given an office with one client attending in May 2024
+    # given the fee tables (a transactional test may follow one that flushed the migration's rows)
+    call_command("billing_load_fees")
+    # and an office with one client attending in May 2024
     office = OfficeFactory(name="就労移行支援事業所コンポステラ", number="0110000001")
     manager = UserFactory(username="manager1")
     MembershipFactory(user=manager, office=office, role=Role.MANAGER)
