@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "django_tasks",
     "compostela",
     "clients",
     "placements",
@@ -140,6 +141,17 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "compostela.security.lockout_response"
 AXES_VERBOSE = False
+
+# --- Background tasks (django-tasks): billing documents are made off the request --------------------
+# The job row is the queue (billing/documents/queue.py); in production run
+# `python manage.py billing_documents_worker` beside the web server.  With DEBUG on, a thread of the web
+# process makes them instead, so `make run` needs no second process (TASKS_RUN_IN_THREAD overrides).
+TASKS = {
+    "default": {
+        "BACKEND": "billing.documents.queue.DocumentQueueBackend",
+        "OPTIONS": {"run_in_thread": env.bool("TASKS_RUN_IN_THREAD", default=DEBUG)},
+    },
+}
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
