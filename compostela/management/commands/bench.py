@@ -38,8 +38,8 @@ class Command(BaseCommand):
             call_command("seed_demo", *ISSUE_DATASET, "--quiet-logins", stdout=self.stderr)
         self.stderr.write("bench: comparison offices (small and large) …")
         small = bench.ensure_size_office(index=bench.SMALL_INDEX, clients=small_clients, capacity=20, years=1)
-        large = bench.ensure_size_office(index=bench.LARGE_INDEX, clients=large_clients,
-                                         capacity=max(20, large_clients // 3), years=1)
+        # capacity 20 for both: the loaded fee schedule has the ≤ 20 band only
+        large = bench.ensure_size_office(index=bench.LARGE_INDEX, clients=large_clients, capacity=20, years=1)
         demo = bench.demo_offices()[:offices]
         data = bench.DataSet(offices=demo, office=demo[0], small=small, large=large)
         counts = bench.dataset_counts()
