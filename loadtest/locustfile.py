@@ -13,8 +13,9 @@ import itertools
 import os
 import random
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from html import unescape
+from zoneinfo import ZoneInfo
 
 from locust import HttpUser, between, task
 from locust.exception import StopUser
@@ -84,7 +85,7 @@ class Staff(HttpUser):
     @task(3)
     def enter_attendance(self):
         self._count()
-        day = last_weekday(date.today())
+        day = last_weekday(datetime.now(ZoneInfo("Asia/Tokyo")).date())
         response = self.client.get(f"/attendance/?day={day:%Y-%m-%d}", name="/attendance/?day= (roster)")
         if response.status_code != 200:
             return

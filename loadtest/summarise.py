@@ -5,7 +5,7 @@ import argparse
 import csv
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -38,7 +38,7 @@ def main() -> int:
     total = next(r for r in rows if r["name"] == "Aggregated")
     failures_file = Path(f"{args.prefix}_failures.csv")
     failures = list(csv.DictReader(failures_file.open(encoding="utf-8"))) if failures_file.is_file() else []
-    document = {"generated_at": datetime.now(timezone.utc).isoformat(), "users": args.users,
+    document = {"generated_at": datetime.now(UTC).isoformat(), "users": args.users,
                 "duration": args.duration, "total": total, "requests": [r for r in rows if r is not total],
                 "errors": total["failures"], "failures": failures}
     Path("bench/loadtest.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
