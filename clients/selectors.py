@@ -75,6 +75,8 @@ def client_list(
             ), 0),
             certificate_end=Subquery(latest_certificate.values("period_end")[:1]),
         )
+        # explicit: Meta.ordering is not applied to aggregating (GROUP BY) queries
+        .order_by("family_name_kana", "given_name_kana", "pk")
     )
     for client in rows:
         client.age = age_on(client.birth_date, today)
