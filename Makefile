@@ -7,7 +7,7 @@ LOCK_HASH := $(shell sha1sum requirements.lock | cut -c1-12)
 VENV_STAMP := $(VENV)/.installed-$(LOCK_HASH)
 MO_FILES := locale/ja/LC_MESSAGES/django.mo
 
-.PHONY: run test setup db lint format messages lock bench backup restore system-deps-run system-deps-test
+.PHONY: run test setup db lint format messages lock bench serve loadtest backup restore system-deps-run system-deps-test
 
 $(VENV_STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,8 +61,23 @@ lock:
 	/tmp/compostela-lock/bin/pip install --quiet -r requirements.in
 	/tmp/compostela-lock/bin/pip freeze --exclude-editable > requirements.lock
 
+# Benchmark on the issue-11 data set (built first when missing: seed_demo --offices 50 … ~2 minutes).
 bench: db
-	$(PY) manage.py bench
+	$(PY) manage.py bench --build
+
+# Production serving on loopback for the load test: DEBUG off, collectstatic (hashed + compressed files for
+# WhiteNoise), gunicorn on 127.0.0.1:8001.  Plain HTTP on loopback, so the HTTPS-only settings are relaxed
+# here (never in production; see README "Production serving").
+SERVE_ENV := DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false \
+	CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 GUNICORN_BIND=127.0.0.1:8001 GUNICORN_ACCESS_LOG= \
+	SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-0123456789abcdef}
+serve: db
+	env $(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	env $(SERVE_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py compostela.wsgi
+
+# Load test (locust, loopback only, 50 staff for 2 minutes; stops by itself): results in bench/loadtest.*
+loadtest: db
+	env $(SERVE_ENV) LOCUST=$${LOCUST:-$(VENV)/bin/locust} PY=$(PY) sh loadtest/run.sh
 
 # Backups (compostela/backup.py): a compressed, timestamped pg_dump in backups/ (git-ignored).
 backup: setup

@@ -71,3 +71,29 @@ class WhatIfForm(forms.Form):
             return parse_day_list(self.cleaned_data["days"])
         except ValueError as error:
             raise forms.ValidationError(_("Enter positive whole numbers separated by commas.")) from error
+
+
+class DocumentRequestForm(forms.Form):
+    """Which document to make: a month's (with an optional stored version) or a year's follow-up report."""
+
+    kind = forms.ChoiceField(label=_("Document"), choices=[])
+    month = MonthField(label=_("Month"), required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        from billing.models import DocumentKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = DocumentKind.choices
+
+    def clean(self):
+        from billing.models import DocumentKind
+
+        data = super().clean()
+        if data.get("kind") == DocumentKind.FOLLOWUP:
+            if not data.get("year"):
+                raise forms.ValidationError(_("Give the year of the report."))
+        elif not data.get("month"):
+            raise forms.ValidationError(MONTH_FORMAT_ERROR)
+        return data

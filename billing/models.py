@@ -392,3 +392,81 @@ class ClaimLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.closing} {self.client_name} {self.total_yen}"
+
+
+class DocumentKind(models.TextChoices):
+    MONTH_ALL = "month_all", _("Month: summary, statements and record sheets")
+    MONTH_SUMMARY = "month_summary", _("Month: claim summary")
+    MONTH_STATEMENTS = "month_statements", _("Month: statements per client")
+    MONTH_RECORDS = "month_records", _("Month: service record sheets")
+    MONTH_SEPARATE = "month_separate", _("Month: separate files (ZIP)")
+    FOLLOWUP = "followup", _("Follow-up cost report")
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class GeneratedDocument(models.Model):
+    """A billing document asked for from the billing pages: the job (status and progress, which the page
+    polls while the worker makes it) and, once done, the finished file itself — kept in the database so it
+    can be downloaded again, travels with the backups and is reachable only through the office's scope."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    month = models.DateField(_("month"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    closing_version = models.PositiveSmallIntegerField(_("closing version"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DocumentStatus.choices,
+                              default=DocumentStatus.QUEUED)
+    progress_done = models.PositiveSmallIntegerField(default=0)
+    progress_total = models.PositiveSmallIntegerField(default=1)
+    progress_label = models.CharField(max_length=100, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(blank=True)
+    filename = models.CharField(_("file name"), max_length=150, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=DocumentKind.values), name="generated_document_kind_known"),
+            models.CheckConstraint(condition=Q(status__in=DocumentStatus.values),
+                                   name="generated_document_status_known"),
+            models.CheckConstraint(condition=Q(month__isnull=True) | Q(month__day=1),
+                                   name="generated_document_month_first_day"),
+            models.CheckConstraint(condition=Q(kind="followup", year__isnull=False)
+                                   | (~Q(kind="followup") & Q(month__isnull=False)),
+                                   name="generated_document_has_period"),
+            models.CheckConstraint(condition=Q(progress_done__lte=F("progress_total")),
+                                   name="generated_document_progress_within_total"),
+            models.CheckConstraint(condition=~Q(status="done") | Q(content__isnull=False),
+                                   name="generated_document_done_has_file"),
+        ]
+        indexes = [
+            # billing page: an office's latest documents of a month; worker: the queued ones
+            models.Index(fields=["office", "month", "-requested_at"], name="gen_doc_office_month"),
+            models.Index(fields=["status", "requested_at"], name="gen_doc_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.get_kind_display()} {self.month or self.year} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == DocumentStatus.DONE:
+            return 100
+        return min(100, self.progress_done * 100 // max(self.progress_total, 1))

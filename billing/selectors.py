@@ -136,3 +136,17 @@ def billing_month_statement(*, office: Office, month: date, version: int | None 
     ]
     return MonthStatement(office=office, month=first, closing=None, versions=versions, lines=lines,
                           summary=claims.summary())
+
+
+def billing_documents(*, office: Office, month: date | None = None, year: int | None = None,
+                      limit: int = 10) -> list:
+    """The office's latest generated documents of a month (or of a year's follow-up report), without their
+    file contents — one query."""
+    from billing.models import DocumentKind, GeneratedDocument
+
+    qs = GeneratedDocument.objects.filter(office=office).defer("content").select_related("requested_by")
+    if month is not None:
+        qs = qs.filter(month=month.replace(day=1))
+    if year is not None:
+        qs = qs.filter(kind=DocumentKind.FOLLOWUP, year=year)
+    return list(qs.order_by("-requested_at", "-pk")[:limit])

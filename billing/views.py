@@ -10,21 +10,37 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from billing.documents.charts import chart_fees_and_days, chart_hires_by_bucket, chart_retention_by_year
+from billing.documents.exports import claim_lines_frame, followup_csv, followup_frames, to_xlsx
+from billing.documents.exports import to_csv as exports_csv
+from billing.documents.pdfs import KIND_SUMMARY, SEED_WHAT_IF, DocumentError, billing_month_pdf
+from billing.documents.series import billing_monthly_series, placement_retention_by_year
+from billing.documents.services import billing_document_request
 from billing.explain import claim_explanation_rows
-from billing.forms import FiscalYearForm, MonthForm, ReopenForm, TierOverrideForm, WhatIfForm, YearForm
-from billing.models import MonthClosing
-from billing.selectors import billing_month_statement
+from billing.forms import (
+    DocumentRequestForm,
+    FiscalYearForm,
+    MonthForm,
+    ReopenForm,
+    TierOverrideForm,
+    WhatIfForm,
+    YearForm,
+)
+from billing.models import DocumentKind, MonthClosing
+from billing.selectors import billing_documents, billing_month_statement
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.fees import BillingConfigurationError
 from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import retention_tier, retention_tier_override
+from compostela.audit import audit_record_export
 from compostela.models import Role
 from compostela.scoping import office_required, scoped
 from placements.rules import fiscal_year_of
@@ -52,6 +68,10 @@ def _render_month(request: HttpRequest, *, month: date, version: int | None = No
         and month + relativedelta(months=1) <= timezone.localdate(),
         "viewing_old_version": version is not None and statement.closing is not None
         and statement.closing.reopened_at is not None,
+        "fees_chart": chart_fees_and_days(billing_monthly_series(office=request.office, last_month=month)),
+        "documents": billing_documents(office=request.office, month=month),
+        "document_kinds": [(k, label) for k, label in DocumentKind.choices if k != DocumentKind.FOLLOWUP],
+        "version": version,
     })
 
 
@@ -157,4 +177,137 @@ def billing_followup_cost(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/followup_cost.html", {
         "report": report, "error": error, "year": year, "year_form": YearForm(initial={"year": year}),
         "what_if_form": what_if_form, "what_if": what_if,
+        "bucket_chart": chart_hires_by_bucket(report.buckets) if report else None,
+        "retention_chart": chart_retention_by_year(
+            placement_retention_by_year(office=request.office, as_of=timezone.localdate())),
+        "documents": billing_documents(office=request.office, year=year),
     })
+
+
+# -- documents and exports (issue 9) ---------------------------------------------------------------------------
+def _document_redirect(document) -> HttpResponse:
+    if document.kind == DocumentKind.FOLLOWUP:
+        return redirect(f"{reverse('billing:followup_cost')}?year={document.year}#documents")
+    if document.closing_version:
+        return redirect(reverse("billing:version", args=[document.month.year, document.month.month,
+                                                         document.closing_version]) + "#documents")
+    return redirect(_month_url(document.month) + "#documents")
+
+
+@require_POST
+@office_required(Role.MANAGER)
+def billing_document_new(request: HttpRequest) -> HttpResponse:
+    """Ask for a document: stored as waiting, made in the background; the page shows its progress."""
+    form = DocumentRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors()) or _("The document could not be asked for."))
+        return redirect("billing:index")
+    data = form.cleaned_data
+    if data["version"]:
+        get_object_or_404(scoped(request, MonthClosing), month=data["month"], version=data["version"])
+    document = billing_document_request(
+        office=request.office, kind=data["kind"], by=request.user, month=data.get("month"), year=data.get("year"),
+        version=data["version"],
+    )
+    messages.success(request, _("The document is being made; it appears below when it is ready."))
+    return _document_redirect(document)
+
+
+def _document_status(document) -> dict:
+    return {
+        "id": document.pk, "status": document.status, "percent": document.percent,
+        "label": _(document.progress_label) if document.progress_label else document.get_status_display(),
+        "error": document.error if document.status == "failed" else "",
+        "download_url": reverse("billing:document_download", args=[document.pk])
+        if document.status == "done" else None,
+        "filename": document.filename, "size": document.size, "pages": document.pages,
+    }
+
+
+@office_required(Role.MANAGER)
+def billing_document_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Progress of one document, polled by static/js/billing.js."""
+    from billing.models import GeneratedDocument
+
+    document = get_object_or_404(scoped(request, GeneratedDocument).defer("content"), pk=pk)
+    return JsonResponse(_document_status(document))
+
+
+@office_required(Role.MANAGER)
+def billing_document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    from billing.models import DocumentStatus, GeneratedDocument
+
+    document = get_object_or_404(scoped(request, GeneratedDocument), pk=pk, status=DocumentStatus.DONE)
+    audit_record_export(user=request.user, office=request.office, what=f"billing document {document.filename}",
+                        rows=document.pages or 0)
+    return _file_response(bytes(document.content), filename=document.filename, content_type=document.content_type)
+
+
+def _file_response(data: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@office_required(Role.MANAGER)
+def billing_month_summary_pdf(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The claim summary alone (one or two pages: fast enough to make while the browser waits)."""
+    first = _month_from(year, month)
+    version = request.GET.get("version")
+    version = int(version) if version and version.isdigit() else None
+    if version is not None:
+        get_object_or_404(scoped(request, MonthClosing), month=first, version=version)
+    try:
+        data = billing_month_pdf(office=request.office, month=first, kind=KIND_SUMMARY, version=version)
+    except DocumentError as error:
+        messages.error(request, str(error))
+        return redirect(_month_url(first))
+    audit_record_export(user=request.user, office=request.office, what="billing month summary PDF", rows=1)
+    stem = f"billing-{request.office.number}-{first:%Y-%m}" + (f"-v{version}" if version else "")
+    return _file_response(data, filename=f"{stem}-summary.pdf", content_type="application/pdf")
+
+
+EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "csv": "text/csv; charset=utf-8"}
+
+
+@office_required(Role.MANAGER)
+def billing_month_export(request: HttpRequest, year: int, month: int, fmt: str) -> HttpResponse:
+    """The month's claim lines for the accountant (the snapshot when closed)."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    first = _month_from(year, month)
+    version = request.GET.get("version")
+    version = int(version) if version and version.isdigit() else None
+    if version is not None:
+        get_object_or_404(scoped(request, MonthClosing), month=first, version=version)
+    statement = billing_month_statement(office=request.office, month=first, version=version)
+    frame = claim_lines_frame(statement)
+    data = to_xlsx({f"{first:%Y-%m}": frame}) if fmt == "xlsx" else exports_csv(frame)
+    audit_record_export(user=request.user, office=request.office, what=f"billing month claim lines {fmt.upper()}",
+                        rows=len(frame))
+    state = f"v{statement.closing.version}" if statement.closing else "draft"
+    return _file_response(data, filename=f"claims-{request.office.number}-{first:%Y-%m}-{state}.{fmt}",
+                          content_type=EXPORT_TYPES[fmt])
+
+
+@office_required(Role.MANAGER)
+def billing_followup_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The year's follow-up cost tables (per hire, buckets, the seed's what-if) for the accountant."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    year_form = YearForm(request.GET)
+    year = (year_form.cleaned_data["year"] if year_form.is_valid() and year_form.cleaned_data["year"]
+            else timezone.localdate().year - 1)
+    try:
+        report = followup_cost_year(office=request.office, year=year)
+    except BillingConfigurationError as error:
+        messages.error(request, str(error))
+        return redirect("billing:followup_cost")
+    frames = followup_frames(report, followup_what_if(**SEED_WHAT_IF))
+    data = to_xlsx(frames) if fmt == "xlsx" else followup_csv(frames)
+    audit_record_export(user=request.user, office=request.office, what=f"follow-up cost {fmt.upper()}",
+                        rows=len(report.hires))
+    return _file_response(data, filename=f"followup-cost-{request.office.number}-{year}.{fmt}",
+                          content_type=EXPORT_TYPES[fmt])

@@ -60,7 +60,8 @@ class _Habits:
             self.start, self.end = DEFAULT_START, DEFAULT_END
 
 
-def seed(*, offices: list[Office], clients_per_office: int, years: int, rng: random.Random, stdout) -> None:
+def seed(*, offices: list[Office], clients_per_office: int, years: int, rng: random.Random, stdout,
+         progress=None) -> None:
     base = rng.getrandbits(64)
     today = timezone.localdate()
     end = today - timedelta(days=1)
@@ -68,8 +69,10 @@ def seed(*, offices: list[Office], clients_per_office: int, years: int, rng: ran
     total = 0
     # invented people: the audit trail is switched off for these rows (compostela.audit, demo seeder only)
     with audit_context(reason="seed_demo: attendance", bulk_seed=True):
-        for office in offices:
+        for done, office in enumerate(offices, start=1):
             total += _seed_office(office=office, start=start, end=end, base=base)
+            if progress is not None:
+                progress(done, len(offices))
     stdout.write(f"Attendance: {total} new rows for {len(offices)} office(s), {start} to {end}.")
 
 

@@ -47,6 +47,8 @@ AUDITED_MODELS: list[str] = [
     "clients.HealthRecord",
     "clients.HealthRecord_diagnoses",  # which diagnoses a client has (要配慮個人情報)
     "clients.SensitiveExport",
+    "clients.CaseReviewMark",
+    "clients.CaseReviewSettings",
     "clients.CareerProfile",
     "clients.WorkHistoryEntry",
     "clients.CareerProfileChange",

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "django_tasks",
     "compostela",
     "clients",
     "placements",
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # static files straight after SecurityMiddleware (HTTPS redirect and HSTS still apply), before sessions
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -141,6 +144,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "compostela.security.lockout_response"
 AXES_VERBOSE = False
 
+# --- Background tasks (django-tasks): billing documents are made off the request --------------------
+# The job row is the queue (billing/documents/queue.py); in production run
+# `python manage.py billing_documents_worker` beside the web server.  With DEBUG on, a thread of the web
+# process makes them instead, so `make run` needs no second process (TASKS_RUN_IN_THREAD overrides).
+TASKS = {
+    "default": {
+        "BACKEND": "billing.documents.queue.DocumentQueueBackend",
+        "OPTIONS": {"run_in_thread": env.bool("TASKS_RUN_IN_THREAD", default=DEBUG)},
+    },
+}
+
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
@@ -153,6 +167,18 @@ TIME_ZONE = "Asia/Tokyo"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Production serving: WhiteNoise serves the files collectstatic wrote, with content-hashed names (cached for
+# a year by browsers) and pre-compressed .gz/.br variants.  With DEBUG on, runserver serves from the app
+# directories as before (the manifest is only needed once collectstatic has run).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_MANIFEST_STRICT = False  # a file missing from the manifest falls back to its plain name, not a 500
 
 # --- Content-Security-Policy (django-csp 4): no inline script or style, nothing from another origin ---
 CONTENT_SECURITY_POLICY = {

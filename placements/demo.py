@@ -175,11 +175,13 @@ def _followups(rows: Rows, rng, hire: Hire, staff: list[User], until: date, reta
     month = six
     last = min(until, hire.start_date + relativedelta(months=RETENTION_SUPPORT_LAST_MONTH) - timedelta(days=1))
     while month <= last:
-        if rng.random() < 0.9:
-            rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=month + timedelta(days=3),
-                                                  staff=main, kind=FollowUpKind.FACE_TO_FACE, minutes=45))
-            rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=month + timedelta(days=10),
-                                                  staff=main, kind=FollowUpKind.SUPPORT_REPORT, minutes=20))
+        if rng.random() < 0.9:  # never a contact after ``until`` (today): the demo has no future contacts
+            if month + timedelta(days=3) <= last:
+                rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=month + timedelta(days=3),
+                                                      staff=main, kind=FollowUpKind.FACE_TO_FACE, minutes=45))
+            if month + timedelta(days=10) <= last:
+                rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=month + timedelta(days=10),
+                                                      staff=main, kind=FollowUpKind.SUPPORT_REPORT, minutes=20))
         if rng.random() < 0.5 and month + timedelta(days=15) <= last:
             rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=month + timedelta(days=15),
                                                   staff=main, kind=FollowUpKind.WORKPLACE_VISIT, minutes=60))

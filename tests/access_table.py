@@ -69,6 +69,20 @@ def _billing_closing_kwargs(world) -> dict:
         defaults={"closed_at": timezone.now(), "closed_by": world.manager},
     )
     return {"year": 2024, "month": 5, "version": 1}
+def _billing_document(world):
+    """A finished billing document of the first office (issue 9)."""
+    from datetime import date
+
+    from billing.models import GeneratedDocument
+
+    document, _ = GeneratedDocument.objects.get_or_create(
+        office=world.office, kind="month_summary", month=date(2024, 5, 1), requested_by=world.manager,
+        defaults={"status": "done", "content": b"%PDF-1.7 test", "size": 13, "filename": "t.pdf",
+                  "content_type": "application/pdf"},
+    )
+    return {"pk": document.pk}
+
+
 def _supervisor_object(**extra) -> Access:
     """A supervisor's page about one object of the first office: staff get 403, another office 404."""
     return Access(anon=302, other=404, staff=403, supervisor=200, manager=200, **extra)
@@ -136,6 +150,14 @@ ACCESS: dict[str, Access] = {
     "attendance:day": page(),
     "attendance:month": page(),
     "review:board": page(),
+    # case review (issue 7): every office role views and writes notes; the settings are supervisor+
+    "review:settings": page("supervisor"),
+    "review:person": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "review:note": Access(anon=302, other=404, staff=302, supervisor=302, manager=302, method="post",
+                          kwargs=lambda world: {"pk": _client(world).pk},
+                          data=lambda world: {"text": "ケース会議で確認", "minutes": 5}),
+    "review:mark": Access(anon=302, other=404, staff=302, supervisor=302, manager=302, method="post",
+                          kwargs=lambda world: {"pk": _client(world).pk}),
     "placements:index": page(),
     "billing:index": page("manager"),
     # placements (issue 6): every office role; another office's object answers 404
@@ -172,6 +194,14 @@ ACCESS: dict[str, Access] = {
         data=lambda world: {"fiscal_year": 2024, "rate_percent": "35", "reason": "札幌市通知"},
     ),
     "billing:followup_cost": page("manager"),
+    # billing documents and exports (issue 9): managers only; a document of another office answers 404
+    "billing:month_summary_pdf": page("manager", kwargs=lambda world: {"year": 2024, "month": 5}),
+    "billing:month_export": page("manager", kwargs=lambda world: {"year": 2024, "month": 5, "fmt": "xlsx"}),
+    "billing:followup_export": page("manager", kwargs=lambda world: {"fmt": "csv"}),
+    "billing:document_new": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                                   data=lambda world: {"kind": "month_summary", "month": "2024-05"}),
+    "billing:document_status": office_object("manager", kwargs=_billing_document),
+    "billing:document_download": office_object("manager", kwargs=_billing_document),
     # Audit-trail history pages (compostela/history.py)
     "history:client": office_object("supervisor", kwargs=lambda world: {"pk": _trust_client(world).pk}),
     "history:attendance_day": page("supervisor", kwargs=lambda world: {"day": "2025-04-01"}),

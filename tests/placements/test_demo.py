@@ -21,6 +21,8 @@ def test_demo_history_is_shaped_like_the_seed_office_and_idempotent(db):
     assert 0.45 <= retained <= 0.8
     first_months = FollowUpContact.objects.filter(office=office).count() / hires.count()
     assert first_months >= 30
+    assert not FollowUpContact.objects.filter(day__gt=timezone.localdate()).exists(), "no contact in the future"
+    assert not EmployerContact.objects.filter(day__gt=timezone.localdate()).exists(), "no contact in the future"
     assert max(placement_client_funnel(client=h.client).stages[0].count for h in hires) >= 40
     counts = (Hire.objects.count(), FollowUpContact.objects.count(), EmployerContact.objects.count())
     call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")

@@ -1,0 +1,115 @@
+"""サービス提供実績記録票 (service record sheet): one client's days of service in a month, laid out like the
+paper form offices know — one row per day of service, then the month's totals.
+
+Days of service are attended days, off-site support days and absences with a recorded support contact
+(欠席時対応); a plain absence is not a day of service and has no row.  Attendance of a closed month is
+read-only, so the live rows are the snapshot's rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from billing.services.claims import granted_days_standard, month_bounds
+from clients.models import Attendance, AttendanceStatus, Certificate
+from compostela.models import Office
+
+WEEKDAYS_JA = "月火水木金土日"
+STATUS_JA = {
+    AttendanceStatus.ATTENDED: "通所",
+    AttendanceStatus.OFFSITE: "施設外支援",
+    AttendanceStatus.ABSENT_SUPPORTED: "欠席時対応",
+}
+SERVICE_DAY_STATUSES = tuple(STATUS_JA)
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    day: date
+    status: str
+    start: time | None
+    end: time | None
+    transport_to: bool
+    transport_from: bool
+    meal: bool
+    note: str
+
+    @property
+    def weekday(self) -> str:
+        return WEEKDAYS_JA[self.day.weekday()]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_JA[self.status]
+
+    @property
+    def offsite(self) -> bool:
+        return self.status == AttendanceStatus.OFFSITE
+
+    @property
+    def absence_support(self) -> bool:
+        return self.status == AttendanceStatus.ABSENT_SUPPORTED
+
+
+@dataclass
+class RecordSheet:
+    client_id: int
+    client_name: str
+    certificate_number: str
+    municipality: str
+    granted_days: int
+    rows: list[RecordRow] = field(default_factory=list)
+
+    @property
+    def service_days(self) -> int:
+        """Days the client used the service (attended or off-site)."""
+        return sum(1 for r in self.rows if not r.absence_support)
+
+    @property
+    def transport_to_count(self) -> int:
+        return sum(r.transport_to for r in self.rows)
+
+    @property
+    def transport_from_count(self) -> int:
+        return sum(r.transport_from for r in self.rows)
+
+    @property
+    def meal_count(self) -> int:
+        return sum(r.meal for r in self.rows)
+
+    @property
+    def offsite_count(self) -> int:
+        return sum(r.offsite for r in self.rows)
+
+    @property
+    def absence_support_count(self) -> int:
+        return sum(r.absence_support for r in self.rows)
+
+
+def record_sheets_for_month(*, office: Office, month: date, clients: list[tuple[int, str, str]]) -> list[RecordSheet]:
+    """The record sheets of ``clients`` ([(client id, name, certificate number)], in print order) for the
+    month — two queries, whatever the number of clients and days."""
+    first, last = month_bounds(month)
+    ids = [c[0] for c in clients]
+    rows: dict[int, list[RecordRow]] = defaultdict(list)
+    for a in (Attendance.objects.filter(office=office, client_id__in=ids, day__range=(first, last),
+                                        status__in=SERVICE_DAY_STATUSES).order_by("day")):
+        rows[a.client_id].append(RecordRow(day=a.day, status=a.status, start=a.start_time, end=a.end_time,
+                                           transport_to=a.transport_to, transport_from=a.transport_from,
+                                           meal=a.meal, note=a.note))
+    certificates: dict[int, Certificate] = {}
+    for cert in Certificate.objects.filter(client_id__in=ids, period_start__lte=last,
+                                           period_end__gte=first).order_by("period_start"):
+        certificates[cert.client_id] = cert  # the latest certificate valid in the month
+    standard = granted_days_standard(first)
+    sheets = []
+    for client_id, name, number in clients:
+        cert = certificates.get(client_id)
+        sheets.append(RecordSheet(
+            client_id=client_id, client_name=name, certificate_number=number or (cert.number if cert else ""),
+            municipality=cert.municipality if cert else "",
+            granted_days=(cert.granted_days if cert and cert.granted_days else standard),
+            rows=rows[client_id],
+        ))
+    return sheets

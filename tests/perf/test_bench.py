@@ -1,0 +1,42 @@
+"""The benchmark machinery runs end to end on a tiny data set, so ``make bench`` cannot rot: every line is
+produced and the JSON is written.  No timing is asserted here (the budgets are the benchmark's business)."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+EXPECTED_LINES = [
+    "roster page", "save a whole day", "case review (1 office)", "case review (300-person office)", "client list",
+    "client page", "billing month (1 office)", "billing month (all", "retention tier", "follow-up cost", "PDFs",
+]
+
+
+@pytest.mark.django_db
+def test_bench_produces_every_line_and_the_json(tmp_path):
+    call_command("seed_demo", "--offices", "1", "--clients-per-office", "4", "--years", "1", "--quiet-logins",
+                 stdout=StringIO(), stderr=StringIO())
+    out = tmp_path / "results.json"
+    stdout = StringIO()
+    call_command("bench", "--offices", "1", "--runs", "1", "--heavy-runs", "1", "--large-clients", "12",
+                 "--small-clients", "3", "--output", str(out), stdout=stdout, stderr=StringIO())
+    table = stdout.getvalue()
+    document = json.loads(out.read_text(encoding="utf-8"))
+    names = [line["name"] for line in document["lines"]]
+    for expected in EXPECTED_LINES:
+        assert any(name.startswith(expected) for name in names), expected
+        assert expected in table
+    for line in document["lines"]:
+        assert line["status"] in ("PASS", "FAIL", "N/A")
+        if line["status"] != "N/A":
+            assert line["median_ms"] is not None and line["queries"] is not None
+    assert document["dataset"]["offices"] == 1
+
+
+@pytest.mark.django_db
+def test_bench_without_the_data_set_says_how_to_build_it():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="seed_demo --offices 50"):
+        call_command("bench", "--offices", "2", stdout=StringIO(), stderr=StringIO())

@@ -1,0 +1,46 @@
+"""Builders for the case-review tests: a person in service, an employed person, and their row."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from clients.models import Client, ClientStatus
+from clients.review_selectors import ReviewRow, review_row
+from placements.models import EmploymentForm, Hire, JobField, RecruitmentType
+from tests.clients.factories import CertificateFactory, ClientFactory
+from tests.placements.factories import EmployerFactory
+
+DAY = date(2025, 6, 18)  # a Wednesday, no holiday
+
+
+def client_in_service(office, *, enrolled_on: date | None = None, status: str = ClientStatus.ENROLLED,
+                      certificate: bool = True, day: date = DAY, **kwargs) -> Client:
+    enrolled_on = enrolled_on or day - timedelta(days=100)
+    client = ClientFactory(office=office, status=status, first_visit_on=enrolled_on - timedelta(days=10),
+                           enrolled_on=enrolled_on if status != ClientStatus.VISITOR else None, **kwargs)
+    if certificate:
+        CertificateFactory(client=client, office=office, period_start=enrolled_on - timedelta(days=5),
+                           period_end=day + timedelta(days=365))
+    return client
+
+
+def employed_person(office, *, start: date, by, ended_on: date | None = None, **kwargs) -> Hire:
+    client = ClientFactory(office=office, status=ClientStatus.EMPLOYED, first_visit_on=start - timedelta(days=200),
+                           enrolled_on=start - timedelta(days=190), period=False, **kwargs)
+    return Hire.objects.create(
+        office=office, client=client, employer=EmployerFactory(office=office), job_title="ピッキング",
+        job_field=JobField.WAREHOUSE, recruitment_type=RecruitmentType.DISABILITY_QUOTA, start_date=start,
+        hours_per_week=Decimal("20.0"), hourly_wage=1010, employment_form=EmploymentForm.PERMANENT,
+        disclosed=True, created_by=by, ended_on=ended_on, end_reason="quit" if ended_on else "",
+    )
+
+
+def row_of(client: Client, day: date = DAY) -> ReviewRow | None:
+    return review_row(office=client.office, day=day, client=client)
+
+
+def codes(client: Client, day: date = DAY) -> set[str]:
+    row = row_of(client, day)
+    assert row is not None, "the person is not on the board"
+    return {flag.code for flag in row.flags}

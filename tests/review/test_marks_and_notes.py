@@ -1,0 +1,76 @@
+"""Rule: a row marked "reviewed today" is stored per person, day and office, the board counts how many
+remain, a mark can be taken back; a case-review note (ケース会議) appears on the client page and marks the
+person reviewed; with htmx the answers are the updated row and detail panel."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import CaseNote, CaseNoteKind, CaseReviewMark
+from tests.conftest import logged_in
+from tests.review.helpers import client_in_service, row_of
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/review/?flagged=on"}
+
+
+def test_marking_reviewed_counts_down_what_remains_and_can_be_taken_back(world):
+    today = timezone.localdate()
+    first, second = client_in_service(world.office, day=today), client_in_service(world.office, day=today)
+    http = logged_in(world.staff)
+    assert http.get(reverse("review:board")).context["board"].remaining == 2
+    # when
+    http.post(reverse("review:mark", kwargs={"pk": first.pk}))
+    http.post(reverse("review:mark", kwargs={"pk": first.pk}))  # twice: still one mark
+    # then
+    board = http.get(reverse("review:board")).context["board"]
+    assert (board.remaining, board.total) == (1, 2)
+    mark = CaseReviewMark.objects.get()
+    assert (mark.office, mark.client, mark.day, mark.marked_by) == (world.office, first, today, world.staff)
+    http.post(reverse("review:mark", kwargs={"pk": first.pk}), {"reviewed": "0"})
+    assert not CaseReviewMark.objects.exists()
+    assert second.pk  # untouched
+
+
+def test_a_mark_is_for_one_day_only(world):
+    today = timezone.localdate()
+    client = client_in_service(world.office, day=today)
+    CaseReviewMark.objects.create(office=world.office, client=client, day=today.replace(year=today.year - 1),
+                                  marked_by=world.staff)
+    assert logged_in(world.staff).get(reverse("review:board")).context["board"].remaining == 1
+
+
+def test_htmx_mark_answers_with_the_updated_row(world):
+    client = client_in_service(world.office, day=timezone.localdate())
+    response = logged_in(world.staff).post(reverse("review:mark", kwargs={"pk": client.pk}), **HTMX)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="summary-{client.pk}"' in text and "is-reviewed" in text
+    assert "<html" not in text
+
+
+def test_a_review_note_appears_on_the_client_page_and_marks_the_person_reviewed(world):
+    client = client_in_service(world.office, day=timezone.localdate())
+    http = logged_in(world.staff)
+    # when
+    response = http.post(reverse("review:note", kwargs={"pk": client.pk}),
+                         {"text": "面接練習を来週予定", "minutes": 10}, **HTMX)
+    # then: the panel comes back with the row updated out of band
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert 'hx-swap-oob="true"' in text and "面接練習を来週予定" in text
+    note = CaseNote.objects.get(client=client)
+    assert (note.kind, note.minutes, note.author, note.day) == (CaseNoteKind.CASE_MEETING, 10, world.staff,
+                                                                timezone.localdate())
+    assert CaseReviewMark.objects.filter(client=client, day=timezone.localdate()).exists()
+    page = http.get(reverse("clients:detail", kwargs={"pk": client.pk})).content.decode()
+    assert "面接練習を来週予定" in page and str(CaseNoteKind.CASE_MEETING.label) in page
+
+
+def test_the_detail_panel_explains_every_flag(world):
+    client = client_in_service(world.office, day=timezone.localdate(), certificate=False)
+    response = logged_in(world.staff).get(reverse("review:person", kwargs={"pk": client.pk}), **HTMX)
+    row = row_of(client, timezone.localdate())
+    assert row.flags
+    for flag in row.flags:
+        assert flag.explanation in response.content.decode()
