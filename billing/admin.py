@@ -6,8 +6,6 @@ overrides are read-only: they change only through closing, reopening and the tie
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from compostela.admin import OfficeScopedAdminMixin
-
 from billing.models import (
     AddOnRate,
     AreaUnitPrice,
@@ -19,6 +17,7 @@ from billing.models import (
     OfficeFeeSettings,
     RetentionTierOverride,
 )
+from compostela.admin import OfficeScopedAdminMixin
 
 
 class BasicFeeInline(admin.TabularInline):

@@ -8,8 +8,9 @@ from tests.conftest import logged_in
 from tests.trust.helpers import database_state, state_difference
 
 REFUSED = {400, 403, 404, 405}
-# GET pages that write by design: the export of health data records who exported what.
-WRITES_ON_GET = {"clients:export"}
+# GET pages that write by design: exports of health data and of claims record who exported what.
+WRITES_ON_GET = {"clients:export", "billing:month_export", "billing:followup_export", "billing:month_summary_pdf",
+                 "billing:document_download"}
 
 
 def all_url_names(resolver=None, namespace: str = "") -> set[str]:
