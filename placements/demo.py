@@ -285,7 +285,8 @@ def _seed_office(rows: Rows, rng: random.Random, office: Office, staff: dict[str
                 returned_on = None
         status = (ClientStatus.EMPLOYED if ended_on is None
                   else ClientStatus.ENROLLED if returned_on else ClientStatus.ENDED)
-        client = _client(rng, office, status, specialist, staff["cm"], period_start, enrolled,
+        # a client who came back is enrolled from the return (as clients.services.client_return records it)
+        client = _client(rng, office, status, specialist, staff["cm"], period_start, returned_on or enrolled,
                          ended_on if status == ClientStatus.ENDED else None)
         rows.clients.append(client)
         rows.periods.append(ServicePeriod(client=client, started_on=period_start, enrolled_on=enrolled,
@@ -294,7 +295,9 @@ def _seed_office(rows: Rows, rng: random.Random, office: Office, staff: dict[str
         if returned_on:
             rows.periods.append(ServicePeriod(client=client, started_on=returned_on, enrolled_on=returned_on,
                                               is_return=True))
-            _certificates(rows, rng, office, client, returned_on, max(today, returned_on), seq, index)
+            # the new decision runs on past today (never ending today, as a real certificate would not)
+            _certificates(rows, rng, office, client, returned_on,
+                          max(today + relativedelta(months=6), returned_on + relativedelta(years=1)), seq, index)
         hard = not hard_search_done and n >= total // 3
         hard_search_done = hard_search_done or hard
         offer = _search(rows, rng, office, client, specialists, employers, employer, field_, start,

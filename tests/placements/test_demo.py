@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.utils import timezone
 
+from clients.models import Client
 from compostela.models import Office
 from placements.figures import placement_retention_figures
 from placements.models import EmployerContact, FollowUpContact, Hire
@@ -23,6 +24,11 @@ def test_demo_history_is_shaped_like_the_seed_office_and_idempotent(db):
     assert first_months >= 30
     assert not FollowUpContact.objects.filter(day__gt=timezone.localdate()).exists(), "no contact in the future"
     assert not EmployerContact.objects.filter(day__gt=timezone.localdate()).exists(), "no contact in the future"
+    returned = Client.objects.filter(office=office, periods__is_return=True, status="enrolled").distinct()
+    for client in returned:  # enrolled from the return, with a certificate valid today
+        assert client.enrolled_on == client.periods.get(is_return=True, ended_on__isnull=True).started_on
+        assert client.certificates.filter(period_start__lte=timezone.localdate(),
+                                          period_end__gt=timezone.localdate()).exists()
     assert max(placement_client_funnel(client=h.client).stages[0].count for h in hires) >= 40
     counts = (Hire.objects.count(), FollowUpContact.objects.count(), EmployerContact.objects.count())
     call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")
