@@ -182,12 +182,13 @@ class ClientPage:
     attendance_days: int
     hires: list
     timeline: list[TimelineEntry] = field(default_factory=list)
+    funnel: object = None  # placements.selectors.ClientFunnel: contacts → applications → interviews → offers → hire
     age: int = 0
 
 
 def client_page(*, client: Client, today: date) -> ClientPage:
     """Everything the client page shows, in a fixed number of queries whatever the history's length."""
-    from placements.models import FollowUpContact, Hire  # placements depends on clients, not the reverse
+    from placements.models import Hire  # placements depends on clients, not the reverse
 
     periods = list(client.periods.order_by("-started_on"))
     certificates = list(client.certificates.order_by("-period_start"))
@@ -211,18 +212,18 @@ def client_page(*, client: Client, today: date) -> ClientPage:
         .order_by("-start_date")
     )
     notes = list(client.notes.select_related("author")[:200])
-    followups = list(
-        FollowUpContact.objects.filter(hire__client=client).select_related("staff", "hire__employer")
-        .order_by("-day", "-pk")[:200]
-    )
+    # outreach, employer contacts and follow-ups are logged in placements; one timeline with the notes
+    from placements.selectors import placement_client_funnel, placement_client_timeline
+
     timeline = [
         TimelineEntry(day=n.day, kind=n.get_kind_display(), text=n.text, minutes=n.minutes, author=str(n.author),
                       source="note")
         for n in notes
     ] + [
-        TimelineEntry(day=f.day, kind=f.get_kind_display(), text=f.note, minutes=f.minutes, author=str(f.staff),
-                      source="followup")
-        for f in followups
+        TimelineEntry(day=e.day, kind=f"{e.category_label}: {e.kind_label}",
+                      text="\n".join(part for part in (e.summary, e.note) if part), minutes=e.minutes,
+                      author=e.staff, source=e.category)
+        for e in placement_client_timeline(client=client)
     ]
     timeline.sort(key=lambda entry: entry.day, reverse=True)
     return ClientPage(
@@ -236,6 +237,7 @@ def client_page(*, client: Client, today: date) -> ClientPage:
         attendance=attendance,
         attendance_days=sum(1 for a in attendance if a.status in BILLABLE_ATTENDANCE),
         hires=hires, timeline=timeline, age=age_on(client.birth_date, today),
+        funnel=placement_client_funnel(client=client),
     )
 
 
