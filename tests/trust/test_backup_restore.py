@@ -19,6 +19,7 @@ CHECKS = {
     "attendance days": "SELECT count(*) || ':' || sum(extract(day FROM day)) FROM clients_attendance",
     "closings": "SELECT count(*) || ':' || sum(version) FROM billing_monthclosing",
     "audit events": "SELECT count(*) FROM compostela_auditevent",
+    "claim total": "SELECT coalesce(sum(total_yen), 0) || ':' || coalesce(sum(copayment), 0) FROM billing_claimline",
 }
 
 
@@ -53,6 +54,34 @@ def test_backup_and_restore_into_a_fresh_database_keep_every_row(world, tmp_path
         assert after == before
         assert before["counts"]["clients_client"] == 3 and before["counts"]["clients_attendance"] == 9
         assert triggers >= 5
+    finally:
+        with _connect(settings_dict, settings_dict["NAME"]) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_months_claim_total_survives_backup_and_restore(world, tmp_path):
+    # given a closed month (its claim lines are the stored snapshot) with a known total
+    from billing.services.claims import billing_month_compute
+    from billing.services.closing import billing_month_close
+    from tests.billing.documents.conftest import MAY, build_known_month
+
+    call_command("billing_load_fees", stdout=None)  # a transactional test starts from flushed tables
+    office = build_known_month(world).office
+    expected = billing_month_compute(office=office, month=MAY).total_yen
+    billing_month_close(office=office, month=MAY, by=world.manager)
+    settings_dict = connection.settings_dict
+    restored_name = f"{settings_dict['NAME']}_restore_claims"
+    call_command("backup_db", output_dir=str(tmp_path))
+    (dump,) = tmp_path.glob("compostela-*.dump")
+    try:
+        # when
+        call_command("restore_db", str(dump), name=restored_name)
+        # then the restored claim lines add up to the same yen as the computation
+        with _connect(settings_dict, restored_name) as copy:
+            restored = copy.execute("SELECT sum(total_yen) FROM billing_claimline").fetchone()[0]
+        assert expected > 0
+        assert restored == expected
     finally:
         with _connect(settings_dict, settings_dict["NAME"]) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)')
