@@ -148,7 +148,7 @@ def _copy_outline(writer, reader, items, *, offset: int, parent) -> None:
         page = reader.get_destination_page_number(item)
         if page is None or page < 0:
             continue
-        last = writer.add_outline_item(str(item.title), offset + page, parent=parent)
+        last = writer.add_outline_item(title=str(item.title), page_number=offset + page, parent=parent)
 
 
 def pdf_text(data: bytes) -> str:

@@ -141,7 +141,7 @@ def _client_parts(clients: list[ClientPages], *, workers: int) -> list[list[Clie
     first part also prints the summary, so it gets a client less."""
     if workers < 2 or len(clients) < PARALLEL_MIN_CLIENTS:
         return [clients]
-    count = min(workers * PARTS_PER_WORKER, len(clients) // 2)
+    count = min(workers * PARTS_PER_WORKER, len(clients))
     size = (len(clients) + 1) / count  # the summary weighs about one client
     bounds = [0] + [max(1, int(size * i) - 1) for i in range(1, count)] + [len(clients)]
     return [clients[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
