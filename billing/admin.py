@@ -1,6 +1,7 @@
-"""Fee data editable in the admin.  The admin is superuser-only today (compostela.admin); opening these
-pages to managers is the admin-scoping work of another issue.  Closings and claim lines are read-only:
-they change only through closing and reopening."""
+"""Fee data editable in the admin.  Office managers edit their own offices' fee settings and capacities
+(``OfficeScopedAdminMixin``: another office's row is 404) and may read the fee schedules, add-on rates and
+unit prices (office-less reference tables: only superusers change them).  Closings, claim lines and tier
+overrides are read-only: they change only through closing, reopening and the tier page."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from billing.models import (
     OfficeFeeSettings,
     RetentionTierOverride,
 )
+from compostela.admin import OfficeScopedAdminMixin
 
 
 class BasicFeeInline(admin.TabularInline):
@@ -24,20 +26,20 @@ class BasicFeeInline(admin.TabularInline):
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(admin.ModelAdmin):
+class FeeScheduleAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     list_display = ["service", "valid_from", "name", "to_verify"]
     list_filter = ["service", "to_verify"]
     inlines = [BasicFeeInline]
 
 
 @admin.register(AddOnRate)
-class AddOnRateAdmin(admin.ModelAdmin):
+class AddOnRateAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     list_display = ["kind", "valid_from", "units", "monthly_max", "to_verify"]
     list_filter = ["kind", "to_verify"]
 
 
 @admin.register(AreaUnitPrice)
-class AreaUnitPriceAdmin(admin.ModelAdmin):
+class AreaUnitPriceAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     list_display = ["area_grade", "service", "valid_from", "yen_per_unit", "to_verify"]
     list_filter = ["service", "area_grade", "to_verify"]
     fieldsets = [(None, {
@@ -48,14 +50,14 @@ class AreaUnitPriceAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficeFeeSettings)
-class OfficeFeeSettingsAdmin(admin.ModelAdmin):
+class OfficeFeeSettingsAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     list_display = ["office", "valid_from", "yen_per_unit", "qualified_staff", "trained_staff", "transition_prep",
                     "transport", "meals", "runs_retention_support"]
     list_filter = ["office"]
 
 
 @admin.register(OfficeCapacity)
-class OfficeCapacityAdmin(admin.ModelAdmin):
+class OfficeCapacityAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     list_display = ["office", "valid_from", "capacity"]
     list_filter = ["office"]
 

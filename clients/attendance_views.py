@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -18,7 +19,9 @@ from django.views.decorators.http import require_http_methods
 from clients import attendance_rules as rules
 from clients.attendance_forms import (
     NO_ENTRY,
+    NOTE_MAX_LENGTH,
     STATUS_KEYS,
+    TIME_STEP,
     AttendanceRowForm,
     DayForm,
     MonthForm,
@@ -56,6 +59,11 @@ def status_mark(status: str) -> str:
 class RosterLine:
     row: RosterRow
     form: AttendanceRowForm
+    values: dict  # what the row's inputs show (``AttendanceRowForm.shown_values``)
+
+    @property
+    def prefix(self) -> str:
+        return self.form.prefix
 
     @property
     def client(self):
@@ -78,7 +86,7 @@ def _forms_for(roster, *, data=None, readonly: bool) -> list[RosterLine]:
         carried = data is not None and f"c{row.client.pk}-version" in data
         form = AttendanceRowForm(data if carried else None, client_id=row.client.pk, initial=initial,
                                  readonly=readonly)
-        lines.append(RosterLine(row=row, form=form))
+        lines.append(RosterLine(row=row, form=form, values=form.shown_values()))
     return lines
 
 
@@ -166,6 +174,11 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1) if day < today else None,
         "status_keys": STATUS_KEYS,
+        # the row inputs are written by hand in the template (see AttendanceRowForm.shown_values); numbers as
+        # text, so that the template does not localize the same number on every row
+        "note_placeholder": AttendanceRowForm.base_fields["note"].widget.attrs["placeholder"],
+        "note_max_length": str(NOTE_MAX_LENGTH), "time_step": str(TIME_STEP),
+        "disabled": mark_safe(" disabled") if readonly else "",  # noqa: S308 - a constant
         "totals": [(status, label, status_mark(status), sum(1 for r in recorded if r.status == status))
                    for status, label in AttendanceStatus.choices],
         "closed_day": rules.office_closed_day(day),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -104,7 +104,7 @@ def read_table(path: Path) -> pd.DataFrame:
     else:
         raise ValidationError(_(MSG_UNSUPPORTED_FILE))
     frame.columns = [JAPANESE_HEADERS.get(str(c).strip(), str(c).strip()) for c in frame.columns]
-    return frame.fillna("")
+    return frame.fillna("").replace("\x00", "", regex=True)  # PostgreSQL cannot store NUL; it is never meant
 
 
 def _date(row: dict, key: str) -> date | None:
@@ -207,6 +207,14 @@ def _import_certificate(*, client: Client, row: dict, by: User | None, result: I
     result.certificates += 1
 
 
+def _lock_office_imports(office: Office) -> None:
+    """Serialise imports of one office until the transaction ends: a client is found again by name and date of
+    birth before it is created, so two imports of the same file at once would otherwise both create it."""
+    with connection.cursor() as cursor:
+        key = f"compostela.import_clients:{office.pk}"
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
 def import_clients(*, office: Office, path: Path, partial: bool = False, by: User | None = None) -> ImportResult:
     """Import ``path`` into ``office``.  All or nothing unless ``partial``."""
     frame = read_table(path)
@@ -217,6 +225,7 @@ def import_clients(*, office: Office, path: Path, partial: bool = False, by: Use
         return result
     try:
         with transaction.atomic():
+            _lock_office_imports(office)
             for index, row in enumerate(frame.to_dict(orient="records")):
                 line = index + 2  # line 1 is the header
                 try:

@@ -250,11 +250,14 @@ def review_board(*, office: Office, day: date, user: User | None, filters: Board
     facts = client_review_facts(office=office, day=day) if clients else {}
     marked = set(CaseReviewMark.objects.filter(office=office, day=day).values_list("client_id", flat=True))
     client_rows, employed_rows = [], []
+    no_facts: ClientFacts | None = None  # one empty strip for everybody without records (not one per client)
     for client in clients:
         reviewed = client.pk in marked
         if client.status in IN_SERVICE:
-            client_rows.append(_client_row(client, facts.get(client.pk) or empty_facts(day=day), day=day,
-                                           quiet_days=quiet_days, reviewed=reviewed))
+            client_facts = facts.get(client.pk)
+            if client_facts is None:
+                client_facts = no_facts = no_facts or empty_facts(day=day)
+            client_rows.append(_client_row(client, client_facts, day=day, quiet_days=quiet_days, reviewed=reviewed))
         else:
             employed_rows.append(_employed_row(client, hires[client.pk], day=day, reviewed=reviewed))
     if filters.flagged:

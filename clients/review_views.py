@@ -113,7 +113,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
         services.case_review_mark(office=request.office, client=client, day=day, by=request.user)
     if request.htmx:
         row = review_row(office=request.office, day=day, client=client)
-        return render(request, "review/board.html#summary", {"row": row, "next_url": _current_board(request)})
+        return render(request, "review/board.html#summary", {"row": row})
     return _back(request, pk)
 
 

@@ -139,6 +139,13 @@ class OfficeScopedAdminMixin:
             raise Http404  # not "does not exist, perhaps deleted": it is simply not theirs
         return obj
 
+    def get_list_filter(self, request):
+        """A filter by office would list every office's name: managers do not get it."""
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [f for f in filters if not (isinstance(f, str) and (f == "office" or f.endswith("__office")))]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
             offices = managed_office_ids(request.user)

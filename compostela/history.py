@@ -56,33 +56,84 @@ class EventRow:
     changes: list[Change]
 
 
+# Bookkeeping columns that say nothing to a reader of the history.
+HIDDEN_COLUMNS = {"id", "version", "created_at", "updated_at", "office_id"}
+
+
 def _models_by_table() -> dict[str, type[Model]]:
     return {model._meta.db_table: model for model in apps.get_models()}
 
 
-def _changes(event: AuditEvent, model: type[Model] | None) -> list[Change]:
-    labels = {}
-    if model is not None:
-        labels = {f.column: str(f.verbose_name) for f in model._meta.concrete_fields}
+def _field_for_column(model: type[Model] | None, column: str):
+    if model is None:
+        return None
+    for field in model._meta.concrete_fields:
+        if field.column == column:
+            return field
+    return None
+
+
+def _referenced(events: list[AuditEvent], tables: dict[str, type[Model]]) -> dict[tuple[type[Model], Any], str]:
+    """Names of every object the events point to through a foreign key: one query per referenced model."""
+    wanted: dict[type[Model], set] = {}
+    for event in events:
+        model = tables.get(event.table_name)
+        for values in (event.before or {}, event.after or {}):
+            for column, value in values.items():
+                if column in HIDDEN_COLUMNS:
+                    continue
+                field = _field_for_column(model, column)
+                if field is not None and field.is_relation and value is not None:
+                    wanted.setdefault(field.related_model, set()).add(value)
+    names: dict[tuple[type[Model], Any], str] = {}
+    for related, keys in wanted.items():
+        for obj in related._default_manager.filter(pk__in=keys):
+            names[(related, obj.pk)] = str(obj)
+    return names
+
+
+def _readable(field, value, names) -> Any:
+    """A stored value as the supervisor reads it: choice labels, names of related rows, はい/いいえ."""
+    if value is None or value == "":
+        return None
+    if field is None:
+        return value
+    if field.is_relation:
+        return names.get((field.related_model, value), f"#{value}")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def _changes(event: AuditEvent, model: type[Model] | None, names) -> list[Change]:
     before, after = event.before or {}, event.after or {}
     changes = []
     for key in sorted(set(before) | set(after)):
+        if key in HIDDEN_COLUMNS:
+            continue
         old, new = before.get(key), after.get(key)
         if event.action == AuditAction.UPDATE and old == new:
             continue
         if event.action != AuditAction.UPDATE and old in (None, "") and new in (None, ""):
             continue
-        changes.append(Change(field=labels.get(key, key), before=old, after=new))
+        field = _field_for_column(model, key)
+        label = str(field.verbose_name) if field is not None else key
+        changes.append(Change(field=label, before=_readable(field, old, names), after=_readable(field, new, names)))
     return changes
 
 
 def history_rows(events) -> list[EventRow]:
+    """Rows of a history page; the names of related rows are read in one query per referenced model."""
+    events = list(events)
     tables = _models_by_table()
+    names = _referenced(events, tables)
     rows = []
     for event in events:
         model = tables.get(event.table_name)
         what = str(model._meta.verbose_name) if model is not None else (event.table_name or _("Export"))
-        rows.append(EventRow(event=event, what=what, changes=_changes(event, model)))
+        rows.append(EventRow(event=event, what=what, changes=_changes(event, model, names)))
     return rows
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 
 from clients.models import Certificate, Client
 from compostela.models import Office, User
@@ -95,8 +95,9 @@ def read_table(path: str | Path, columns: list[str], required: list[str]) -> lis
     unknown = [c for c in frame.columns if c not in columns]
     if unknown:
         raise ImportFileError(f"Unknown columns: {', '.join(unknown)}")
-    return [(index + 2, {c: str(v).strip() for c, v in row.items()}) for index, row in enumerate(
-        frame.to_dict("records"))]
+    # PostgreSQL cannot store NUL: it is never meant in a spreadsheet cell
+    return [(index + 2, {c: str(v).replace("\x00", "").strip() for c, v in row.items()})
+            for index, row in enumerate(frame.to_dict("records"))]
 
 
 def _date(value: str, name: str) -> date:
@@ -179,13 +180,17 @@ HIRE_FIELDS = ["job_title", "job_field", "recruitment_type", "hours_per_week", "
                "fixed_term_end", "disclosed", "competitive", "ended_on", "end_reason"]
 
 
+def _lock_office_imports(office: Office, kind: str) -> None:
+    """Serialise imports of one kind into one office until the transaction ends."""
+    with connection.cursor() as cursor:
+        key = f"compostela.import_{kind}:{office.pk}"
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
 def import_placements(*, office: Office, path: str | Path, by: User, partial: bool = False) -> ImportReport:
     rows = read_table(path, PLACEMENT_COLUMNS, PLACEMENT_REQUIRED)
     report = ImportReport(rows=len(rows))
     clients = ClientFinder(office)
-    employers = {e.name: e for e in Employer.objects.filter(office=office)}
-    existing = {(h.client_id, h.employer.name, h.start_date): h
-                for h in Hire.objects.filter(office=office).select_related("employer")}
     parsed: list[tuple[int, dict]] = []
     seen: set[tuple] = set()
     for line, row in rows:
@@ -222,6 +227,11 @@ def import_placements(*, office: Office, path: str | Path, by: User, partial: bo
     if report.errors and not partial:
         return report
     with transaction.atomic():
+        # two imports at once: the second waits, then finds the first one's hires and employers
+        _lock_office_imports(office, "placements")
+        employers = {e.name: e for e in Employer.objects.filter(office=office)}
+        existing = {(h.client_id, h.employer.name, h.start_date): h
+                    for h in Hire.objects.filter(office=office).select_related("employer")}
         new_employers = [Employer(office=office, name=name, industry=industry) for name, industry in
                          {v["employer_name"]: v["employer_industry"] for _l, v in parsed}.items()
                          if name not in employers]
@@ -291,6 +301,7 @@ def import_followups(*, office: Office, path: str | Path, by: User, partial: boo
     if report.errors and not partial:
         return report
     with transaction.atomic():
+        _lock_office_imports(office, "followups")  # two imports at once: the second sees the first's contacts
         have = Counter(FollowUpContact.objects.filter(hire_id__in={k[0] for k in wanted}).values_list(
             "hire_id", "day", "kind", "staff_id", "minutes", "note"))
         to_create = []

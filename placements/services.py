@@ -36,6 +36,9 @@ MSG_JOB_ALREADY_ENDED = gettext_noop("This job has already ended.")
 MSG_INTERVIEW_BEFORE_APPLICATION = gettext_noop("The interview cannot be before the application.")
 MSG_FIXED_TERM_NEEDS_END = gettext_noop("A fixed-term job needs the end of its term; a permanent job has none.")
 MSG_CLOSED_JOB_DISCLOSED = gettext_noop("An ordinary job without disclosure cannot be marked as disclosed.")
+MSG_HIRE_ALREADY_RECORDED = gettext_noop(
+    "This hire (same employer and start date) is already recorded, perhaps by a colleague just now."
+)
 
 
 def _same_office(office: Office, *objects) -> None:
@@ -145,6 +148,10 @@ def placement_record_hire(*, client: Client, employer: Employer, job_title: str,
                           by: User) -> Hire:
     """就職: records the hire and moves the client to "employed" (``clients.services.client_record_hire``)."""
     _same_office(client.office, employer, application)
+    # one writer per client at a time: two staff recording the same hire at once get one row and a message
+    Client.objects.select_for_update().only("pk").get(pk=client.pk)
+    if Hire.objects.filter(client=client, employer=employer, start_date=start_date).exists():
+        raise ValidationError(_(MSG_HIRE_ALREADY_RECORDED))
     hire = Hire(office_id=client.office_id, client=client, employer=employer, job_title=job_title,
                 job_field=job_field, recruitment_type=recruitment_type, start_date=start_date,
                 hours_per_week=hours_per_week, hourly_wage=hourly_wage, employment_form=employment_form,

@@ -94,6 +94,20 @@ def _client(world):
     return ClientFactory(office=world.office)
 
 
+def _ended_client(world):
+    """A client whose use ended (so that a return may be recorded)."""
+    from datetime import date
+
+    from clients.models import ServicePeriod
+    from tests.clients.factories import ClientFactory
+
+    client = ClientFactory(office=world.office, status="ended", ended_on=date(2025, 6, 1), end_reason="転居",
+                           period=False)
+    ServicePeriod.objects.create(client=client, started_on=date(2025, 4, 1), enrolled_on=date(2025, 4, 15),
+                                 ended_on=date(2025, 6, 1), end_reason="転居")
+    return client
+
+
 def _plan(world):
     from tests.clients.factories import SupportPlanFactory
 
@@ -123,7 +137,7 @@ ACCESS: dict[str, Access] = {
     "clients:detail": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:edit": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:status": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
-    "clients:return": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:return": office_object(kwargs=lambda world: {"pk": _ended_client(world).pk}),
     "clients:certificate_add": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:health": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:profile": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
@@ -202,3 +216,75 @@ def _trust_client(world):
     from tests.trust.helpers import make_client
 
     return make_client(world.office)
+
+
+# --- Valid writes ---------------------------------------------------------------------------------------
+# For every URL that accepts a form, data that the lowest allowed role may POST and that writes (a test
+# proves it writes: tests/trust/test_refused_writes.py).  The same data, POSTed by a refused visitor, must
+# change nothing.  URLs declared with method="post" above use their own ``data``.
+
+def _client_fields() -> dict:
+    return {"family_name": "田中", "given_name": "太郎", "family_name_kana": "タナカ", "given_name_kana": "タロウ",
+            "birth_date": "1990-01-02", "referral_source": "hospital", "first_visit_on": "2025-04-01"}
+
+
+def _recent() -> str:
+    """A day a week ago (writes may not be dated in the future)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.localdate() - timedelta(days=7)).isoformat()
+
+
+def _attendance_post(world) -> dict:
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from tests.attendance.factories import enrolled_client
+
+    client = enrolled_client(world.office, period=(date(2024, 4, 1), timezone.localdate() + timedelta(days=400)))
+    return {"day": _recent(), f"c{client.pk}-status": "attended", f"c{client.pk}-start_time": "10:00",
+            f"c{client.pk}-end_time": "15:00", f"c{client.pk}-version": "0", f"c{client.pk}-fingerprint": ""}
+
+
+VALID_POSTS: dict[str, Callable[[Any], dict]] = {
+    "clients:register": lambda world: {**_client_fields(), "status": "visitor"},
+    "clients:edit": lambda world: {**_client_fields(), "phone": "011-222-3333"},
+    "clients:status": lambda world: {"status": "ended", "on": "2025-06-01", "reason": "転居"},
+    "clients:return": lambda world: {"on": _recent(), "enrolled": "on"},
+    "clients:certificate_add": lambda world: {
+        "number": "0123456789", "municipality": "札幌市", "period_start": "2027-04-01", "period_end": "2028-03-31",
+        "income_category": "general_1"},
+    "clients:health": lambda world: {"diagnosis_note": "通院中", "disability_certificate": "none",
+                                     "pension_grade": "none"},
+    "clients:profile": lambda world: {"own_words": "事務の仕事がしたい", "jobs-TOTAL_FORMS": "0",
+                                      "jobs-INITIAL_FORMS": "0"},
+    "clients:note_add": lambda world: {"day": "2025-06-01", "kind": "interview", "minutes": "30", "text": "面談"},
+    "clients:plan_create": lambda world: {"period_start": "2025-11-01", "period_end": "2026-04-30",
+                                          "goals": "週5日通所", "support_content": "面談を週1回"},
+    "clients:plan_close": lambda world: {"closed_on": "2025-10-31"},
+    "clients:plan_agreement": lambda world: {"agreed_on": "2025-05-02"},
+    "clients:plan_review": lambda world: {"reviewed_on": "2025-07-01", "summary": "順調"},
+    "attendance:day": _attendance_post,
+    "placements:employer_create": lambda world: {"name": "札幌新規物流"},
+    "placements:employer_edit": lambda world: {"name": "改名した会社"},
+    "placements:employer_person_create": lambda world: {"name": "佐藤 一郎"},
+    "placements:contact_create": lambda world: {
+        "day": _recent(), "employer": _placements(world).employer.pk, "kind": "phone", "staff": world.staff.pk},
+    "placements:application_create": lambda world: {
+        "employer": _placements(world).employer.pk, "job_title": "事務補助", "job_field": "office",
+        "recruitment_type": "quota", "applied_on": _recent()},
+    "placements:hire_create": lambda world: {
+        "employer": _placements(world).employer.pk, "job_title": "倉庫作業", "job_field": "warehouse",
+        "recruitment_type": "quota", "start_date": _recent(), "hours_per_week": "20", "hourly_wage": "1100",
+        "employment_form": "permanent", "disclosed": "on", "competitive": "on"},
+    "placements:outreach_create": lambda world: {
+        "day": _recent(), "kind": "home_visit", "minutes": "30", "staff": world.staff.pk},
+    "placements:application_result": lambda world: {"result": "rejected", "result_on": _recent()},
+    "placements:interview_create": lambda world: {"day": _recent(), "staff": world.staff.pk},
+    "placements:hire_end": lambda world: {"ended_on": _recent(), "reason": "quit"},
+    "placements:followup_create": lambda world: {
+        "day": _recent(), "kind": "phone_online", "minutes": "15", "staff": world.staff.pk},
+}

@@ -31,6 +31,12 @@ def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosin
     first, last = month_bounds(month)
     if last >= timezone.localdate():
         raise ValidationError(_(MONTH_NOT_OVER))
+    # Wait for attendance saves of the month in progress (they hold this lock), and make later ones wait
+    # until the closing is committed, so they see it and are refused: no saved day is missing from the claim.
+    # Taken before the office row: a save's deferred foreign-key check on the office runs at its commit.
+    from clients.attendance_services import attendance_lock_month
+
+    attendance_lock_month(office=office, day=first)
     _lock_office(office)
     if MonthClosing.objects.filter(office=office, month=first, reopened_at__isnull=True).exists():
         raise ValidationError(_(ALREADY_CLOSED))

@@ -5,6 +5,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access_table import ACCESS
 from tests.conftest import logged_in
+from tests.trust.helpers import database_state, state_difference
+
+REFUSED = {400, 403, 404, 405}
+# GET pages that write by design: exports of health data and of claims record who exported what.
+WRITES_ON_GET = {"clients:export", "billing:month_export", "billing:followup_export", "billing:month_summary_pdf",
+                 "billing:document_download"}
 
 
 def all_url_names(resolver=None, namespace: str = "") -> set[str]:
@@ -45,10 +51,21 @@ def test_url_answers_as_declared(url_name, persona, world, client):
     elif persona != "anon":
         http = logged_in(getattr(world, persona))
     url = reverse(url_name, kwargs=access.kwargs(world))
+    data = access.data(world)
+    before = database_state()
     # when
-    response = getattr(http, access.method)(url, access.data(world))
+    response = getattr(http, access.method)(url, data)
     # then
     expected = getattr(access, persona)
     assert response.status_code == expected, f"{persona} on {url_name}: {response.status_code} != {expected}"
     if persona == "anon" and expected == 302 and not access.public:
         assert "login" in response["Location"], f"anonymous {url_name} must be sent to a login page"
+    # a refusal changes nothing at all; a page that is only read records nothing in the audit trail
+    after = database_state()
+    if expected in REFUSED or persona == "anon":
+        assert state_difference(before, after) == {}, f"refused {persona} on {url_name} wrote"
+    elif access.method == "get" and url_name not in WRITES_ON_GET:
+        assert after["max(audit event)"] == before["max(audit event)"], f"GET {url_name} wrote audited rows"
+    # the other office's 404 is about the office, not a missing object: the right office gets it
+    if persona == "other" and expected == 404:
+        assert logged_in(world.manager).get(url).status_code != 404, f"{url_name}: the object does not exist"

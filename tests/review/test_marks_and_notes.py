@@ -74,3 +74,16 @@ def test_the_detail_panel_explains_every_flag(world):
     assert row.flags
     for flag in row.flags:
         assert flag.explanation in response.content.decode()
+
+
+def test_without_javascript_each_mark_button_submits_the_boards_one_form_back_to_the_board(world):
+    client = client_in_service(world.office, day=timezone.localdate(), family_name="<b>阿部</b>")
+    text = logged_in(world.staff).get(reverse("review:board"), {"order": "urgency"}).content.decode()
+    mark_url = reverse("review:mark", kwargs={"pk": client.pk})
+    # one form with the token and the board's address; the button posts it to the person's mark URL
+    assert text.count('name="csrfmiddlewaretoken"') >= 1 and 'id="review-mark"' in text
+    assert 'name="next" value="/review/?order=urgency"' in text
+    assert (f'form="review-mark" formaction="{mark_url}" name="reviewed" value="1" hx-post="{mark_url}"'
+            in text)
+    # the rows are escaped as the template engine would
+    assert "&lt;b&gt;阿部&lt;/b&gt;" in text and "<b>阿部</b>" not in text

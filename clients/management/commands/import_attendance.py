@@ -83,7 +83,7 @@ def _cell(value) -> str:
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
     if isinstance(value, time):
         return value.strftime("%H:%M")
-    text = str(value).strip()
+    text = str(value).replace("\x00", "").strip()  # PostgreSQL cannot store NUL; it is never meant
     return text[:-2] if re.fullmatch(r"\d+\.0", text) else text  # Excel numbers: 1.0 → 1
 
 
