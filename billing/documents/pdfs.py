@@ -2,6 +2,10 @@
 the statement and the service record sheet) — far faster than a document per client — and the separate
 files are cut from that one layout (``Document.copy``), not laid out again.
 
+``billing_month_pdf`` lays a long month out in parts (the summary and the first clients, then the next
+clients, …) in parallel worker processes and puts the pages together with page numbers of the whole file
+(``compostela.pdf.html_parts_to_pdf``): on a 2-core machine that halves the time of an office's month.
+
 Documents are Japanese office documents whatever the reader's UI language: they render under
 ``translation.override("ja")``."""
 
@@ -13,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
@@ -26,7 +29,7 @@ from billing.models import Service
 from billing.selectors import MonthStatement, StatementLine, billing_month_statement
 from billing.services.followup_cost import followup_cost_year, followup_what_if
 from compostela.models import Office
-from compostela.pdf import font_face_css, pdf_page_count
+from compostela.pdf import html_parts_to_pdf, layout_html, pdf_page_count, pdf_workers
 
 Progress = Callable[[int, int, str], None]
 # Progress labels are stored as msgids and translated when the page polls them.
@@ -42,6 +45,10 @@ KIND_STATEMENTS = "statements"
 KIND_RECORDS = "records"
 KIND_FOLLOWUP = "followup"
 MONTH_KINDS = (KIND_ALL, KIND_SUMMARY, KIND_STATEMENTS, KIND_RECORDS)
+# Lay out in parallel from this many clients on (below, one process is as fast: starting parts costs more).
+PARALLEL_MIN_CLIENTS = 8
+# Parts per worker: more, smaller parts even out the work when one core is busier than the other.
+PARTS_PER_WORKER = 2
 SEED_WHAT_IF = {"yen_per_day": 10000, "followups": 35, "cost_per_followup": 10000, "days": [500, 250, 100, 50, 30]}
 
 
@@ -124,15 +131,20 @@ def month_document(*, office: Office, month: date, version: int | None = None,
 
 def _layout(template_name: str, context: dict):
     """Render a template under Japanese and lay it out with WeasyPrint; returns the laid-out document."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     with translation.override("ja"):
         html = render_to_string(template_name, context)
-    fonts = FontConfiguration()
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[CSS(string=font_face_css(), font_config=fonts)], font_config=fonts
-    )
+    return layout_html(html)
+
+
+def _client_parts(clients: list[ClientPages], *, workers: int) -> list[list[ClientPages]]:
+    """The clients cut into consecutive parts to lay out in parallel (one part: lay out in one go).  The
+    first part also prints the summary, so it gets a client less."""
+    if workers < 2 or len(clients) < PARALLEL_MIN_CLIENTS:
+        return [clients]
+    count = min(workers * PARTS_PER_WORKER, len(clients))
+    size = (len(clients) + 1) / count  # the summary weighs about one client
+    bounds = [0] + [max(1, int(size * i) - 1) for i in range(1, count)] + [len(clients)]
+    return [clients[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 def billing_month_pdf(*, office: Office, month: date, kind: str = KIND_ALL, version: int | None = None,
@@ -144,9 +156,18 @@ def billing_month_pdf(*, office: Office, month: date, kind: str = KIND_ALL, vers
     doc = month_document(office=office, month=month, version=version, kind=kind)
     progress(1, 4, STEP_LAYOUT)
     context = _month_context(doc, kind=kind)
-    layout = _layout("pdf/billing/month.html", context)
-    progress(3, 4, STEP_WRITE)
-    data = layout.write_pdf()
+    parts = _client_parts(context["clients"], workers=pdf_workers())
+    if len(parts) == 1:
+        layout = _layout("pdf/billing/month.html", context)
+        progress(3, 4, STEP_WRITE)
+        data = layout.write_pdf()
+    else:
+        with translation.override("ja"):
+            html = [render_to_string("pdf/billing/month.html", {
+                **context, "clients": part, "show_summary": context["show_summary"] and n == 0,
+                "page_numbers_stamped": True}) for n, part in enumerate(parts)]
+        data = html_parts_to_pdf(html)
+        progress(3, 4, STEP_WRITE)
     progress(4, 4, STEP_DONE)
     return data
 
@@ -161,6 +182,8 @@ def _month_context(doc: MonthDocument, *, kind: str) -> dict:
         "show_statements": kind in (KIND_ALL, KIND_STATEMENTS),
         "show_records": kind in (KIND_ALL, KIND_RECORDS),
         "fees_chart": chart,
+        # the clients with pages in this kind of document, in print order
+        "clients": [c for c in doc.clients if kind in (KIND_ALL, KIND_STATEMENTS) or c.sheet is not None],
     }
 
 

@@ -25,7 +25,7 @@ from billing.services.rounding import rate as exact_rate
 from compostela.models import Office
 from placements.models import FollowUpContact, FollowUpKind, Hire
 from placements.retention import HireRetention, placement_office_retention
-from placements.rules import FollowUpPhase, fiscal_year_bounds, fiscal_year_of, followup_phase
+from placements.rules import fiscal_year_bounds, fiscal_year_of, retention_support_span
 
 NEW_OFFICE_FISCAL_YEARS = 2
 # The new-office tier is "30 % to under 40 %": the tier that holds a rate of exactly 30 %.
@@ -141,12 +141,22 @@ def retention_support_tier(*, office: Office, fiscal_year: int, book: FeeBook | 
     fy_start, _end = fiscal_year_bounds(fiscal_year)
     as_of = fy_start - timedelta(days=1)
     first, _ = fiscal_year_bounds(fiscal_year - RETENTION_SUPPORT_LOOKBACK_YEARS)
+    # Plain tuples, and the phase of each job worked out once (not per contact): thousands of contacts over
+    # three years, a few dozen jobs.
     contacts = (
         FollowUpContact.objects.filter(office=office, day__range=(first, as_of), kind=FollowUpKind.FACE_TO_FACE)
-        .select_related("hire").only("day", "hire__start_date", "hire__client_id")
+        .values_list("day", "hire__start_date", "hire__client_id")
     )
-    users = {c.hire.client_id for c in contacts
-             if followup_phase(start=c.hire.start_date, day=c.day) == FollowUpPhase.RETENTION_SUPPORT}
+    spans: dict[date, tuple[date, date]] = {}
+    users = set()
+    for day, start, client_id in contacts:
+        if client_id in users:
+            continue
+        span = spans.get(start)
+        if span is None:
+            span = spans[start] = retention_support_span(start)
+        if span[0] <= day < span[1]:
+            users.add(client_id)
     employed = set(
         Hire.objects.filter(client_id__in=users, start_date__lte=as_of)
         .exclude(ended_on__lt=as_of).values_list("client_id", flat=True)
