@@ -80,14 +80,23 @@ def _staff(offices: list[Office]) -> dict[int, dict[str, User | None]]:
     }
 
 
+def demo_certificate_number(office_number: int, n: int) -> str:
+    """The certificate number of the n-th demo client of the office_number-th demo office."""
+    return f"{office_number % 10000:04d}{n + 1:06d}"
+
+
 def seed(*, offices: list[Office], clients_per_office: int, years: int, rng: random.Random, stdout=None) -> None:
     today = timezone.localdate()
     fake = Faker("ja_JP")
-    fake.seed_instance(rng.randrange(2**32))
+    base_seed = rng.randrange(2**32)
     staff = _staff(offices)
     diagnoses = list(Diagnosis.objects.filter(is_active=True).order_by("sort_order", "name"))
     planned = []  # (office, client, extra)
     for office_number, office in enumerate(offices, start=1):
+        # each office draws from its own generator, so its demo clients are the same whatever the number of
+        # offices or of clients asked for (the n-th demo client of an office is always the same person)
+        rng = random.Random(f"{base_seed}:{office.number}")  # noqa: S311 - demo data
+        fake.seed_instance(rng.randrange(2**32))
         names: set[tuple[str, str]] = set()
         for n in range(clients_per_office):
             while True:
@@ -103,8 +112,10 @@ def seed(*, offices: list[Office], clients_per_office: int, years: int, rng: ran
     existing = set(
         Client.objects.filter(office__in=offices).values_list("office_id", "family_name", "given_name", "birth_date")
     )
+    numbers_used = set(Certificate.objects.filter(office__in=offices).values_list("office_id", "number"))
     new = [p for p in planned if (p["client"].office_id, p["client"].family_name, p["client"].given_name,
-                                  p["client"].birth_date) not in existing]
+                                  p["client"].birth_date) not in existing
+           and (p["client"].office_id, demo_certificate_number(p["office_number"], p["n"])) not in numbers_used]
     with transaction.atomic():
         Client.objects.bulk_create([p["client"] for p in new])
         _bulk_dependents(new, diagnoses, rng, today, staff)
@@ -179,7 +190,7 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
             start = first_enrolled
             end = start + relativedelta(months=24) - timedelta(days=1)
             certificates.append(Certificate(
-                office_id=client.office_id, client=client, number=f"{p['office_number'] % 10000:04d}{n + 1:06d}",
+                office_id=client.office_id, client=client, number=demo_certificate_number(p["office_number"], n),
                 municipality=rng.choice(["札幌市", "江別市", "北広島市"]), period_start=start, period_end=end,
                 income_category=category, copay_cap=STANDARD_COPAY_CAPS[category],
             ))

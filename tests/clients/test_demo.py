@@ -35,3 +35,17 @@ def test_the_number_of_queries_does_not_grow_with_the_offices(db, django_assert_
     with django_assert_max_num_queries(20):
         demo.seed(offices=offices[1:], clients_per_office=30, years=2, rng=random.Random(2), stdout=None)
     assert Client.objects.count() == 5 + 5 * 30
+
+
+def test_seeding_again_with_more_clients_and_offices_only_adds(db):
+    # given a demo office seeded with 5 clients
+    offices = demo_seed_offices(offices=1, seed=1).offices
+    demo.seed(offices=offices, clients_per_office=5, years=1, rng=random.Random(1), stdout=None)
+    first = set(Client.objects.values_list("family_name", "given_name", "birth_date"))
+    # when the data set grows (more clients per office, more offices)
+    offices = demo_seed_offices(offices=2, seed=1).offices
+    demo.seed(offices=offices, clients_per_office=8, years=1, rng=random.Random(1), stdout=None)
+    # then the first office keeps its clients and gains three, with no certificate number used twice
+    office_1 = Client.objects.filter(office=offices[0])
+    assert first <= set(office_1.values_list("family_name", "given_name", "birth_date"))
+    assert office_1.count() == 8 and Client.objects.filter(office=offices[1]).count() == 8
