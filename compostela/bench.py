@@ -220,7 +220,10 @@ def dataset_ready(*, min_offices: int) -> bool:
     from clients.models import Attendance
 
     offices = demo_offices()
-    return len(offices) >= min_offices and Attendance.objects.filter(office=offices[0]).exists()
+    # every office needs its attendance: a seed that stopped half-way is not a data set
+    return len(offices) >= min_offices and all(
+        Attendance.objects.filter(office=office).exists() for office in offices[:min_offices]
+    )
 
 
 def dataset_counts() -> dict:
