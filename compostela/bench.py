@@ -35,7 +35,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.test import Client as HttpClient
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -430,16 +430,26 @@ class Bench:
         self.lines.append(line)
 
     def client_page(self) -> None:
-        from clients.models import Client
+        from clients.models import Client, HealthRecord, SupportPlanReview
+
+        def with_branches(queryset):
+            # the page reads some records only when they exist (a health record's diagnoses, an open plan's
+            # reviews): compare clients that take the same branches, so only the number of rows differs
+            return queryset.annotate(
+                n=Count("attendance"),
+                has_health=Exists(HealthRecord.objects.filter(client=OuterRef("pk"))),
+                has_open_plan_reviews=Exists(SupportPlanReview.objects.filter(
+                    plan__client=OuterRef("pk"), plan__closed_on__isnull=True)),
+            )
 
         def richest(office):
-            return (Client.objects.filter(office=office).annotate(n=Count("attendance"))
-                    .order_by("-n", "pk").first())
+            return with_branches(Client.objects.filter(office=office)).order_by("-n", "pk").first()
 
         def poorest(office, like):
-            # the same kind of client (status), with the least history: same branches, fewer rows
-            return (Client.objects.filter(office=office, status=like.status).annotate(n=Count("attendance"))
-                    .filter(n__gt=0).order_by("n", "pk").first())
+            # the same kind of client (status, branches), with the least history
+            return (with_branches(Client.objects.filter(office=office, status=like.status))
+                    .filter(n__gt=0, has_health=like.has_health, has_open_plan_reviews=like.has_open_plan_reviews)
+                    .order_by("n", "pk").first())
 
         office = self.data.office
         rich = richest(office)
