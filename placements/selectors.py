@@ -76,7 +76,7 @@ def employer_contacts(*, employer: Employer) -> QuerySet[EmployerContact]:
     """Every contact with one employer, newest first, with staff, person and clients."""
     return (
         employer.contacts.select_related("staff", "person")
-        .prefetch_related(Prefetch("clients", queryset=Client.objects.only("pk", "family_name", "given_name")))
+        .prefetch_related(Prefetch("clients", queryset=Client.objects.select_related("profile")))
         .order_by("-day", "-pk")
     )
 
@@ -91,9 +91,10 @@ def employer_contact_log(*, office: Office, staff_id: int | None = None, since: 
         contacts = contacts.filter(day__gte=since)
     if until:
         contacts = contacts.filter(day__lte=until)
+    # each client comes with the preferences of their career profile: the log shows what the contact was for
     return (
         contacts.select_related("staff", "employer", "person")
-        .prefetch_related(Prefetch("clients", queryset=Client.objects.only("pk", "family_name", "given_name")))
+        .prefetch_related(Prefetch("clients", queryset=Client.objects.select_related("profile")))
         .order_by("-day", "-pk")
     )
 
