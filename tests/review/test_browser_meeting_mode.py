@@ -2,11 +2,13 @@
 details in place, writes a case-review note and marks rows reviewed without leaving the screen; the note
 is on the client page.  Screenshots for the big display (1920×1080) and a laptop (1280×800)."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clients.models import CaseNote, CaseReviewMark, ClientStatus
 from compostela.models import Role
@@ -65,7 +67,7 @@ def test_meeting_mode_with_the_keyboard_writes_a_note_seen_on_the_client_page(li
     page.click("[data-meeting-start]")
     page.keyboard.press("j")
     second = page.locator("[data-row]").nth(1)
-    assert "is-current" in second.get_attribute("class")
+    expect(second).to_have_class(re.compile(r"\bis-current\b"))
     page.keyboard.press("Enter")
     second.locator("[data-panel]").wait_for()
     # n focuses the note; write it and save with Ctrl+Enter
@@ -75,15 +77,16 @@ def test_meeting_mode_with_the_keyboard_writes_a_note_seen_on_the_client_page(li
     page.keyboard.press("Control+Enter")
     second.locator(".saved").wait_for()
     # then: the row is reviewed and one fewer remains, without leaving the screen
-    assert "is-reviewed" in second.locator("[data-summary]").get_attribute("class")
-    assert remaining.inner_text() == "6"
+    # (expect waits for htmx to finish swapping and settling the row)
+    expect(second.locator("[data-summary]")).to_have_class(re.compile(r"\bis-reviewed\b"))
+    expect(remaining).to_have_text("6")
     page.screenshot(path=str(ARTIFACTS / "review-board-meeting-1920.png"))
     # k goes back up, r marks the first row reviewed
     page.keyboard.press("Escape")
     page.keyboard.press("k")
     page.keyboard.press("r")
     page.locator("[data-row]").nth(0).locator(".is-reviewed").wait_for()
-    assert remaining.inner_text() == "5"
+    expect(remaining).to_have_text("5")
     assert CaseReviewMark.objects.count() == 2
     note = CaseNote.objects.get(text="来週、ハローワークに同行する")
     assert note.kind == "case_meeting"
