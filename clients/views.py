@@ -9,7 +9,6 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,17 +33,9 @@ from clients.forms import (
 )
 from clients.models import CareerProfile, Client, ClientStatus, HealthRecord, SensitiveExportKind, SupportPlan
 from clients.rules import certificate_granted_days
+from compostela.forms import form_add_service_errors, form_submit
 from compostela.models import Role
 from compostela.scoping import has_role, office_required, scoped
-
-
-def apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _client(request: HttpRequest, pk: int) -> Client:
@@ -56,20 +47,45 @@ def client_list(request: HttpRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET or None, office=request.office)
     filters = form.cleaned_data if form.is_valid() else {}
     clients = selectors.client_list(
-        office=request.office, today=timezone.localdate(), query=filters.get("q", ""),
-        status=filters.get("status", ""), staff=filters.get("staff"),
+        office=request.office,
+        today=timezone.localdate(),
+        query=filters.get("q", ""),
+        status=filters.get("status", ""),
+        staff=filters.get("staff"),
     )
     template = "clients/list.html#results" if request.htmx else "clients/list.html"
-    return render(request, template, {
-        "form": form, "clients": clients, "filtered": bool(request.GET),
-        "can_export": has_role(request, Role.SUPERVISOR),
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "clients": clients,
+            "filtered": bool(request.GET),
+            "can_export": has_role(request, Role.SUPERVISOR),
+        },
+    )
 
 
 EXPORT_FIELDS = [
-    "id", "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "age", "status",
-    "specialist", "certificate_end", "diagnoses", "diagnosis_note", "disability_certificate", "disability_grade",
-    "pension_grade", "pension_amount", "public_assistance", "hospital", "doctor",
+    "id",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "age",
+    "status",
+    "specialist",
+    "certificate_end",
+    "diagnoses",
+    "diagnosis_note",
+    "disability_certificate",
+    "disability_grade",
+    "pension_grade",
+    "pension_amount",
+    "public_assistance",
+    "hospital",
+    "doctor",
 ]
 
 
@@ -80,33 +96,54 @@ def client_export(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
     with transaction.atomic():
-        clients = selectors.client_list(office=request.office, today=today, query=filters.get("q", ""),
-                                        status=filters.get("status", ""), staff=filters.get("staff"))
+        clients = selectors.client_list(
+            office=request.office,
+            today=today,
+            query=filters.get("q", ""),
+            status=filters.get("status", ""),
+            staff=filters.get("staff"),
+        )
         health = selectors.client_health_rows(clients=clients)
         services.sensitive_export_record(
-            office=request.office, kind=SensitiveExportKind.CLIENT_LIST_CSV, by=request.user,
-            filters={"q": filters.get("q", ""), "status": filters.get("status", ""),
-                     "staff": filters["staff"].pk if filters.get("staff") else None},
-            client_ids=[c.pk for c in clients], fields=EXPORT_FIELDS,
+            office=request.office,
+            kind=SensitiveExportKind.CLIENT_LIST_CSV,
+            by=request.user,
+            filters={
+                "q": filters.get("q", ""),
+                "status": filters.get("status", ""),
+                "staff": filters["staff"].pk if filters.get("staff") else None,
+            },
+            client_ids=[c.pk for c in clients],
+            fields=EXPORT_FIELDS,
         )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_FIELDS)
     for client in clients:
         record = health.get(client.pk)
-        writer.writerow([
-            client.pk, client.family_name, client.given_name, client.family_name_kana, client.given_name_kana,
-            client.birth_date, client.age, client.get_status_display(), client.specialist or "",
-            client.certificate_end or "",
-            "・".join(d.name for d in record.diagnoses.all()) if record else "",
-            record.diagnosis_note if record else "",
-            record.get_disability_certificate_display() if record else "",
-            record.disability_grade if record else "",
-            record.get_pension_grade_display() if record else "",
-            record.pension_amount if record and record.pension_amount is not None else "",
-            (_("yes") if record.public_assistance else _("no")) if record else "",
-            record.hospital if record else "", record.doctor if record else "",
-        ])
+        writer.writerow(
+            [
+                client.pk,
+                client.family_name,
+                client.given_name,
+                client.family_name_kana,
+                client.given_name_kana,
+                client.birth_date,
+                client.age,
+                client.get_status_display(),
+                client.specialist or "",
+                client.certificate_end or "",
+                "・".join(d.name for d in record.diagnoses.all()) if record else "",
+                record.diagnosis_note if record else "",
+                record.get_disability_certificate_display() if record else "",
+                record.disability_grade if record else "",
+                record.get_pension_grade_display() if record else "",
+                record.pension_amount if record and record.pension_amount is not None else "",
+                (_("yes") if record.public_assistance else _("no")) if record else "",
+                record.hospital if record else "",
+                record.doctor if record else "",
+            ]
+        )
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="clients-{today:%Y%m%d}.csv"'
     return response
@@ -114,15 +151,16 @@ def client_export(request: HttpRequest) -> HttpResponse:
 
 @office_required()
 def client_register(request: HttpRequest) -> HttpResponse:
-    form = ClientRegisterForm(request.POST or None, office=request.office,
-                              initial={"first_visit_on": timezone.localdate()})
+    form = ClientRegisterForm(
+        request.POST or None, office=request.office, initial={"first_visit_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         status = data.pop("status")
         try:
             client = services.client_register(office=request.office, data=data, status=status, by=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The client was registered."))
             return redirect("clients:detail", pk=client.pk)
@@ -133,28 +171,34 @@ def client_register(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     page = selectors.client_page(client=client, today=timezone.localdate())
-    return render(request, "clients/detail.html", {
-        "page": page, "client": client,
-        "granted_days": certificate_granted_days(page.current_certificate, page.today),
-        "can_supervise": has_role(request, Role.SUPERVISOR),
-        "status_form": StatusChangeForm(initial={"on": page.today}),
-        "return_form": ReturnForm(initial={"on": page.today}),
-        "statuses": ClientStatus,
-    })
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "page": page,
+            "client": client,
+            "granted_days": certificate_granted_days(page.current_certificate, page.today),
+            "can_supervise": has_role(request, Role.SUPERVISOR),
+            "status_form": StatusChangeForm(initial={"on": page.today}),
+            "return_form": ReturnForm(initial={"on": page.today}),
+            "statuses": ClientStatus,
+        },
+    )
 
 
 @office_required()
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     form = ClientForm(request.POST or None, instance=client, office=request.office)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.client_update(client=client, data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("clients:detail", pk=client.pk)
+    done = form_submit(
+        request,
+        form,
+        success=_("Saved."),
+        action=lambda: services.client_update(client=client, data=form.cleaned_data, by=request.user),
+        then=lambda: redirect("clients:detail", pk=client.pk),
+    )
+    if done:
+        return done
     return render(request, "clients/form.html", {"form": form, "client": client, "title": _("Edit client")})
 
 
@@ -162,16 +206,21 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def client_status(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     form = StatusChangeForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.client_change_status(client=client, status=form.cleaned_data["status"],
-                                          on=form.cleaned_data["on"], reason=form.cleaned_data["reason"],
-                                          by=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The status was changed."))
-            return redirect("clients:detail", pk=client.pk)
+    done = form_submit(
+        request,
+        form,
+        success=_("The status was changed."),
+        action=lambda: services.client_change_status(
+            client=client,
+            status=form.cleaned_data["status"],
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        ),
+        then=lambda: redirect("clients:detail", pk=client.pk),
+    )
+    if done:
+        return done
     return render(request, "clients/form.html", {"form": form, "client": client, "title": _("Change the status")})
 
 
@@ -179,33 +228,36 @@ def client_status(request: HttpRequest, pk: int) -> HttpResponse:
 def client_return(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     form = ReturnForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.client_return(client=client, on=form.cleaned_data["on"],
-                                   enrolled=form.cleaned_data["enrolled"], by=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("A new period of use was started."))
-            return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": client,
-                                                 "title": _("Coming back (re-use)")})
+    done = form_submit(
+        request,
+        form,
+        success=_("A new period of use was started."),
+        action=lambda: services.client_return(
+            client=client, on=form.cleaned_data["on"], enrolled=form.cleaned_data["enrolled"], by=request.user
+        ),
+        then=lambda: redirect("clients:detail", pk=client.pk),
+    )
+    if done:
+        return done
+    return render(request, "clients/form.html", {"form": form, "client": client, "title": _("Coming back (re-use)")})
 
 
 @office_required()
 def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     form = CertificateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_add(client=client, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The certificate was recorded."))
-            return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": client,
-                                                 "title": _("Record a recipient certificate")})
+    done = form_submit(
+        request,
+        form,
+        success=_("The certificate was recorded."),
+        action=lambda: services.certificate_add(client=client, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("clients:detail", pk=client.pk),
+    )
+    if done:
+        return done
+    return render(
+        request, "clients/form.html", {"form": form, "client": client, "title": _("Record a recipient certificate")}
+    )
 
 
 @office_required()
@@ -219,20 +271,21 @@ def health_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.health_update(client=client, data=data, diagnoses=diagnoses, by=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": client,
-                                                 "title": _("Health and benefits")})
+    return render(request, "clients/form.html", {"form": form, "client": client, "title": _("Health and benefits")})
 
 
 @office_required()
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     instance = CareerProfile.objects.filter(client=client).first()
-    jobs = [{"id": job.pk, **{name: getattr(job, name) for name in services.JOB_FIELDS}}
-            for job in client.work_history.all()]
+    jobs = [
+        {"id": job.pk, **{name: getattr(job, name) for name in services.JOB_FIELDS}}
+        for job in client.work_history.all()
+    ]
     form = ProfileForm(request.POST or None, instance=instance)
     formset = WorkHistoryFormSet(request.POST or None, initial=jobs, prefix="jobs")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -240,7 +293,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.career_profile_update(client=client, data=form.cleaned_data, jobs=rows, by=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("clients:detail", pk=client.pk)
@@ -253,8 +306,11 @@ def profile_history(request: HttpRequest, pk: int) -> HttpResponse:
     labels = {name: CareerProfile._meta.get_field(name).verbose_name for name in services.PROFILE_FIELDS}
     labels["work_history"] = _("work history")
     changes = [
-        {"change": change, "fields": [labels.get(name, name) for name in change.changed_fields],
-         "values": [(labels.get(name, name), value) for name, value in change.snapshot.items()]}
+        {
+            "change": change,
+            "fields": [labels.get(name, name) for name in change.changed_fields],
+            "values": [(labels.get(name, name), value) for name, value in change.snapshot.items()],
+        }
         for change in selectors.profile_history(client=client)
     ]
     return render(request, "clients/profile_history.html", {"client": client, "changes": changes})
@@ -264,16 +320,18 @@ def profile_history(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     form = SupportPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.support_plan_create(client=client, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The support plan was created."))
-            return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": client,
-                                                 "title": _("New individual support plan")})
+    done = form_submit(
+        request,
+        form,
+        success=_("The support plan was created."),
+        action=lambda: services.support_plan_create(client=client, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("clients:detail", pk=client.pk),
+    )
+    if done:
+        return done
+    return render(
+        request, "clients/form.html", {"form": form, "client": client, "title": _("New individual support plan")}
+    )
 
 
 def _plan(request: HttpRequest, pk: int) -> SupportPlan:
@@ -282,47 +340,69 @@ def _plan(request: HttpRequest, pk: int) -> SupportPlan:
 
 def _plan_action(request, pk, form_class, action, title, done):
     plan = _plan(request, pk)
-    form = form_class(request.POST or None, initial={name: timezone.localdate() for name in form_class.base_fields
-                                                     if name.endswith("_on")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("clients:detail", pk=plan.client_id)
+    form = form_class(
+        request.POST or None,
+        initial={name: timezone.localdate() for name in form_class.base_fields if name.endswith("_on")},
+    )
+    done = form_submit(
+        request,
+        form,
+        success=done,
+        action=lambda: action(plan=plan, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("clients:detail", pk=plan.client_id),
+    )
+    if done:
+        return done
     return render(request, "clients/form.html", {"form": form, "client": plan.client, "plan": plan, "title": title})
 
 
 @office_required(Role.SUPERVISOR)
 def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_action(request, pk, PlanCloseForm, services.support_plan_close, _("Close the support plan"),
-                        _("The support plan was closed."))
+    return _plan_action(
+        request,
+        pk,
+        PlanCloseForm,
+        services.support_plan_close,
+        _("Close the support plan"),
+        _("The support plan was closed."),
+    )
 
 
 @office_required()
 def plan_agreement(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_action(request, pk, PlanAgreementForm, services.support_plan_record_agreement,
-                        _("Record the client's agreement"), _("Saved."))
+    return _plan_action(
+        request,
+        pk,
+        PlanAgreementForm,
+        services.support_plan_record_agreement,
+        _("Record the client's agreement"),
+        _("Saved."),
+    )
 
 
 @office_required()
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_action(request, pk, PlanReviewForm, services.support_plan_review_add,
-                        _("Review the support plan"), _("The review was recorded."))
+    return _plan_action(
+        request,
+        pk,
+        PlanReviewForm,
+        services.support_plan_review_add,
+        _("Review the support plan"),
+        _("The review was recorded."),
+    )
 
 
 @office_required()
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     form = CaseNoteForm(request.POST or None, initial={"day": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_note_add(client=client, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The note was added."))
-            return redirect("clients:detail", pk=client.pk)
+    done = form_submit(
+        request,
+        form,
+        success=_("The note was added."),
+        action=lambda: services.case_note_add(client=client, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("clients:detail", pk=client.pk),
+    )
+    if done:
+        return done
     return render(request, "clients/form.html", {"form": form, "client": client, "title": _("Add a case note")})

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
+from compostela.forms import form_add_service_errors, form_submit
 from compostela.scoping import office_required, scoped
 from placements import fidelity, selectors, services
 from placements import figures as figure_selectors
@@ -36,15 +37,6 @@ from placements.rules import fiscal_year_bounds, fiscal_year_of
 PAGE_SIZE = 50
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors where they belong, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _page(request: HttpRequest, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -52,11 +44,15 @@ def _page(request: HttpRequest, rows):
 @office_required()
 def placement_index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    return render(request, "placements/index.html", {
-        "open_hires": selectors.hire_list(office=request.office, as_of=today, open_only=True)[:30],
-        "recent_contacts": selectors.employer_contact_log(office=request.office)[:10],
-        "today": today,
-    })
+    return render(
+        request,
+        "placements/index.html",
+        {
+            "open_hires": selectors.hire_list(office=request.office, as_of=today, open_only=True)[:30],
+            "recent_contacts": selectors.employer_contact_log(office=request.office)[:10],
+            "today": today,
+        },
+    )
 
 
 # --- Employers -------------------------------------------------------------------------------------------
@@ -76,7 +72,7 @@ def employer_create_view(request: HttpRequest) -> HttpResponse:
         try:
             employer = services.employer_create(office=request.office, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Employer added."))
             return redirect("placements:employer_detail", pk=employer.pk)
@@ -86,27 +82,32 @@ def employer_create_view(request: HttpRequest) -> HttpResponse:
 @office_required()
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = get_object_or_404(scoped(request, Employer), pk=pk)
-    return render(request, "placements/employer_detail.html", {
-        "employer": employer,
-        "people": employer.people.all(),
-        "contacts": selectors.employer_contacts(employer=employer),
-        "hires": employer.hires.select_related("client").order_by("-start_date"),
-        "applications": employer.applications.select_related("client").order_by("-applied_on")[:50],
-    })
+    return render(
+        request,
+        "placements/employer_detail.html",
+        {
+            "employer": employer,
+            "people": employer.people.all(),
+            "contacts": selectors.employer_contacts(employer=employer),
+            "hires": employer.hires.select_related("client").order_by("-start_date"),
+            "applications": employer.applications.select_related("client").order_by("-applied_on")[:50],
+        },
+    )
 
 
 @office_required()
 def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employer = get_object_or_404(scoped(request, Employer), pk=pk)
     form = EmployerForm(request.POST or None, instance=employer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.employer_update(employer=employer, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Employer saved."))
-            return redirect("placements:employer_detail", pk=employer.pk)
+    done = form_submit(
+        request,
+        form,
+        success=_("Employer saved."),
+        action=lambda: services.employer_update(employer=employer, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("placements:employer_detail", pk=employer.pk),
+    )
+    if done:
+        return done
     return render(request, "placements/form.html", {"form": form, "title": _("Edit employer"), "back": employer})
 
 
@@ -114,17 +115,24 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def employer_person_create(request: HttpRequest, pk: int) -> HttpResponse:
     employer = get_object_or_404(scoped(request, Employer), pk=pk)
     form = EmployerPersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.employer_person_add(employer=employer, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Contact person added."))
-            return redirect("placements:employer_detail", pk=employer.pk)
-    return render(request, "placements/form.html",
-                  {"form": form, "title": _("New contact person at %(employer)s") % {"employer": employer.name},
-                   "back": employer})
+    done = form_submit(
+        request,
+        form,
+        success=_("Contact person added."),
+        action=lambda: services.employer_person_add(employer=employer, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("placements:employer_detail", pk=employer.pk),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "placements/form.html",
+        {
+            "form": form,
+            "title": _("New contact person at %(employer)s") % {"employer": employer.name},
+            "back": employer,
+        },
+    )
 
 
 # --- Job-development log ---------------------------------------------------------------------------------
@@ -134,7 +142,8 @@ def employer_person_create(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_log(request: HttpRequest) -> HttpResponse:
     staff_id = request.GET.get("staff") or None
     contacts = selectors.employer_contact_log(
-        office=request.office, staff_id=int(staff_id) if staff_id and staff_id.isdigit() else None)
+        office=request.office, staff_id=int(staff_id) if staff_id and staff_id.isdigit() else None
+    )
     return render(request, "placements/contact_log.html", {"contacts": _page(request, contacts)})
 
 
@@ -150,7 +159,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         try:
             contact = services.employer_contact_log(office=request.office, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Contact with %(employer)s logged.") % {"employer": contact.employer.name})
             return redirect(request.POST.get("next") or "placements:contact_log")
@@ -163,80 +172,109 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 @office_required()
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(scoped(request, Client), pk=pk)
-    return render(request, "placements/client_detail.html", {
-        "client": client,
-        "funnel": selectors.placement_client_funnel(client=client),
-        "applications": selectors.client_applications(client=client),
-        "timeline": selectors.placement_client_timeline(client=client),
-        "result_form": ApplicationResultForm(),
-    })
+    return render(
+        request,
+        "placements/client_detail.html",
+        {
+            "client": client,
+            "funnel": selectors.placement_client_funnel(client=client),
+            "applications": selectors.client_applications(client=client),
+            "timeline": selectors.placement_client_timeline(client=client),
+            "result_form": ApplicationResultForm(),
+        },
+    )
 
 
 @office_required()
 def application_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(scoped(request, Client), pk=pk)
     form = ApplicationForm(request.POST or None, office=request.office)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_create(client=client, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Application recorded."))
-            return redirect("placements:client", pk=client.pk)
-    return render(request, "placements/form.html",
-                  {"form": form, "title": _("New application for %(client)s") % {"client": client}, "client": client})
+    done = form_submit(
+        request,
+        form,
+        success=_("Application recorded."),
+        action=lambda: services.application_create(client=client, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("placements:client", pk=client.pk),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "placements/form.html",
+        {"form": form, "title": _("New application for %(client)s") % {"client": client}, "client": client},
+    )
 
 
 @office_required()
 def application_result(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(scoped(request, JobApplication).select_related("client", "employer"), pk=pk)
-    form = ApplicationResultForm(request.POST or None,
-                                 initial={"result": application.result, "result_on": application.result_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_record_result(application=application, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Result recorded."))
-            return redirect("placements:client", pk=application.client_id)
-    return render(request, "placements/form.html",
-                  {"form": form, "title": _("Result of %(application)s") % {"application": application},
-                   "client": application.client})
+    form = ApplicationResultForm(
+        request.POST or None, initial={"result": application.result, "result_on": application.result_on}
+    )
+    done = form_submit(
+        request,
+        form,
+        success=_("Result recorded."),
+        action=lambda: services.application_record_result(
+            application=application, by=request.user, **form.cleaned_data
+        ),
+        then=lambda: redirect("placements:client", pk=application.client_id),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "placements/form.html",
+        {
+            "form": form,
+            "title": _("Result of %(application)s") % {"application": application},
+            "client": application.client,
+        },
+    )
 
 
 @office_required()
 def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(scoped(request, JobApplication).select_related("client", "employer"), pk=pk)
     form = InterviewForm(request.POST or None, office=request.office, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.interview_record(application=application, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Interview recorded."))
-            return redirect("placements:client", pk=application.client_id)
-    return render(request, "placements/form.html",
-                  {"form": form, "title": _("Interview for %(application)s") % {"application": application},
-                   "client": application.client})
+    done = form_submit(
+        request,
+        form,
+        success=_("Interview recorded."),
+        action=lambda: services.interview_record(application=application, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("placements:client", pk=application.client_id),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "placements/form.html",
+        {
+            "form": form,
+            "title": _("Interview for %(application)s") % {"application": application},
+            "client": application.client,
+        },
+    )
 
 
 @office_required()
 def outreach_create(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(scoped(request, Client), pk=pk)
     form = OutreachForm(request.POST or None, office=request.office, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outreach_record(client=client, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Outreach recorded."))
-            return redirect("placements:client", pk=client.pk)
-    return render(request, "placements/form.html",
-                  {"form": form, "title": _("Outreach with %(client)s") % {"client": client}, "client": client})
+    done = form_submit(
+        request,
+        form,
+        success=_("Outreach recorded."),
+        action=lambda: services.outreach_record(client=client, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("placements:client", pk=client.pk),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "placements/form.html",
+        {"form": form, "title": _("Outreach with %(client)s") % {"client": client}, "client": client},
+    )
 
 
 @office_required()
@@ -263,54 +301,67 @@ def hire_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             hire = services.placement_record_hire(client=client, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Hire recorded; %(client)s is now employed.") % {"client": client})
             return redirect("placements:hire_detail", pk=hire.pk)
-    return render(request, "placements/form.html",
-                  {"form": form, "title": _("Hire of %(client)s") % {"client": client}, "client": client})
+    return render(
+        request,
+        "placements/form.html",
+        {"form": form, "title": _("Hire of %(client)s") % {"client": client}, "client": client},
+    )
 
 
 @office_required()
 def hire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hire = get_object_or_404(scoped(request, Hire).select_related("client", "employer"), pk=pk)
     today = timezone.localdate()
-    return render(request, "placements/hire_detail.html", {
-        "hire": hire,
-        "timeline": selectors.placement_hire_timeline(hire=hire, as_of=today),
-        "end_form": JobEndForm(initial={"ended_on": today}) if hire.ended_on is None else None,
-    })
+    return render(
+        request,
+        "placements/hire_detail.html",
+        {
+            "hire": hire,
+            "timeline": selectors.placement_hire_timeline(hire=hire, as_of=today),
+            "end_form": JobEndForm(initial={"ended_on": today}) if hire.ended_on is None else None,
+        },
+    )
 
 
 @office_required()
 def hire_end(request: HttpRequest, pk: int) -> HttpResponse:
     hire = get_object_or_404(scoped(request, Hire).select_related("client", "employer"), pk=pk)
     form = JobEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.placement_record_job_end(hire=hire, ended_on=form.cleaned_data["ended_on"],
-                                              reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The end of the job is recorded."))
-            return redirect("placements:hire_detail", pk=hire.pk)
-    return render(request, "placements/form.html",
-                  {"form": form, "title": _("End of the job: %(hire)s") % {"hire": hire}, "client": hire.client})
+    done = form_submit(
+        request,
+        form,
+        success=_("The end of the job is recorded."),
+        action=lambda: services.placement_record_job_end(
+            hire=hire, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"], by=request.user
+        ),
+        then=lambda: redirect("placements:hire_detail", pk=hire.pk),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "placements/form.html",
+        {"form": form, "title": _("End of the job: %(hire)s") % {"hire": hire}, "client": hire.client},
+    )
 
 
 @office_required()
 def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
     hire = get_object_or_404(scoped(request, Hire).select_related("client", "employer"), pk=pk)
     form = FollowUpForm(request.POST or None, office=request.office, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.followup_record(hire=hire, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Follow-up contact recorded."))
-            return redirect("placements:hire_detail", pk=hire.pk)
+    done = form_submit(
+        request,
+        form,
+        success=_("Follow-up contact recorded."),
+        action=lambda: services.followup_record(hire=hire, by=request.user, **form.cleaned_data),
+        then=lambda: redirect("placements:hire_detail", pk=hire.pk),
+    )
+    if done:
+        return done
     return render(request, "placements/followup_form.html", {"form": form, "hire": hire})
 
 
@@ -332,14 +383,18 @@ def figures(request: HttpRequest) -> HttpResponse:
     if (end - start) > timedelta(days=3 * 366):
         start = end - timedelta(days=3 * 366)
     fy = fiscal_year_of(today)
-    return render(request, "placements/figures.html", {
-        "form": form,
-        "start": start,
-        "end": end,
-        "today": today,
-        "retention": figure_selectors.placement_retention_figures(office=request.office, as_of=today),
-        "tier": figure_selectors.placement_tier_retention(office=request.office, fiscal_year=fy, as_of=today),
-        "days_before": figure_selectors.placement_days_before_hire(office=request.office),
-        "reuse": figure_selectors.placement_reuse(office=request.office, as_of=today),
-        "fidelity": fidelity.placement_fidelity(office=request.office, start=start, end=end),
-    })
+    return render(
+        request,
+        "placements/figures.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "today": today,
+            "retention": figure_selectors.placement_retention_figures(office=request.office, as_of=today),
+            "tier": figure_selectors.placement_tier_retention(office=request.office, fiscal_year=fy, as_of=today),
+            "days_before": figure_selectors.placement_days_before_hire(office=request.office),
+            "reuse": figure_selectors.placement_reuse(office=request.office, as_of=today),
+            "fidelity": fidelity.placement_fidelity(office=request.office, start=start, end=end),
+        },
+    )
