@@ -26,27 +26,26 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from billing.models import AddOnKind, Service
-from billing.services.fees import FeeBook, fee_book_load
+from billing.services.fees import FeeBook
+from billing.services.month_inputs import AgreedPlan, MonthContact, month_inputs_read
 from billing.services.rounding import rate_text, units_percent, units_to_yen, yen_percent_floor
 from billing.services.tier import RetentionTier, retention_support_tier, retention_tier
 from clients.models import (
     BILLABLE_ATTENDANCE,
-    Attendance,
     AttendanceStatus,
     Certificate,
     Client,
     IncomeCategory,
-    SupportPlan,
 )
 from compostela.models import Office
-from placements.models import FollowUpContact, FollowUpKind
-from placements.rules import FollowUpPhase, fiscal_year_of, followup_phase
+from placements.models import FollowUpKind
+from placements.rules import fiscal_year_of, retention_support_span
 
 GRANTED_DAYS_OFFSET = 8  # 原則の日数: days in the month − 8
 COPAY_PERCENT = 10
@@ -63,6 +62,7 @@ def copayment_of(*, total_yen: int, cap: int) -> int:
     return min(yen_percent_floor(yen=total_yen, percent=COPAY_PERCENT), cap)
 
 
+@lru_cache(maxsize=1024)
 def month_bounds(month: date) -> tuple[date, date]:
     first = month.replace(day=1)
     return first, first + relativedelta(months=1) - timedelta(days=1)
@@ -300,12 +300,17 @@ def _overlaps(start: date, end: date, first: date, last: date) -> bool:
     return start <= last and end >= first
 
 
-def plan_missing_months(*, month: date, certificates: list[Certificate], plans: list[SupportPlan]) -> int:
+@lru_cache(maxsize=256)
+def _months_ending_with(month: date, count: int) -> tuple[tuple[date, date], ...]:
+    """Bounds of ``count`` months, ``month`` first and going back (worked out once per month, not per client)."""
+    return tuple(month_bounds(month - relativedelta(months=back)) for back in range(count))
+
+
+def plan_missing_months(*, month: date, certificates: list[Certificate], plans: list[AgreedPlan]) -> int:
     """How many months in a row, ending with ``month``, the client was in service (a certificate covers
     part of the month) without an agreed support plan covering the month.  Counts at most three."""
     count = 0
-    for back in range(PLAN_MISSING_EARLY_MONTHS + 1):
-        first, last = month_bounds(month - relativedelta(months=back))
+    for first, last in _months_ending_with(month, PLAN_MISSING_EARLY_MONTHS + 1):
         in_service = any(_overlaps(c.period_start, c.period_end, first, last) for c in certificates)
         covered = any(p.agreed_on is not None and p.agreed_on <= last
                       and _overlaps(p.period_start, p.period_end, first, last) for p in plans)
@@ -322,7 +327,7 @@ def plan_missing_percent(months_missing: int) -> int | None:
 
 
 def transition_claim_line(
-    *, client: Client, month: date, rows: list[dict], certificates: list[Certificate], plans: list[SupportPlan],
+    *, client: Client, month: date, rows: list[dict], certificates: list[Certificate], plans: list[AgreedPlan],
     book: FeeBook, tier: RetentionTier, over: OverCapacity,
 ) -> ClaimLineResult:
     """One client's 就労移行支援 claim for ``month`` from its attendance ``rows`` (dicts, sorted by day)."""
@@ -408,30 +413,34 @@ def transition_claim_line(
 
 
 def retention_support_lines(
-    *, office: Office, month: date, contacts: list[FollowUpContact], clients: dict[int, Client],
-    certificates: dict[int, list[Certificate]], book: FeeBook,
+    *, office: Office, month: date, contacts: list[MonthContact], clients: dict[int, Client],
+    certificates: dict[int, list[Certificate]], book: FeeBook, support_users: list[tuple[int, bool]],
 ) -> tuple[list[ClaimLineResult], RetentionTier, list[str]]:
-    """就労定着支援 lines of ``month`` from the month's follow-up ``contacts`` (with their hires)."""
+    """就労定着支援 lines of ``month`` from the month's follow-up ``contacts`` (``support_users``: who used the
+    service in the three previous fiscal years, for the rate)."""
     first, last = month_bounds(month)
     needs_report = first >= SUPPORT_REPORT_REQUIRED_FROM
     faced: dict[int, list[date]] = defaultdict(list)
     reported: set[int] = set()
+    spans: dict[date, tuple[date, date]] = {}  # the phase worked out once per job start, not per contact
     for c in contacts:
-        hire = c.hire
-        if followup_phase(start=hire.start_date, day=c.day) != FollowUpPhase.RETENTION_SUPPORT:
+        span = spans.get(c.hire_start)
+        if span is None:
+            span = spans[c.hire_start] = retention_support_span(c.hire_start)
+        if not span[0] <= c.day < span[1]:
             continue
-        if hire.ended_on is not None and hire.ended_on < c.day:
+        if c.hire_ended_on is not None and c.hire_ended_on < c.day:
             continue
         if c.kind == FollowUpKind.FACE_TO_FACE:
-            faced[hire.client_id].append(c.day)
+            faced[c.client_id].append(c.day)
         elif c.kind == FollowUpKind.SUPPORT_REPORT:
-            reported.add(hire.client_id)
+            reported.add(c.client_id)
     eligible = sorted(pk for pk in faced if not needs_report or pk in reported)
     warnings = [
         _("%(client)s: face-to-face contact but no support report shared this month.") % {"client": clients[pk]}
         for pk in sorted(set(faced) - set(eligible))
     ]
-    tier = retention_support_tier(office=office, fiscal_year=fiscal_year_of(first), book=book)
+    tier = retention_support_tier(office=office, fiscal_year=fiscal_year_of(first), book=book, users=support_users)
     yen_per_unit, to_verify = book.yen_per_unit_on(service=Service.RETENTION_SUPPORT, day=first)
     lines = []
     billable = []
@@ -462,53 +471,27 @@ def retention_support_lines(
 
 # -- the month ----------------------------------------------------------------------------------------------
 def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
-    """Every claim line of ``office`` for ``month`` (any day of it) — a fixed number of queries."""
-    first, last = month_bounds(month)
-    window_first = first - relativedelta(months=2)
-    book = fee_book_load(office=office)
-    tier = retention_tier(office=office, fiscal_year=fiscal_year_of(first), book=book)
+    """Every claim line of ``office`` for ``month`` (any day of it) — one query (``month_inputs_read``)."""
+    first, _last = month_bounds(month)
+    inputs = month_inputs_read(office=office, month=first)
+    book = inputs.book
+    tier = retention_tier(office=office, fiscal_year=fiscal_year_of(first), book=book, hire_rows=inputs.tier_hires)
 
-    daily_users: Counter[date] = Counter(dict(
-        Attendance.objects.filter(office=office, day__range=(window_first, first - timedelta(days=1)),
-                                  status__in=BILLABLE_ATTENDANCE)
-        .values("day").annotate(n=Count("id")).values_list("day", "n")
-    ))
-    rows = list(
-        Attendance.objects.filter(office=office, day__range=(first, last))
-        .values("client_id", "day", "status", "transport_to", "transport_from", "meal").order_by("day")
-    )
+    daily_users: Counter[date] = Counter(inputs.daily_users_before)
     by_client: dict[int, list[dict]] = defaultdict(list)
-    for r in rows:
+    for r in inputs.rows:
         by_client[r["client_id"]].append(r)
         if r["status"] in BILLABLE_ATTENDANCE:
             daily_users[r["day"]] += 1
     over = over_capacity_of(book=book, month=first, daily_users=dict(daily_users))
 
     settings = book.settings_on(first)
-    contacts: list[FollowUpContact] = []
-    if settings.runs_retention_support:
-        contacts = list(
-            FollowUpContact.objects.filter(
-                office=office, day__range=(first, last), kind__in=[FollowUpKind.FACE_TO_FACE,
-                                                                   FollowUpKind.SUPPORT_REPORT])
-            .select_related("hire").order_by("day", "pk")
-        )
-    client_ids = set(by_client) | {c.hire.client_id for c in contacts}
-    clients = {c.pk: c for c in Client.objects.filter(pk__in=client_ids)}
-    certificates: dict[int, list[Certificate]] = defaultdict(list)
-    for cert in Certificate.objects.filter(client_id__in=client_ids, period_start__lte=last,
-                                           period_end__gte=window_first).order_by("period_start"):
-        certificates[cert.client_id].append(cert)
-    plans: dict[int, list[SupportPlan]] = defaultdict(list)
-    for plan in SupportPlan.objects.filter(
-        Q(client_id__in=list(by_client)), agreed_on__isnull=False, period_start__lte=last, period_end__gte=window_first
-    ):
-        plans[plan.client_id].append(plan)
-
+    clients, certificates, plans = inputs.clients, inputs.certificates, inputs.plans
     warnings: list[str] = []
     lines = [
-        transition_claim_line(client=clients[pk], month=first, rows=by_client[pk], certificates=certificates[pk],
-                              plans=plans[pk], book=book, tier=tier, over=over)
+        transition_claim_line(client=clients[pk], month=first, rows=by_client[pk],
+                              certificates=certificates.get(pk, []), plans=plans.get(pk, []), book=book, tier=tier,
+                              over=over)
         for pk in sorted(by_client, key=lambda pk: (clients[pk].family_name_kana, clients[pk].given_name_kana, pk))
     ]
     for line in lines:
@@ -521,7 +504,8 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
     support_tier = None
     if settings.runs_retention_support:
         support_lines, support_tier, support_warnings = retention_support_lines(
-            office=office, month=first, contacts=contacts, clients=clients, certificates=certificates, book=book,
+            office=office, month=first, contacts=inputs.contacts, clients=clients, certificates=certificates,
+            book=book, support_users=inputs.support_users,
         )
         lines.extend(support_lines)
         warnings.extend(support_warnings)

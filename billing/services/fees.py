@@ -1,6 +1,6 @@
 """Fee look-ups: which schedule, tier, add-on rate, unit price, office setting and capacity is in force
-on a day.  ``fee_book_load`` reads every table once (a fixed number of queries), so computing a month
-never queries per client or per day."""
+on a day.  ``fee_book_load`` reads every table once (one query), so computing a month never queries per
+client or per day."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from billing.models import (
     FeeSchedule,
     OfficeCapacity,
     OfficeFeeSettings,
+    RetentionTierOverride,
     Service,
 )
+from compostela.json_rows import instances, json_document
 from compostela.models import Office
 
 
@@ -119,6 +121,15 @@ class FeeBook:
     prices: dict[tuple[str, str], list[AreaUnitPrice]] = field(default_factory=dict)
     settings: list[OfficeFeeSettings] = field(default_factory=list)
     capacities: list[OfficeCapacity] = field(default_factory=list)
+    overrides: list[RetentionTierOverride] = field(default_factory=list)  # oldest first
+
+    def override_of(self, *, service: str, fiscal_year: int) -> RetentionTierOverride | None:
+        """The latest override recorded for the fiscal year (rows are never changed; the last one counts)."""
+        found = None
+        for row in self.overrides:
+            if row.service == service and row.fiscal_year == fiscal_year:
+                found = row
+        return found
 
     # -- schedules and tiers ------------------------------------------------------------------------------
     def schedule_on(self, *, service: str, day: date) -> FeeSchedule:
@@ -193,17 +204,42 @@ class FeeBook:
         return row.capacity if row is not None else self.office.capacity
 
 
+# The fee book in one round trip: each table as a JSON array (``compostela.json_rows``).  The global tables
+# are a few dozen rows; the office's settings, capacity history and tier overrides a handful.  FEE_BOOK_JSON is
+# also a part of the billing month's one read (``billing.services.month_inputs``).
+FEE_BOOK_JSON = """
+json_build_object(
+    'schedules', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_feeschedule t),
+    'fees', (SELECT coalesce(json_agg(t ORDER BY t.id), '[]') FROM billing_basicfee t),
+    'addons', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_addonrate t),
+    'prices', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_areaunitprice t),
+    'settings', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_officefeesettings t
+                 WHERE t.office_id = %(office)s),
+    'capacities', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_officecapacity t
+                   WHERE t.office_id = %(office)s),
+    'overrides', (SELECT coalesce(json_agg(t ORDER BY t.created_at, t.id), '[]')
+                  FROM billing_retentiontieroverride t WHERE t.office_id = %(office)s)
+)"""
+FEE_BOOK_SQL = f"SELECT {FEE_BOOK_JSON}::text"
+
+
 def fee_book_load(*, office: Office) -> FeeBook:
-    """Every fee table and the office's dated settings — six queries, whatever the period."""
+    """Every fee table, the office's dated settings, capacity history and tier overrides — one query,
+    whatever the period."""
+    return fee_book_from_json(office=office, tables=json_document(FEE_BOOK_SQL, {"office": office.pk}))
+
+
+def fee_book_from_json(*, office: Office, tables: dict) -> FeeBook:
     book = FeeBook(office=office)
-    for schedule in FeeSchedule.objects.order_by("valid_from"):
+    for schedule in instances(FeeSchedule, tables["schedules"]):
         book.schedules.setdefault(schedule.service, []).append(schedule)
-    for fee in BasicFee.objects.all():
+    for fee in instances(BasicFee, tables["fees"]):
         book.fees.setdefault(fee.schedule_id, []).append(fee)
-    for addon in AddOnRate.objects.order_by("valid_from"):
+    for addon in instances(AddOnRate, tables["addons"]):
         book.addons.setdefault(addon.kind, []).append(addon)
-    for price in AreaUnitPrice.objects.order_by("valid_from"):
+    for price in instances(AreaUnitPrice, tables["prices"]):
         book.prices.setdefault((price.area_grade, price.service), []).append(price)
-    book.settings = list(OfficeFeeSettings.objects.filter(office=office).order_by("valid_from"))
-    book.capacities = list(OfficeCapacity.objects.filter(office=office).order_by("valid_from"))
+    book.settings = instances(OfficeFeeSettings, tables["settings"])
+    book.capacities = instances(OfficeCapacity, tables["capacities"])
+    book.overrides = instances(RetentionTierOverride, tables["overrides"])
     return book

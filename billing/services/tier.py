@@ -23,9 +23,13 @@ from billing.models import RetentionTierOverride, Service
 from billing.services.fees import FeeBook, TierFee, fee_book_load
 from billing.services.rounding import rate as exact_rate
 from compostela.models import Office
-from placements.models import FollowUpContact, FollowUpKind, Hire
-from placements.retention import HireRetention, placement_office_retention
-from placements.rules import fiscal_year_bounds, fiscal_year_of, retention_support_span
+from placements.retention import (
+    HireRetention,
+    placement_office_retention,
+    retained_count,
+    retention_support_users,
+)
+from placements.rules import fiscal_year_bounds, fiscal_year_of
 
 NEW_OFFICE_FISCAL_YEARS = 2
 # The new-office tier is "30 % to under 40 %": the tier that holds a rate of exactly 30 %.
@@ -88,13 +92,6 @@ class RetentionTier:
         return tier.units if tier else 0
 
 
-def _latest_override(*, office: Office, service: str, fiscal_year: int) -> RetentionTierOverride | None:
-    return (
-        RetentionTierOverride.objects.filter(office=office, service=service, fiscal_year=fiscal_year)
-        .select_related("created_by").order_by("-created_at", "-pk").first()
-    )
-
-
 def _periods(*, book: FeeBook, service: str, fiscal_year: int, band: int, rate: Decimal) -> list[TierPeriod]:
     """The tier at the start of the fiscal year and at each schedule revision inside it."""
     start, end = fiscal_year_bounds(fiscal_year)
@@ -102,20 +99,40 @@ def _periods(*, book: FeeBook, service: str, fiscal_year: int, band: int, rate: 
     return [TierPeriod(starts_on=d, tier=book.tier_for(service=service, day=d, band=band, rate=rate)) for d in days]
 
 
-def retention_tier(*, office: Office, fiscal_year: int, as_of: date | None = None,
-                   book: FeeBook | None = None) -> RetentionTier:
-    """The 就労移行支援 tier of ``fiscal_year`` with everything the tier page shows — a fixed number of
-    queries (hires, override, and the fee book when not given)."""
-    book = book or fee_book_load(office=office)
-    fy_start, _end = fiscal_year_bounds(fiscal_year)
-    as_of = as_of or fy_start - timedelta(days=1)
+def retention_tier_window(fiscal_year: int) -> tuple[tuple[int, int], date, date, date]:
+    """Hires that started in the two previous fiscal years, judged the day before ``fiscal_year`` starts:
+    (window years, first start day, last start day, as of)."""
     window = (fiscal_year - 2, fiscal_year - 1)
-    retention = placement_office_retention(office=office, fiscal_years=window, as_of=as_of)
+    fy_start, _end = fiscal_year_bounds(fiscal_year)
+    return window, fiscal_year_bounds(window[0])[0], fiscal_year_bounds(window[1])[1], fy_start - timedelta(days=1)
+
+
+def retention_support_window(fiscal_year: int) -> tuple[date, date]:
+    """Contacts of the three previous fiscal years, employment judged on the last day before ``fiscal_year``."""
+    first, _ = fiscal_year_bounds(fiscal_year - RETENTION_SUPPORT_LOOKBACK_YEARS)
+    return first, fiscal_year_bounds(fiscal_year)[0] - timedelta(days=1)
+
+
+def retention_tier(*, office: Office, fiscal_year: int, as_of: date | None = None, book: FeeBook | None = None,
+                   hire_rows: list[tuple[date, date | None, date | None]] | None = None) -> RetentionTier:
+    """The 就労移行支援 tier of ``fiscal_year`` with every hire (person and employer) for the tier page — one
+    query for the hires plus one for the fee book when not given.  A month's claims pass the window's
+    ``hire_rows`` (start, ended on, fixed-term end) they have read already: the count is all they need, and
+    ``hires`` is then left empty."""
+    book = book or fee_book_load(office=office)
+    window, _first, _last, default_as_of = retention_tier_window(fiscal_year)
+    as_of = as_of or default_as_of
+    fy_start, _end = fiscal_year_bounds(fiscal_year)
+    if hire_rows is None:
+        retention = placement_office_retention(office=office, fiscal_years=window, as_of=as_of)
+        numerator, hires = retention.numerator, retention.hires
+    else:
+        numerator, hires = retained_count(hire_rows, as_of=as_of), []
     capacities = [CapacityYear(fy, book.capacity_on(fiscal_year_bounds(fy)[0])) for fy in window]
     denominator = sum(c.capacity for c in capacities)
-    computed = exact_rate(retention.numerator, denominator)
+    computed = exact_rate(numerator, denominator)
     new_office = fiscal_year - fiscal_year_of(office.opened_on) < NEW_OFFICE_FISCAL_YEARS
-    override = _latest_override(office=office, service=Service.TRANSITION, fiscal_year=fiscal_year)
+    override = book.override_of(service=Service.TRANSITION, fiscal_year=fiscal_year)
     if override is not None and override.rate is not None:
         effective = override.rate
     elif new_office:
@@ -125,44 +142,27 @@ def retention_tier(*, office: Office, fiscal_year: int, as_of: date | None = Non
     band = book.capacity_on(fy_start)
     return RetentionTier(
         office=office, service=Service.TRANSITION, fiscal_year=fiscal_year, as_of=as_of, window=window,
-        numerator=retention.numerator, denominator=denominator, computed_rate=computed, new_office=new_office,
+        numerator=numerator, denominator=denominator, computed_rate=computed, new_office=new_office,
         override=override, rate=effective, band=band,
         periods=_periods(book=book, service=Service.TRANSITION, fiscal_year=fiscal_year, band=band, rate=effective),
-        hires=retention.hires, capacities=capacities,
+        hires=hires, capacities=capacities,
     )
 
 
-def retention_support_tier(*, office: Office, fiscal_year: int, book: FeeBook | None = None) -> RetentionTier:
+def retention_support_tier(*, office: Office, fiscal_year: int, book: FeeBook | None = None,
+                           users: list[tuple[int, bool]] | None = None) -> RetentionTier:
     """The 就労定着支援 rate of ``fiscal_year``: people who used retention support in the three previous
-    fiscal years, and how many of them were employed at the end of the previous one — three queries plus
-    the fee book.  Units depend on the month's number of users, so ``periods`` is left empty and the
-    claim looks the tier up with ``FeeBook.tier_for``."""
+    fiscal years, and how many of them were employed at the end of the previous one — one query (plus the
+    fee book when not given; none when the caller passes the ``users`` it has read with
+    ``retention_support_users``).  Units depend on the month's number of users, so ``periods`` is left empty
+    and the claim looks the tier up with ``FeeBook.tier_for``."""
     book = book or fee_book_load(office=office)
-    fy_start, _end = fiscal_year_bounds(fiscal_year)
-    as_of = fy_start - timedelta(days=1)
-    first, _ = fiscal_year_bounds(fiscal_year - RETENTION_SUPPORT_LOOKBACK_YEARS)
-    # Plain tuples, and the phase of each job worked out once (not per contact): thousands of contacts over
-    # three years, a few dozen jobs.
-    contacts = (
-        FollowUpContact.objects.filter(office=office, day__range=(first, as_of), kind=FollowUpKind.FACE_TO_FACE)
-        .values_list("day", "hire__start_date", "hire__client_id")
-    )
-    spans: dict[date, tuple[date, date]] = {}
-    users = set()
-    for day, start, client_id in contacts:
-        if client_id in users:
-            continue
-        span = spans.get(start)
-        if span is None:
-            span = spans[start] = retention_support_span(start)
-        if span[0] <= day < span[1]:
-            users.add(client_id)
-    employed = set(
-        Hire.objects.filter(client_id__in=users, start_date__lte=as_of)
-        .exclude(ended_on__lt=as_of).values_list("client_id", flat=True)
-    )
+    first, as_of = retention_support_window(fiscal_year)
+    rows = users if users is not None else retention_support_users(office=office, first=first, as_of=as_of)
+    users = {client_id for client_id, _employed in rows}
+    employed = {client_id for client_id, is_employed in rows if is_employed}
     computed = exact_rate(len(employed & users), len(users))
-    override = _latest_override(office=office, service=Service.RETENTION_SUPPORT, fiscal_year=fiscal_year)
+    override = book.override_of(service=Service.RETENTION_SUPPORT, fiscal_year=fiscal_year)
     effective = override.rate if override is not None and override.rate is not None else computed
     return RetentionTier(
         office=office, service=Service.RETENTION_SUPPORT, fiscal_year=fiscal_year, as_of=as_of,

@@ -1,4 +1,5 @@
-"""Rule: computing an office's month is a fixed number of queries — not one per client or per day."""
+"""Rule: computing an office's month is ONE query (``billing.services.month_inputs``) — not one per client,
+per day or per table."""
 
 from datetime import date
 
@@ -21,7 +22,7 @@ from tests.billing.factories import (
 )
 
 MAY = date(2024, 5, 1)
-MAX_QUERIES = 20
+MAX_QUERIES = 1
 
 
 def populate(office, clients):

@@ -1,0 +1,38 @@
+"""Several reads in one round trip: a statement that returns ONE JSON document (``json_build_object`` of
+sub-selects), parsed with exact decimals, and rows turned back into model instances field by field.
+
+Used where a computation needs many small tables at once and its speed is budgeted (the billing month):
+each sub-select is an ordinary query, but the database is asked once instead of once per table, and the
+ORM's per-query compilation is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+
+
+def json_document(sql: str, params: dict) -> dict:
+    """Run ``sql`` (which selects one JSON value cast to text) and return it parsed; decimals stay exact."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return json.loads(cursor.fetchone()[0], parse_float=Decimal)
+
+
+def instances(model, rows: list[dict]) -> list:
+    """Model instances from JSON rows (column → value), each value through its field's ``to_python`` (dates,
+    times and timestamps arrive as ISO strings)."""
+    fields = [(f.attname, f.column, f.to_python) for f in model._meta.concrete_fields]
+    objects = []
+    for row in rows:
+        obj = model(**{attname: to_python(row[column]) for attname, column, to_python in fields})
+        obj._state.adding = False  # loaded from the database, like ``Model.from_db``
+        objects.append(obj)
+    return objects
+
+
+def iso_date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
