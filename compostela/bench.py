@@ -42,6 +42,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compostela.audit import audit_context
+from compostela.bench_floor import BILLING_FLOOR_SQL, billing_floor_compare, billing_floor_params
 from compostela.demo import DEMO_PASSWORD, DEMO_STAFF, demo_office_number, demo_username
 from compostela.models import AreaGrade, Membership, Office, User
 
@@ -477,12 +478,14 @@ class Bench:
         m = measure(lambda: claims.append(billing_month_compute(office=office, month=month)), runs=self.runs)
         line = Line(name="billing month (1 office)")
         self._common(line, m, sizes=sizes, page=False)
-        params = billing_floor_params(office=office, month=month, claims=claims[-1])
+        params = billing_floor_params(office_ids=[office.pk], month=month)
         line.sql_ms, rows = time_sql(BILLING_FLOOR_SQL, params, runs=self.runs)
         line.ratio = m.median / line.sql_ms if line.sql_ms else None
         line.checks.append(Check("vs raw SQL", f"≤ {BILLING_FLOOR_RATIO}×", f"{line.ratio:.1f}×",
                                  line.ratio is not None and line.ratio <= BILLING_FLOOR_RATIO))
         line.sql_matches, line.extra = billing_floor_compare(claims[-1], rows)
+        line.checks.append(Check("same lines as the SQL", "every line", "yes" if line.sql_matches else "no",
+                                 line.sql_matches))
         line.extra["month"] = month.isoformat()[:7]
         self.lines.append(line)
 
@@ -491,7 +494,8 @@ class Bench:
 
         month = self._billing_month()
         offices = self.data.offices
-        m = measure(lambda: [billing_month_compute(office=o, month=month) for o in offices],
+        claims = []
+        m = measure(lambda: claims.append([billing_month_compute(office=o, month=month) for o in offices]),
                     runs=self.heavy_runs)
         line = Line(name=f"billing month (all {len(offices)} offices)")
         line.runs, line.median_ms, line.p95_ms = len(m.times_ms), m.median, m.p95
@@ -499,10 +503,13 @@ class Bench:
         line.checks.append(Check("median", f"≤ {ALL_OFFICES_S} s", f"{m.median / 1000:.2f} s",
                                  m.median <= ALL_OFFICES_S * 1000))
         line.checks.append(Check("peak memory", f"≤ {PEAK_MB} MB", f"{m.peak_mb:.1f} MB", m.peak_mb <= PEAK_MB))
-        params = billing_floor_params(office=None, month=month, claims=None, offices=offices)
+        params = billing_floor_params(office_ids=[o.pk for o in offices], month=month)
         line.sql_ms, rows = time_sql(BILLING_FLOOR_SQL, params, runs=self.heavy_runs)
         line.ratio = m.median / line.sql_ms if line.sql_ms else None
-        line.extra = {"month": month.isoformat()[:7], "floor_lines": len(rows)}
+        line.sql_matches, line.extra = billing_floor_compare(claims[-1], rows)
+        line.checks.append(Check("same lines as the SQL", "every line", "yes" if line.sql_matches else "no",
+                                 line.sql_matches))
+        line.extra["month"] = month.isoformat()[:7]
         line.note = f"{m.queries // max(len(offices), 1)} queries per office"
         self.lines.append(line)
 
@@ -618,80 +625,6 @@ LEFT JOIN compostela_user m ON m.id = c.case_manager_id
 WHERE c.office_id = %(office)s
 ORDER BY c.family_name_kana, c.given_name_kana, c.id
 """
-
-# The month's 就労移行支援 lines: per client, the billable days inside a certificate (the first "granted days"
-# of them), the supported absences (capped), transport trips and meals of the counted days, and the units
-# and yen at the tier's daily units with the office's daily add-ons.  It leaves out what needs history
-# (the over-capacity and missing-plan reductions), so it is a floor: the least work the same figures take.
-BILLING_FLOOR_SQL = """
-WITH rows AS (
-    SELECT a.office_id, a.client_id, a.day, a.status, a.transport_to, a.transport_from, a.meal,
-           cert.id AS cert_id, cert.granted_days, cert.copay_cap,
-           row_number() OVER (PARTITION BY a.client_id, (cert.id IS NOT NULL AND a.status IN ('attended', 'offsite'))
-                              ORDER BY a.day) AS n
-    FROM clients_attendance a
-    LEFT JOIN LATERAL (
-        SELECT c.id, c.granted_days, c.copay_cap FROM clients_certificate c
-        WHERE c.client_id = a.client_id AND a.day BETWEEN c.period_start AND c.period_end
-        ORDER BY c.period_start LIMIT 1) cert ON true
-    WHERE a.office_id = ANY(%(offices)s) AND a.day BETWEEN %(first)s AND %(last)s
-), lines AS (
-    SELECT office_id, client_id,
-           count(*) FILTER (WHERE counted) AS days,
-           least(count(*) FILTER (WHERE status = 'absent_supported' AND cert_id IS NOT NULL), %(absence_cap)s)
-               AS supported,
-           max(copay_cap) AS cap
-    FROM (SELECT *, cert_id IS NOT NULL AND status IN ('attended', 'offsite')
-                    AND n <= coalesce(granted_days, %(standard_days)s) AS counted FROM rows) r
-    GROUP BY office_id, client_id
-)
-SELECT office_id, client_id, days,
-       days * (%(units_per_day)s + %(daily_addon_units)s) + supported * %(absence_units)s AS units,
-       floor((days * (%(units_per_day)s + %(daily_addon_units)s) + supported * %(absence_units)s)
-             * %(yen_per_unit)s)::bigint AS yen,
-       cap
-FROM lines
-ORDER BY office_id, client_id
-"""
-
-
-def billing_floor_params(*, office: Office | None, month: date, claims, offices: list[Office] | None = None) -> dict:
-    """Parameters of the floor query: the fee figures come from the office's fee book (like the Python code)."""
-    from billing.models import AddOnKind, Service
-    from billing.services.claims import granted_days_standard, month_bounds
-    from billing.services.fees import fee_book_load
-    from billing.services.tier import retention_tier
-    from placements.rules import fiscal_year_of
-
-    first, last = month_bounds(month)
-    office_for_fees = office or offices[0]
-    book = fee_book_load(office=office_for_fees)
-    tier = claims.tier if claims is not None else retention_tier(office=office_for_fees,
-                                                                  fiscal_year=fiscal_year_of(first), book=book)
-    settings_ = book.settings_on(first)
-    absence = book.addon_on(kind=AddOnKind.ABSENCE_SUPPORT, day=first)
-    yen_per_unit, _to_verify = book.yen_per_unit_on(service=Service.TRANSITION, day=first)
-    return {
-        "offices": [o.pk for o in (offices or [office])], "first": first, "last": last,
-        "standard_days": granted_days_standard(first), "units_per_day": tier.units_on(first),
-        "daily_addon_units": sum(book.addon_on(kind=k, day=first).units for k in settings_.daily_addon_kinds()),
-        "absence_units": absence.units, "absence_cap": absence.monthly_max if absence.monthly_max is not None else 31,
-        "yen_per_unit": yen_per_unit,
-    }
-
-
-def billing_floor_compare(claims, rows: list[tuple]) -> tuple[bool, dict]:
-    """Do the floor and the Python code agree on the lines and the billable days?"""
-    from billing.models import Service
-
-    python_lines = {line.client.pk: line.billable_days for line in claims.lines if line.service == Service.TRANSITION}
-    sql_lines = {row[1]: row[2] for row in rows}
-    same = python_lines == sql_lines
-    return same, {"lines_python": len(python_lines), "lines_sql": len(sql_lines),
-                  "billable_days_python": sum(python_lines.values()), "billable_days_sql": sum(sql_lines.values()),
-                  "total_yen_python": sum(line.total_yen for line in claims.lines
-                                          if line.service == Service.TRANSITION),
-                  "total_yen_sql_before_reductions": sum(row[4] for row in rows)}
 
 
 # -- output ---------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 
 
 def json_document(sql: str, params: dict) -> dict:
@@ -25,13 +25,11 @@ def json_document(sql: str, params: dict) -> dict:
 def instances(model, rows: list[dict]) -> list:
     """Model instances from JSON rows (column → value), each value through its field's ``to_python`` (dates,
     times and timestamps arrive as ISO strings)."""
-    fields = [(f.attname, f.column, f.to_python) for f in model._meta.concrete_fields]
-    objects = []
-    for row in rows:
-        obj = model(**{attname: to_python(row[column]) for attname, column, to_python in fields})
-        obj._state.adding = False  # loaded from the database, like ``Model.from_db``
-        objects.append(obj)
-    return objects
+    fields = model._meta.concrete_fields
+    names = [f.attname for f in fields]
+    convert = [(f.column, f.to_python) for f in fields]
+    return [model.from_db(DEFAULT_DB_ALIAS, names, [to_python(row[column]) for column, to_python in convert])
+            for row in rows]
 
 
 def iso_date(value: str | None) -> date | None:

@@ -60,7 +60,8 @@ SELECT json_build_object(
                                  ORDER BY c.day, c.id), '[]')
         FROM month_contacts c),
     'clients', (
-        SELECT coalesce(json_agg(c), '[]') FROM clients_client c WHERE c.id = ANY((SELECT ids FROM month_clients)::bigint[])),
+        SELECT coalesce(json_agg(c), '[]') FROM clients_client c
+        WHERE c.id = ANY((SELECT ids FROM month_clients)::bigint[])),
     'certificates', (
         SELECT coalesce(json_agg(c ORDER BY c.period_start, c.id), '[]') FROM clients_certificate c
         WHERE c.client_id = ANY((SELECT ids FROM month_clients)::bigint[])

@@ -32,6 +32,8 @@ def test_bench_produces_every_line_and_the_json(tmp_path):
         if line["status"] != "N/A":
             assert line["median_ms"] is not None and line["queries"] is not None
     assert document["dataset"]["offices"] == 1
+    billing = [line for line in document["lines"] if line["name"].startswith("billing month")]
+    assert billing and all(line["sql_matches"] is True for line in billing), "the floor SQL computes the same lines"
 
 
 @pytest.mark.django_db
