@@ -69,7 +69,7 @@ bench: db
 # WhiteNoise), gunicorn on 127.0.0.1:8001.  Plain HTTP on loopback, so the HTTPS-only settings are relaxed
 # here (never in production; see README "Production serving").
 SERVE_ENV := DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false \
-	CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 GUNICORN_BIND=127.0.0.1:8001 GUNICORN_ACCESS_LOG= \
+	CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 GUNICORN_BIND=127.0.0.1:8001 GUNICORN_ACCESS_LOG= CONN_MAX_AGE=60 \
 	SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-0123456789abcdef}
 serve: db
 	env $(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0

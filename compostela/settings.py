@@ -44,6 +44,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         f"Compostela runs on PostgreSQL only; DATABASE_URL names {DATABASES['default']['ENGINE']}."
     )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# With persistent connections (CONN_MAX_AGE > 0), check a reused connection before the request uses it.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
