@@ -3,7 +3,9 @@ it does not put a person on the roster or the month grid, does not let a day be 
 are not the month's."""
 
 from datetime import date
+from io import StringIO
 
+from django.core.management import CommandError, call_command
 from django.utils.translation import gettext as _
 
 from clients import attendance_rules as rules
@@ -62,3 +64,17 @@ def test_the_granted_days_are_the_transition_certificates_beside_a_retention_sup
     assert attendance_granted_days(client=client, month=DAY) == 12
     [row] = attendance_roster(office=world.office, day=DAY, today=TODAY).rows
     assert row.granted_days == 12
+
+
+def test_import_finds_a_person_by_a_retention_support_number_and_refuses_the_day_on_its_line(world, today, tmp_path):
+    client = support_only(world.office)
+    path = tmp_path / "attendance.csv"
+    number = client.certificates.get().number
+    path.write_text(f"certificate_number,date,status\n{number},2025-06-12,通所\n", encoding="utf-8")
+    err = StringIO()
+    try:
+        call_command("import_attendance", str(path), "--office", world.office.number, stdout=StringIO(), stderr=err)
+    except CommandError:
+        pass
+    assert _("line %(line)d: %(message)s") % {"line": 2, "message": _(rules.MSG_OUTSIDE_CERTIFICATE)} in err.getvalue()
+    assert not client.attendance.exists()
