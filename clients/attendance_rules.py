@@ -122,7 +122,8 @@ def certificate_for_month(certificates: Iterable[CertificateFacts], month: date)
 def enrolment_problem(facts: EnrolmentFacts, day: date):
     """``None`` when the client may have attendance on ``day``, else the message saying why not.
 
-    A client may attend on a day when a certificate is valid that day and the day falls in a period of use
+    A client may attend on a day when a transition certificate is valid that day (``facts.certificates``
+    holds only those: callers read ``Certificate.objects.transition()``) and the day falls in a period of use
     between its enrolment and its end (both inclusive).  Clients whose periods of use are recorded are
     judged by them (so the days between a hire and a return, 再利用, are closed); for a client without
     periods, the client's own enrolment and end dates are used.

@@ -125,10 +125,12 @@ def _facts_of(client: Client) -> rules.EnrolmentFacts:
 
 
 def attendance_candidate_clients(*, office: Office, start: date, end: date) -> list[Client]:
-    """The office's clients who might attend between ``start`` and ``end``: those with a certificate valid
-    on some day of the range, or with attendance recorded in it.  Each carries ``attendance_certificates``,
+    """The office's clients who might attend between ``start`` and ``end``: those with a transition
+    certificate valid on some day of the range, or with attendance recorded in it (a 就労定着支援 certificate
+    is not one to attend with).  Each carries ``attendance_certificates`` (transition only),
     ``attendance_periods`` and ``enrolment`` (``EnrolmentFacts``).  Three queries; sorted by kana."""
-    certificates = Certificate.objects.filter(office=office, period_start__lte=end, period_end__gte=start)
+    certificates = Certificate.objects.transition().filter(office=office, period_start__lte=end,
+                                                           period_end__gte=start)
     clients = Client.objects.filter(office=office).filter(
         Exists(certificates.filter(client=OuterRef("pk")))
         | Exists(Attendance.objects.filter(client=OuterRef("pk"), day__range=(start, end)))
@@ -147,7 +149,7 @@ def _with_enrolment(clients, *, office: Office) -> list[Client]:
     clients = clients.prefetch_related(
         Prefetch(
             "certificates",
-            queryset=Certificate.objects.filter(office=office).order_by("period_start"),
+            queryset=Certificate.objects.transition().filter(office=office).order_by("period_start"),
             to_attr="attendance_certificates",
         ),
         Prefetch("periods", queryset=ServicePeriod.objects.order_by("started_on"), to_attr="attendance_periods"),
@@ -189,11 +191,12 @@ def attendance_month_counts(*, office: Office, month: date, client_ids=None) -> 
 
 
 def attendance_granted_days(*, client: Client, month: date) -> int | None:
-    """支給量 of ``client`` for ``month`` (None when no certificate is valid in that month).  One query."""
+    """支給量 of ``client`` for ``month`` (None when no transition certificate is valid in that month).
+    One query."""
     first, last = rules.month_start(month), rules.month_end(month)
     certificates = [
         rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days)
-        for c in Certificate.objects.filter(client=client, period_start__lte=last, period_end__gte=first)
+        for c in Certificate.objects.transition().filter(client=client, period_start__lte=last, period_end__gte=first)
     ]
     certificate = rules.certificate_for_month(certificates, month)
     return None if certificate is None else rules.granted_days_for_month(certificate.granted_days, month)

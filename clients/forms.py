@@ -104,7 +104,7 @@ class CertificateForm(forms.ModelForm):
 
     class Meta:
         model = Certificate
-        fields = ["number", "municipality", "period_start", "period_end", "is_extension", "granted_days",
+        fields = ["service", "number", "municipality", "period_start", "period_end", "is_extension", "granted_days",
                   "income_category", "copay_cap"]
         widgets = {"period_start": DateInput(), "period_end": DateInput()}
 

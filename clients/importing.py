@@ -1,9 +1,12 @@
 """Import of clients (and their current recipient certificate) from the offices' spreadsheets.
 
+The certificate's ``service`` column is optional: 就労移行支援 (``transition``, the default) or 就労定着支援
+(``retention_support``); the Japanese service names are accepted too.
+
 One row per client.  Columns have English keys; the Japanese headers in ``COLUMNS`` are accepted too (the
 README lists both).  Every row is validated; errors carry the spreadsheet line number (the header is line 1).
 Nothing is written unless every row is valid, or with ``partial`` the good rows are written.  A client is
-found again by name and date of birth, a certificate by its client, number and start: re-importing the same
+found again by name and date of birth, a certificate by its client, service, number and start: re-importing the same
 file changes nothing.
 """
 
@@ -20,7 +23,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from clients.models import Certificate, Client, ClientStatus, IncomeCategory, ReferralSource
+from clients.models import Certificate, CertificateService, Client, ClientStatus, IncomeCategory, ReferralSource
 from clients.services import CLIENT_FIELDS, certificate_add, client_change_status, client_register
 from compostela.models import Office, User
 
@@ -43,6 +46,7 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "status": ("状態", False),
     "ended_on": ("終了日", False),
     "end_reason": ("終了理由", False),
+    "service": ("サービス種類", False),
     "certificate_number": ("受給者証番号", False),
     "municipality": ("支給市町村", False),
     "certificate_start": ("支給決定期間開始", False),
@@ -62,6 +66,8 @@ REFERRAL_WORDS = {"相談室": ReferralSource.CONSULTATION, "相談支援事業�
 INCOME_WORDS = {"生活保護": IncomeCategory.WELFARE, "低所得": IncomeCategory.LOW_INCOME,
                 "一般1": IncomeCategory.GENERAL_1, "一般１": IncomeCategory.GENERAL_1,
                 "一般2": IncomeCategory.GENERAL_2, "一般２": IncomeCategory.GENERAL_2}
+SERVICE_WORDS = {"就労移行支援": CertificateService.TRANSITION, "移行": CertificateService.TRANSITION,
+                 "就労定着支援": CertificateService.RETENTION_SUPPORT, "定着": CertificateService.RETENTION_SUPPORT}
 CERTIFICATE_COLUMNS = ("certificate_number", "municipality", "certificate_start", "certificate_end",
                        "income_category")
 
@@ -189,6 +195,7 @@ def _import_row(*, office: Office, row: dict, by: User | None, result: ImportRes
 
 
 def _import_certificate(*, client: Client, row: dict, by: User | None, result: ImportResult) -> None:
+    service = _choice(row, "service", CertificateService, SERVICE_WORDS, default=CertificateService.TRANSITION)
     given = {key: str(row.get(key, "")).strip() for key in CERTIFICATE_COLUMNS}
     if not any(given.values()):
         return
@@ -197,10 +204,11 @@ def _import_certificate(*, client: Client, row: dict, by: User | None, result: I
     number = given["certificate_number"]
     number = number.split(".")[0].zfill(10) if number.replace(".", "").isdigit() else number  # Excel drops 0s
     start, end = _date(row, "certificate_start"), _date(row, "certificate_end")
-    if Certificate.objects.filter(client=client, number=number, period_start=start).exists():
+    if Certificate.objects.filter(client=client, service=service, number=number, period_start=start).exists():
         return
     certificate_add(
-        client=client, number=number, municipality=given["municipality"], period_start=start, period_end=end,
+        client=client, service=service, number=number, municipality=given["municipality"], period_start=start,
+        period_end=end,
         income_category=_choice(row, "income_category", IncomeCategory, INCOME_WORDS),
         granted_days=_int(row, "granted_days"), copay_cap=_int(row, "copay_cap"), by=by,
     )

@@ -191,6 +191,24 @@ STANDARD_COPAY_CAPS = {
 certificate_number_validator = RegexValidator(r"^\d{10}$", _("The certificate number has exactly 10 digits."))
 
 
+class CertificateService(models.TextChoices):
+    """The service a certificate decides (支給決定): each service is its own decision with its own period and
+    cap.  The values are those of ``billing.models.Service`` (clients does not import billing)."""
+
+    TRANSITION = "transition", _("Employment transition support")  # 就労移行支援
+    RETENTION_SUPPORT = "retention_support", _("Employment retention support")  # 就労定着支援
+
+
+class CertificateQuerySet(models.QuerySet):
+    def transition(self):
+        """Certificates for attending the transition service (attendance, roster, granted days, 就労移行支援)."""
+        return self.filter(service=CertificateService.TRANSITION)
+
+    def retention_support(self):
+        """Certificates of 就労定着支援 (its monthly claim)."""
+        return self.filter(service=CertificateService.RETENTION_SUPPORT)
+
+
 class Certificate(models.Model):
     """受給者証: the recipient certificate, one row per decision (renewals and extensions are new rows)."""
 
@@ -198,6 +216,9 @@ class Certificate(models.Model):
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="certificates")
+    service = models.CharField(
+        _("service"), max_length=20, choices=CertificateService.choices, default=CertificateService.TRANSITION
+    )
     number = models.CharField(_("certificate number"), max_length=10, validators=[certificate_number_validator])
     municipality = models.CharField(_("issuing municipality"), max_length=100)
     period_start = models.DateField(_("service period start"))
@@ -211,6 +232,8 @@ class Certificate(models.Model):
     income_category = models.CharField(_("income category"), max_length=12, choices=IncomeCategory.choices)
     copay_cap = models.PositiveIntegerField(_("co-payment monthly cap (yen)"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("recipient certificate")
@@ -226,11 +249,21 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(income_category__in=IncomeCategory.values), name="certificate_income_category_known"
             ),
-            ExclusionConstraint(
-                name="certificate_no_overlap_per_client",
-                expressions=[(SameId("client"), RangeOperators.EQUAL),
-                             (DateRangeClosed("period_start", "period_end"), RangeOperators.OVERLAPS)],
+            models.CheckConstraint(
+                condition=Q(service__in=CertificateService.values), name="certificate_service_known"
             ),
+            # The periods of one client's certificates of one service never overlap; a 就労定着支援 certificate
+            # may run beside a 就労移行支援 one.  GiST cannot compare text with = without btree_gist, so there is
+            # one partial constraint per service (the check above keeps every row under one of them).
+            *[
+                ExclusionConstraint(
+                    name=f"certificate_no_overlap_per_client_{service}",
+                    expressions=[(SameId("client"), RangeOperators.EQUAL),
+                                 (DateRangeClosed("period_start", "period_end"), RangeOperators.OVERLAPS)],
+                    condition=Q(service=service),
+                )
+                for service in CertificateService.values
+            ],
             # "certificate_number_unique_per_office": the same number may recur on one client's renewals but
             # never belongs to two clients of an office — enforced by a trigger (migration 0002).
         ]

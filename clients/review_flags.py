@@ -8,8 +8,9 @@ Client-side flags (each names its edge; a test pins both sides of it):
 * ``no_contact``: no contact of any kind (attendance or supported absence, case note, outreach, employer
   contact for the client, follow-up) for **more than** ``quiet_days`` days (office setting, default 7).
 * ``absent_in_a_row``: the last three recorded attendance days are all absences.
-* ``certificate_ending``: the certificate valid today ends within 60 days and no following one is on
-  file (``clients.rules.certificate_warning``); also when no certificate covers today.
+* ``certificate_ending``: the transition certificate valid today ends within 60 days and no following one
+  is on file (``clients.rules.certificate_warning``); also when no transition certificate covers today.
+  A 就労定着支援 certificate does not count: it is not one to attend with.
 * ``granted_days``: two or fewer of this month's granted days are left.
 * ``plan_review``: the open support plan's review (モニタリング) is overdue or due within 14 days.
 * ``rapid_search``: enrolled for more than 30 days without a face-to-face employer contact for the client
@@ -252,7 +253,7 @@ def client_review_facts(*, office: Office, day: date) -> dict[int, ClientFacts]:
     month = attendance_rules.month_start(day)
     counts = attendance_month_counts(office=office, month=month)
     certificates: dict[int, list[attendance_rules.CertificateFacts]] = defaultdict(list)
-    for c in Certificate.objects.filter(office=office, period_end__gte=month).order_by("period_start"):
+    for c in Certificate.objects.transition().filter(office=office, period_end__gte=month).order_by("period_start"):
         certificates[c.client_id].append(
             attendance_rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days))
     plans = (

@@ -3,7 +3,9 @@
 * ``standard_granted_days(month)`` / ``certificate_granted_days(certificate, month)``: 支給量, the days a
   client may attend in a month (the certificate's amount, else days in the month − 8).
 * ``standard_copay_cap(income_category)``: 負担上限月額 for an income category.
-* ``certificate_longest_end(start, is_extension)``: 24 months standard, at most 12 for the one extension.
+* ``certificate_longest_months(service, is_extension)`` / ``certificate_longest_end(start, ...)``: a transition
+  certificate covers 24 months standard, at most 12 for the one extension; a retention-support one at most the
+  service's 3 years.
 * ``certificate_warning(end, today)``: warn 60 and 30 days before a certificate's service period ends.
 * ``plan_review_due_on(...)``: a support plan is reviewed at least every three months.
 * ``age_on(birth_date, day)``.
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 DAYS_OFF_A_MONTH = 8  # 原則の日数: days in the month minus 8
 CERTIFICATE_STANDARD_MONTHS = 24  # 標準利用期間
 CERTIFICATE_EXTENSION_MONTHS = 12  # at most one extension of up to 12 months
+RETENTION_SUPPORT_CERTIFICATE_MONTHS = 36  # 就労定着支援 lasts at most 3 years; it has no extension
 CERTIFICATE_WARNING_DAYS = (60, 30)
 PLAN_REVIEW_MONTHS = 3  # モニタリング at least every three months
 
@@ -48,9 +51,18 @@ def standard_copay_cap(income_category: str) -> int:
     return STANDARD_COPAY_CAPS[income_category]
 
 
-def certificate_longest_end(start: date, *, is_extension: bool) -> date:
-    """The last day a certificate starting on ``start`` may cover."""
-    months = CERTIFICATE_EXTENSION_MONTHS if is_extension else CERTIFICATE_STANDARD_MONTHS
+def certificate_longest_months(*, service: str, is_extension: bool) -> int:
+    """How many months one certificate of ``service`` may cover."""
+    from clients.models import CertificateService
+
+    if service == CertificateService.RETENTION_SUPPORT:
+        return RETENTION_SUPPORT_CERTIFICATE_MONTHS
+    return CERTIFICATE_EXTENSION_MONTHS if is_extension else CERTIFICATE_STANDARD_MONTHS
+
+
+def certificate_longest_end(start: date, *, is_extension: bool, service: str = "transition") -> date:
+    """The last day a certificate of ``service`` starting on ``start`` may cover."""
+    months = certificate_longest_months(service=service, is_extension=is_extension)
     return start + relativedelta(months=months) - timedelta(days=1)
 
 

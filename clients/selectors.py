@@ -16,6 +16,7 @@ from clients.models import (
     CareerProfileChange,
     CaseNote,
     Certificate,
+    CertificateService,
     Client,
     ClientStatus,
     HealthRecord,
@@ -58,9 +59,10 @@ def client_list(
     *, office: Office, today: date, query: str = "", status: str = "", staff: User | None = None
 ) -> list[Client]:
     """Rows of the client list in one query: each client carries ``days_attended`` (this month),
-    ``certificate_end`` (of the latest certificate), ``age`` and ``certificate_warning``."""
+    ``certificate_end`` (of the latest transition certificate: the one attendance needs), ``age`` and
+    ``certificate_warning``."""
     first, last = month_bounds(today)
-    latest_certificate = Certificate.objects.filter(client=OuterRef("pk")).order_by("-period_start")
+    latest_certificate = Certificate.objects.transition().filter(client=OuterRef("pk")).order_by("-period_start")
     rows = list(
         client_search(office=office, query=query, status=status, staff=staff)
         .select_related("specialist", "case_manager")
@@ -91,16 +93,17 @@ def client_health_rows(*, clients: list[Client]) -> dict[int, HealthRecord]:
 
 
 def certificate_current(*, client: Client, day: date) -> Certificate | None:
-    """The certificate whose service period covers ``day``."""
-    return client.certificates.filter(period_start__lte=day, period_end__gte=day).first()
+    """The transition certificate whose service period covers ``day``."""
+    return client.certificates.transition().filter(period_start__lte=day, period_end__gte=day).first()
 
 
 def certificates_ending(*, office: Office, today: date, within_days: int = 60) -> QuerySet[Certificate]:
-    """Certificates of clients in service whose period ends within ``within_days`` and that have no
-    following certificate yet — the 60- and 30-day warnings."""
-    following = Certificate.objects.filter(client=OuterRef("client"), period_start__gt=OuterRef("period_end"))
+    """Transition certificates of clients in service whose period ends within ``within_days`` and that have
+    no following transition certificate yet — the 60- and 30-day warnings."""
+    following = Certificate.objects.transition().filter(client=OuterRef("client"),
+                                                         period_start__gt=OuterRef("period_end"))
     return (
-        Certificate.objects.filter(office=office, period_end__gte=today,
+        Certificate.objects.transition().filter(office=office, period_end__gte=today,
                                    period_end__lte=today + timedelta(days=within_days),
                                    client__status__in=[ClientStatus.TRIAL, ClientStatus.ENROLLED])
         .exclude(Exists(following))
@@ -166,10 +169,11 @@ class ClientPage:
     client: Client
     today: date
     periods: list
-    certificates: list[Certificate]
-    current_certificate: Certificate | None
-    certificate: Certificate | None  # the current one, else the latest
-    certificate_warning: CertificateWarning
+    certificates: list[Certificate]  # every service's, latest first (the history)
+    current_certificate: Certificate | None  # the transition certificate valid today
+    certificate: Certificate | None  # the current transition certificate, else the latest
+    certificate_warning: CertificateWarning  # of the latest transition certificate
+    support_certificate: Certificate | None  # 就労定着支援: the one valid today, else the latest
     health: HealthRecord | None
     profile: CareerProfile | None
     work_history: list
@@ -191,9 +195,12 @@ def client_page(*, client: Client, today: date) -> ClientPage:
     from placements.models import Hire  # placements depends on clients, not the reverse
 
     periods = list(client.periods.order_by("-started_on"))
-    certificates = list(client.certificates.order_by("-period_start"))
-    current = next((c for c in certificates if c.period_start <= today <= c.period_end), None)
-    latest = certificates[0] if certificates else None
+    certificates = list(client.certificates.order_by("-period_start", "service"))
+    transition = [c for c in certificates if c.service == CertificateService.TRANSITION]
+    current = next((c for c in transition if c.period_start <= today <= c.period_end), None)
+    latest = transition[0] if transition else None
+    support = [c for c in certificates if c.service == CertificateService.RETENTION_SUPPORT]
+    support_current = next((c for c in support if c.period_start <= today <= c.period_end), None)
     health = HealthRecord.objects.filter(client=client).prefetch_related("diagnoses").first()
     profile = CareerProfile.objects.filter(client=client).select_related("updated_by").first()
     work_history = list(client.work_history.all())
@@ -228,7 +235,8 @@ def client_page(*, client: Client, today: date) -> ClientPage:
     timeline.sort(key=lambda entry: entry.day, reverse=True)
     return ClientPage(
         client=client, today=today, periods=periods, certificates=certificates, current_certificate=current,
-        certificate=current or latest, closed_plans=[p for p in plans if p.closed_on is not None],
+        certificate=current or latest, support_certificate=support_current or next(iter(support), None),
+        closed_plans=[p for p in plans if p.closed_on is not None],
         certificate_warning=certificate_warning(latest.period_end if latest else None, today),
         health=health, profile=profile, work_history=work_history, last_profile_change=last_change,
         plans=plans, open_plan=open_plan,

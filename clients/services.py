@@ -17,6 +17,7 @@ from clients.models import (
     CareerProfileChange,
     CaseNote,
     Certificate,
+    CertificateService,
     Client,
     ClientStatus,
     Diagnosis,
@@ -29,12 +30,7 @@ from clients.models import (
     SupportPlanReview,
     WorkHistoryEntry,
 )
-from clients.rules import (
-    CERTIFICATE_EXTENSION_MONTHS,
-    CERTIFICATE_STANDARD_MONTHS,
-    certificate_longest_end,
-    standard_copay_cap,
-)
+from clients.rules import certificate_longest_end, certificate_longest_months, standard_copay_cap
 from compostela.models import Membership, Office, Role, User
 
 MSG_HIRE_BEFORE_PERIOD = gettext_noop("The hire starts before the client's current period of use.")
@@ -88,10 +84,11 @@ MSG_RETURN_OVERLAPS = gettext_noop("The new period must start after the last per
 MSG_ENROLL_NEEDS_DATE = gettext_noop("Give the enrolment date for an enrolled client.")
 MSG_ENROLLED_BEFORE_VISIT = gettext_noop("The enrolment date cannot be before the first visit.")
 MSG_CERTIFICATE_TOO_LONG = gettext_noop("A service period is at most %(months)s months (until %(end)s).")
-MSG_CERTIFICATE_OVERLAP = gettext_noop("This period overlaps another certificate of the client.")
+MSG_CERTIFICATE_OVERLAP = gettext_noop("This period overlaps another certificate of the client for the same service.")
 MSG_CERTIFICATE_NUMBER_TAKEN = gettext_noop("This certificate number already belongs to another client of this office.")
 MSG_EXTENSION_NEEDS_CERTIFICATE = gettext_noop("An extension follows an earlier certificate of the client.")
 MSG_EXTENSION_ONCE = gettext_noop("The service period can be extended only once.")
+MSG_EXTENSION_TRANSITION_ONLY = gettext_noop("Only a transition certificate is extended; retention support is not.")
 MSG_PLAN_SUPERVISOR_ONLY = gettext_noop("Only a supervisor can create or close a support plan.")
 MSG_PLAN_CLOSED = gettext_noop("This support plan is closed.")
 MSG_PLAN_CLOSE_BEFORE_CREATED = gettext_noop("A plan cannot be closed before it was created.")
@@ -234,26 +231,30 @@ def client_return(*, client: Client, on: date, enrolled: bool = False, by: User)
 @transaction.atomic
 def certificate_add(
     *, client: Client, number: str, municipality: str, period_start: date, period_end: date,
-    income_category: str, granted_days: int | None = None, copay_cap: int | None = None,
-    is_extension: bool = False, by: User,
+    income_category: str, service: str = CertificateService.TRANSITION, granted_days: int | None = None,
+    copay_cap: int | None = None, is_extension: bool = False, by: User,
 ) -> Certificate:
     """Record a decision on the recipient certificate as a new row (renewals and the one extension too).
-    The co-payment cap defaults to the income category's standard amount; granted days default to the
-    standard amount (see ``clients.rules.certificate_granted_days``)."""
+    Each service (就労移行支援, 就労定着支援) is its own decision: periods may not overlap within a service,
+    only a transition certificate is extended.  The co-payment cap defaults to the income category's
+    standard amount; granted days default to the standard amount (see ``clients.rules.certificate_granted_days``)."""
     client = Client.objects.select_for_update().get(pk=client.pk)
     certificate = Certificate(
-        office=client.office, client=client, number=number, municipality=municipality,
+        office=client.office, client=client, service=service, number=number, municipality=municipality,
         period_start=period_start, period_end=period_end, is_extension=is_extension,
         granted_days=granted_days or None, income_category=income_category,
         copay_cap=standard_copay_cap(income_category) if copay_cap is None else copay_cap,
     )
     errors: dict[str, list[str]] = {}
+    if is_extension and service != CertificateService.TRANSITION:
+        errors["is_extension"] = [_(MSG_EXTENSION_TRANSITION_ONLY)]
+        is_extension = False  # judge the period as a plain decision of its service
     if period_end >= period_start:
-        longest = certificate_longest_end(period_start, is_extension=is_extension)
+        longest = certificate_longest_end(period_start, is_extension=is_extension, service=service)
         if period_end > longest:
-            months = CERTIFICATE_EXTENSION_MONTHS if is_extension else CERTIFICATE_STANDARD_MONTHS
+            months = certificate_longest_months(service=service, is_extension=is_extension)
             errors["period_end"] = [_(MSG_CERTIFICATE_TOO_LONG) % {"months": months, "end": longest}]
-        earlier = list(client.certificates.order_by("period_start"))
+        earlier = list(client.certificates.filter(service=service).order_by("period_start"))
         if any(c.period_start <= period_end and period_start <= c.period_end for c in earlier):
             errors.setdefault("period_start", []).append(_(MSG_CERTIFICATE_OVERLAP))
         if is_extension:

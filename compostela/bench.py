@@ -588,7 +588,7 @@ def pdf_generator():
 
 
 # -- the hand-written queries ---------------------------------------------------------------------------------
-# The roster: the clients with a certificate valid on the day (or a record that day), with the day's record,
+# The roster: the clients with a transition certificate valid on the day (or a record that day), with the day's record,
 # the previous record of the week before, and the month's counts — one query.
 ROSTER_SQL = """
 SELECT c.id, c.family_name_kana, c.given_name_kana, a.status, a.version, prev.day, prev.status,
@@ -608,17 +608,19 @@ LEFT JOIN LATERAL (
     WHERE m.client_id = c.id AND m.day >= date_trunc('month', %(day)s::date)::date AND m.day <= %(day)s) mc ON true
 WHERE c.office_id = %(office)s
   AND (a.id IS NOT NULL OR EXISTS (SELECT 1 FROM clients_certificate cert WHERE cert.client_id = c.id
+                                   AND cert.service = 'transition'
                                    AND cert.period_start <= %(day)s AND cert.period_end >= %(day)s))
 ORDER BY c.family_name_kana, c.given_name_kana, c.id
 """
 
-# The client list: every client of the office with this month's billable days and the latest certificate's end.
+# The client list: every client of the office with this month's billable days and the latest transition
+# certificate's end.
 CLIENT_LIST_SQL = """
 SELECT c.id, c.family_name, c.given_name, c.status, s.username, m.username,
        (SELECT count(*) FROM clients_attendance a WHERE a.client_id = c.id AND a.day BETWEEN %(first)s AND %(today)s
         AND a.status IN ('attended', 'offsite')) AS days,
        (SELECT cert.period_end FROM clients_certificate cert WHERE cert.client_id = c.id
-        ORDER BY cert.period_start DESC LIMIT 1) AS certificate_end
+        AND cert.service = 'transition' ORDER BY cert.period_start DESC LIMIT 1) AS certificate_end
 FROM clients_client c
 LEFT JOIN compostela_user s ON s.id = c.specialist_id
 LEFT JOIN compostela_user m ON m.id = c.case_manager_id

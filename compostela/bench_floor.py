@@ -40,6 +40,7 @@ from datetime import date, timedelta
 # rolling         per office: is the window over capacity × open days × 125 % (capacity + 3 below 12)?
 # reduced_day     days of the month with the over-capacity reduction (over 150 % that day, or rolling over).
 # att             the month's attendance rows, each with "a certificate covers the day" and "billable".
+#                 Here and in client_month only 就労移行支援 certificates count (service = 'transition').
 # client_month    per client with attendance: the certificate of the month (the one covering the last
 #                 in-certificate billable day, else the latest overlapping the month), its granted days (else
 #                 days in the month − 8), and how many months in a row (≤ 3) the client was in service
@@ -51,7 +52,7 @@ from datetime import date, timedelta
 # support_month   per office running 就労定着支援 and client: a face-to-face contact / a support report this
 #                 month in months 7–42 of a job (of the office) not ended before the contact.
 # support_user    the month's claimable users: face-to-face (and the report from April 2021) with a
-#                 certificate overlapping the month (the latest).
+#                 就労定着支援 certificate (service = 'retention_support') overlapping the month (the latest).
 # support_past    people with a face-to-face contact in months 7–42 of a job (of the office) in the three
 #                 previous fiscal years (for the 就労定着支援 rate).
 # support_rate    the 就労定着支援 rate as num / den (latest override with a rate, else past users in a job —
@@ -191,8 +192,9 @@ WITH office AS MATERIALIZED (
     SELECT a.office_id, a.client_id, a.day, a.status, a.transport_to, a.transport_from, a.meal,
            a.status IN ('attended', 'offsite') AS billable, c.id IS NOT NULL AS in_cert
     FROM clients_attendance a
-    LEFT JOIN clients_certificate c  -- at most one: a client's certificates never overlap
-           ON c.client_id = a.client_id AND a.day BETWEEN c.period_start AND c.period_end
+    LEFT JOIN clients_certificate c  -- at most one: a client's certificates of one service never overlap
+           ON c.client_id = a.client_id AND c.service = 'transition'
+          AND a.day BETWEEN c.period_start AND c.period_end
           AND c.period_start <= %(last)s AND c.period_end >= %(first)s
     WHERE a.office_id = ANY(%(offices)s) AND a.day BETWEEN %(first)s AND %(last)s
 ), client_month AS MATERIALIZED (
@@ -212,7 +214,8 @@ WITH office AS MATERIALIZED (
     LEFT JOIN LATERAL (
         SELECT c.granted_days, c.copay_cap, c.income_category
         FROM clients_certificate c
-        WHERE c.client_id = x.client_id AND c.period_start <= %(last)s AND c.period_end >= %(first)s
+        WHERE c.client_id = x.client_id AND c.service = 'transition'
+          AND c.period_start <= %(last)s AND c.period_end >= %(first)s
         ORDER BY coalesce(x.anchor, %(last)s) BETWEEN c.period_start AND c.period_end DESC, c.period_start DESC
         LIMIT 1) cert ON true
     CROSS JOIN LATERAL (  -- in service: a certificate overlaps the month (this one, the one before, two before)
@@ -221,7 +224,8 @@ WITH office AS MATERIALIZED (
                coalesce(bool_or(c.period_start <= %(window_last)s AND c.period_end >= %(window_first)s), false)
                    AS m2
         FROM clients_certificate c
-        WHERE c.client_id = x.client_id AND c.period_start <= %(last)s AND c.period_end >= %(window_first)s) cs
+        WHERE c.client_id = x.client_id AND c.service = 'transition'
+          AND c.period_start <= %(last)s AND c.period_end >= %(window_first)s) cs
     CROSS JOIN LATERAL (  -- covered: a plan agreed by the month's end overlaps the month
         SELECT coalesce(bool_or(p.agreed_on <= %(last)s
                                 AND p.period_start <= %(last)s AND p.period_end >= %(first)s), false) AS m0,
@@ -283,7 +287,8 @@ WITH office AS MATERIALIZED (
     FROM support_month s
     CROSS JOIN LATERAL (
         SELECT c.copay_cap FROM clients_certificate c
-        WHERE c.client_id = s.client_id AND c.period_start <= %(last)s AND c.period_end >= %(first)s
+        WHERE c.client_id = s.client_id AND c.service = 'retention_support'
+          AND c.period_start <= %(last)s AND c.period_end >= %(first)s
         ORDER BY c.period_start DESC LIMIT 1) cert
     WHERE s.faced AND (s.reported OR NOT %(support_report_required)s)
 ), support_past AS MATERIALIZED (

@@ -7,10 +7,18 @@ each hire (employer contacts → applications → interviews → offer), one har
 contacts, employers reused across hires, outreach, and re-use (再利用) for about half of those who left.
 
 Hires need people: each gets a historical client (employed / ended / back in service) with the period
-of use and recipient certificates that cover the time before the hire, so the attendance seeder that
+of use and 就労移行支援 certificates that cover the time before the hire, so the attendance seeder that
 runs next can fill their days.  Everything is built in memory and written with ``bulk_create`` — no
 per-row queries — so 50 offices × 3 years take well under a minute.  Idempotent: an office that already
 has hires is left as it is.  Deterministic for the ``rng`` given by ``seed_demo``.
+
+Employed people also get their 就労定着支援 certificates (``retention_support_certificates``): from the
+six-month day of a job that lasted that long, one a year (renewed) until the job ended or today, within
+months 7–42, with the number, municipality and income category of their transition certificate — for at
+most 20 people of an office in any month, the band the shipped fee table covers.  They are worked out from
+the hires on file at every run, so running the seeder over an existing database adds the ones missing
+(never a second copy).  Employed clients of the clients seeder, who have no hire, count from the day after
+their last period of use (where that seeder puts their job start).
 """
 
 from __future__ import annotations
@@ -18,15 +26,25 @@ from __future__ import annotations
 import math
 import random
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from clients.models import STANDARD_COPAY_CAPS, Certificate, Client, ClientStatus, IncomeCategory, ServicePeriod
+from clients.models import (
+    STANDARD_COPAY_CAPS,
+    Certificate,
+    CertificateService,
+    Client,
+    ClientStatus,
+    IncomeCategory,
+    ServicePeriod,
+)
 from compostela.demo import demo_username
 from compostela.models import Office, User
 from placements.models import (
@@ -46,9 +64,10 @@ from placements.models import (
     OutreachKind,
     RecruitmentType,
 )
-from placements.rules import RETENTION_SUPPORT_LAST_MONTH, six_month_date
+from placements.rules import RETENTION_SUPPORT_LAST_MONTH, retention_support_span, six_month_date
 
 HIRES_PER_YEAR = 30
+RETENTION_SUPPORT_DEMO_USERS = 20  # the shipped 就労定着支援 fee table's band: up to 20 users a month
 FOLLOWUPS_FIRST_SIX_MONTHS = 35
 BATCH = 5000
 
@@ -356,15 +375,102 @@ def _write(rows: Rows) -> None:
     Outreach.objects.bulk_create(rows.outreach, batch_size=BATCH)
 
 
+def retention_support_periods(*, job_start: date, job_end: date | None, today: date) -> list[tuple[date, date]]:
+    """The 就労定着支援 certificate periods of a job: none unless it lasted to its six-month day (and that day
+    has come); else a year each from that day, the last one cut at the end of month 42 or at the job's end,
+    and none starting after the job's end or today."""
+    first, span_end = retention_support_span(job_start)
+    last_day = span_end - timedelta(days=1)
+    if job_end is not None:
+        last_day = min(last_day, job_end)
+    periods = []
+    start = first
+    while start <= min(last_day, today):
+        end = min(start + relativedelta(years=1) - timedelta(days=1), last_day)
+        periods.append((start, end))
+        start = end + timedelta(days=1)
+    return periods
+
+
+def _months(start: date, end: date) -> range:
+    return range(start.year * 12 + start.month - 1, end.year * 12 + end.month)
+
+
+def retention_support_certificates(*, offices: list[Office], today: date) -> list[Certificate]:
+    """The 就労定着支援 certificates the offices' employed people should hold and do not — three queries,
+    however many people.  A new certificate overlaps none of the person's retention-support ones, so a second
+    run (or a certificate entered by hand) is never doubled.
+
+    At most ``RETENTION_SUPPORT_DEMO_USERS`` people of an office hold one in any month: the shipped fee table
+    of 就労定着支援 has rows for up to 20 users a month only, and an office beyond it could not be billed.
+    Certificates are given in the order of their start (those of hires first, then those of the clients
+    seeder's employed people, who have no contacts to bill); one that does not fit is not made, and the
+    monthly claim warns that the person holds no certificate that month."""
+    jobs: dict[int, list[tuple[date, date | None]]] = {}
+    for client_id, start, ended_on in Hire.objects.filter(office__in=offices).values_list(
+            "client_id", "start_date", "ended_on"):
+        jobs.setdefault(client_id, []).append((start, ended_on))
+    with_hire = set(jobs)
+    # the clients seeder's employed people have no hire: their job starts the day after their last period
+    for client_id, last_end in (Client.objects.filter(office__in=offices, status=ClientStatus.EMPLOYED)
+                                .exclude(pk__in=list(with_hire)).annotate(last_end=Max("periods__ended_on"))
+                                .values_list("pk", "last_end")):
+        if last_end is not None:
+            jobs[client_id] = [(last_end + timedelta(days=1), None)]
+    held: dict[int, list[Certificate]] = {}
+    holders: dict[tuple[int, int], set[int]] = defaultdict(set)  # (office, month index) → people holding one
+    for cert in Certificate.objects.filter(
+            Q(client_id__in=list(jobs)) | Q(service=CertificateService.RETENTION_SUPPORT), office__in=offices,
+    ).order_by("period_start", "pk"):
+        if cert.client_id in jobs:
+            held.setdefault(cert.client_id, []).append(cert)
+        if cert.service == CertificateService.RETENTION_SUPPORT:
+            for month in _months(cert.period_start, cert.period_end):
+                holders[(cert.office_id, month)].add(cert.client_id)
+    wanted = []  # (without a hire, period start, client, period end, the certificate to copy)
+    for client_id, client_jobs in jobs.items():
+        certificates = held.get(client_id, [])
+        transition = [c for c in certificates if c.service == CertificateService.TRANSITION]
+        if not transition:
+            continue  # nobody to copy the number, municipality and income category from
+        support = [(c.period_start, c.period_end) for c in certificates
+                   if c.service == CertificateService.RETENTION_SUPPORT]
+        for job_start, job_end in sorted(client_jobs):
+            for start, end in retention_support_periods(job_start=job_start, job_end=job_end, today=today):
+                if not any(s <= end and start <= e for s, e in support):
+                    support.append((start, end))
+                    wanted.append((client_id not in with_hire, start, client_id, end, transition[-1]))
+    new = []
+    for _no_hire, start, client_id, end, model in sorted(wanted, key=lambda w: w[:3]):
+        months = _months(start, end)
+        if any(len(holders[(model.office_id, m)] - {client_id}) >= RETENTION_SUPPORT_DEMO_USERS for m in months):
+            continue  # the office's 就労定着支援 is full in some month of this period
+        for month in months:
+            holders[(model.office_id, month)].add(client_id)
+        new.append(Certificate(
+            office_id=model.office_id, client_id=client_id, service=CertificateService.RETENTION_SUPPORT,
+            number=model.number, municipality=model.municipality, period_start=start, period_end=end,
+            income_category=model.income_category, copay_cap=STANDARD_COPAY_CAPS[model.income_category]))
+    return new
+
+
 def seed(*, offices: list[Office], clients_per_office: int, years: int, rng: random.Random, stdout=None) -> None:
     # seed_demo does not pass stdout yet (its argument is caught in a comment); write to the console then
     stdout = stdout or sys.stdout
     today = timezone.localdate()
     seeded = set(Hire.objects.filter(office__in=offices).values_list("office_id", flat=True).distinct())
     todo = [o for o in offices if o.pk not in seeded]
-    if not todo:
+    if todo:
+        _seed_history(todo, rng=rng, years=years, today=today, stdout=stdout)
+    else:
         stdout.write("Placements: demo history already there.\n")
-        return
+    with transaction.atomic():
+        support = Certificate.objects.bulk_create(retention_support_certificates(offices=offices, today=today),
+                                                  batch_size=BATCH)
+    stdout.write(f"Placements: {len(support)} retention-support certificate(s) added.\n")
+
+
+def _seed_history(todo: list[Office], *, rng: random.Random, years: int, today: date, stdout) -> None:
     usernames = {demo_username(_office_index(o), s): (o.pk, s) for o in todo
                  for s in ["manager", "supervisor", "es1", "es2", "cm"]}
     staff: dict[int, dict[str, User]] = {}

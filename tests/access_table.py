@@ -255,8 +255,8 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "clients:status": lambda world: {"status": "ended", "on": "2025-06-01", "reason": "転居"},
     "clients:return": lambda world: {"on": _recent(), "enrolled": "on"},
     "clients:certificate_add": lambda world: {
-        "number": "0123456789", "municipality": "札幌市", "period_start": "2027-04-01", "period_end": "2028-03-31",
-        "income_category": "general_1"},
+        "service": "transition", "number": "0123456789", "municipality": "札幌市", "period_start": "2027-04-01",
+        "period_end": "2028-03-31", "income_category": "general_1"},
     "clients:health": lambda world: {"diagnosis_note": "通院中", "disability_certificate": "none",
                                      "pension_grade": "none"},
     "clients:profile": lambda world: {"own_words": "事務の仕事がしたい", "jobs-TOTAL_FORMS": "0",

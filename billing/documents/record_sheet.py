@@ -99,9 +99,10 @@ def record_sheets_for_month(*, office: Office, month: date, clients: list[tuple[
                                            transport_to=a.transport_to, transport_from=a.transport_from,
                                            meal=a.meal, note=a.note))
     certificates: dict[int, Certificate] = {}
-    for cert in Certificate.objects.filter(client_id__in=ids, period_start__lte=last,
-                                           period_end__gte=first).order_by("period_start"):
-        certificates[cert.client_id] = cert  # the latest certificate valid in the month
+    for cert in Certificate.objects.transition().filter(client_id__in=ids, period_start__lte=last,
+                                                        period_end__gte=first).order_by("period_start"):
+        certificates[cert.client_id] = cert  # the latest transition certificate valid in the month (the sheet
+        # is 就労移行支援's: a 就労定着支援 certificate's granted days and municipality are not its own)
     standard = granted_days_standard(first)
     sheets = []
     for client_id, name, number in clients:

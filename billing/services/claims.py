@@ -2,8 +2,9 @@
 
 就労移行支援, for every client with attendance in the month:
 
-* billable days = attended + off-site days inside a certificate period, the first ``granted days`` of
-  them (granted days: the certificate's, else days in the month − 8);
+* billable days = attended + off-site days inside a transition certificate's period (a 就労定着支援
+  certificate is another decision and does not count), the first ``granted days`` of them (granted days:
+  the certificate's, else days in the month − 8);
 * basic units per day = the tier's daily units, × 70 % on a day the office was over capacity (more than
   150 % of capacity that day, or the month is over because the three months ending with it exceed
   capacity × open days × 125 %), then × 70 % / 50 % when the month has no agreed support plan (first two
@@ -14,8 +15,9 @@
   the certificate's monthly cap); claimed = total − co-payment.
 
 就労定着支援, when the office runs it: every employed person with a face-to-face contact in months 7–42
-after the start (and, from April 2021, a support report shared that month) — one month's fee of the
-tier for the office's rate and its number of users that month.
+after the start (and, from April 2021, a support report shared that month) and a 就労定着支援 certificate
+overlapping the month (the latest; its cap is the co-payment's) — one month's fee of the tier for the
+office's rate and its number of users that month.
 
 ``billing_month_compute`` reads a fixed number of queries, whatever the number of clients and days.
 """
@@ -330,7 +332,8 @@ def transition_claim_line(
     *, client: Client, month: date, rows: list[dict], certificates: list[Certificate], plans: list[AgreedPlan],
     book: FeeBook, tier: RetentionTier, over: OverCapacity,
 ) -> ClaimLineResult:
-    """One client's 就労移行支援 claim for ``month`` from its attendance ``rows`` (dicts, sorted by day)."""
+    """One client's 就労移行支援 claim for ``month`` from its attendance ``rows`` (dicts, sorted by day).
+    ``certificates`` are the client's transition certificates (``MonthInputs.certificates``)."""
     first, last = month_bounds(month)
     settings = book.settings_on(first)
     yen_per_unit, to_verify = book.yen_per_unit_on(service=Service.TRANSITION, day=first)
@@ -417,7 +420,8 @@ def retention_support_lines(
     certificates: dict[int, list[Certificate]], book: FeeBook, support_users: list[tuple[int, bool]],
 ) -> tuple[list[ClaimLineResult], RetentionTier, list[str]]:
     """就労定着支援 lines of ``month`` from the month's follow-up ``contacts`` (``support_users``: who used the
-    service in the three previous fiscal years, for the rate)."""
+    service in the three previous fiscal years, for the rate).  ``certificates`` are the clients' 就労定着支援
+    certificates (``MonthInputs.support_certificates``): a transition certificate does not count."""
     first, last = month_bounds(month)
     needs_report = first >= SUPPORT_REPORT_REQUIRED_FROM
     faced: dict[int, list[date]] = defaultdict(list)
@@ -448,8 +452,8 @@ def retention_support_lines(
         cert = next((c for c in reversed(certificates.get(pk, []))
                      if _overlaps(c.period_start, c.period_end, first, last)), None)
         if cert is None:
-            warnings.append(_("%(client)s: no recipient certificate covers this month; retention support is not "
-                              "claimed.") % {"client": clients[pk]})
+            warnings.append(_("%(client)s: no retention-support certificate covers this month; retention support "
+                              "is not claimed.") % {"client": clients[pk]})
             continue
         billable.append((pk, cert))
     if billable:
@@ -504,7 +508,8 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
     support_tier = None
     if settings.runs_retention_support:
         support_lines, support_tier, support_warnings = retention_support_lines(
-            office=office, month=first, contacts=inputs.contacts, clients=clients, certificates=certificates,
+            office=office, month=first, contacts=inputs.contacts, clients=clients,
+            certificates=inputs.support_certificates,
             book=book, support_users=inputs.support_users,
         )
         lines.extend(support_lines)

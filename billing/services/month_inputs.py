@@ -2,7 +2,8 @@
 
 The month's claims need a dozen small reads: the fee book, the attendance of the month and the daily user
 counts of the two months before it (over-capacity), the month's follow-up contacts, the people concerned
-with their certificates and agreed support plans, the hires that make the retention tier and the users of
+with their certificates (就労移行支援 and 就労定着支援 apart: each service is billed on its own
+certificates only) and agreed support plans, the hires that make the retention tier and the users of
 就労定着支援 that make its rate.  Each is an ordinary query below; they are sent together as one statement
 returning one JSON document (``compostela.json_rows``), which keeps computing a month near the cost of the
 data itself (the benchmark compares it with a single hand-written query).  No rule is decided here: the
@@ -18,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from billing.services.fees import FEE_BOOK_JSON, FeeBook, fee_book_from_json
 from billing.services.tier import retention_support_window, retention_tier_window
-from clients.models import BILLABLE_ATTENDANCE, Certificate, Client
+from clients.models import BILLABLE_ATTENDANCE, Certificate, CertificateService, Client
 from compostela.json_rows import instances, iso_date, json_document
 from compostela.models import Office
 from placements.models import FollowUpKind
@@ -64,8 +65,12 @@ SELECT json_build_object(
         WHERE c.id = ANY((SELECT ids FROM month_clients)::bigint[])),
     'certificates', (
         SELECT coalesce(json_agg(c ORDER BY c.period_start, c.id), '[]') FROM clients_certificate c
-        WHERE c.client_id = ANY((SELECT ids FROM month_clients)::bigint[])
+        WHERE c.client_id = ANY((SELECT ids FROM month_clients)::bigint[]) AND c.service = %(transition)s
           AND c.period_start <= %(last)s AND c.period_end >= %(window_first)s),
+    'support_certificates', (
+        SELECT coalesce(json_agg(c ORDER BY c.period_start, c.id), '[]') FROM clients_certificate c
+        WHERE c.client_id = ANY((SELECT ids FROM month_clients)::bigint[]) AND c.service = %(retention_support)s
+          AND c.period_start <= %(last)s AND c.period_end >= %(first)s),
     'plans', (
         SELECT coalesce(json_agg(json_build_array(p.client_id, p.period_start, p.period_end, p.agreed_on)
                                  ORDER BY p.id), '[]')
@@ -111,7 +116,8 @@ class MonthInputs:
     rows: list[dict]  # the month's attendance, by day
     contacts: list[MonthContact]
     clients: dict[int, Client]
-    certificates: dict[int, list[Certificate]]  # by client, by period start
+    certificates: dict[int, list[Certificate]]  # 就労移行支援 certificates, by client, by period start
+    support_certificates: dict[int, list[Certificate]]  # 就労定着支援 certificates overlapping the month, ditto
     plans: dict[int, list[AgreedPlan]]
     tier_hires: list[tuple[date, date | None, date | None]]  # (start, ended_on, fixed_term_end) of the tier window
     support_users: list[tuple[int, bool]]  # (client id, employed at the end of the previous fiscal year)
@@ -127,6 +133,8 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
     params = {
         "office": office.pk, "first": first, "last": last, "window_first": first - relativedelta(months=2),
         "before_first": first - timedelta(days=1), "billable": [str(s) for s in BILLABLE_ATTENDANCE],
+        "transition": CertificateService.TRANSITION.value,
+        "retention_support": CertificateService.RETENTION_SUPPORT.value,
         "contact_kinds": MONTH_CONTACT_KINDS, "hires_first": hires_first, "hires_last": hires_last,
         **retention_support_users_params(office=office, first=support_from, as_of=support_as_of),
     }
@@ -134,6 +142,9 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
     certificates: dict[int, list[Certificate]] = {}
     for cert in instances(Certificate, doc["certificates"]):
         certificates.setdefault(cert.client_id, []).append(cert)
+    support_certificates: dict[int, list[Certificate]] = {}
+    for cert in instances(Certificate, doc["support_certificates"]):
+        support_certificates.setdefault(cert.client_id, []).append(cert)
     plans: dict[int, list[AgreedPlan]] = {}
     for client_id, start, end, agreed in doc["plans"]:
         plans.setdefault(client_id, []).append(AgreedPlan(client_id, iso_date(start), iso_date(end), iso_date(agreed)))
@@ -146,6 +157,7 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
                   for d, kind, client_id, start, ended in doc["contacts"]],
         clients={c.pk: c for c in instances(Client, doc["clients"])},
         certificates=certificates,
+        support_certificates=support_certificates,
         plans=plans,
         tier_hires=[(iso_date(s), iso_date(e), iso_date(t)) for s, e, t in doc["tier_hires"]],
         support_users=[(client_id, employed) for client_id, employed in doc["support_users"]],

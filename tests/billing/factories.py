@@ -10,7 +10,15 @@ from decimal import Decimal
 import factory
 
 from billing.models import OfficeCapacity, OfficeFeeSettings
-from clients.models import Attendance, AttendanceStatus, Certificate, Client, IncomeCategory, SupportPlan
+from clients.models import (
+    Attendance,
+    AttendanceStatus,
+    Certificate,
+    CertificateService,
+    Client,
+    IncomeCategory,
+    SupportPlan,
+)
 from placements.models import Employer, FollowUpContact, FollowUpKind, Hire
 from tests.factories import OfficeFactory, UserFactory
 
@@ -41,6 +49,13 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     granted_days = None
     income_category = IncomeCategory.GENERAL_1
     copay_cap = 9300
+
+
+class SupportCertificateFactory(CertificateFactory):
+    """A 就労定着支援 certificate: the only kind the retention-support claim reads (employed people's
+    transition certificates have ended, and would not count if they had not)."""
+
+    service = CertificateService.RETENTION_SUPPORT
 
 
 class EmployerFactory(factory.django.DjangoModelFactory):

@@ -1,12 +1,16 @@
-"""A month of the demo office (seed_demo's fee settings) checked against a hand-computed total."""
+"""A month of the demo office (seed_demo's fee settings) checked against a hand-computed total; the demo's
+billing month claims 就労定着支援 for its employed people on their retention-support certificates."""
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
+from django.utils import timezone
 
-from billing.models import OfficeFeeSettings
+from billing.models import OfficeFeeSettings, Service
 from billing.selectors import billing_month_statement
-from clients.models import AttendanceStatus, IncomeCategory
+from billing.services.claims import billing_month_compute
+from clients.models import AttendanceStatus, CertificateService, IncomeCategory
 from compostela.models import Office
 from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
 
@@ -43,3 +47,17 @@ def test_a_demo_office_month_matches_the_hand_computed_total(db):
     assert statement.total_yen == 81695
     assert statement.copayment_yen == 5318
     assert statement.claimed_yen == 76377
+
+
+def test_the_demo_billing_month_claims_retention_support_on_retention_support_certificates(db):
+    call_command("seed_demo", "--quiet-logins")
+    office = Office.objects.get(number="0110000001")  # runs 就労定着支援
+    month = timezone.localdate().replace(day=1) - relativedelta(months=1)  # the billing page's default month
+    claims = billing_month_compute(office=office, month=month)  # would raise beyond the 20-user fee band
+    support = [line for line in claims.lines if line.service == Service.RETENTION_SUPPORT]
+    assert 10 <= len(support) <= 20
+    assert all(line.certificate.service == CertificateService.RETENTION_SUPPORT for line in support)
+    assert all(line.total_yen > 0 and line.days["users_this_month"] == len(support) for line in support)
+    transition = [line for line in claims.lines if line.service == Service.TRANSITION]
+    assert transition and all(line.certificate.service == CertificateService.TRANSITION
+                              for line in transition if line.certificate)

@@ -14,6 +14,7 @@ from tests.billing.factories import (
     CertificateFactory,
     ClientFactory,
     HireFactory,
+    SupportCertificateFactory,
     attend,
     followup,
     office_settings,
@@ -33,7 +34,7 @@ def populate(office, clients):
             plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
         attend(client, weekdays(date(2024, 3, 1), date(2024, 5, 31)), transport_to=True, meal=True)
         hire = HireFactory(client=ClientFactory(office=office), office=office, start_date=date(2023, 9, 1))
-        CertificateFactory(client=hire.client)
+        SupportCertificateFactory(client=hire.client)
         followup(hire, date(2024, 5, 8))
         followup(hire, date(2024, 5, 9), kind=FollowUpKind.SUPPORT_REPORT)
 

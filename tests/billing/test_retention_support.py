@@ -8,7 +8,7 @@ import pytest
 from billing.models import Service
 from billing.services.claims import billing_month_compute
 from placements.models import FollowUpKind
-from tests.billing.factories import CertificateFactory, ClientFactory, HireFactory, followup, office_settings
+from tests.billing.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
 
 MAY = date(2024, 5, 1)
 
@@ -21,7 +21,7 @@ def office(world):
 
 def employed(office, start, **hire_fields):
     client = ClientFactory(office=office)
-    CertificateFactory(client=client)
+    SupportCertificateFactory(client=client)
     return HireFactory(client=client, office=office, start_date=start, **hire_fields)
 
 

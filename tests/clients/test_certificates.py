@@ -1,5 +1,7 @@
 """Rules of the recipient certificate: history as rows, 24 months standard, one extension of at most 12,
-standard granted days (days in the month − 8), co-payment caps, warnings 60 and 30 days before the end."""
+standard granted days (days in the month − 8), co-payment caps, warnings 60 and 30 days before the end.
+Each service is its own decision: a 就労定着支援 certificate runs beside a 就労移行支援 one, at most 3 years,
+never extended, and the ending warnings are about transition certificates only."""
 
 from datetime import date
 
@@ -7,13 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from clients.models import Certificate, IncomeCategory
+from clients.models import Certificate, CertificateService, IncomeCategory
 from clients.rules import CertificateWarning, certificate_granted_days, certificate_warning, standard_granted_days
 from clients.selectors import certificates_ending
 from clients.services import (
     MSG_CERTIFICATE_NUMBER_TAKEN,
     MSG_CERTIFICATE_OVERLAP,
     MSG_EXTENSION_ONCE,
+    MSG_EXTENSION_TRANSITION_ONLY,
     certificate_add,
 )
 from tests.clients.factories import ClientFactory
@@ -108,3 +111,65 @@ def test_certificates_ending_lists_those_without_a_renewal(world):
     add(pending, world.staff, number="0100000002", period_end=date(2026, 3, 31))
     ending = certificates_ending(office=world.office, today=date(2026, 2, 15))
     assert [c.client_id for c in ending] == [pending.pk]
+
+
+def support(client, by, **overrides):
+    values = {"service": CertificateService.RETENTION_SUPPORT, "period_start": date(2025, 10, 1),
+              "period_end": date(2026, 9, 30)}
+    values.update(overrides)
+    return add(client, by, **values)
+
+
+def test_a_retention_support_certificate_runs_beside_a_transition_certificate(world):
+    client = ClientFactory(office=world.office)
+    add(client, world.staff)  # transition, 2025-04-01 – 2027-03-31
+    certificate = support(client, world.staff)  # same number: one person, one 受給者証番号
+    assert certificate.service == CertificateService.RETENTION_SUPPORT
+    assert client.certificates.transition().count() == client.certificates.retention_support().count() == 1
+
+
+def test_overlapping_retention_support_certificates_are_refused_with_a_message(world):
+    client = ClientFactory(office=world.office)
+    support(client, world.staff)
+    with pytest.raises(ValidationError) as error:
+        support(client, world.staff, period_start=date(2026, 9, 30), period_end=date(2027, 9, 29))
+    assert _(MSG_CERTIFICATE_OVERLAP) in error.value.messages
+    support(client, world.staff, period_start=date(2026, 10, 1), period_end=date(2027, 9, 30))  # the renewal
+    assert client.certificates.retention_support().count() == 2
+
+
+def test_a_retention_support_certificate_covers_at_most_the_services_3_years(world):
+    client = ClientFactory(office=world.office)
+    with pytest.raises(ValidationError) as error:
+        support(client, world.staff, period_end=date(2028, 10, 1))
+    assert "period_end" in error.value.error_dict
+    support(client, world.staff, period_end=date(2028, 9, 30))
+
+
+def test_only_a_transition_certificate_is_extended(world):
+    client = ClientFactory(office=world.office)
+    support(client, world.staff)
+    with pytest.raises(ValidationError) as error:
+        support(client, world.staff, period_start=date(2026, 10, 1), period_end=date(2027, 9, 30), is_extension=True)
+    assert error.value.error_dict["is_extension"][0].messages == [_(MSG_EXTENSION_TRANSITION_ONLY)]
+
+
+def test_a_transition_extension_follows_a_transition_certificate_not_a_retention_support_one(world):
+    client = ClientFactory(office=world.office)
+    support(client, world.staff, period_start=date(2024, 4, 1), period_end=date(2025, 3, 31))
+    with pytest.raises(ValidationError) as error:
+        add(client, world.staff, is_extension=True, period_end=date(2026, 3, 31))
+    assert "is_extension" in error.value.error_dict
+
+
+def test_certificates_ending_are_transition_certificates_renewed_by_a_transition_certificate(world):
+    # given a client whose transition certificate ends soon, with only a 就労定着支援 certificate after it
+    client = ClientFactory(office=world.office)
+    add(client, world.staff, period_end=date(2026, 3, 31))
+    support(client, world.staff, period_start=date(2026, 4, 1), period_end=date(2026, 4, 30))
+    # and another whose retention-support certificate ends soon
+    other = ClientFactory(office=world.office)
+    support(other, world.staff, number="0100000002", period_start=date(2025, 4, 1), period_end=date(2026, 3, 31))
+    # when / then the transition one still needs a renewal; the retention-support one is not listed
+    ending = certificates_ending(office=world.office, today=date(2026, 2, 15))
+    assert [(c.client_id, c.service) for c in ending] == [(client.pk, CertificateService.TRANSITION)]

@@ -1,7 +1,7 @@
 """Rule: the benchmark's raw-SQL floor computes the same claim lines as ``billing_month_compute`` — on the edge
 cases the demo data never reaches (overrides, new offices, tier boundaries, capacity history, over capacity,
-schedule changes, certificates changing mid-month, retention support).  A ratio against a floor that computed
-something else would mean nothing."""
+schedule changes, certificates changing mid-month, retention support, people holding certificates of both
+services).  A ratio against a floor that computed something else would mean nothing."""
 
 from datetime import date
 from decimal import Decimal
@@ -18,6 +18,7 @@ from tests.billing.factories import (
     CertificateFactory,
     ClientFactory,
     HireFactory,
+    SupportCertificateFactory,
     attend,
     capacity,
     followup,
@@ -227,7 +228,7 @@ def test_retention_support_users_band_rate_and_overrides(world):
     def employed(at, start, *, cert=True, cap=9300, **fields):
         client = ClientFactory(office=at)
         if cert:
-            CertificateFactory(client=client, copay_cap=cap)
+            SupportCertificateFactory(client=client, copay_cap=cap)
         return HireFactory(client=client, office=at, start_date=start, **fields)
 
     # past users (FY2021–2023), employed on 2024-03-31 or not
@@ -258,7 +259,8 @@ def test_retention_support_users_band_rate_and_overrides(world):
     capped = employed(office, date(2023, 9, 1), cap=0)
     followup(capped, date(2024, 5, 10))
     followup(capped, date(2024, 5, 10), kind=FollowUpKind.SUPPORT_REPORT)
-    # also in the transition service this month
+    # also in the transition service this month (on a transition certificate of its own)
+    CertificateFactory(client=users[0].client)
     attend(users[0].client, MAY_DAYS[:3])
     plan(users[0].client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 2))
     # the other office: one user, no override
@@ -286,12 +288,63 @@ def test_retention_support_across_offices(world):
     office_settings(office, runs_retention_support=True)
     other = OfficeFactory()
     client = ClientFactory(office=other)
-    CertificateFactory(client=client)
+    SupportCertificateFactory(client=client)
     hire = HireFactory(client=client, office=other, start_date=date(2023, 10, 1))
     followup(hire, date(2024, 5, 10)).__class__.objects.filter(hire=hire).update(office=office)
     followup(hire, date(2024, 5, 12), kind=FollowUpKind.SUPPORT_REPORT).__class__.objects.filter(
         hire=hire).update(office=office)
     check([office, other])
+
+
+def test_people_holding_certificates_of_both_services(world):
+    """Each service on its own certificates: transition days and caps from transition certificates only, 就労定着支援
+    from retention-support ones only — whichever started later or covers more of the month."""
+    office = world.office
+    office_settings(office, runs_retention_support=True, meals=True)
+
+    def supported(client, start=date(2023, 10, 1)):
+        hire = HireFactory(client=client, office=office, start_date=start)
+        followup(hire, date(2024, 5, 10))
+        followup(hire, date(2024, 5, 20), kind=FollowUpKind.SUPPORT_REPORT)
+
+    # both, overlapping the whole month: a transition line (granted 5, welfare: meals, cap 0) and a 定着 line (cap
+    # 37,200); the 定着 certificate started later, the transition one covers the last billable day
+    both = served(office, cert={"granted_days": 5, "income_category": IncomeCategory.WELFARE, "copay_cap": 0})
+    SupportCertificateFactory(client=both, period_start=date(2024, 5, 2), period_end=date(2025, 5, 1),
+                              income_category=IncomeCategory.GENERAL_2, copay_cap=37200)
+    attend(both, MAY_DAYS[:8], meal=True)
+    supported(both)
+    # only a 定着 certificate: attendance is outside any transition certificate, the 定着 line is claimed
+    support_only = ClientFactory(office=office)
+    SupportCertificateFactory(client=support_only, period_start=date(2024, 4, 1), period_end=date(2025, 3, 31),
+                              copay_cap=0)
+    plan(support_only, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 2))
+    attend(support_only, MAY_DAYS[:3])
+    attend(support_only, MAY_DAYS[3:5], status=AttendanceStatus.ABSENT_SUPPORTED)
+    supported(support_only)
+    # only a transition certificate: no 定着 line
+    transition_only = served(office)
+    supported(transition_only)
+    # the transition certificate ends mid-month and a 定着 one follows: days after it are outside; the month had
+    # transition service (no plan: one month missing), and the 定着 line takes the later certificate's cap
+    handover = ClientFactory(office=office)
+    CertificateFactory(client=handover, period_start=date(2023, 5, 15), period_end=date(2024, 5, 14), copay_cap=9300)
+    SupportCertificateFactory(client=handover, period_start=date(2024, 5, 15), period_end=date(2025, 5, 14),
+                              copay_cap=0)
+    attend(handover, MAY_DAYS)
+    supported(handover)
+    claims, rows = check([office])
+    assert sorted((r[0], r[1]) for r in rows) == sorted(
+        [("transition", c.pk) for c in (both, support_only, handover)]
+        + [("retention_support", c.pk) for c in (both, support_only, handover)])
+    lines = {(line.service, line.client.pk): line for line in claims[0].lines}
+    assert lines[("transition", both.pk)].billable_days == 5
+    assert lines[("transition", support_only.pk)].billable_days == 0
+    assert lines[("transition", handover.pk)].billable_days == 10  # 1–14 May
+    assert lines[("retention_support", both.pk)].copay_cap == 37200
+    assert lines[("retention_support", handover.pk)].copay_cap == 0
+    check([office], date(2024, 6, 1))
+    check([office], date(2024, 4, 1))
 
 
 def test_overlapping_bands_tie_break(world):

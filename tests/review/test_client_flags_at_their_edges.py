@@ -3,12 +3,13 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils.translation import gettext as _
 
-from clients.models import Attendance, AttendanceStatus, CaseReviewSettings
+from clients.models import Attendance, AttendanceStatus, CaseReviewSettings, CertificateService
 from placements.models import EmployerContactKind, Outreach
 from tests.clients.factories import CaseNoteFactory, CertificateFactory, SupportPlanFactory
 from tests.placements.factories import EmployerContactFactory, FollowUpFactory
-from tests.review.helpers import DAY, client_in_service, codes, employed_person
+from tests.review.helpers import DAY, client_in_service, codes, employed_person, row_of
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,24 @@ def test_certificate_ending_within_60_days_is_flagged_61_is_not(world):
     assert "certificate_ending" in codes(flagged)
     assert "certificate_ending" not in codes(not_yet)
     assert "certificate_ending" not in codes(renewed)
+
+
+def test_a_retention_support_certificate_is_neither_a_certificate_to_attend_with_nor_a_renewal(world):
+    # given a person in service whose only certificate valid today is a 就労定着支援 one
+    support_only = client_in_service(world.office, certificate=False)
+    CertificateFactory(client=support_only, office=world.office, service=CertificateService.RETENTION_SUPPORT,
+                       period_start=date(2025, 1, 1), period_end=DAY + timedelta(days=300))
+    # and one whose transition certificate ends in 30 days, followed only by a 就労定着支援 certificate
+    ending = client_in_service(world.office, certificate=False)
+    CertificateFactory(client=ending, office=world.office, period_start=date(2025, 1, 1),
+                       period_end=DAY + timedelta(days=30))
+    CertificateFactory(client=ending, office=world.office, service=CertificateService.RETENTION_SUPPORT,
+                       period_start=DAY + timedelta(days=31), period_end=DAY + timedelta(days=400))
+    # then the first has no certificate to attend with and the second still needs its renewal
+    [flag] = [f for f in row_of(support_only).flags if f.code == "certificate_ending"]
+    assert flag.label == _("No certificate")
+    [flag] = [f for f in row_of(ending).flags if f.code == "certificate_ending"]
+    assert flag.label != _("No certificate")
 
 
 def test_granted_days_flagged_with_two_days_left_not_with_three(world):

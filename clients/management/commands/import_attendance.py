@@ -4,7 +4,9 @@ Columns (first line = header; English or Japanese names, any order; see README "
 ``certificate_number`` (受給者証番号) or ``client_id`` (利用者ID), ``date`` (日付), ``status`` (状況),
 ``start`` (開始), ``end`` (終了), ``transport`` (送迎: to/from/both or 往/復/往復), ``meal`` (食事), ``note`` (備考).
 
-Every line goes through the same rules as the roster (``attendance_record_day``).  All or nothing: when any
+A certificate number finds its person whatever the certificate's service (a number belongs to one client of
+the office); every line then goes through the same rules as the roster (``attendance_record_day``), which
+accept a day only inside a 就労移行支援 (transition) certificate.  All or nothing: when any
 line is wrong nothing is imported and every wrong line is reported with its line number; ``--partial``
 imports the good lines and reports the others.  Re-importing the same file changes nothing.
 """
