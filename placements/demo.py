@@ -118,6 +118,31 @@ OUTREACH_PLACES = {OutreachKind.HOME_VISIT: "自宅", OutreachKind.ACCOMPANY_INT
                    OutreachKind.RE_ENGAGEMENT: "自宅"}
 
 
+def _demo_employers() -> dict[str, tuple[str, list[str]]]:
+    """An office's demo employers, in the order they are made: name → (industry, the fields it hires for)."""
+    named: dict[str, tuple[str, list[str]]] = {}
+    for i in range(48):
+        core, industry, hires_for = EMPLOYER_KINDS[i % len(EMPLOYER_KINDS)]
+        prefix = EMPLOYER_PREFIX[(i // len(EMPLOYER_KINDS) * 5 + i) % len(EMPLOYER_PREFIX)]
+        named.setdefault(f"株式会社{prefix}{core}", (industry, hires_for))
+    return named
+
+
+DEMO_EMPLOYERS = _demo_employers()
+
+
+def _employers_by_field(employers: list[Employer]) -> dict[str, list[Employer]]:
+    """The demo employers among ``employers`` (one office's) by the fields they hire for, in the order of
+    ``DEMO_EMPLOYERS`` — so the same draws pick the same employer whether they were just made or read back."""
+    by_name = {e.name: e for e in employers}
+    by_field: dict[str, list[Employer]] = {}
+    for name, (_industry, hires_for) in DEMO_EMPLOYERS.items():
+        if name in by_name:
+            for f in hires_for:
+                by_field.setdefault(f, []).append(by_name[name])
+    return by_field
+
+
 def _pick(rng: random.Random, weighted):
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]
@@ -253,19 +278,10 @@ def _seed_office(rows: Rows, rng: random.Random, office: Office, staff: dict[str
     specialists = [staff["es1"], staff["es2"]]
     team = list(staff.values())
     manager = staff["manager"]
-    named: dict[str, tuple[Employer, list[str]]] = {}
-    for i in range(48):
-        core, industry, hires_for = EMPLOYER_KINDS[i % len(EMPLOYER_KINDS)]
-        prefix = EMPLOYER_PREFIX[(i // len(EMPLOYER_KINDS) * 5 + i) % len(EMPLOYER_PREFIX)]
-        name = f"株式会社{prefix}{core}"
-        named.setdefault(name, (Employer(office=office, name=name, industry=industry,
-                                         area=f"札幌市{rng.choice(PLACES)}"), hires_for))
-    employers = [e for e, _f in named.values()]
+    employers = [Employer(office=office, name=name, industry=industry, area=f"札幌市{rng.choice(PLACES)}")
+                 for name, (industry, _fields) in DEMO_EMPLOYERS.items()]
     rows.employers += employers
-    by_field: dict[str, list[Employer]] = {}
-    for employer, hires_for in named.values():
-        for f in hires_for:
-            by_field.setdefault(f, []).append(employer)
+    by_field = _employers_by_field(employers)
     fields = list(by_field)
     seq = [0]
     history_start = today - timedelta(days=365 * years)
