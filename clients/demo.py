@@ -6,9 +6,9 @@ Deterministic for the rng and idempotent: a client is found again by office, nam
 rows that hang off a client are only made for clients created in this run.  Everything is written with
 ``bulk_create`` (a handful of queries whatever the number of offices).
 
-Employed clients have their last period closed the day before their job starts (``ended_on + 1``); they have
-no hire on file, and the placements seeder, which runs next, gives them their 就労定着支援 certificates from
-that start date (``placements.demo.retention_support_certificates``).
+Employed clients have their last period closed the day before their job starts (``ended_on + 1``); the
+placements seeder, which runs next, records their hire with that start date, its follow-up contacts and
+their 就労定着支援 certificates (``placements.demo.employed_without_hire_rows``).
 """
 
 from __future__ import annotations

@@ -12,13 +12,18 @@ runs next can fill their days.  Everything is built in memory and written with `
 per-row queries — so 50 offices × 3 years take well under a minute.  Idempotent: an office that already
 has hires is left as it is.  Deterministic for the ``rng`` given by ``seed_demo``.
 
+Every employed person has a hire, as in the app (where "employed" comes only from recording one): at every
+run, the offices' employed people who have none — the clients seeder's, whose last period of use ends the
+day before their job starts — get one (``employed_without_hire_rows``), with its follow-up contacts up to
+today.  Each is drawn from a generator of its own (a fixed seed and the client id), so the rest of the demo
+does not shift, and only people without a hire are picked, so a second run adds none.
+
 Employed people also get their 就労定着支援 certificates (``retention_support_certificates``): from the
 six-month day of a job that lasted that long, one a year (renewed) until the job ended or today, within
 months 7–42, with the number, municipality and income category of their transition certificate — for at
 most 20 people of an office in any month, the band the shipped fee table covers.  They are worked out from
 the hires on file at every run, so running the seeder over an existing database adds the ones missing
-(never a second copy).  Employed clients of the clients seeder, who have no hire, count from the day after
-their last period of use (where that seeder puts their job start).
+(never a second copy).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from clients.models import (
@@ -45,7 +50,7 @@ from clients.models import (
     IncomeCategory,
     ServicePeriod,
 )
-from compostela.demo import demo_username
+from compostela.demo import DEMO_STAFF, demo_username
 from compostela.models import Office, User
 from placements.models import (
     ApplicationResult,
@@ -67,6 +72,7 @@ from placements.models import (
 from placements.rules import RETENTION_SUPPORT_LAST_MONTH, retention_support_span, six_month_date
 
 HIRES_PER_YEAR = 30
+EMPLOYED_HIRE_SEED = "placements.demo:employed-hire"  # with the client id: the draws of one such hire
 RETENTION_SUPPORT_DEMO_USERS = 20  # the shipped 就労定着支援 fee table's band: up to 20 users a month
 FOLLOWUPS_FIRST_SIX_MONTHS = 35
 BATCH = 5000
@@ -116,6 +122,31 @@ OUTREACH_PLACES = {OutreachKind.HOME_VISIT: "自宅", OutreachKind.ACCOMPANY_INT
                    OutreachKind.ACCOMPANY_HOSPITAL: "主治医の病院",
                    OutreachKind.ACCOMPANY_BENEFITS: "区役所保護課", OutreachKind.FAMILY: "電話",
                    OutreachKind.RE_ENGAGEMENT: "自宅"}
+
+
+def _demo_employers() -> dict[str, tuple[str, list[str]]]:
+    """An office's demo employers, in the order they are made: name → (industry, the fields it hires for)."""
+    named: dict[str, tuple[str, list[str]]] = {}
+    for i in range(48):
+        core, industry, hires_for = EMPLOYER_KINDS[i % len(EMPLOYER_KINDS)]
+        prefix = EMPLOYER_PREFIX[(i // len(EMPLOYER_KINDS) * 5 + i) % len(EMPLOYER_PREFIX)]
+        named.setdefault(f"株式会社{prefix}{core}", (industry, hires_for))
+    return named
+
+
+DEMO_EMPLOYERS = _demo_employers()
+
+
+def _employers_by_field(employers: list[Employer]) -> dict[str, list[Employer]]:
+    """The demo employers among ``employers`` (one office's) by the fields they hire for, in the order of
+    ``DEMO_EMPLOYERS`` — so the same draws pick the same employer whether they were just made or read back."""
+    by_name = {e.name: e for e in employers}
+    by_field: dict[str, list[Employer]] = {}
+    for name, (_industry, hires_for) in DEMO_EMPLOYERS.items():
+        if name in by_name:
+            for f in hires_for:
+                by_field.setdefault(f, []).append(by_name[name])
+    return by_field
 
 
 def _pick(rng: random.Random, weighted):
@@ -171,9 +202,11 @@ def _client(rng, office, status, specialist, case_manager, first_visit, enrolled
     )
 
 
-def _followups(rows: Rows, rng, hire: Hire, staff: list[User], until: date, retained_later: bool) -> None:
+def _followups(rows: Rows, rng, hire: Hire, staff: list[User], until: date, retained_later: bool,
+               main: User | None = None) -> None:
     """~35 contacts in the first six months (within 3 days, weekly in the first month), then a monthly
-    face-to-face contact and support report while the job lasts (to the end of year 3½)."""
+    face-to-face contact and support report while the job lasts (to the end of year 3½).  ``main`` makes
+    most of them (the person's specialist unless given)."""
     six = six_month_date(hire.start_date)
     first_end = min(six, until + timedelta(days=1))
     span = (first_end - hire.start_date).days
@@ -183,7 +216,7 @@ def _followups(rows: Rows, rng, hire: Hire, staff: list[User], until: date, reta
     target = max(1, round(FOLLOWUPS_FIRST_SIX_MONTHS * span / (six - hire.start_date).days))
     while len(days) < min(target + rng.randrange(-4, 5), span):
         days.add(hire.start_date + timedelta(days=min(span - 1, int(rng.triangular(0, span, 0)))))
-    main = hire.client.specialist or staff[0]
+    main = main or hire.client.specialist or staff[0]
     for day in sorted(days):
         rows.followups.append(FollowUpContact(
             office=hire.office, hire=hire, day=day, staff=main if rng.random() < 0.8 else rng.choice(staff),
@@ -253,19 +286,10 @@ def _seed_office(rows: Rows, rng: random.Random, office: Office, staff: dict[str
     specialists = [staff["es1"], staff["es2"]]
     team = list(staff.values())
     manager = staff["manager"]
-    named: dict[str, tuple[Employer, list[str]]] = {}
-    for i in range(48):
-        core, industry, hires_for = EMPLOYER_KINDS[i % len(EMPLOYER_KINDS)]
-        prefix = EMPLOYER_PREFIX[(i // len(EMPLOYER_KINDS) * 5 + i) % len(EMPLOYER_PREFIX)]
-        name = f"株式会社{prefix}{core}"
-        named.setdefault(name, (Employer(office=office, name=name, industry=industry,
-                                         area=f"札幌市{rng.choice(PLACES)}"), hires_for))
-    employers = [e for e, _f in named.values()]
+    employers = [Employer(office=office, name=name, industry=industry, area=f"札幌市{rng.choice(PLACES)}")
+                 for name, (industry, _fields) in DEMO_EMPLOYERS.items()]
     rows.employers += employers
-    by_field: dict[str, list[Employer]] = {}
-    for employer, hires_for in named.values():
-        for f in hires_for:
-            by_field.setdefault(f, []).append(employer)
+    by_field = _employers_by_field(employers)
     fields = list(by_field)
     seq = [0]
     history_start = today - timedelta(days=365 * years)
@@ -375,6 +399,56 @@ def _write(rows: Rows) -> None:
     Outreach.objects.bulk_create(rows.outreach, batch_size=BATCH)
 
 
+def employed_without_hire_rows(*, offices: list[Office], today: date) -> Rows:
+    """A hire, and its follow-up contacts up to today, for each employed person of the offices who has none —
+    the clients seeder's employed people, whose job starts the day after their last period of use.  In the
+    app "employed" comes only from recording a hire; here the demo keeps to it.
+
+    Drawn like the history's hires (one of the office's demo employers, job field, recruitment type, hours,
+    wage; the job still on), but from a generator of the person's own (``EMPLOYED_HIRE_SEED`` and the client
+    id), not from the seeder's stream, so nothing else of the demo shifts.  Only people without a hire are
+    picked, so a second run adds none.  Three queries, however many offices; an office without its demo staff
+    or demo employers is left out."""
+    office_by_pk = {o.pk: o for o in offices}
+    clients = list(
+        Client.objects.filter(office__in=offices, status=ClientStatus.EMPLOYED)
+        .filter(~Exists(Hire.objects.filter(client=OuterRef("pk"))))
+        .annotate(last_end=Max("periods__ended_on")).select_related("specialist").order_by("pk")
+    )
+    rows = Rows()
+    if not clients:
+        return rows
+    offices_with_clients = [office_by_pk[pk] for pk in sorted({c.office_id for c in clients})]
+    staff = _demo_staff(offices_with_clients)
+    employers: dict[int, list[Employer]] = {}
+    for employer in Employer.objects.filter(office__in=offices_with_clients, name__in=list(DEMO_EMPLOYERS)):
+        employers.setdefault(employer.office_id, []).append(employer)
+    by_field = {office_id: _employers_by_field(found) for office_id, found in employers.items()}
+    for client in clients:
+        team, fields = staff.get(client.office_id, {}), by_field.get(client.office_id)
+        if len(team) < len(DEMO_STAFF) or not fields or client.last_end is None:
+            continue  # no demo staff or employers to draw from, or no period of use to start the job after
+        rng = random.Random(f"{EMPLOYED_HIRE_SEED}:{client.pk}")
+        # the specialist of the person if one of the office's (the clients seeder may name another's)
+        specialist = client.specialist if client.specialist in (team["es1"], team["es2"]) else team["es1"]
+        field_ = rng.choice(list(fields))
+        employer = rng.choice(fields[field_])
+        recruitment = _pick(rng, RECRUITMENT_WEIGHTS)
+        start = client.last_end + timedelta(days=1)
+        form, fixed_end = EmploymentForm.PERMANENT, None
+        if rng.random() < 0.15:
+            form, fixed_end = EmploymentForm.FIXED_TERM, start + relativedelta(years=1) - timedelta(days=1)
+        hire = Hire(office=office_by_pk[client.office_id], client=client, employer=employer,
+                    job_title=JOB_TITLES[field_], job_field=field_, recruitment_type=recruitment, start_date=start,
+                    hours_per_week=Decimal(rng.choice([15, 20, 20, 25, 30, 30, 35, 40])),
+                    hourly_wage=rng.randrange(960, 1400, 10), employment_form=form, fixed_term_end=fixed_end,
+                    disclosed=recruitment != RecruitmentType.CLOSED, competitive=rng.random() < 0.96,
+                    created_by=specialist)
+        rows.hires.append(hire)
+        _followups(rows, rng, hire, list(team.values()), today, retained_later=True, main=specialist)
+    return rows
+
+
 def retention_support_periods(*, job_start: date, job_end: date | None, today: date) -> list[tuple[date, date]]:
     """The 就労定着支援 certificate periods of a job: none unless it lasted to its six-month day (and that day
     has come); else a year each from that day, the last one cut at the end of month 42 or at the job's end,
@@ -397,26 +471,18 @@ def _months(start: date, end: date) -> range:
 
 
 def retention_support_certificates(*, offices: list[Office], today: date) -> list[Certificate]:
-    """The 就労定着支援 certificates the offices' employed people should hold and do not — three queries,
+    """The 就労定着支援 certificates the offices' employed people should hold and do not — two queries,
     however many people.  A new certificate overlaps none of the person's retention-support ones, so a second
     run (or a certificate entered by hand) is never doubled.
 
     At most ``RETENTION_SUPPORT_DEMO_USERS`` people of an office hold one in any month: the shipped fee table
     of 就労定着支援 has rows for up to 20 users a month only, and an office beyond it could not be billed.
-    Certificates are given in the order of their start (those of hires first, then those of the clients
-    seeder's employed people, who have no contacts to bill); one that does not fit is not made, and the
-    monthly claim warns that the person holds no certificate that month."""
+    Certificates are given in the order of their start; one that does not fit is not made, and the monthly
+    claim warns that the person holds no certificate that month."""
     jobs: dict[int, list[tuple[date, date | None]]] = {}
     for client_id, start, ended_on in Hire.objects.filter(office__in=offices).values_list(
             "client_id", "start_date", "ended_on"):
         jobs.setdefault(client_id, []).append((start, ended_on))
-    with_hire = set(jobs)
-    # the clients seeder's employed people have no hire: their job starts the day after their last period
-    for client_id, last_end in (Client.objects.filter(office__in=offices, status=ClientStatus.EMPLOYED)
-                                .exclude(pk__in=list(with_hire)).annotate(last_end=Max("periods__ended_on"))
-                                .values_list("pk", "last_end")):
-        if last_end is not None:
-            jobs[client_id] = [(last_end + timedelta(days=1), None)]
     held: dict[int, list[Certificate]] = {}
     holders: dict[tuple[int, int], set[int]] = defaultdict(set)  # (office, month index) → people holding one
     for cert in Certificate.objects.filter(
@@ -427,7 +493,7 @@ def retention_support_certificates(*, offices: list[Office], today: date) -> lis
         if cert.service == CertificateService.RETENTION_SUPPORT:
             for month in _months(cert.period_start, cert.period_end):
                 holders[(cert.office_id, month)].add(cert.client_id)
-    wanted = []  # (without a hire, period start, client, period end, the certificate to copy)
+    wanted = []  # (period start, client, period end, the certificate to copy)
     for client_id, client_jobs in jobs.items():
         certificates = held.get(client_id, [])
         transition = [c for c in certificates if c.service == CertificateService.TRANSITION]
@@ -439,9 +505,9 @@ def retention_support_certificates(*, offices: list[Office], today: date) -> lis
             for start, end in retention_support_periods(job_start=job_start, job_end=job_end, today=today):
                 if not any(s <= end and start <= e for s, e in support):
                     support.append((start, end))
-                    wanted.append((client_id not in with_hire, start, client_id, end, transition[-1]))
+                    wanted.append((start, client_id, end, transition[-1]))
     new = []
-    for _no_hire, start, client_id, end, model in sorted(wanted, key=lambda w: w[:3]):
+    for start, client_id, end, model in sorted(wanted, key=lambda w: w[:2]):
         months = _months(start, end)
         if any(len(holders[(model.office_id, m)] - {client_id}) >= RETENTION_SUPPORT_DEMO_USERS for m in months):
             continue  # the office's 就労定着支援 is full in some month of this period
@@ -464,19 +530,32 @@ def seed(*, offices: list[Office], clients_per_office: int, years: int, rng: ran
         _seed_history(todo, rng=rng, years=years, today=today, stdout=stdout)
     else:
         stdout.write("Placements: demo history already there.\n")
+    rows = employed_without_hire_rows(offices=offices, today=today)
+    with transaction.atomic():
+        Hire.objects.bulk_create(rows.hires, batch_size=BATCH)
+        FollowUpContact.objects.bulk_create(rows.followups, batch_size=BATCH)
+    stdout.write(f"Placements: {len(rows.hires)} hire(s) for employed people who had none, "
+                 f"{len(rows.followups)} follow-up contacts.\n")
     with transaction.atomic():
         support = Certificate.objects.bulk_create(retention_support_certificates(offices=offices, today=today),
                                                   batch_size=BATCH)
     stdout.write(f"Placements: {len(support)} retention-support certificate(s) added.\n")
 
 
-def _seed_history(todo: list[Office], *, rng: random.Random, years: int, today: date, stdout) -> None:
-    usernames = {demo_username(_office_index(o), s): (o.pk, s) for o in todo
-                 for s in ["manager", "supervisor", "es1", "es2", "cm"]}
-    staff: dict[int, dict[str, User]] = {}
+def _demo_staff(offices: list[Office]) -> dict[int, dict[str, User]]:
+    """Each office's demo staff by suffix, in the order of ``DEMO_STAFF`` (one query); an office without
+    demo staff is missing, one without some of them has fewer than five."""
+    suffixes = [suffix for suffix, *_rest in DEMO_STAFF]
+    usernames = {demo_username(_office_index(o), s): (o.pk, s) for o in offices for s in suffixes}
+    found: dict[int, dict[str, User]] = {}
     for user in User.objects.filter(username__in=usernames):
         office_id, suffix = usernames[user.username]
-        staff.setdefault(office_id, {})[suffix] = user
+        found.setdefault(office_id, {})[suffix] = user
+    return {office_id: {s: users[s] for s in suffixes if s in users} for office_id, users in found.items()}
+
+
+def _seed_history(todo: list[Office], *, rng: random.Random, years: int, today: date, stdout) -> None:
+    staff = _demo_staff(todo)
     current: dict[int, list[Client]] = {}
     for client in Client.objects.filter(office__in=todo, status=ClientStatus.ENROLLED):
         current.setdefault(client.office_id, []).append(client)

@@ -1,13 +1,21 @@
-"""Rules: the demo history is shaped like the seed office's, idempotent and deterministic; employed people hold
-就労定着支援 certificates from their six-month day (at most 20 people of an office a month, the shipped fee
-band), and seeding over an existing database adds the missing ones, never a second copy."""
+"""Rules: the demo history is shaped like the seed office's, idempotent and deterministic; every employed demo
+client has a hire (in the app "employed" comes only from one) — the clients seeder's from the day after their
+last period of use, with its follow-up contacts, drawn from the client id so a run over an existing database
+adds each missing one once; employed people hold 就労定着支援 certificates from their six-month day (at most 20
+people of an office a month, the shipped fee band), and seeding over an existing database adds the missing
+ones, never a second copy."""
+
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
+from django.db.models import Max
 from django.utils import timezone
 
-from clients.models import STANDARD_COPAY_CAPS, Certificate, Client
-from compostela.models import Office
+from clients.models import STANDARD_COPAY_CAPS, Certificate, Client, ClientStatus
+from clients.review_selectors import review_board
+from compostela.models import Membership, Office
+from placements import demo
 from placements.figures import placement_retention_figures
 from placements.models import EmployerContact, FollowUpContact, Hire
 from placements.rules import six_month_date
@@ -52,12 +60,12 @@ def test_employed_people_get_retention_support_certificates_from_their_six_month
     assert certificates.count() >= 15
     hires = {h.client_id: h for h in Hire.objects.filter(office=office)}
     for cert in certificates:
-        hire = hires.get(cert.client_id)
-        if hire is not None:  # from the six-month day, a year at most, within months 7–42 and the job
-            six = six_month_date(hire.start_date)
-            assert cert.period_start in {six + relativedelta(years=n) for n in range(3)}
-            assert cert.period_end < hire.start_date + relativedelta(months=42)
-            assert hire.ended_on is None or cert.period_end <= hire.ended_on
+        hire = hires[cert.client_id]  # every holder has a hire (the clients seeder's employed people too)
+        # from the six-month day, a year at most, within months 7–42 and the job
+        six = six_month_date(hire.start_date)
+        assert cert.period_start in {six + relativedelta(years=n) for n in range(3)}
+        assert cert.period_end < hire.start_date + relativedelta(months=42)
+        assert hire.ended_on is None or cert.period_end <= hire.ended_on
         assert cert.period_end < cert.period_start + relativedelta(years=1)
         assert cert.period_start <= today
         transition = cert.client.certificates.transition().order_by("period_start").last()
@@ -82,3 +90,104 @@ def test_seeding_over_an_existing_database_adds_the_missing_retention_support_ce
     call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")
     # then the same certificates are back, once each
     assert retention_support_rows() == wanted
+
+
+def employed_without_a_hire():
+    return Client.objects.filter(status=ClientStatus.EMPLOYED).exclude(pk__in=Hire.objects.values("client_id"))
+
+
+def demo_counts():
+    return (Hire.objects.count(), Client.objects.filter(status=ClientStatus.EMPLOYED).count(),
+            FollowUpContact.objects.count(), Certificate.objects.retention_support().count())
+
+
+def seed_without_the_employed_hires(monkeypatch):
+    """A demo database as seeded before the employed people of the clients seeder got their hire."""
+    monkeypatch.setattr(demo, "employed_without_hire_rows", lambda **_: demo.Rows())
+    call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")
+    monkeypatch.undo()
+    return dict(employed_without_a_hire().annotate(last_end=Max("periods__ended_on")).values_list("pk", "last_end"))
+
+
+def test_every_employed_demo_client_has_a_hire_and_is_in_the_case_review(db):
+    # when seeding, and seeding again over the same database (nothing deleted)
+    call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")
+    first = demo_counts()
+    call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")
+    # then nobody is employed without a hire, and the second run added nothing
+    assert demo_counts() == first
+    assert not employed_without_a_hire().exists()
+    today = timezone.localdate()
+    for office in Office.objects.all():
+        employed = set(Client.objects.filter(office=office, status=ClientStatus.EMPLOYED).values_list("pk", flat=True))
+        assert len(employed) >= 5
+        board = review_board(office=office, day=today, user=None)
+        assert employed <= {row.client.pk for row in board.employed.rows}
+
+
+def test_the_clients_seeders_employed_people_get_their_hire_from_the_day_after_their_last_period(db, monkeypatch):
+    # given a demo database seeded before they had hires: the clients seeder's five employed people an office
+    lacking = seed_without_the_employed_hires(monkeypatch)
+    assert len(lacking) == 10 and None not in lacking.values()
+    # when seeding over it
+    call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")
+    # then each has one hire, still on, from the day after their last period of use, at a demo employer of the
+    # office, made and followed up by the office's staff: contacts from the first day, none in the future
+    today = timezone.localdate()
+    assert not employed_without_a_hire().exists()
+    hires = list(Hire.objects.filter(client__in=list(lacking)).select_related("employer"))
+    assert sorted(h.client_id for h in hires) == sorted(lacking)
+    members = {office: set(Membership.objects.filter(office=office).values_list("user_id", flat=True))
+               for office in Office.objects.values_list("pk", flat=True)}
+    for hire in hires:
+        assert hire.start_date == lacking[hire.client_id] + timedelta(days=1)
+        assert hire.ended_on is None
+        assert hire.employer.office_id == hire.office_id and hire.employer.name in demo.DEMO_EMPLOYERS
+        assert hire.job_title == demo.JOB_TITLES[hire.job_field]
+        assert hire.created_by_id in members[hire.office_id]
+        contacts = FollowUpContact.objects.filter(hire=hire)
+        assert contacts.filter(day=hire.start_date).exists()
+        assert not contacts.filter(day__gt=today).exists()
+        assert set(contacts.values_list("staff_id", flat=True)) <= members[hire.office_id]
+        six = six_month_date(hire.start_date)
+        if six <= today:  # the first six months in full (~35 contacts)
+            assert contacts.filter(day__lt=six).count() >= 25
+    assert len({h.job_field for h in hires}) > 1 and len({h.hourly_wage for h in hires}) > 1  # drawn, not alike
+
+
+def test_a_lost_employed_hire_comes_back_the_same_and_once(db, monkeypatch):
+    # given a demo database whose employed people got their hires on a later run
+    lacking = seed_without_the_employed_hires(monkeypatch)
+    call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")
+    hires = Hire.objects.filter(client__in=list(lacking))
+    rows = sorted(hires.values_list(
+        "client_id", "employer_id", "job_title", "job_field", "recruitment_type", "start_date", "hours_per_week",
+        "hourly_wage", "employment_form", "fixed_term_end", "disclosed", "competitive", "created_by_id"))
+    contacts = sorted(FollowUpContact.objects.filter(hire__in=hires).values_list(
+        "hire__client_id", "day", "staff_id", "kind", "minutes"))
+    counts = demo_counts()
+    # when they are lost and the seeder runs again, twice
+    FollowUpContact.objects.filter(hire__in=hires).delete()
+    hires.delete()
+    call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")
+    call_command("seed_demo", "--offices", "2", "--years", "2", "--quiet-logins")
+    # then the same hires and contacts are back (drawn from the client id), once each
+    assert demo_counts() == counts
+    assert sorted(hires.values_list(
+        "client_id", "employer_id", "job_title", "job_field", "recruitment_type", "start_date", "hours_per_week",
+        "hourly_wage", "employment_form", "fixed_term_end", "disclosed", "competitive", "created_by_id")) == rows
+    assert sorted(FollowUpContact.objects.filter(hire__in=hires).values_list(
+        "hire__client_id", "day", "staff_id", "kind", "minutes")) == contacts
+
+
+def test_the_missing_hires_are_found_in_three_queries_whatever_the_number_of_offices(
+        db, monkeypatch, django_assert_num_queries):
+    lacking = seed_without_the_employed_hires(monkeypatch)
+    offices = list(Office.objects.order_by("number"))
+    today = timezone.localdate()
+    with django_assert_num_queries(3):
+        one = demo.employed_without_hire_rows(offices=offices[:1], today=today)
+    with django_assert_num_queries(3):
+        both = demo.employed_without_hire_rows(offices=offices, today=today)
+    assert len(one.hires) == 5 and sorted(h.client.pk for h in both.hires) == sorted(lacking)
+    assert len(both.followups) > len(one.followups) > 0
