@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -258,7 +258,8 @@ def client_review_facts(*, office: Office, day: date) -> dict[int, ClientFacts]:
             attendance_rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days))
     plans = (
         SupportPlan.objects.filter(client__office=office, closed_on__isnull=True)
-        .prefetch_related("reviews").order_by("client_id", "-period_start", "-pk")
+        # to_attr: a plain list per plan (a prefetched manager would build a queryset for each of hundreds of plans)
+        .prefetch_related(Prefetch("reviews", to_attr="review_list")).order_by("client_id", "-period_start", "-pk")
     )
     open_plan: dict[int, SupportPlan] = {}
     for plan in plans:
@@ -280,7 +281,7 @@ def client_review_facts(*, office: Office, day: date) -> dict[int, ClientFacts]:
                           else attendance_rules.granted_days_for_month(month_certificate.granted_days, month))
         if client_id in open_plan:
             plan = open_plan[client_id]
-            f.plan_review = plan_review_status(plan=plan, today=day, reviews=list(plan.reviews.all()))
+            f.plan_review = plan_review_status(plan=plan, today=day, reviews=plan.review_list)
     return facts
 
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clients.models import REVIEW_QUIET_DAYS_DEFAULT, CaseReviewMark, CaseReviewSettings, Client
+from clients.models import REVIEW_QUIET_DAYS_DEFAULT, CaseReviewMark, CaseReviewSettings, Client, ClientStatus
 from clients.review_flags import (
     ClientFacts,
     Due,
@@ -178,7 +178,8 @@ def _latest(*days: date | None) -> date | None:
     return max(known) if known else None
 
 
-def _client_row(client: Client, facts: ClientFacts, *, day: date, quiet_days: int, reviewed: bool) -> ReviewRow:
+def _client_row(client: Client, facts: ClientFacts, *, day: date, quiet_days: int, reviewed: bool,
+                status_labels: dict[str, str]) -> ReviewRow:
     last_contact = _latest(client.last_attendance_contact, client.last_note, client.last_outreach,
                            client.last_employer_contact, client.last_followup)
     stage = search_stage(active_hire=client.active_hire, pending_interview=client.pending_interview,
@@ -186,7 +187,7 @@ def _client_row(client: Client, facts: ClientFacts, *, day: date, quiet_days: in
                          last_employer_contact=client.last_employer_contact,
                          search_since=client.enrolled_on or client.first_visit_on)
     return ReviewRow(
-        client=client, section="clients", status_label=client.get_status_display(),
+        client=client, section="clients", status_label=status_labels[client.status],
         days_enrolled=(day - client.enrolled_on).days if client.enrolled_on else None,
         strip=facts.strip, stage=stage, last_employer_contact=client.last_employer_contact,
         last_followup=client.last_followup, last_contact=last_contact,
@@ -251,13 +252,15 @@ def review_board(*, office: Office, day: date, user: User | None, filters: Board
     marked = set(CaseReviewMark.objects.filter(office=office, day=day).values_list("client_id", flat=True))
     client_rows, employed_rows = [], []
     no_facts: ClientFacts | None = None  # one empty strip for everybody without records (not one per client)
+    status_labels = {value: str(label) for value, label in ClientStatus.choices}  # translated once, not per row
     for client in clients:
         reviewed = client.pk in marked
         if client.status in IN_SERVICE:
             client_facts = facts.get(client.pk)
             if client_facts is None:
                 client_facts = no_facts = no_facts or empty_facts(day=day)
-            client_rows.append(_client_row(client, client_facts, day=day, quiet_days=quiet_days, reviewed=reviewed))
+            client_rows.append(_client_row(client, client_facts, day=day, quiet_days=quiet_days, reviewed=reviewed,
+                                           status_labels=status_labels))
         else:
             employed_rows.append(_employed_row(client, hires[client.pk], day=day, reviewed=reviewed))
     if filters.flagged:
