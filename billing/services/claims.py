@@ -19,7 +19,7 @@ after the start (and, from April 2021, a support report shared that month) and a
 overlapping the month (the latest; its cap is the co-payment's) — one month's fee of the tier for the
 office's rate and its number of users that month.
 
-``billing_month_compute`` reads a fixed number of queries, whatever the number of clients and days.
+``billing_month_compute`` reads one query (``month_inputs``), whatever the number of clients and days.
 """
 
 from __future__ import annotations
