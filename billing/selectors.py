@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from billing.models import ClaimLine, MonthClosing
+from billing.models import ClaimLine, MonthClosing, OfficeFeeSettings
 from compostela.models import Office
 
 
@@ -17,6 +17,12 @@ def billing_closed_months(*, office: Office, months: list[date]) -> set[date]:
             "month", flat=True
         )
     )
+
+
+def billing_runs_retention_support(*, office: Office, day: date) -> bool:
+    """Does the office run 就労定着支援 on ``day`` (its fee settings in force then)?  One query."""
+    settings = OfficeFeeSettings.objects.filter(office=office, valid_from__lte=day).order_by("-valid_from").first()
+    return bool(settings and settings.runs_retention_support)
 
 
 def billing_month_is_closed(*, office: Office, month: date) -> bool:

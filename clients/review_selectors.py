@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from billing.selectors import billing_runs_retention_support
 from clients.models import REVIEW_QUIET_DAYS_DEFAULT, CaseReviewMark, CaseReviewSettings, Client, ClientStatus
 from clients.review_flags import (
     ClientFacts,
@@ -199,7 +200,7 @@ def _client_row(client: Client, facts: ClientFacts, *, day: date, quiet_days: in
     )
 
 
-def _employed_row(client: Client, hire: Hire, *, day: date, reviewed: bool) -> ReviewRow:
+def _employed_row(client: Client, hire: Hire, *, day: date, reviewed: bool, retention_support: bool) -> ReviewRow:
     active = hire_is_active(hire, day)
     last_contact = _latest(client.last_attendance_contact, client.last_note, client.last_outreach,
                            client.last_employer_contact, client.last_followup)
@@ -209,7 +210,7 @@ def _employed_row(client: Client, hire: Hire, *, day: date, reviewed: bool) -> R
         days_enrolled=None, strip=[], stage=SearchStage.HIRED if active else SearchStage.PROFILE,
         last_employer_contact=client.last_employer_contact, last_followup=client.last_followup,
         last_contact=last_contact, next_due=employed_next_due(hire=hire, day=day),
-        flags=employed_flags(hire=hire, day=day), reviewed=reviewed, hire=hire,
+        flags=employed_flags(hire=hire, day=day, retention_support=retention_support), reviewed=reviewed, hire=hire,
         hire_month=month_after_start(hire.start_date, day) if active else None,
         phase=followup_phase(start=hire.start_date, day=day) if active else None, day=day,
     )
@@ -230,10 +231,12 @@ def review_board(*, office: Office, day: date, user: User | None, filters: Board
     """The whole board of ``office`` on ``day``.  About a dozen queries, the same for 20 people or 300:
     settings, the people in follow-up (hires), one client query with the last contacts as subqueries,
     the strip's attendance, the month's counts, certificates, open plans and their reviews and the day's
-    marks.  (The view adds one for the staff list of the filter: ``review_specialists``.)"""
+    marks, and whether the office runs 就労定着支援 (its fee settings, for the certificate flag).  (The view
+    adds one for the staff list of the filter: ``review_specialists``.)"""
     filters = filters or BoardFilters()
     quiet_days = review_quiet_days(office=office)
     hires = employed_hires(office=office, day=day)
+    retention_support = bool(hires) and billing_runs_retention_support(office=office, day=day)
     clients = (
         Client.objects.filter(office=office)
         .filter(Q(status__in=IN_SERVICE) | Q(pk__in=list(hires)))
@@ -262,7 +265,8 @@ def review_board(*, office: Office, day: date, user: User | None, filters: Board
             client_rows.append(_client_row(client, client_facts, day=day, quiet_days=quiet_days, reviewed=reviewed,
                                            status_labels=status_labels))
         else:
-            employed_rows.append(_employed_row(client, hires[client.pk], day=day, reviewed=reviewed))
+            employed_rows.append(_employed_row(client, hires[client.pk], day=day, reviewed=reviewed,
+                                               retention_support=retention_support))
     if filters.flagged:
         client_rows = [r for r in client_rows if r.flags]
         employed_rows = [r for r in employed_rows if r.flags]

@@ -9,6 +9,9 @@ Employed-side flags (each names its edge; a test pins both sides of it):
 * ``retention_face_to_face``: in the 就労定着支援 phase (month 7 to year 3½), no face-to-face contact with
   the person yet this calendar month — the month is not billable without one
   (``rules.retention_support_month_billable``).
+* ``retention_certificate``: in the 就労定着支援 phase, at an office that runs the service, no 就労定着支援
+  recipient certificate covers the day — the months cannot be billed until the municipality's decision is on
+  file (apply for it, or record it).
 * ``job_ended``: the job ended within the last 30 days — offer to come back (再利用).
 
 People in follow-up: not in service (visitor/trial/enrolled), with a hire started less than 3½ years ago
@@ -25,7 +28,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clients.models import ClientStatus
+from clients.models import Certificate, ClientStatus
 from clients.review_flags import ALERT, NOTICE, WARN, Due, Flag
 from compostela.models import Office
 from placements.models import (
@@ -125,7 +128,8 @@ def hire_is_active(hire: Hire, day: date) -> bool:
 def employed_hires(*, office: Office, day: date) -> dict[int, Hire]:
     """``client id → hire`` of the people in follow-up (the job still going first, else the latest), each
     hire annotated with its follow-up counts: ``first_week``, ``month_contacts``, ``month_face_to_face`` and
-    ``last_followup_day``.  One query (index hire_office_start)."""
+    ``last_followup_day``, and ``retention_certificate`` (a 就労定着支援 certificate covers the day).  One query
+    (index hire_office_start)."""
     month = day.replace(day=1)
     hires = (
         Hire.objects.filter(office=office, start_date__lte=day,
@@ -141,6 +145,8 @@ def employed_hires(*, office: Office, day: date) -> dict[int, Hire]:
             month_face_to_face=Count("followups", filter=Q(followups__day__gte=month, followups__day__lte=day,
                                                             followups__kind=FollowUpKind.FACE_TO_FACE)),
             last_followup_day=Max("followups__day", filter=Q(followups__day__lte=day)),
+            retention_certificate=Exists(Certificate.objects.retention_support().filter(
+                client_id=OuterRef("client_id"), period_start__lte=day, period_end__gte=day)),
         )
     )
     chosen: dict[int, Hire] = {}
@@ -192,6 +198,17 @@ def flag_retention_face_to_face(*, start: date, month_face_to_face: int, active:
     return Flag("retention_face_to_face", _("No face-to-face this month"), explanation, WARN)
 
 
+def flag_retention_certificate(*, start: date, has_certificate: bool, active: bool, day: date) -> Flag | None:
+    """就労定着支援 phase (at an office that runs it): no retention-support certificate covers ``day``."""
+    if not active or has_certificate:
+        return None
+    if followup_phase(start=start, day=day) != FollowUpPhase.RETENTION_SUPPORT:
+        return None
+    explanation = _("就労定着支援: no recipient certificate for retention support covers today. Its months cannot "
+                    "be billed until the municipality's decision is recorded on the client page.")
+    return Flag("retention_certificate", _("No 定着 certificate"), explanation, WARN)
+
+
 def flag_job_ended(*, ended_on: date | None, day: date) -> Flag | None:
     if ended_on is None or not 0 <= (day - ended_on).days <= JOB_ENDED_RECENTLY_DAYS:
         return None
@@ -200,18 +217,20 @@ def flag_job_ended(*, ended_on: date | None, day: date) -> Flag | None:
     return Flag("job_ended", _("Job ended: offer return"), explanation, ALERT)
 
 
-def employed_flags(*, hire: Hire, day: date) -> list[Flag]:
+def employed_flags(*, hire: Hire, day: date, retention_support: bool = False) -> list[Flag]:
     """Every employed-side flag of one person's hire, most urgent first.  ``hire`` comes from
-    ``employed_hires`` (it carries the follow-up counts)."""
+    ``employed_hires`` (it carries the follow-up counts); ``retention_support``: the office runs 就労定着支援."""
     active = hire_is_active(hire, day)
     flags = [
+        flag_retention_certificate(start=hire.start_date, has_certificate=hire.retention_certificate,
+                                   active=active, day=day) if retention_support else None,
         flag_job_ended(ended_on=hire.ended_on if not active else None, day=day),
         flag_first_week(start=hire.start_date, first_week_contacts=hire.first_week, active=active, day=day),
         flag_six_month(start=hire.start_date, active=active, day=day),
         flag_retention_face_to_face(start=hire.start_date, month_face_to_face=hire.month_face_to_face,
                                     active=active, day=day),
     ]
-    if flags[1] is None:  # the first-week flag says it already
+    if flags[2] is None:  # the first-week flag says it already
         flags.append(flag_no_followup_month(start=hire.start_date, month_contacts=hire.month_contacts,
                                             active=active, day=day))
     return sorted((f for f in flags if f), key=lambda f: -f.weight)
