@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from billing.models import ClaimLine, MonthClosing, OfficeFeeSettings
+from billing.models import ClaimLine, MonthClosing
+from billing.services.fees import office_settings_on
 from compostela.models import Office
 
 
@@ -21,8 +22,7 @@ def billing_closed_months(*, office: Office, months: list[date]) -> set[date]:
 
 def billing_runs_retention_support(*, office: Office, day: date) -> bool:
     """Does the office run 就労定着支援 on ``day`` (its fee settings in force then)?  One query."""
-    settings = OfficeFeeSettings.objects.filter(office=office, valid_from__lte=day).order_by("-valid_from").first()
-    return bool(settings and settings.runs_retention_support)
+    return office_settings_on(office=office, day=day).runs_retention_support
 
 
 def billing_month_is_closed(*, office: Office, month: date) -> bool:

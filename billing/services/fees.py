@@ -101,6 +101,26 @@ class OfficeSettingsView:
         return f"transport_{self.transport}" if self.transport else None
 
 
+def settings_view(row: OfficeFeeSettings | None) -> OfficeSettingsView:
+    """The view of one settings row (the defaults when the office has none in force)."""
+    if row is None:
+        return OfficeSettingsView()
+    return OfficeSettingsView(
+        valid_from=row.valid_from, yen_per_unit=row.yen_per_unit, qualified_staff=row.qualified_staff,
+        trained_staff=row.trained_staff, transition_prep=row.transition_prep, transport=row.transport,
+        meals=row.meals, runs_retention_support=row.runs_retention_support,
+        followup_cost_method=row.followup_cost_method, cost_per_followup=row.cost_per_followup,
+        hourly_staff_cost=row.hourly_staff_cost,
+    )
+
+
+def office_settings_on(*, office: Office, day: date) -> OfficeSettingsView:
+    """The office's settings in force on ``day`` alone (``FeeBook.settings_on`` without the fee tables) — one
+    query, the same rule: the row with the latest ``valid_from`` on or before the day."""
+    return settings_view(_latest_on(list(OfficeFeeSettings.objects.filter(office=office, valid_from__lte=day)
+                                         .order_by("valid_from")), day))
+
+
 def _latest_on(rows: list, day: date):
     """Of rows sorted by ``valid_from`` ascending, the last one in force on ``day``."""
     found = None
@@ -175,16 +195,7 @@ class FeeBook:
         return rate
 
     def settings_on(self, day: date) -> OfficeSettingsView:
-        row = _latest_on(self.settings, day)
-        if row is None:
-            return OfficeSettingsView()
-        return OfficeSettingsView(
-            valid_from=row.valid_from, yen_per_unit=row.yen_per_unit, qualified_staff=row.qualified_staff,
-            trained_staff=row.trained_staff, transition_prep=row.transition_prep, transport=row.transport,
-            meals=row.meals, runs_retention_support=row.runs_retention_support,
-            followup_cost_method=row.followup_cost_method, cost_per_followup=row.cost_per_followup,
-            hourly_staff_cost=row.hourly_staff_cost,
-        )
+        return settings_view(_latest_on(self.settings, day))
 
     def yen_per_unit_on(self, *, service: str, day: date) -> tuple[Decimal, bool]:
         """The price and whether it is marked to verify (an office override is taken as verified)."""
