@@ -47,6 +47,12 @@ class ClientStatus(models.TextChoices):
     ENDED = "ended", _("Ended")  # 終了
 
 
+# People attending the transition service: they need a valid transition certificate (the certificate warnings,
+# the granted days and the case review's certificate flag are for them; an employed person's ended one is not
+# a problem).
+IN_TRANSITION_SERVICE = (ClientStatus.TRIAL, ClientStatus.ENROLLED)
+
+
 class ReferralSource(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation office")  # 相談室・相談支援事業所
     HOSPITAL = "hospital", _("Hospital or clinic")

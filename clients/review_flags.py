@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from clients import attendance_rules
 from clients.attendance_selectors import attendance_month_counts
 from clients.models import (
+    IN_TRANSITION_SERVICE,
     Attendance,
     AttendanceStatus,
     CaseNote,
@@ -292,7 +293,7 @@ def empty_facts(*, day: date) -> ClientFacts:
 def client_flags(*, client, facts: ClientFacts, last_contact: date | None, face_to_face_since_enrolment: bool,
                  day: date, quiet_days: int) -> list[Flag]:
     """Every client-side flag of one client in service, most urgent first."""
-    in_billed_service = client.status in (ClientStatus.TRIAL, ClientStatus.ENROLLED)
+    in_billed_service = client.status in IN_TRANSITION_SERVICE
     flags = [
         flag_no_contact(last_contact=last_contact, known_since=client.enrolled_on or client.first_visit_on,
                         day=day, quiet_days=quiet_days),

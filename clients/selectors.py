@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from clients.models import (
     BILLABLE_ATTENDANCE,
+    IN_TRANSITION_SERVICE,
     Attendance,
     CareerProfile,
     CareerProfileChange,
@@ -18,7 +19,6 @@ from clients.models import (
     Certificate,
     CertificateService,
     Client,
-    ClientStatus,
     HealthRecord,
     SupportPlan,
     SupportPlanReview,
@@ -82,7 +82,8 @@ def client_list(
     )
     for client in rows:
         client.age = age_on(client.birth_date, today)
-        client.certificate_warning = certificate_warning(client.certificate_end, today)
+        client.certificate_warning = (certificate_warning(client.certificate_end, today)
+                                      if client.status in IN_TRANSITION_SERVICE else CertificateWarning.NONE)
     return rows
 
 
@@ -104,8 +105,8 @@ def certificates_ending(*, office: Office, today: date, within_days: int = 60) -
                                                          period_start__gt=OuterRef("period_end"))
     return (
         Certificate.objects.transition().filter(office=office, period_end__gte=today,
-                                   period_end__lte=today + timedelta(days=within_days),
-                                   client__status__in=[ClientStatus.TRIAL, ClientStatus.ENROLLED])
+                                                period_end__lte=today + timedelta(days=within_days),
+                                                client__status__in=IN_TRANSITION_SERVICE)
         .exclude(Exists(following))
         .select_related("client")
         .order_by("period_end")
@@ -172,7 +173,7 @@ class ClientPage:
     certificates: list[Certificate]  # every service's, latest first (the history)
     current_certificate: Certificate | None  # the transition certificate valid today
     certificate: Certificate | None  # the current transition certificate, else the latest
-    certificate_warning: CertificateWarning  # of the latest transition certificate
+    certificate_warning: CertificateWarning  # of the latest transition certificate (people in that service only)
     support_certificate: Certificate | None  # 就労定着支援: the one valid today, else the latest
     health: HealthRecord | None
     profile: CareerProfile | None
@@ -237,7 +238,8 @@ def client_page(*, client: Client, today: date) -> ClientPage:
         client=client, today=today, periods=periods, certificates=certificates, current_certificate=current,
         certificate=current or latest, support_certificate=support_current or next(iter(support), None),
         closed_plans=[p for p in plans if p.closed_on is not None],
-        certificate_warning=certificate_warning(latest.period_end if latest else None, today),
+        certificate_warning=(certificate_warning(latest.period_end if latest else None, today)
+                             if client.status in IN_TRANSITION_SERVICE else CertificateWarning.NONE),
         health=health, profile=profile, work_history=work_history, last_profile_change=last_change,
         plans=plans, open_plan=open_plan,
         open_plan_review=plan_review_status(plan=open_plan, today=today, reviews=list(open_plan.reviews.all()))
