@@ -41,6 +41,7 @@ from billing.services.fees import BillingConfigurationError
 from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import retention_tier, retention_tier_override
 from compostela.audit import audit_record_export
+from compostela.history import audit_billing_month_history, history_page
 from compostela.models import Role
 from compostela.scoping import office_required, scoped
 from placements.rules import fiscal_year_of
@@ -311,3 +312,13 @@ def billing_followup_export(request: HttpRequest, fmt: str) -> HttpResponse:
                         rows=len(report.hires))
     return _file_response(data, filename=f"followup-cost-{request.office.number}-{year}.{fmt}",
                           content_type=EXPORT_TYPES[fmt])
+
+
+@office_required(Role.MANAGER)
+def billing_month_history(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """Every recorded change of the office's billing rows (closings, claims) of one month, newest first."""
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404
+    first = date(year, month, 1)
+    events = audit_billing_month_history(office=request.office, month=first)
+    return history_page(request, _("History of the billing of %(month)s") % {"month": f"{year}-{month:02d}"}, events)

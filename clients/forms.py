@@ -15,12 +15,12 @@ from clients.models import (
     Diagnosis,
     HealthRecord,
     IncomeCategory,
+    JobField,
     WorkHistoryEntry,
 )
 from clients.selectors import kana_to_katakana
 from clients.services import CLIENT_FIELDS, REGISTER_STATUSES
 from compostela.models import Office, User
-from placements.models import JobField
 
 
 class DateInput(forms.DateInput):

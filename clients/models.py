@@ -282,88 +282,6 @@ class Certificate(models.Model):
         return f"{self.number} ({self.period_start}–{self.period_end})"
 
 
-class AttendanceStatus(models.TextChoices):
-    ATTENDED = "attended", _("Attended")  # 通所
-    OFFSITE = "offsite", _("Off-site support")  # 施設外支援
-    ABSENT = "absent", _("Absent")  # 欠席
-    ABSENT_SUPPORTED = "absent_supported", _("Absent with support")  # 欠席時対応
-
-
-BILLABLE_ATTENDANCE = (AttendanceStatus.ATTENDED, AttendanceStatus.OFFSITE)
-
-
-class Attendance(models.Model):
-    """One client's day: the row that billing is paid for.  One row per client per day (upsert)."""
-
-    office_path = "office"
-
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="attendance")
-    day = models.DateField(_("date"))
-    status = models.CharField(_("status"), max_length=20, choices=AttendanceStatus.choices)
-    start_time = models.TimeField(_("start"), null=True, blank=True)
-    end_time = models.TimeField(_("end"), null=True, blank=True)
-    transport_to = models.BooleanField(_("transport there"), default=False)
-    transport_from = models.BooleanField(_("transport back"), default=False)
-    meal = models.BooleanField(_("meal provided"), default=False)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1)  # optimistic concurrency: bumped on every change
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        verbose_name = _("attendance")
-        verbose_name_plural = _("attendance")
-        constraints = [
-            models.UniqueConstraint(fields=["client", "day"], name="attendance_one_row_per_client_day"),
-            models.CheckConstraint(condition=Q(status__in=AttendanceStatus.values), name="attendance_status_known"),
-            models.CheckConstraint(
-                condition=Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=F("start_time")),
-                name="attendance_end_after_start",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=BILLABLE_ATTENDANCE)
-                | Q(transport_to=False, transport_from=False, meal=False),
-                name="attendance_absence_has_no_transport_or_meal",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=AttendanceStatus.ABSENT_SUPPORTED) | ~Q(note=""),
-                name="attendance_absence_support_has_note",
-            ),
-        ]
-        indexes = [
-            # roster (one office, one day) and billing month (one office, a date range)
-            models.Index(fields=["office", "day"], name="attendance_office_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.client} {self.day} {self.get_status_display()}"
-
-
-class GrantedDaysOverride(models.Model):
-    """A supervisor's recorded confirmation that a client may attend beyond the granted days in a month."""
-
-    office_path = "client__office"
-
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="granted_days_overrides")
-    month = models.DateField(_("month"))
-    reason = models.CharField(_("reason"), max_length=300)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    confirmed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("granted-days confirmation")
-        verbose_name_plural = _("granted-days confirmations")
-        constraints = [
-            models.UniqueConstraint(fields=["client", "month"], name="granted_days_override_once_per_month"),
-            models.CheckConstraint(condition=Q(month__day=1), name="granted_days_override_month_first_day"),
-            models.CheckConstraint(condition=~Q(reason=""), name="granted_days_override_has_reason"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.client} {self.month:%Y-%m}"
-
-
 class SupportPlan(models.Model):
     """個別支援計画: the individual support plan, created by the supervisor and agreed by the client.
     It is reviewed (モニタリング) at least every three months; a new plan is a new row."""
@@ -589,9 +507,28 @@ class SensitiveExport(models.Model):
         return f"{self.exported_by} {self.exported_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
 
-# placements.models imports Client from here, so its choices are imported once Client exists (Django loads
-# clients before placements).  They belong to placements: hires and preferences use the same words.
-from placements.models import JobField, RecruitmentType  # noqa: E402
+# The words of jobs (求人種類, 職種): the client's preferences here and the hires in placements use them.
+class RecruitmentType(models.TextChoices):
+    DISABILITY_QUOTA = "quota", _("Disability-quota job")  # 障がい者求人
+    OPEN = "open", _("Ordinary job, disclosed")  # 一般・オープン
+    CLOSED = "closed", _("Ordinary job, not disclosed")  # 一般・クローズ
+
+
+class JobField(models.TextChoices):
+    OFFICE = "office", _("Office work")  # 事務
+    WAREHOUSE = "warehouse", _("Warehouse work")  # 倉庫作業
+    KITCHEN = "kitchen", _("Kitchen assistant")  # 調理補助
+    STORE = "store", _("Store work")  # 店舗全般
+    CUSTOMER = "customer", _("Customer service")  # 接客
+    MANUFACTURING = "manufacturing", _("Manufacturing")  # 製造
+    CARE = "care", _("Care assistant")  # 介護補助
+    SUPPORT = "support", _("Support worker")  # 支援員
+    PROGRAMMER = "programmer", _("Programmer")  # プログラマー
+    SYSTEMS = "systems", _("Systems development and maintenance")  # システム開発保守
+    DATA_ENTRY = "data_entry", _("Data entry")  # 入力業務
+    SECURITY = "security", _("Security guard")  # 警備
+    CLEANING = "cleaning", _("Cleaning")  # 清掃
+    OTHER = "other", _("Other")
 
 
 class CareerProfile(models.Model):
@@ -712,60 +649,3 @@ class CareerProfileChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.changed_at:%Y-%m-%d %H:%M}"
-
-
-# --- Case review (issue 7): the 9:00 meeting's marks and the office's review settings ------------------------
-
-
-REVIEW_QUIET_DAYS_DEFAULT = 7  # "no contact of any kind for N days"
-
-
-class CaseReviewSettings(models.Model):
-    """The office's settings of the morning case review (one row per office, created on first save)."""
-
-    office_path = "office"
-
-    office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="case_review_settings")
-    quiet_days = models.PositiveSmallIntegerField(
-        _("days without contact before a flag"), default=REVIEW_QUIET_DAYS_DEFAULT,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text=_("A client with no contact of any kind (attendance, note, outreach, employer contact, "
-                    "follow-up) for more than this many days is flagged."),
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        verbose_name = _("case review settings")
-        verbose_name_plural = _("case review settings")
-        constraints = [
-            models.CheckConstraint(condition=Q(quiet_days__gte=1, quiet_days__lte=60),
-                                   name="case_review_quiet_days_1_60"),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.office)
-
-
-class CaseReviewMark(models.Model):
-    """"Reviewed today": one person (client or employed person) reviewed at one office's meeting on one day."""
-
-    office_path = "office"
-
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="review_marks")
-    day = models.DateField(_("date"))
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("marked by"))
-    marked_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("case review mark")
-        verbose_name_plural = _("case review marks")
-        constraints = [
-            # its index (office, day, client) also serves the board's query: one office's marks of one day
-            models.UniqueConstraint(fields=["office", "day", "client"], name="case_review_mark_once_per_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.client} {self.day}"

@@ -6,13 +6,11 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from clients.extensions import client_list_annotations, client_page_parts
 from clients.models import (
-    BILLABLE_ATTENDANCE,
     IN_TRANSITION_SERVICE,
-    Attendance,
     CareerProfile,
     CareerProfileChange,
     CaseNote,
@@ -58,7 +56,8 @@ def client_search(*, office: Office, query: str = "", status: str = "", staff: U
 def client_list(
     *, office: Office, today: date, query: str = "", status: str = "", staff: User | None = None
 ) -> list[Client]:
-    """Rows of the client list in one query: each client carries ``days_attended`` (this month),
+    """Rows of the client list in one query: each client carries ``days_attended`` (this month, from the
+    attendance app's registered annotation),
     ``certificate_end`` (of the latest transition certificate: the one attendance needs), ``age`` and
     ``certificate_warning``."""
     first, last = month_bounds(today)
@@ -67,14 +66,7 @@ def client_list(
         client_search(office=office, query=query, status=status, staff=staff)
         .select_related("specialist", "case_manager")
         .annotate(
-            # a correlated count on the (client, day) index: a Count over the joined attendance scanned the
-            # whole attendance table (every office, every year) on each load of the list
-            days_attended=Coalesce(Subquery(
-                Attendance.objects.filter(client=OuterRef("pk"), day__gte=first, day__lte=last,
-                                          status__in=BILLABLE_ATTENDANCE)
-                .order_by().values("client").annotate(n=Count("pk")).values("n")[:1],
-                output_field=IntegerField(),
-            ), 0),
+            **client_list_annotations(first=first, last=last),  # days_attended (attendance)
             certificate_end=Subquery(latest_certificate.values("period_end")[:1]),
         )
         # explicit: Meta.ordering is not applied to aggregating (GROUP BY) queries
@@ -183,9 +175,9 @@ class ClientPage:
     open_plan: SupportPlan | None
     open_plan_review: ReviewStatus | None
     closed_plans: list[SupportPlan]
-    attendance: list[Attendance]
-    attendance_days: int
-    hires: list
+    attendance: list = field(default_factory=list)  # the last 30 days (attendance app)
+    attendance_days: int = 0
+    hires: list = field(default_factory=list)  # placements app
     timeline: list[TimelineEntry] = field(default_factory=list)
     funnel: object = None  # placements.selectors.ClientFunnel: contacts → applications → interviews → offers → hire
     age: int = 0
@@ -193,8 +185,6 @@ class ClientPage:
 
 def client_page(*, client: Client, today: date) -> ClientPage:
     """Everything the client page shows, in a fixed number of queries whatever the history's length."""
-    from placements.models import Hire  # placements depends on clients, not the reverse
-
     periods = list(client.periods.order_by("-started_on"))
     certificates = list(client.certificates.order_by("-period_start", "service"))
     transition = [c for c in certificates if c.service == CertificateService.TRANSITION]
@@ -212,27 +202,15 @@ def client_page(*, client: Client, today: date) -> ClientPage:
         .order_by("-period_start", "-pk")
     )
     open_plan = next((p for p in plans if p.closed_on is None), None)
-    since = today - timedelta(days=29)
-    attendance = list(client.attendance.filter(day__gte=since, day__lte=today).order_by("-day"))
-    hires = list(
-        Hire.objects.filter(client=client).select_related("employer")
-        .annotate(followup_count=Count("followups"))
-        .order_by("-start_date")
-    )
     notes = list(client.notes.select_related("author")[:200])
-    # outreach, employer contacts and follow-ups are logged in placements; one timeline with the notes
-    from placements.selectors import placement_client_funnel, placement_client_timeline
-
+    # attendance, hires, the job search and the outreach / employer / follow-up timeline come from the apps
+    # that record them (clients.extensions)
+    parts = client_page_parts(client=client, today=today)
     timeline = [
         TimelineEntry(day=n.day, kind=n.get_kind_display(), text=n.text, minutes=n.minutes, author=str(n.author),
                       source="note")
         for n in notes
-    ] + [
-        TimelineEntry(day=e.day, kind=f"{e.category_label}: {e.kind_label}",
-                      text="\n".join(part for part in (e.summary, e.note) if part), minutes=e.minutes,
-                      author=e.staff, source=e.category)
-        for e in placement_client_timeline(client=client)
-    ]
+    ] + parts.pop("timeline")
     timeline.sort(key=lambda entry: entry.day, reverse=True)
     return ClientPage(
         client=client, today=today, periods=periods, certificates=certificates, current_certificate=current,
@@ -244,10 +222,7 @@ def client_page(*, client: Client, today: date) -> ClientPage:
         plans=plans, open_plan=open_plan,
         open_plan_review=plan_review_status(plan=open_plan, today=today, reviews=list(open_plan.reviews.all()))
         if open_plan else None,
-        attendance=attendance,
-        attendance_days=sum(1 for a in attendance if a.status in BILLABLE_ATTENDANCE),
-        hires=hires, timeline=timeline, age=age_on(client.birth_date, today),
-        funnel=placement_client_funnel(client=client),
+        timeline=timeline, age=age_on(client.birth_date, today), **parts,
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.client_register, name="register"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
+    path("<int:pk>/history/", views.client_history, name="history"),
     path("<int:pk>/status/", views.client_status, name="status"),
     path("<int:pk>/return/", views.client_return, name="return"),
     path("<int:pk>/certificates/new/", views.certificate_add, name="certificate_add"),

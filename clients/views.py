@@ -34,6 +34,7 @@ from clients.forms import (
 from clients.models import CareerProfile, Client, ClientStatus, HealthRecord, SensitiveExportKind, SupportPlan
 from clients.rules import certificate_granted_days
 from compostela.forms import form_add_service_errors, form_submit
+from compostela.history import audit_client_history, history_page
 from compostela.models import Role
 from compostela.scoping import has_role, office_required, scoped
 
@@ -406,3 +407,11 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     if done:
         return done
     return render(request, "clients/form.html", {"form": form, "client": client, "title": _("Add a case note")})
+
+
+@office_required(Role.SUPERVISOR)
+def client_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every recorded change of the client's rows (the audit trail), newest first."""
+    client = get_object_or_404(scoped(request, Client), pk=pk)
+    events = audit_client_history(office=request.office, client_id=client.pk)
+    return history_page(request, _("History of %(client)s") % {"client": client}, events)

@@ -38,8 +38,6 @@ AUDITED_MODELS: list[str] = [
     "clients.Client",
     "clients.ServicePeriod",
     "clients.Certificate",
-    "clients.Attendance",
-    "clients.GrantedDaysOverride",
     "clients.SupportPlan",
     "clients.SupportPlanReview",
     "clients.CaseNote",
@@ -47,11 +45,18 @@ AUDITED_MODELS: list[str] = [
     "clients.HealthRecord",
     "clients.HealthRecord_diagnoses",  # which diagnoses a client has (要配慮個人情報)
     "clients.SensitiveExport",
-    "clients.CaseReviewMark",
-    "clients.CaseReviewSettings",
     "clients.CareerProfile",
     "clients.WorkHistoryEntry",
     "clients.CareerProfileChange",
+    # attendance: the days billing is paid for, confirmations beyond the granted days, months closed by billing
+    "attendance.Attendance",
+    "attendance.GrantedDaysOverride",
+    "attendance.ClosedMonth",
+    # the morning case review
+    "review.CaseReviewMark",
+    "review.CaseReviewSettings",
+    # the dated figures of the regulations (co-payment, reductions, caps …)
+    "regulations.RegulatoryFigures",
     # placements: employers and the job-development log, the job search, hires and what follows them
     "placements.Employer",
     "placements.EmployerPerson",
@@ -88,7 +93,7 @@ AUDIT_EXEMPT: dict[str, str] = {
     "compostela.User_groups": "Django groups are not used for access (roles are Memberships)",
     "compostela.User_user_permissions": "Django permissions are not used for access (roles are Memberships)",
 }
-AUDITED_APPS = ("clients", "placements", "billing", "compostela")
+AUDITED_APPS = ("compostela", "regulations", "clients", "attendance", "placements", "billing", "review")
 
 # How rows of a model reach their client when it has no ``client`` field (else set
 # ``audit_client_path`` on the model).

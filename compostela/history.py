@@ -1,5 +1,6 @@
-"""History pages of the audit trail: a client's, an attendance day's (supervisor) and a billing month's
-(manager), always inside the current office."""
+"""Reading the audit trail: the events of a client, an attendance day or a billing month, and the page that
+shows them readably.  The views live in the apps that own the rows (``clients``, ``attendance``,
+``billing``); they scope the request to the office and role and call ``history_page``."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from compostela.models import AuditAction, AuditEvent, Office, Role
-from compostela.scoping import office_required, scoped
+from compostela.models import AuditAction, AuditEvent, Office
 
 HISTORY_LIMIT = 500  # newest events shown on one page
 
@@ -137,47 +136,11 @@ def history_rows(events) -> list[EventRow]:
     return rows
 
 
-def _render(request: HttpRequest, title: str, events: QuerySet[AuditEvent]) -> HttpResponse:
+def history_page(request: HttpRequest, title: str, events: QuerySet[AuditEvent]) -> HttpResponse:
+    """The history page of ``events`` (newest first, at most ``HISTORY_LIMIT``).  Each app's view decides
+    who may see which events (the client's, the attendance day's, the billing month's) and calls this."""
     rows = history_rows(events[:HISTORY_LIMIT])
     return render(
         request, "compostela/history.html",
         {"title": title, "rows": rows, "limit": HISTORY_LIMIT, "truncated": len(rows) == HISTORY_LIMIT},
     )
-
-
-# --- views -----------------------------------------------------------------------------------------
-
-
-@office_required(Role.SUPERVISOR)
-def client_history(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(scoped(request, apps.get_model("clients", "Client")), pk=pk)
-    events = audit_client_history(office=request.office, client_id=client.pk)
-    return _render(request, _("History of %(client)s") % {"client": client}, events)
-
-
-@office_required(Role.SUPERVISOR)
-def attendance_day_history(request: HttpRequest, day: str) -> HttpResponse:
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError as error:
-        raise Http404 from error
-    table = apps.get_model("clients", "Attendance")._meta.db_table
-    events = audit_day_history(office=request.office, table=table, day=the_day)
-    return _render(request, _("History of the attendance of %(day)s") % {"day": the_day.isoformat()}, events)
-
-
-@office_required(Role.MANAGER)
-def billing_month_history(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise Http404
-    first = date(year, month, 1)
-    events = audit_billing_month_history(office=request.office, month=first)
-    return _render(request, _("History of the billing of %(month)s") % {"month": f"{year}-{month:02d}"}, events)
-
-
-app_name = "history"
-urlpatterns = [
-    path("client/<int:pk>/", client_history, name="client"),
-    path("attendance/<str:day>/", attendance_day_history, name="attendance_day"),
-    path("billing/<int:year>/<int:month>/", billing_month_history, name="billing_month"),
-]

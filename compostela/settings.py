@@ -66,8 +66,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "compostela",
     "clients",
+    "attendance",
     "placements",
     "billing",
+    "review",
+    "devtools",
 ]
 
 MIDDLEWARE = [

@@ -15,10 +15,9 @@ urlpatterns = [
     path("office/", views.switch_office, name="switch_office"),
     path("language/", views.set_language, name="set_language"),
     path("clients/", include("clients.urls")),
-    path("attendance/", include("clients.attendance_urls")),
-    path("review/", include("clients.review_urls")),
+    path("attendance/", include("attendance.urls")),
+    path("review/", include("review.urls")),
     path("placements/", include("placements.urls")),
     path("billing/", include("billing.urls")),
-    path("history/", include("compostela.history")),
     path("admin/", admin.site.urls),
 ]

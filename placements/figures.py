@@ -12,7 +12,8 @@ from datetime import date
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from clients.models import BILLABLE_ATTENDANCE, Attendance, ServicePeriod
+from attendance.models import BILLABLE_ATTENDANCE, Attendance
+from clients.models import ServicePeriod
 from compostela.models import Office
 from placements.models import Hire
 from placements.retention import OfficeRetention, placement_office_retention

@@ -9,31 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client
+from clients.models import Client, JobField, RecruitmentType
 from compostela.models import Office
-
-
-class RecruitmentType(models.TextChoices):
-    DISABILITY_QUOTA = "quota", _("Disability-quota job")  # 障がい者求人
-    OPEN = "open", _("Ordinary job, disclosed")  # 一般・オープン
-    CLOSED = "closed", _("Ordinary job, not disclosed")  # 一般・クローズ
-
-
-class JobField(models.TextChoices):
-    OFFICE = "office", _("Office work")  # 事務
-    WAREHOUSE = "warehouse", _("Warehouse work")  # 倉庫作業
-    KITCHEN = "kitchen", _("Kitchen assistant")  # 調理補助
-    STORE = "store", _("Store work")  # 店舗全般
-    CUSTOMER = "customer", _("Customer service")  # 接客
-    MANUFACTURING = "manufacturing", _("Manufacturing")  # 製造
-    CARE = "care", _("Care assistant")  # 介護補助
-    SUPPORT = "support", _("Support worker")  # 支援員
-    PROGRAMMER = "programmer", _("Programmer")  # プログラマー
-    SYSTEMS = "systems", _("Systems development and maintenance")  # システム開発保守
-    DATA_ENTRY = "data_entry", _("Data entry")  # 入力業務
-    SECURITY = "security", _("Security guard")  # 警備
-    CLEANING = "cleaning", _("Cleaning")  # 清掃
-    OTHER = "other", _("Other")
 
 
 class Employer(models.Model):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from clients.selectors import TimelineEntry as ClientTimelineEntry
 from compostela.models import Office
 from placements.models import (
     ApplicationResult,
@@ -341,3 +342,21 @@ def outreach_log(*, office: Office, since: date | None = None) -> QuerySet[Outre
     if since:
         rows = rows.filter(day__gte=since)
     return rows.select_related("staff", "client").order_by("-day", "-pk")
+
+
+# --- what placements adds to the client page (registered in PlacementsConfig.ready) -------------------------
+def client_page_placements(*, client: Client, today: date) -> dict:
+    """The client page's hires (with their follow-up counts), job-search funnel and the outreach, employer
+    contacts and follow-ups of the client's timeline."""
+    hires = list(
+        Hire.objects.filter(client=client).select_related("employer")
+        .annotate(followup_count=Count("followups"))
+        .order_by("-start_date")
+    )
+    timeline = [
+        ClientTimelineEntry(day=e.day, kind=f"{e.category_label}: {e.kind_label}",
+                            text="\n".join(part for part in (e.summary, e.note) if part), minutes=e.minutes,
+                            author=e.staff, source=e.category)
+        for e in placement_client_timeline(client=client)
+    ]
+    return {"hires": hires, "funnel": placement_client_funnel(client=client), "timeline": timeline}

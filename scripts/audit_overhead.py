@@ -20,7 +20,8 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from clients.models import Attendance, Client  # noqa: E402
+from attendance.models import Attendance  # noqa: E402
+from clients.models import Client  # noqa: E402
 from compostela.audit import audit_context  # noqa: E402
 from compostela.models import Office, User  # noqa: E402
 

@@ -203,9 +203,9 @@ ACCESS: dict[str, Access] = {
     "billing:document_status": office_object("manager", kwargs=_billing_document),
     "billing:document_download": office_object("manager", kwargs=_billing_document),
     # Audit-trail history pages (compostela/history.py)
-    "history:client": office_object("supervisor", kwargs=lambda world: {"pk": _trust_client(world).pk}),
-    "history:attendance_day": page("supervisor", kwargs=lambda world: {"day": "2025-04-01"}),
-    "history:billing_month": page("manager", kwargs=lambda world: {"year": 2025, "month": 4}),
+    "clients:history": office_object("supervisor", kwargs=lambda world: {"pk": _trust_client(world).pk}),
+    "attendance:history": page("supervisor", kwargs=lambda world: {"day": "2025-04-01"}),
+    "billing:month_history": page("manager", kwargs=lambda world: {"year": 2025, "month": 4}),
     # Admin: superusers, and managers (who see only the manager-editable models, scoped to their offices:
     # tests/trust/test_admin_scoping.py); staff and supervisors are sent to the admin login.
     "admin:index": Access(anon=302, other=200, staff=302, supervisor=302, manager=200),

@@ -11,8 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from attendance.models import Attendance, AttendanceStatus
 from billing.services.claims import granted_days_standard, month_bounds
-from clients.models import Attendance, AttendanceStatus, Certificate
+from clients.models import Certificate
 from compostela.models import Office
 
 WEEKDAYS_JA = "月火水木金土日"

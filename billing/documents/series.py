@@ -10,10 +10,10 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Sum
 
+from attendance.models import BILLABLE_ATTENDANCE, Attendance
 from billing.models import ClaimLine, MonthClosing
 from billing.services.fees import fee_book_load
 from billing.services.followup_cost import _DailyYen  # the one "days × daily yen" estimate, reused on purpose
-from clients.models import BILLABLE_ATTENDANCE, Attendance
 from compostela.models import Office
 from placements.models import Hire
 from placements.rules import Retention, hire_retention

@@ -33,18 +33,13 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
+from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
 from billing.models import AddOnKind, Service
 from billing.services.fees import FeeBook
 from billing.services.month_inputs import AgreedPlan, MonthContact, month_inputs_read
 from billing.services.rounding import rate_text, units_percent, units_to_yen, yen_percent_floor
 from billing.services.tier import RetentionTier, retention_support_tier, retention_tier
-from clients.models import (
-    BILLABLE_ATTENDANCE,
-    AttendanceStatus,
-    Certificate,
-    Client,
-    IncomeCategory,
-)
+from clients.models import Certificate, Client, IncomeCategory
 from compostela.models import Office
 from placements.models import FollowUpKind
 from placements.rules import fiscal_year_of, retention_support_span

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.services import attendance_lock_month, attendance_month_close, attendance_month_reopen
 from billing.models import ClaimLine, MonthClosing
 from billing.services.claims import billing_month_compute, month_bounds
 from compostela.models import Office, User
@@ -34,8 +35,6 @@ def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosin
     # Wait for attendance saves of the month in progress (they hold this lock), and make later ones wait
     # until the closing is committed, so they see it and are refused: no saved day is missing from the claim.
     # Taken before the office row: a save's deferred foreign-key check on the office runs at its commit.
-    from clients.attendance_services import attendance_lock_month
-
     attendance_lock_month(office=office, day=first)
     _lock_office(office)
     if MonthClosing.objects.filter(office=office, month=first, reopened_at__isnull=True).exists():
@@ -59,6 +58,7 @@ def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosin
         )
         for line in claims.lines
     ])
+    attendance_month_close(office=office, month=first)
     return closing
 
 
@@ -78,4 +78,5 @@ def billing_month_reopen(*, office: Office, month: date, by: User, reason: str) 
     closing.reopen_reason = reason.strip()
     closing.full_clean()
     closing.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    attendance_month_reopen(office=office, month=closing.month)
     return closing

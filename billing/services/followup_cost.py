@@ -19,11 +19,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from attendance.models import BILLABLE_ATTENDANCE, Attendance
 from billing.models import ClaimLine, FollowUpCostMethod, MonthClosing, Service
 from billing.services.fees import FeeBook, fee_book_load
 from billing.services.rounding import divide_half_away_from_zero, rate, round_half_up, units_to_yen
 from billing.services.tier import RetentionTier, retention_tier
-from clients.models import BILLABLE_ATTENDANCE, Attendance
 from compostela.models import Office
 from placements.models import FollowUpContact, Hire
 from placements.rules import FollowUpPhase, fiscal_year_of, followup_phase

@@ -17,9 +17,10 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from attendance.models import BILLABLE_ATTENDANCE
 from billing.services.fees import FEE_BOOK_JSON, FeeBook, fee_book_from_json
 from billing.services.tier import retention_support_window, retention_tier_window
-from clients.models import BILLABLE_ATTENDANCE, Certificate, CertificateService, Client
+from clients.models import Certificate, CertificateService, Client
 from compostela.json_rows import instances, iso_date, json_document
 from compostela.models import Office
 from placements.models import FollowUpKind

@@ -4,7 +4,8 @@ from datetime import date, time
 
 import factory
 
-from clients.models import Attendance, AttendanceStatus, Certificate, Client, ClientStatus, IncomeCategory
+from attendance.models import Attendance, AttendanceStatus
+from clients.models import Certificate, Client, ClientStatus, IncomeCategory
 from tests.factories import OfficeFactory, UserFactory
 
 

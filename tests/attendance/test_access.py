@@ -5,7 +5,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from clients.models import Attendance
+from attendance.models import Attendance
 from tests.attendance.conftest import TODAY
 from tests.attendance.factories import enrolled_client
 from tests.attendance.test_roster_view import post_data

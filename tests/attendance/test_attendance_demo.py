@@ -10,9 +10,9 @@ from io import StringIO
 import jpholiday
 from django.utils import timezone
 
-from clients import attendance_demo
-from clients.attendance_rules import BILLABLE, month_start
-from clients.models import Attendance, AttendanceStatus
+from attendance.models import Attendance, AttendanceStatus
+from attendance.rules import BILLABLE, month_start
+from devtools.demo import attendance as attendance_demo
 from tests.attendance.factories import enrolled_client
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from clients.models import Attendance, AttendanceStatus
+from attendance.models import Attendance, AttendanceStatus
 from compostela.models import Role
 from tests.attendance.factories import AttendanceFactory, enrolled_client
 from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, UserFactory

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils.translation import gettext as _
 
-from clients import attendance_rules as rules
-from clients.management.commands import import_attendance as command
-from clients.models import Attendance, AttendanceStatus
+from attendance import rules
+from attendance.models import Attendance, AttendanceStatus
+from attendance.management.commands import import_attendance as command
 from tests.attendance.factories import enrolled_client
 
 HEADER = "certificate_number,client_id,date,status,start,end,transport,meal,note\n"

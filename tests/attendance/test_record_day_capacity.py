@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from clients import attendance_services as services
-from clients.attendance_rules import capacity_average_exceeded, capacity_day_exceeded
-from clients.attendance_selectors import attendance_capacity_figures
-from clients.attendance_services import AttendanceRow, attendance_record_day
-from clients.models import AttendanceStatus
+from attendance import services
+from attendance.models import AttendanceStatus
+from attendance.rules import capacity_average_exceeded, capacity_day_exceeded
+from attendance.selectors import attendance_capacity_figures
+from attendance.services import AttendanceRow, attendance_record_day
 from tests.attendance.factories import AttendanceFactory, enrolled_client
 
 DAY = date(2025, 6, 12)

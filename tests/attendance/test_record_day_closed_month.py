@@ -3,18 +3,18 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import MonthClosing
-from clients import attendance_services as services
-from clients.attendance_services import AttendanceRow, DayRejected, attendance_record_day
-from clients.models import Attendance, AttendanceStatus
+from attendance import services
+from attendance.models import Attendance, AttendanceStatus
+from attendance.services import AttendanceRow, DayRejected, attendance_record_day
+from billing.services.closing import billing_month_close, billing_month_reopen
 from tests.attendance.factories import AttendanceFactory, enrolled_client
 
 
 def close(office, month, by):
-    return MonthClosing.objects.create(office=office, month=month, version=1, closed_at=timezone.now(), closed_by=by)
+    """Billing's own closing: it locks the month's attendance (``attendance.ClosedMonth``)."""
+    return billing_month_close(office=office, month=month, by=by)
 
 
 def test_saving_in_a_closed_month_is_refused_and_changes_nothing(world, today):
@@ -37,9 +37,8 @@ def test_another_offices_closing_does_not_lock_this_office(world, today):
 
 def test_a_reopened_month_can_be_changed(world, today):
     client = enrolled_client(world.office)
-    closing = close(world.office, date(2025, 5, 1), world.manager)
-    closing.reopened_at, closing.reopened_by, closing.reopen_reason = timezone.now(), world.manager, "訂正"
-    closing.save()
+    close(world.office, date(2025, 5, 1), world.manager)
+    billing_month_reopen(office=world.office, month=date(2025, 5, 1), by=world.manager, reason="訂正")
     attendance_record_day(office=world.office, day=date(2025, 5, 20), by=world.staff,
                           rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
     assert Attendance.objects.filter(client=client).exists()

@@ -7,9 +7,9 @@ from datetime import date, time
 import pytest
 from django.db import connection
 
-from clients.attendance_selectors import attendance_roster
-from clients.attendance_services import AttendanceRow, attendance_fingerprint, attendance_record_day
-from clients.models import Attendance, AttendanceStatus
+from attendance.models import Attendance, AttendanceStatus
+from attendance.selectors import attendance_roster
+from attendance.services import AttendanceRow, attendance_fingerprint, attendance_record_day
 from tests.attendance.conftest import TODAY
 from tests.attendance.factories import enrolled_client
 

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils.translation import gettext as _
 
-from clients import attendance_services as services
-from clients.attendance_rules import granted_days_for_month
-from clients.attendance_services import AttendanceRow, DayRejected, attendance_record_day
-from clients.models import Attendance, AttendanceStatus, GrantedDaysOverride
+from attendance import services
+from attendance.models import Attendance, AttendanceStatus, GrantedDaysOverride
+from attendance.rules import granted_days_for_month
+from attendance.services import AttendanceRow, DayRejected, attendance_record_day
 from tests.attendance.factories import AttendanceFactory, enrolled_client
 
 DAY = date(2025, 6, 12)

@@ -5,10 +5,10 @@ from datetime import date, time
 import pytest
 from django.utils.translation import gettext as _
 
-from clients import attendance_rules as rules
-from clients import attendance_services as services
-from clients.attendance_services import AttendanceRow, DayRejected, attendance_record_day
-from clients.models import Attendance, AttendanceStatus, ServicePeriod
+from attendance import rules, services
+from attendance.models import Attendance, AttendanceStatus
+from attendance.services import AttendanceRow, DayRejected, attendance_record_day
+from clients.models import ServicePeriod
 from tests.attendance.conftest import TODAY
 from tests.attendance.factories import enrolled_client
 

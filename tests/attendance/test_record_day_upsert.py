@@ -2,8 +2,8 @@
 
 from datetime import date, time
 
-from clients.attendance_services import AttendanceRow, attendance_record_day
-from clients.models import Attendance, AttendanceStatus
+from attendance.models import Attendance, AttendanceStatus
+from attendance.services import AttendanceRow, attendance_record_day
 from tests.attendance.factories import enrolled_client
 
 DAY = date(2025, 6, 12)

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clients.models import Attendance, AttendanceStatus, ServicePeriod
+from attendance.models import Attendance, AttendanceStatus
+from clients.models import ServicePeriod
 from tests.attendance.conftest import TODAY
 from tests.attendance.factories import enrolled_client
 

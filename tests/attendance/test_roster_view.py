@@ -4,12 +4,11 @@ user's input kept."""
 from datetime import date, time
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import MonthClosing
-from clients import attendance_services as services
-from clients.models import Attendance, AttendanceStatus
+from attendance import services
+from attendance.models import Attendance, AttendanceStatus
+from billing.services.closing import billing_month_close
 from tests.attendance.conftest import TODAY
 from tests.attendance.factories import AttendanceFactory, enrolled_client
 
@@ -119,8 +118,7 @@ def test_staff_is_not_offered_the_confirmation(world, today, staff_client):
 
 def test_a_closed_month_shows_read_only_and_refuses_a_post(world, today, staff_client):
     client = enrolled_client(world.office)
-    MonthClosing.objects.create(office=world.office, month=date(2025, 5, 1), version=1, closed_at=timezone.now(),
-                                closed_by=world.manager)
+    billing_month_close(office=world.office, month=date(2025, 5, 1), by=world.manager)
     day = date(2025, 5, 20)
     response = staff_client.get(URL, {"day": day.isoformat()})
     assert response.context["readonly"]

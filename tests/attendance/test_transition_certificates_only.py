@@ -8,15 +8,16 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.utils.translation import gettext as _
 
-from clients import attendance_rules as rules
-from clients.attendance_selectors import (
+from attendance import rules
+from attendance.models import AttendanceStatus
+from attendance.selectors import (
     attendance_granted_days,
     attendance_month_grid,
     attendance_roster,
     attendance_roster_clients,
 )
-from clients.attendance_services import AttendanceRow, DayRejected, attendance_record_day
-from clients.models import AttendanceStatus, CertificateService
+from attendance.services import AttendanceRow, DayRejected, attendance_record_day
+from clients.models import CertificateService
 from tests.attendance.conftest import TODAY
 from tests.attendance.factories import CertificateFactory, ClientFactory, enrolled_client
 

@@ -9,16 +9,9 @@ from decimal import Decimal
 
 import factory
 
+from attendance.models import Attendance, AttendanceStatus
 from billing.models import OfficeCapacity, OfficeFeeSettings
-from clients.models import (
-    Attendance,
-    AttendanceStatus,
-    Certificate,
-    CertificateService,
-    Client,
-    IncomeCategory,
-    SupportPlan,
-)
+from clients.models import Certificate, CertificateService, Client, IncomeCategory, SupportPlan
 from placements.models import Employer, FollowUpContact, FollowUpKind, Hire
 from tests.factories import OfficeFactory, UserFactory
 

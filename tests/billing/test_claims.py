@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from attendance.models import AttendanceStatus
 from billing.services.claims import billing_month_compute, copayment_of, plan_missing_percent
 from billing.services.tier import retention_tier_override
-from clients.models import AttendanceStatus, IncomeCategory
+from clients.models import IncomeCategory
 from tests.billing.factories import (
     CertificateFactory,
     ClientFactory,

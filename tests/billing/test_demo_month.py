@@ -7,10 +7,11 @@ from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 from django.utils import timezone
 
+from attendance.models import AttendanceStatus
 from billing.models import OfficeFeeSettings, Service
 from billing.selectors import billing_month_statement
 from billing.services.claims import billing_month_compute
-from clients.models import AttendanceStatus, CertificateService, IncomeCategory
+from clients.models import CertificateService, IncomeCategory
 from compostela.models import Office
 from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
 

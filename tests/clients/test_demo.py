@@ -5,9 +5,9 @@ import random
 
 from django.core.management import call_command
 
-from clients import demo
 from clients.models import CaseNote, Certificate, Client, ClientStatus, ServicePeriod, SupportPlan
-from compostela.demo import demo_seed_offices
+from devtools.demo import clients as demo
+from devtools.demo.offices import demo_seed_offices
 
 
 def snapshot():

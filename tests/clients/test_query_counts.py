@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Attendance, AttendanceStatus, CaseNoteKind, Diagnosis
+from attendance.models import Attendance, AttendanceStatus
+from clients.models import CaseNoteKind, Diagnosis
 from clients.services import case_note_add, health_update, support_plan_review_add
 from tests.clients.factories import CertificateFactory, ClientFactory, SupportPlanFactory
 

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from django.db import connection
 
+from attendance.models import AttendanceStatus
 from billing.models import BasicFee, FeeSchedule, Service
 from billing.services.claims import billing_month_compute
 from billing.services.tier import retention_tier_override
-from clients.models import AttendanceStatus, IncomeCategory
+from clients.models import IncomeCategory
 from compostela.bench_floor import BILLING_FLOOR_SQL, billing_floor_compare, billing_floor_params
 from placements.models import FollowUpKind
 from tests.billing.factories import (

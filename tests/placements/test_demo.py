@@ -13,13 +13,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from clients.models import STANDARD_COPAY_CAPS, Certificate, Client, ClientStatus
-from clients.review_selectors import review_board
 from compostela.models import Membership, Office
-from placements import demo
+from devtools.demo import placements as demo
 from placements.figures import placement_retention_figures
 from placements.models import EmployerContact, FollowUpContact, Hire
 from placements.rules import six_month_date
 from placements.selectors import placement_client_funnel
+from review.selectors import review_board
 
 
 def test_demo_history_is_shaped_like_the_seed_office_and_idempotent(db):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from clients.models import Attendance, AttendanceStatus
+from attendance.models import Attendance, AttendanceStatus
 from placements.figures import (
     placement_days_before_hire,
     placement_retention_figures,

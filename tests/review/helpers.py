@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from clients.models import Client, ClientStatus
-from clients.review_selectors import ReviewRow, review_row
 from placements.models import EmploymentForm, Hire, JobField, RecruitmentType
+from review.selectors import ReviewRow, review_row
 from tests.clients.factories import CertificateFactory, ClientFactory
 from tests.placements.factories import EmployerFactory
 

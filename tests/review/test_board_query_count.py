@@ -8,17 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import (
-    Attendance,
-    AttendanceStatus,
-    CaseNote,
-    CaseNoteKind,
-    Certificate,
-    Client,
-    ClientStatus,
-    SupportPlan,
-)
-from clients.review_selectors import BoardFilters, review_board
+from attendance.models import Attendance, AttendanceStatus
+from clients.models import CaseNote, CaseNoteKind, Certificate, Client, ClientStatus, SupportPlan
 from placements.models import (
     Employer,
     EmployerContact,
@@ -29,6 +20,7 @@ from placements.models import (
     JobField,
     RecruitmentType,
 )
+from review.selectors import BoardFilters, review_board
 from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db

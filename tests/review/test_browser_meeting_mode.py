@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from clients.models import CaseNote, CaseReviewMark, ClientStatus
+from clients.models import CaseNote, ClientStatus
 from compostela.models import Role
+from review.models import CaseReviewMark
 from tests.clients.factories import CaseNoteFactory
 from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, UserFactory
 from tests.placements.factories import FollowUpFactory

@@ -5,8 +5,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils.translation import gettext as _
 
-from clients.models import Attendance, AttendanceStatus, CaseReviewSettings, CertificateService
+from attendance.models import Attendance, AttendanceStatus
+from clients.models import CertificateService
 from placements.models import EmployerContactKind, Outreach
+from review.models import CaseReviewSettings
 from tests.clients.factories import CaseNoteFactory, CertificateFactory, SupportPlanFactory
 from tests.placements.factories import EmployerContactFactory, FollowUpFactory
 from tests.review.helpers import DAY, client_in_service, codes, employed_person, row_of

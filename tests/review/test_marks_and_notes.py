@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import CaseNote, CaseNoteKind, CaseReviewMark
+from clients.models import CaseNote, CaseNoteKind
+from review.models import CaseReviewMark
 from tests.conftest import logged_in
 from tests.review.helpers import client_in_service, row_of
 

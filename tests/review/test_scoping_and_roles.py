@@ -4,7 +4,8 @@ another office's person answers 404 on the detail, note and mark URLs, and nothi
 import pytest
 from django.urls import reverse
 
-from clients.models import CaseNote, CaseReviewMark, CaseReviewSettings
+from clients.models import CaseNote
+from review.models import CaseReviewMark, CaseReviewSettings
 from tests.conftest import logged_in
 from tests.review.helpers import client_in_service
 

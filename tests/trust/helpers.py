@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from clients.models import Attendance, AttendanceStatus, Client
+from attendance.models import Attendance, AttendanceStatus
+from clients.models import Client
 from compostela.models import Office, User
 
 

@@ -9,7 +9,8 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from clients.models import Attendance, Certificate, Client, IncomeCategory, ServicePeriod
+from attendance.models import Attendance
+from clients.models import Certificate, Client, IncomeCategory, ServicePeriod
 from compostela import audit
 from compostela.audit import AuditUserMiddleware, audit_context, audit_record_export, audited_models
 from compostela.models import AuditEvent

@@ -22,12 +22,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.models import Attendance, AttendanceStatus
+from attendance.services import MSG_MONTH_CLOSED, AttendanceRow, DayRejected, attendance_record_day
 from billing.fee_data import fee_data_load
 from billing.models import ClaimLine, MonthClosing
 from billing.services.closing import billing_month_close
-from clients.attendance_services import MSG_MONTH_CLOSED, AttendanceRow, DayRejected, attendance_record_day
 from clients.importing import import_clients
-from clients.models import Attendance, AttendanceStatus, Client
+from clients.models import Client
 from placements import services as placement_services
 from placements.imports import import_placements
 from placements.models import Hire

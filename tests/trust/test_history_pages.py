@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from attendance.models import Attendance, AttendanceStatus
 from billing.models import MonthClosing
-from clients.models import Attendance, AttendanceStatus, Client
+from clients.models import Client
 from compostela.audit import audit_context
 from tests.conftest import logged_in
 from tests.trust.helpers import make_attendance, make_client
@@ -25,7 +26,7 @@ def test_client_history_shows_the_clients_rows_with_who_and_what_changed(world):
         make_attendance(client, DAY, world.staff)
     make_client(world.office, family_name="佐藤")
     # when
-    response = logged_in(world.supervisor).get(reverse("history:client", kwargs={"pk": client.pk}))
+    response = logged_in(world.supervisor).get(reverse("clients:history", kwargs={"pk": client.pk}))
     # then
     page = response.content.decode()
     assert response.status_code == 200
@@ -38,15 +39,15 @@ def test_client_history_shows_the_clients_rows_with_who_and_what_changed(world):
 
 def test_client_history_of_another_office_answers_404(world):
     foreign = make_client(world.other_office)
-    response = logged_in(world.supervisor).get(reverse("history:client", kwargs={"pk": foreign.pk}))
+    response = logged_in(world.supervisor).get(reverse("clients:history", kwargs={"pk": foreign.pk}))
     assert response.status_code == 404
 
 
 def test_staff_may_not_see_histories(world):
     client = make_client(world.office)
     http = logged_in(world.staff)
-    assert http.get(reverse("history:client", kwargs={"pk": client.pk})).status_code == 403
-    assert http.get(reverse("history:attendance_day", kwargs={"day": DAY.isoformat()})).status_code == 403
+    assert http.get(reverse("clients:history", kwargs={"pk": client.pk})).status_code == 403
+    assert http.get(reverse("attendance:history", kwargs={"day": DAY.isoformat()})).status_code == 403
 
 
 def test_attendance_day_history_shows_only_that_day_of_the_current_office(world):
@@ -56,7 +57,7 @@ def test_attendance_day_history_shows_only_that_day_of_the_current_office(world)
     make_attendance(make_client(world.office, family_name="別日"), date(2025, 4, 8), world.staff)
     make_attendance(make_client(world.other_office, family_name="他所"), DAY, world.outsider)
     # when
-    response = logged_in(world.supervisor).get(reverse("history:attendance_day", kwargs={"day": DAY.isoformat()}))
+    response = logged_in(world.supervisor).get(reverse("attendance:history", kwargs={"day": DAY.isoformat()}))
     # then
     page = response.content.decode()
     assert response.status_code == 200
@@ -65,7 +66,7 @@ def test_attendance_day_history_shows_only_that_day_of_the_current_office(world)
 
 
 def test_an_invalid_day_answers_404(world):
-    response = logged_in(world.supervisor).get(reverse("history:attendance_day", kwargs={"day": "2025-02-30"}))
+    response = logged_in(world.supervisor).get(reverse("attendance:history", kwargs={"day": "2025-02-30"}))
     assert response.status_code == 404
 
 
@@ -74,17 +75,17 @@ def test_billing_month_history_shows_the_closings_of_the_month_to_the_manager(wo
                                 closed_at=timezone.make_aware(datetime(2025, 5, 2, 10)), closed_by=world.manager)
     MonthClosing.objects.create(office=world.other_office, month=date(2025, 4, 1), version=1,
                                 closed_at=timezone.make_aware(datetime(2025, 5, 2, 10)), closed_by=world.outsider)
-    response = logged_in(world.manager).get(reverse("history:billing_month", kwargs={"year": 2025, "month": 4}))
+    response = logged_in(world.manager).get(reverse("billing:month_history", kwargs={"year": 2025, "month": 4}))
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") == 1 + 1
     assert logged_in(world.supervisor).get(
-        reverse("history:billing_month", kwargs={"year": 2025, "month": 4})).status_code == 403
+        reverse("billing:month_history", kwargs={"year": 2025, "month": 4})).status_code == 403
 
 
 def test_client_history_query_count_does_not_grow_with_the_events(world, django_assert_max_num_queries):
     client = make_client(world.office)
     http = logged_in(world.supervisor)
-    url = reverse("history:client", kwargs={"pk": client.pk})
+    url = reverse("clients:history", kwargs={"pk": client.pk})
     http.get(url)  # warm the session
     # one query per kind of related row named on the page (staff, client …), never per event
     with django_assert_max_num_queries(10):

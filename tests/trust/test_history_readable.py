@@ -5,8 +5,8 @@ from datetime import date, time
 
 from django.urls import reverse
 
-from clients.attendance_services import AttendanceRow, attendance_record_day
-from clients.models import AttendanceStatus
+from attendance.models import AttendanceStatus
+from attendance.services import AttendanceRow, attendance_record_day
 from tests.clients.factories import CertificateFactory, ClientFactory
 
 
@@ -25,7 +25,7 @@ def _client_with_days(world, days):
 
 def test_client_history_shows_labels_and_names_not_codes(world, supervisor_client):
     client = _client_with_days(world, [date(2026, 11, 2)])
-    html = supervisor_client.get(reverse("history:client", args=[client.pk])).content.decode()
+    html = supervisor_client.get(reverse("clients:history", args=[client.pk])).content.decode()
     assert "施設外支援" in html  # the status label, not "offsite"
     assert "北村 一郎" in html  # the client's name, not its id
     assert "offsite" not in html
@@ -33,7 +33,7 @@ def test_client_history_shows_labels_and_names_not_codes(world, supervisor_clien
 
 def test_client_page_links_to_its_history_for_supervisors_only(world, supervisor_client, staff_client):
     client = _client_with_days(world, [])
-    url = reverse("history:client", args=[client.pk])
+    url = reverse("clients:history", args=[client.pk])
     assert url in supervisor_client.get(reverse("clients:detail", args=[client.pk])).content.decode()
     assert url not in staff_client.get(reverse("clients:detail", args=[client.pk])).content.decode()
 
@@ -42,6 +42,6 @@ def test_history_queries_do_not_grow_with_the_events(world, supervisor_client, d
     few = _client_with_days(world, [date(2026, 11, 2)])
     many = _client_with_days(world, [date(2026, 11, d) for d in (2, 4, 5, 6, 9, 10, 11, 12)])
     with django_assert_max_num_queries(14) as small:
-        supervisor_client.get(reverse("history:client", args=[few.pk]))
+        supervisor_client.get(reverse("clients:history", args=[few.pk]))
     with django_assert_max_num_queries(len(small.captured_queries)):
-        supervisor_client.get(reverse("history:client", args=[many.pk]))
+        supervisor_client.get(reverse("clients:history", args=[many.pk]))

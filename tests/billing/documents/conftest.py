@@ -15,8 +15,9 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
+from attendance.models import Attendance, AttendanceStatus
 from billing.services.tier import retention_tier_override
-from clients.models import Attendance, AttendanceStatus, Client, IncomeCategory
+from clients.models import Client, IncomeCategory
 from compostela.models import Role
 from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
 from tests.conftest import World

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttendanceConfig(AppConfig):
+    name = "attendance"
+    verbose_name = _("Attendance")
+
+    def ready(self) -> None:
+        # the client list's days attended and the client page's last 30 days (clients.extensions)
+        from attendance.selectors import client_list_days_attended, client_page_attendance
+        from clients.extensions import register_client_list_annotations, register_client_page_part
+
+        register_client_list_annotations(client_list_days_attended)
+        register_client_page_part(client_page_attendance)

@@ -1,0 +1,119 @@
+"""Attendance: one row per client and day (the row billing is paid for), and the supervisor's recorded
+confirmations of days beyond the granted days.  The tables kept their names from the clients app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client
+from compostela.models import Office
+
+
+class AttendanceStatus(models.TextChoices):
+    ATTENDED = "attended", _("Attended")  # 通所
+    OFFSITE = "offsite", _("Off-site support")  # 施設外支援
+    ABSENT = "absent", _("Absent")  # 欠席
+    ABSENT_SUPPORTED = "absent_supported", _("Absent with support")  # 欠席時対応
+
+
+BILLABLE_ATTENDANCE = (AttendanceStatus.ATTENDED, AttendanceStatus.OFFSITE)
+
+
+class Attendance(models.Model):
+    """One client's day: the row that billing is paid for.  One row per client per day (upsert)."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="attendance")
+    day = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=20, choices=AttendanceStatus.choices)
+    start_time = models.TimeField(_("start"), null=True, blank=True)
+    end_time = models.TimeField(_("end"), null=True, blank=True)
+    transport_to = models.BooleanField(_("transport there"), default=False)
+    transport_from = models.BooleanField(_("transport back"), default=False)
+    meal = models.BooleanField(_("meal provided"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic concurrency: bumped on every change
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "clients_attendance"  # the table kept its name when the model left the clients app
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "day"], name="attendance_one_row_per_client_day"),
+            models.CheckConstraint(condition=Q(status__in=AttendanceStatus.values), name="attendance_status_known"),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=F("start_time")),
+                name="attendance_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=BILLABLE_ATTENDANCE)
+                | Q(transport_to=False, transport_from=False, meal=False),
+                name="attendance_absence_has_no_transport_or_meal",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AttendanceStatus.ABSENT_SUPPORTED) | ~Q(note=""),
+                name="attendance_absence_support_has_note",
+            ),
+        ]
+        indexes = [
+            # roster (one office, one day) and billing month (one office, a date range)
+            models.Index(fields=["office", "day"], name="attendance_office_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.day} {self.get_status_display()}"
+
+
+class GrantedDaysOverride(models.Model):
+    """A supervisor's recorded confirmation that a client may attend beyond the granted days in a month."""
+
+    office_path = "client__office"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="granted_days_overrides")
+    month = models.DateField(_("month"))
+    reason = models.CharField(_("reason"), max_length=300)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "clients_granteddaysoverride"  # the table kept its name when the model left the clients app
+        verbose_name = _("granted-days confirmation")
+        verbose_name_plural = _("granted-days confirmations")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "month"], name="granted_days_override_once_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="granted_days_override_month_first_day"),
+            models.CheckConstraint(condition=~Q(reason=""), name="granted_days_override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.month:%Y-%m}"
+
+
+class ClosedMonth(models.Model):
+    """A month whose attendance is read-only because billing has closed it.  Billing writes it when it
+    closes a month and deletes it when the month is reopened (``attendance.services.attendance_month_close`` /
+    ``attendance_month_reopen``), so attendance reads its lock without knowing billing."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closed month")
+        verbose_name_plural = _("closed months")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "month"], name="attendance_closed_month_once"),
+            models.CheckConstraint(condition=Q(month__day=1), name="attendance_closed_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.month:%Y-%m}"

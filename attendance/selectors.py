@@ -1,0 +1,308 @@
+"""Reads of attendance: the roster, the month grid, counts against granted days and capacity figures.
+
+Each function takes keyword arguments and runs a fixed number of queries, however many clients the
+office has.  Billing and case review reuse ``attendance_enrolment_facts``, ``attendance_roster_clients``,
+``attendance_month_counts``, ``attendance_granted_days`` and ``attendance_capacity_figures``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from attendance import rules
+from attendance.models import Attendance, AttendanceStatus, ClosedMonth
+from clients.models import Certificate, Client, ServicePeriod
+from compostela.models import Office
+
+
+@dataclass
+class MonthCounts:
+    """One client's month: days per status; ``billable`` (attended + off-site) counts against granted days."""
+
+    attended: int = 0
+    offsite: int = 0
+    absent: int = 0
+    absent_supported: int = 0
+
+    @property
+    def billable(self) -> int:
+        return self.attended + self.offsite
+
+
+@dataclass
+class CapacityFigures:
+    """定員超過 figures for a day: the day's users against 150 % of capacity and the month's running average
+    (from the 1st to the day, over the days the office had users) against 125 %."""
+
+    capacity: int
+    day_users: int
+    user_days: int  # month to date
+    open_days: int  # month to date: days with at least one user
+
+    @property
+    def day_limit(self) -> Decimal:
+        return rules.percent_limit(self.capacity, rules.CAPACITY_DAY_LIMIT_PERCENT)
+
+    @property
+    def day_exceeded(self) -> bool:
+        return rules.capacity_day_exceeded(users=self.day_users, capacity=self.capacity)
+
+    @property
+    def average(self) -> Decimal:
+        if not self.open_days:
+            return Decimal("0.0")
+        return (Decimal(self.user_days) / self.open_days).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def average_limit(self) -> Decimal:
+        return rules.percent_limit(self.capacity, rules.CAPACITY_AVERAGE_LIMIT_PERCENT)
+
+    @property
+    def average_exceeded(self) -> bool:
+        return rules.capacity_average_exceeded(
+            user_days=self.user_days, open_days=self.open_days, capacity=self.capacity
+        )
+
+
+@dataclass
+class RosterRow:
+    """One line of the roster: the client, today's record (if any), the previous record, month counts."""
+
+    client: Client
+    facts: rules.EnrolmentFacts
+    record: Attendance | None
+    previous: Attendance | None
+    month: MonthCounts
+    granted_days: int | None
+    problem: object = None  # why this client may not have attendance that day (only for rows kept on record)
+
+    @property
+    def version(self) -> int:
+        return self.record.version if self.record else 0
+
+
+@dataclass
+class Roster:
+    office: Office
+    day: date
+    rows: list[RosterRow]
+    capacity: CapacityFigures
+    month_closed: bool
+    is_future: bool
+
+
+@dataclass
+class MonthGrid:
+    office: Office
+    month: date
+    days: list[date]
+    closed_days: set[date]
+    clients: list[Client]
+    cells: dict[tuple[int, date], Attendance]
+    not_enrolled: set[tuple[int, date]]
+    counts: dict[int, MonthCounts]
+    granted: dict[int, int | None]
+    day_users: dict[date, int] = field(default_factory=dict)
+    month_closed: bool = False
+
+
+
+def attendance_closed_months(*, office: Office, months: list[date]) -> set[date]:
+    """Of ``months`` (first days), those whose attendance is read-only: billing has closed them — one query."""
+    return set(ClosedMonth.objects.filter(office=office, month__in=months).values_list("month", flat=True))
+
+def _facts_of(client: Client) -> rules.EnrolmentFacts:
+    return rules.EnrolmentFacts(
+        client_id=client.pk,
+        enrolled_on=client.enrolled_on,
+        ended_on=client.ended_on,
+        certificates=[
+            rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days)
+            for c in client.attendance_certificates
+        ],
+        periods=[rules.PeriodFacts(p.started_on, p.enrolled_on, p.ended_on) for p in client.attendance_periods],
+    )
+
+
+def attendance_candidate_clients(*, office: Office, start: date, end: date) -> list[Client]:
+    """The office's clients who might attend between ``start`` and ``end``: those with a transition
+    certificate valid on some day of the range, or with attendance recorded in it (a 就労定着支援 certificate
+    is not one to attend with).  Each carries ``attendance_certificates`` (transition only),
+    ``attendance_periods`` and ``enrolment`` (``EnrolmentFacts``).  Three queries; sorted by kana."""
+    certificates = Certificate.objects.transition().filter(office=office, period_start__lte=end,
+                                                           period_end__gte=start)
+    clients = Client.objects.filter(office=office).filter(
+        Exists(certificates.filter(client=OuterRef("pk")))
+        | Exists(Attendance.objects.filter(client=OuterRef("pk"), day__range=(start, end)))
+    )
+    return _with_enrolment(clients, office=office)
+
+
+def attendance_clients_by_id(*, office: Office, client_ids) -> dict[int, Client]:
+    """``id → client`` for those of ``client_ids`` that belong to ``office``, with their ``enrolment`` facts
+    (three queries).  Ids of other offices' clients are simply absent."""
+    clients = Client.objects.filter(office=office, pk__in=list(client_ids))
+    return {c.pk: c for c in _with_enrolment(clients, office=office)}
+
+
+def _with_enrolment(clients, *, office: Office) -> list[Client]:
+    clients = clients.prefetch_related(
+        Prefetch(
+            "certificates",
+            queryset=Certificate.objects.transition().filter(office=office).order_by("period_start"),
+            to_attr="attendance_certificates",
+        ),
+        Prefetch("periods", queryset=ServicePeriod.objects.order_by("started_on"), to_attr="attendance_periods"),
+    ).order_by("family_name_kana", "given_name_kana", "pk")
+    result = list(clients)
+    for client in result:
+        client.enrolment = _facts_of(client)
+    return result
+
+
+def attendance_enrolment_facts(*, office: Office, start: date, end: date) -> dict[int, rules.EnrolmentFacts]:
+    """``client id → EnrolmentFacts`` for the candidates of ``start``–``end`` (three queries)."""
+    return {c.pk: c.enrolment for c in attendance_candidate_clients(office=office, start=start, end=end)}
+
+
+def attendance_roster_clients(*, office: Office, day: date) -> list[Client]:
+    """The clients enrolled on ``day`` (certificate valid, enrolled, not ended), sorted by kana."""
+    candidates = attendance_candidate_clients(office=office, start=day, end=day)
+    return [c for c in candidates if c.enrolment.problem_on(day) is None]
+
+
+def attendance_month_counts(*, office: Office, month: date, client_ids=None) -> dict[int, MonthCounts]:
+    """``client id → MonthCounts`` for ``month`` (one query).  Only clients with rows appear."""
+    rows = Attendance.objects.filter(
+        office=office, day__range=(rules.month_start(month), rules.month_end(month))
+    )
+    if client_ids is not None:
+        rows = rows.filter(client_id__in=client_ids)
+    aggregated = rows.values("client_id").annotate(
+        attended=Count("pk", filter=Q(status=AttendanceStatus.ATTENDED)),
+        offsite=Count("pk", filter=Q(status=AttendanceStatus.OFFSITE)),
+        absent=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
+        absent_supported=Count("pk", filter=Q(status=AttendanceStatus.ABSENT_SUPPORTED)),
+    ).order_by()
+    return {
+        row["client_id"]: MonthCounts(row["attended"], row["offsite"], row["absent"], row["absent_supported"])
+        for row in aggregated
+    }
+
+
+def attendance_granted_days(*, client: Client, month: date) -> int | None:
+    """支給量 of ``client`` for ``month`` (None when no transition certificate is valid in that month).
+    One query."""
+    first, last = rules.month_start(month), rules.month_end(month)
+    certificates = [
+        rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days)
+        for c in Certificate.objects.transition().filter(client=client, period_start__lte=last, period_end__gte=first)
+    ]
+    certificate = rules.certificate_for_month(certificates, month)
+    return None if certificate is None else rules.granted_days_for_month(certificate.granted_days, month)
+
+
+def attendance_capacity_figures(*, office: Office, day: date) -> CapacityFigures:
+    """The day's users and the month's running average up to ``day`` (one query)."""
+    per_day = (
+        Attendance.objects.filter(
+            office=office, day__range=(rules.month_start(day), day), status__in=rules.BILLABLE
+        )
+        .values("day")
+        .annotate(users=Count("pk"))
+        .order_by()
+    )
+    users = {row["day"]: row["users"] for row in per_day}
+    return CapacityFigures(
+        capacity=office.capacity, day_users=users.get(day, 0), user_days=sum(users.values()),
+        open_days=sum(1 for count in users.values() if count),
+    )
+
+
+def attendance_roster(*, office: Office, day: date, today: date) -> Roster:
+    """Everything the roster screen shows for ``day``, in a constant number of queries (seven)."""
+    clients = attendance_candidate_clients(office=office, start=day, end=day)  # 3 queries
+    recent = Attendance.objects.filter(
+        office=office, day__range=(day - timedelta(days=7), day), client_id__in=[c.pk for c in clients]
+    ).order_by("client_id", "-day")
+    records: dict[int, Attendance] = {}
+    previous: dict[int, Attendance] = {}
+    for row in recent:  # 1 query
+        if row.day == day:
+            records[row.client_id] = row
+        else:
+            previous.setdefault(row.client_id, row)
+    counts = attendance_month_counts(office=office, month=day)  # 1 query
+    rows = []
+    for client in clients:
+        problem = client.enrolment.problem_on(day)
+        if problem is not None and client.pk not in records:
+            continue
+        rows.append(RosterRow(
+            client=client, facts=client.enrolment, record=records.get(client.pk),
+            previous=previous.get(client.pk), month=counts.get(client.pk, MonthCounts()),
+            granted_days=client.enrolment.granted_days(day), problem=problem,
+        ))
+    return Roster(
+        office=office, day=day, rows=rows,
+        capacity=attendance_capacity_figures(office=office, day=day),  # 1 query
+        month_closed=bool(attendance_closed_months(office=office, months=[rules.month_start(day)])),  # 1 query
+        is_future=day > today,
+    )
+
+
+def attendance_month_grid(*, office: Office, month: date) -> MonthGrid:
+    """The client × day grid of ``month`` with monthly counts (five queries)."""
+    first, last = rules.month_start(month), rules.month_end(month)
+    days = rules.month_days(first)
+    clients = attendance_candidate_clients(office=office, start=first, end=last)
+    cells: dict[tuple[int, date], Attendance] = {}
+    counts: dict[int, MonthCounts] = defaultdict(MonthCounts)
+    day_users: dict[date, int] = defaultdict(int)
+    for row in Attendance.objects.filter(office=office, day__range=(first, last)).only(
+        "client_id", "day", "status", "note"
+    ):
+        cells[(row.client_id, row.day)] = row
+        setattr(counts[row.client_id], row.status, getattr(counts[row.client_id], row.status) + 1)
+        if row.status in rules.BILLABLE:
+            day_users[row.day] += 1
+    not_enrolled = set()
+    shown = []
+    for client in clients:
+        blocked = {d for d in days if client.enrolment.problem_on(d) is not None}
+        if len(blocked) == len(days) and client.pk not in counts:
+            continue
+        shown.append(client)
+        not_enrolled |= {(client.pk, d) for d in blocked}
+    return MonthGrid(
+        office=office, month=first, days=days, closed_days={d for d in days if rules.office_closed_day(d)},
+        clients=shown, cells=cells, not_enrolled=not_enrolled,
+        counts={c.pk: counts.get(c.pk, MonthCounts()) for c in shown},
+        granted={c.pk: c.enrolment.granted_days(first) for c in shown},
+        day_users=dict(day_users),
+        month_closed=bool(attendance_closed_months(office=office, months=[first])),
+    )
+
+
+# --- what attendance adds to the client screens (registered in AttendanceConfig.ready) ----------------------
+def client_list_days_attended(first: date, last: date) -> dict:
+    """The client list's "days attended this month": a correlated count on the (client, day) unique index —
+    a Count over the joined attendance scanned the whole table (every office, every year) on each load."""
+    return {"days_attended": Coalesce(Subquery(
+        Attendance.objects.filter(client=OuterRef("pk"), day__gte=first, day__lte=last, status__in=rules.BILLABLE)
+        .order_by().values("client").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    ), 0)}
+
+
+def client_page_attendance(*, client: Client, today: date) -> dict:
+    """The client page's last 30 days of attendance and the billable days among them — one query."""
+    attendance = list(Attendance.objects.filter(client=client, day__gte=today - timedelta(days=29), day__lte=today)
+                      .order_by("-day"))
+    return {"attendance": attendance, "attendance_days": sum(1 for a in attendance if a.status in rules.BILLABLE)}

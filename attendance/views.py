@@ -1,0 +1,229 @@
+"""The attendance screens: the day roster (enter and save a day) and the month grid.  Thin: they parse
+input, call ``attendance_selectors`` / ``attendance_services`` and render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from attendance import rules
+from attendance.forms import (
+    NO_ENTRY,
+    NOTE_MAX_LENGTH,
+    STATUS_KEYS,
+    TIME_STEP,
+    AttendanceRowForm,
+    DayForm,
+    MonthForm,
+    OverrideForm,
+    parse_day,
+    parse_month,
+    row_initial,
+)
+from attendance.models import Attendance, AttendanceStatus
+from attendance.selectors import RosterRow, attendance_month_grid, attendance_roster
+from attendance.services import (
+    MSG_FUTURE_DAY,
+    MSG_MONTH_CLOSED,
+    DayRejected,
+    attendance_fingerprint,
+    attendance_record_day,
+)
+from compostela.history import audit_day_history, history_page
+from compostela.models import Role
+from compostela.scoping import has_role, office_required
+
+# Short marks for the month grid (通, 外, 欠, 対 in Japanese).
+STATUS_MARKS = {
+    AttendanceStatus.ATTENDED: pgettext_lazy("attendance mark", "A"),
+    AttendanceStatus.OFFSITE: pgettext_lazy("attendance mark", "O"),
+    AttendanceStatus.ABSENT: pgettext_lazy("attendance mark", "X"),
+    AttendanceStatus.ABSENT_SUPPORTED: pgettext_lazy("attendance mark", "S"),
+}
+
+
+def status_mark(status: str) -> str:
+    return str(STATUS_MARKS[status])
+
+
+@dataclass
+class RosterLine:
+    row: RosterRow
+    form: AttendanceRowForm
+    values: dict  # what the row's inputs show (``AttendanceRowForm.shown_values``)
+
+    @property
+    def prefix(self) -> str:
+        return self.form.prefix
+
+    @property
+    def client(self):
+        return self.row.client
+
+    @property
+    def at_limit(self) -> bool:
+        return self.row.granted_days is not None and self.row.month.billable >= self.row.granted_days
+
+
+def _day_url(day: date) -> str:
+    return f"{reverse('attendance:day')}?day={day:%Y-%m-%d}"
+
+
+def _forms_for(roster, *, data=None, readonly: bool) -> list[RosterLine]:
+    lines = []
+    for row in roster.rows:
+        initial = row_initial(record=row.record, client=row.client, fingerprint=attendance_fingerprint(row.record))
+        # a row the POST does not carry (someone enrolled after the page was loaded) is left as it is
+        carried = data is not None and f"c{row.client.pk}-version" in data
+        form = AttendanceRowForm(data if carried else None, client_id=row.client.pk, initial=initial,
+                                 readonly=readonly)
+        lines.append(RosterLine(row=row, form=form, values=form.shown_values()))
+    return lines
+
+
+def _mark_all_attended(data, roster) -> dict:
+    """The no-script fallback of "Mark all as attended": rows without an entry become attended, with the
+    client's usual times where none are typed.  Nothing is saved."""
+    data = data.copy()
+    for row in roster.rows:
+        prefix = f"c{row.client.pk}-"
+        if data.get(prefix + "status", NO_ENTRY) == NO_ENTRY:
+            data[prefix + "status"] = AttendanceStatus.ATTENDED
+            for field, usual in (("start_time", row.client.usual_start), ("end_time", row.client.usual_end)):
+                if not data.get(prefix + field) and usual:
+                    data[prefix + field] = usual.strftime("%H:%M")
+    return data
+
+
+def _report(request: HttpRequest, summary) -> None:
+    if summary.written:
+        messages.success(request, ngettext(
+            "Saved: %(count)d row changed.", "Saved: %(count)d rows changed.", summary.written
+        ) % {"count": summary.written})
+    else:
+        messages.info(request, _("Nothing to save: no row was changed."))
+    for conflict in summary.conflicts:
+        messages.warning(request, conflict.message)
+    for warning in summary.warnings:
+        messages.warning(request, warning)
+
+
+@office_required()
+@require_http_methods(["GET", "POST"])
+def attendance_day(request: HttpRequest) -> HttpResponse:
+    """The roster of one day (``?day=YYYY-MM-DD``, today by default): view, enter and save it."""
+    today = timezone.localdate()
+    source = request.POST if request.method == "POST" else request.GET
+    day = parse_day(source.get("day"), default=today)
+    office = request.office
+    roster = attendance_roster(office=office, day=day, today=today)
+    readonly = roster.month_closed or roster.is_future
+    can_supervise = has_role(request, Role.SUPERVISOR)
+    errors: list[str] = []
+    failed = False
+    show_override = False
+    override_form = OverrideForm()
+    data = None
+    if request.method == "POST" and not readonly:
+        data = request.POST
+        if "mark_all" in request.POST:
+            data = _mark_all_attended(request.POST, roster)
+        override_form = OverrideForm(data)
+    lines = _forms_for(roster, data=data, readonly=readonly)
+    if request.method == "POST" and readonly:
+        errors.append(str(MSG_MONTH_CLOSED if roster.month_closed else MSG_FUTURE_DAY))
+        failed = True
+    elif request.method == "POST" and "mark_all" not in request.POST:
+        submitted = [line for line in lines if line.form.is_bound]
+        valid = all([line.form.is_valid() for line in submitted]) & override_form.is_valid()
+        if valid:
+            try:
+                summary = attendance_record_day(
+                    office=office, day=day, rows=[line.form.to_row() for line in submitted], by=request.user,
+                    override_reason=override_form.cleaned_data["override_reason"] if can_supervise else None,
+                    today=today,
+                )
+            except DayRejected as rejected:
+                failed = True
+                errors += rejected.errors
+                for line in lines:
+                    for message in rejected.row_errors.get(line.client.pk, []):
+                        line.form.add_error(None, message)
+                show_override = bool(rejected.over_granted) and can_supervise
+            else:
+                _report(request, summary)
+                return redirect(_day_url(day))
+        else:
+            failed = True
+    if failed:
+        errors.append(_("Nothing was saved: correct the rows marked below. Your entries are still in the form."))
+    recorded = [line.row.record for line in lines if line.row.record]
+    context = {
+        "roster": roster, "lines": lines, "day": day, "today": today, "readonly": readonly,
+        "errors": errors, "override_form": override_form, "show_override": show_override,
+        "day_form": DayForm(initial={"day": day}),
+        "previous_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1) if day < today else None,
+        "status_keys": STATUS_KEYS,
+        # the row inputs are written by hand in the template (see AttendanceRowForm.shown_values); numbers as
+        # text, so that the template does not localize the same number on every row
+        "note_placeholder": AttendanceRowForm.base_fields["note"].widget.attrs["placeholder"],
+        "note_max_length": str(NOTE_MAX_LENGTH), "time_step": str(TIME_STEP),
+        "disabled": mark_safe(" disabled") if readonly else "",  # noqa: S308 - a constant
+        "totals": [(status, label, status_mark(status), sum(1 for r in recorded if r.status == status))
+                   for status, label in AttendanceStatus.choices],
+        "closed_day": rules.office_closed_day(day),
+    }
+    return render(request, "attendance/day.html", context, status=422 if failed else 200)
+
+
+@office_required()
+@require_http_methods(["GET"])
+def attendance_month(request: HttpRequest) -> HttpResponse:
+    """The client × day grid of a month (``?month=YYYY-MM``, this month by default) with monthly counts."""
+    today = timezone.localdate()
+    month = rules.month_start(parse_month(request.GET.get("month"), default=today))
+    grid = attendance_month_grid(office=request.office, month=month)
+    rows = []
+    for client in grid.clients:
+        cells = []
+        for day in grid.days:
+            record = grid.cells.get((client.pk, day))
+            cells.append({
+                "day": day, "record": record, "mark": status_mark(record.status) if record else "",
+                "not_enrolled": (client.pk, day) in grid.not_enrolled,
+                "closed": day in grid.closed_days,
+            })
+        rows.append({"client": client, "cells": cells, "counts": grid.counts[client.pk],
+                     "granted": grid.granted[client.pk]})
+    context = {
+        "grid": grid, "rows": rows, "month": month, "today": today,
+        "month_form": MonthForm(initial={"month": month}),
+        "previous_month": rules.previous_month(month),
+        "next_month": rules.next_month(month) if rules.next_month(month) <= today else None,
+        "day_totals": [grid.day_users.get(day, 0) for day in grid.days],
+        "legend": [(status_mark(s), label) for s, label in AttendanceStatus.choices],
+        "user_days": sum(grid.day_users.values()),
+    }
+    return render(request, "attendance/month.html", context)
+
+
+@office_required(Role.SUPERVISOR)
+def attendance_day_history(request: HttpRequest, day: str) -> HttpResponse:
+    """Every recorded change of the office's attendance of one day (the audit trail), newest first."""
+    try:
+        the_day = date.fromisoformat(day)
+    except ValueError as error:
+        raise Http404 from error
+    events = audit_day_history(office=request.office, table=Attendance._meta.db_table, day=the_day)
+    return history_page(request, _("History of the attendance of %(day)s") % {"day": the_day.isoformat()}, events)

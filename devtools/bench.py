@@ -1,0 +1,678 @@
+"""The benchmark behind ``python manage.py bench`` (``make bench``): the screens and computations of issue 11
+timed on the large demo data set, each with its budget.
+
+For every operation: median and p95 wall time over ``runs`` repetitions (after one warm-up run), the
+queries of one run (``CaptureQueriesContext``), the peak of Python allocations during one run
+(``tracemalloc``, a separate run so that tracing does not slow the timed ones) and, where one exists, the
+time of the same result computed by ONE hand-written SQL query, with the ratio between the two.
+
+Pages are requested in-process through Django's test ``Client`` with a logged-in staff member of the office
+(the whole middleware stack, templates included; no network).  "Query counts constant in the number of
+rows" is checked by running the same operation on a small office (a handful of clients) and on a large one
+(300 clients; the case-review line uses it as "a 300-person office") and comparing the counts.  The two
+offices are built by the benchmark itself, next to the 50 demo offices, with the demo seeders.
+
+Nothing here asserts or hard-codes a result: the budgets are printed PASS/FAIL and written to the JSON.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import platform
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef
+from django.test import Client as HttpClient
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from compostela.audit import audit_context
+from compostela.bench_floor import BILLING_FLOOR_SQL, billing_floor_compare, billing_floor_params
+from compostela.models import AreaGrade, Membership, Office, User
+from devtools.demo.offices import DEMO_PASSWORD, DEMO_STAFF, demo_office_number, demo_username
+
+# -- budgets (issue 11) ---------------------------------------------------------------------------------------
+PAGE_MEDIAN_MS = 150
+BILLING_FLOOR_RATIO = 3
+ALL_OFFICES_S = 5
+PDF_S = 10
+PEAK_MB = 500
+
+# The two offices the benchmark adds to compare query counts at two sizes (demo numbering, far past 50).
+SMALL_INDEX, LARGE_INDEX = 901, 903
+DAY_ROWS = 30  # "saving a whole day (30 rows)"
+APP_SEEDERS = ["devtools.demo.clients", "devtools.demo.placements", "devtools.demo.attendance"]
+BILLABLE = ("attended", "offsite")
+
+
+@dataclass
+class Check:
+    name: str
+    limit: str
+    value: str
+    ok: bool
+
+
+@dataclass
+class Line:
+    name: str
+    available: bool = True
+    runs: int = 0
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    queries_small: int | None = None  # same operation on the small comparison office
+    queries_large: int | None = None  # … and on the large one (300 clients)
+    peak_mb: float | None = None
+    sql_ms: float | None = None  # the one hand-written query
+    ratio: float | None = None
+    sql_matches: bool | None = None  # the hand-written query found the same figures
+    extra: dict = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def status(self) -> str:
+        if not self.available:
+            return "N/A"
+        return "PASS" if all(c.ok for c in self.checks) else "FAIL"
+
+
+@dataclass
+class Measured:
+    times_ms: list[float]
+    queries: int
+    peak_mb: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times_ms)
+        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered) + 0.5) - 1))]
+
+
+def measure(operation: Callable[[], object], *, runs: int, prepare: Callable[[], None] | None = None) -> Measured:
+    """Warm up once, time ``runs`` runs, then count the queries of one run and trace the memory of another.
+    ``prepare`` (not timed) runs before each run."""
+    def once():
+        if prepare is not None:
+            prepare()
+        started = time.perf_counter()
+        operation()
+        return (time.perf_counter() - started) * 1000
+
+    once()
+    times = [once() for _ in range(runs)]
+    if prepare is not None:
+        prepare()
+    with QueryCounter() as counted:
+        operation()
+    if prepare is not None:
+        prepare()
+    tracemalloc.start()
+    try:
+        operation()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return Measured(times_ms=times, queries=counted.count, peak_mb=peak / 2**20)
+
+
+class QueryCounter:
+    """Counts the statements sent to the database (an execute wrapper: unlike the debug query log it is not
+    reset when a request starts, and has no length limit)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+
+def time_sql(sql: str, params, *, runs: int) -> tuple[float, list[tuple]]:
+    """Median milliseconds of one query (fetching every row), and its rows."""
+    rows: list[tuple] = []
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[1:]), rows
+
+
+# -- the data set ---------------------------------------------------------------------------------------------
+@dataclass
+class DataSet:
+    offices: list[Office]  # the demo offices (seed_demo)
+    office: Office  # the one the single-office lines use (the first demo office)
+    small: Office
+    large: Office
+
+
+def demo_offices() -> list[Office]:
+    numbers = [demo_office_number(i) for i in range(1, SMALL_INDEX)]
+    return list(Office.objects.filter(number__in=numbers).order_by("number"))
+
+
+def ensure_size_office(*, index: int, clients: int, capacity: int, years: int, seed: int = 1) -> Office:
+    """An office with ``clients`` demo clients and ``years`` of history (demo seeders; idempotent)."""
+    from billing.models import OfficeFeeSettings, QualifiedStaff, TransportLevel
+
+    office, _ = Office.objects.get_or_create(
+        number=demo_office_number(index),
+        defaults={"name": f"ベンチマーク事業所{index}", "capacity": capacity, "area_grade": AreaGrade.GRADE_7,
+                  "opened_on": date(2012, 4, 1)},
+    )
+    password = make_password(DEMO_PASSWORD)
+    for suffix, last_name, first_name, role in DEMO_STAFF:
+        user, created = User.objects.get_or_create(username=demo_username(index, suffix),
+                                                   defaults={"last_name": last_name, "first_name": first_name,
+                                                             "password": password})
+        Membership.objects.get_or_create(user=user, office=office, defaults={"role": role})
+    OfficeFeeSettings.objects.get_or_create(
+        office=office, valid_from=date(2018, 4, 1),
+        defaults={"qualified_staff": QualifiedStaff.II, "trained_staff": True, "transport": TransportLevel.NONE,
+                  "meals": False, "runs_retention_support": True},
+    )
+    for module_name in APP_SEEDERS:
+        module = importlib.import_module(module_name)
+        with audit_context(reason="bench: size office", bulk_seed=True):
+            module.seed(offices=[office], clients_per_office=clients, years=years,
+                        rng=random.Random(f"{seed}:{module_name}:{index}"),  # noqa: S311 - demo data
+                        stdout=_Null())
+    return office
+
+
+class _Null:
+    def write(self, *_args, **_kwargs):
+        pass
+
+
+def dataset_ready(*, min_offices: int) -> bool:
+    from attendance.models import Attendance
+
+    offices = demo_offices()
+    # every office needs its attendance: a seed that stopped half-way is not a data set
+    return len(offices) >= min_offices and all(
+        Attendance.objects.filter(office=office).exists() for office in offices[:min_offices]
+    )
+
+
+def dataset_counts() -> dict:
+    from attendance.models import Attendance
+    from clients.models import Client
+    from placements.models import FollowUpContact, Hire
+
+    offices = demo_offices()
+    return {
+        "offices": len(offices),
+        "clients": Client.objects.filter(office__in=offices).count(),
+        "attendance_rows": Attendance.objects.filter(office__in=offices).count(),
+        "hires": Hire.objects.filter(office__in=offices).count(),
+        "followups": FollowUpContact.objects.filter(office__in=offices).count(),
+    }
+
+
+# -- helpers for pages ------------------------------------------------------------------------------------------
+def staff_client(office: Office) -> HttpClient:
+    index = int(office.number[-5:])
+    user = User.objects.get(username=demo_username(index, "supervisor"))
+    http = HttpClient()
+    http.force_login(user)
+    session = http.session
+    from compostela.scoping import SESSION_OFFICE_KEY
+
+    session[SESSION_OFFICE_KEY] = office.pk
+    session.save()
+    return http
+
+
+def get_ok(http: HttpClient, url: str) -> Callable[[], None]:
+    def run():
+        response = http.get(url)
+        if response.status_code != 200:
+            raise BenchError(f"GET {url} answered {response.status_code}")
+    return run
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def last_attendance_day(office: Office, today: date) -> date:
+    from attendance.models import Attendance
+
+    day = Attendance.objects.filter(office=office, day__lt=today).aggregate(d=Max("day"))["d"]
+    return day or today - timedelta(days=1)
+
+
+# -- the benchmark ------------------------------------------------------------------------------------------------
+class Bench:
+    def __init__(self, data: DataSet, *, runs: int, heavy_runs: int, out=sys.stdout):
+        self.data, self.runs, self.heavy_runs, self.out = data, runs, heavy_runs, out
+        self.today = timezone.localdate()
+        self.lines: list[Line] = []
+
+    def log(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def run(self) -> list[Line]:
+        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False,
+                               DEBUG=False):  # as in production (no query log, no debug pages)
+            for step in (self.roster_page, self.save_day, self.case_review, self.client_list, self.client_page,
+                         self.billing_month, self.billing_all_offices, self.tier, self.followup_cost, self.pdfs):
+                self.log(f"bench: {step.__name__} …")
+                try:
+                    step()
+                except BenchError as error:
+                    self.lines.append(Line(name=step.__name__, available=True,
+                                           checks=[Check("runs", "no error", str(error), False)], note=str(error)))
+        return self.lines
+
+    # checks shared by the lines
+    def _common(self, line: Line, m: Measured, *, sizes: tuple[int, int] | None, page: bool) -> None:
+        line.runs, line.median_ms, line.p95_ms = len(m.times_ms), m.median, m.p95
+        line.queries, line.peak_mb = m.queries, m.peak_mb
+        if page:
+            line.checks.append(Check("median", f"≤ {PAGE_MEDIAN_MS} ms", f"{m.median:.1f} ms",
+                                     m.median <= PAGE_MEDIAN_MS))
+        if sizes is not None:
+            small, large = line.queries_small, line.queries_large = sizes
+            line.checks.append(Check("queries constant", "small = large", f"{small} / {large}", small == large))
+        line.checks.append(Check("peak memory", f"≤ {PEAK_MB} MB", f"{m.peak_mb:.1f} MB", m.peak_mb <= PEAK_MB))
+
+    def _sizes(self, make: Callable[[Office], Callable[[], object]]) -> tuple[int, int]:
+        """Queries of the same operation on the small and on the large comparison office."""
+        return self._queries_of(make(self.data.small)), self._queries_of(make(self.data.large))
+
+    def _queries_of(self, operation: Callable[[], object], prepare: Callable[[], None] | None = None) -> int:
+        if prepare is not None:
+            prepare()
+        operation()  # warm (first-request caches)
+        if prepare is not None:
+            prepare()
+        with QueryCounter() as counted:
+            operation()
+        return counted.count
+
+    # -- roster ----------------------------------------------------------------------------------------------
+    def roster_page(self) -> None:
+        office = self.data.office
+        day = last_attendance_day(office, self.today)
+        url = f"{reverse('attendance:day')}?day={day:%Y-%m-%d}"
+        sizes = self._sizes(lambda o: get_ok(staff_client(o), url))
+        m = measure(get_ok(staff_client(office), url), runs=self.runs)
+        line = Line(name="roster page (1 office, 1 day)")
+        self._common(line, m, sizes=sizes, page=True)
+        line.sql_ms, rows = time_sql(ROSTER_SQL, {"office": office.pk, "day": day}, runs=self.runs)
+        line.ratio = m.median / line.sql_ms if line.sql_ms else None
+        line.extra = {"day": day.isoformat(), "roster_rows_sql": len(rows)}
+        self.lines.append(line)
+
+    def save_day(self) -> None:
+        from attendance.selectors import attendance_roster
+        from attendance.services import attendance_fingerprint
+
+        office = self.data.large
+        day = last_attendance_day(office, self.today)
+        url = reverse("attendance:day")
+        counter = [0]
+        payload: dict = {}
+
+        def prepare_for(target: Office, limit: int):
+            def prepare():
+                counter[0] += 1
+                roster = attendance_roster(office=target, day=day, today=self.today)
+                data = {"day": f"{day:%Y-%m-%d}"}
+                for row in roster.rows[:limit]:
+                    prefix = f"c{row.client.pk}-"
+                    record = row.record
+                    status = record.status if record else "absent"
+                    data[prefix + "status"] = status
+                    if status in BILLABLE:
+                        for name in ("start_time", "end_time"):
+                            value = getattr(record, name) or getattr(row.client, f"usual_{name.split('_')[0]}")
+                            data[prefix + name] = value.strftime("%H:%M") if value else ""
+                        for name in ("transport_to", "transport_from", "meal"):
+                            if getattr(record, name):
+                                data[prefix + name] = "on"
+                    data[prefix + "note"] = f"bench {counter[0]}"
+                    data[prefix + "version"] = str(record.version if record else 0)
+                    data[prefix + "fingerprint"] = attendance_fingerprint(record)
+                payload.clear()
+                payload.update(data)
+                payload["_rows"] = min(limit, len(roster.rows))
+            return prepare
+
+        def post(http):
+            def run():
+                data = {k: v for k, v in payload.items() if k != "_rows"}
+                response = http.post(url, data)
+                if response.status_code != 302:
+                    raise BenchError(f"POST {url} answered {response.status_code}")
+            return run
+
+        small_office = self.data.small
+        small = self._queries_of(post(staff_client(small_office)), prepare_for(small_office, 1_000))
+        small_rows = payload["_rows"]
+        prepare = prepare_for(office, DAY_ROWS)
+        m = measure(post(staff_client(office)), runs=self.runs, prepare=prepare)
+        line = Line(name=f"save a whole day ({payload['_rows']} rows)")
+        self._common(line, m, sizes=(small, m.queries), page=True)
+        line.extra = {"day": day.isoformat(), "rows": payload["_rows"], "rows_small": small_rows}
+        line.note = f"timed on the large office; queries compared with the small office saving {small_rows} row(s)"
+        self.lines.append(line)
+
+    # -- case review -----------------------------------------------------------------------------------------
+    def case_review(self) -> None:
+        try:
+            selectors = importlib.import_module("review.selectors")
+            board = selectors.review_board
+        except (ModuleNotFoundError, AttributeError):
+            self.lines.append(Line(name="case review (1 office)", available=False,
+                                   note="review.selectors.review_board not available"))
+            self.lines.append(Line(name="case review (300-person office)", available=False,
+                                   note="review.selectors.review_board not available"))
+            return
+        url = reverse("review:board")
+        sizes = self._sizes(lambda o: get_ok(staff_client(o), url))
+        for name, office in (("case review (1 office)", self.data.office),
+                             ("case review (300-person office)", self.data.large)):
+            m = measure(get_ok(staff_client(office), url), runs=self.runs)
+            line = Line(name=name)
+            self._common(line, m, sizes=sizes, page=True)
+            user = User.objects.get(username=demo_username(int(office.number[-5:]), "supervisor"))
+            selector = measure(lambda o=office, u=user: board(office=o, day=self.today, user=u, filters=None),
+                               runs=max(1, self.runs // 2))
+            line.extra = {"selector_median_ms": round(selector.median, 2), "selector_queries": selector.queries}
+            self.lines.append(line)
+
+    # -- clients ---------------------------------------------------------------------------------------------
+    def client_list(self) -> None:
+        url = reverse("clients:list")
+        sizes = self._sizes(lambda o: get_ok(staff_client(o), url))
+        office = self.data.office
+        m = measure(get_ok(staff_client(office), url), runs=self.runs)
+        line = Line(name="client list (1 office)")
+        self._common(line, m, sizes=sizes, page=True)
+        first = self.today.replace(day=1)
+        line.sql_ms, rows = time_sql(CLIENT_LIST_SQL, {"office": office.pk, "first": first, "today": self.today},
+                                     runs=self.runs)
+        line.ratio = m.median / line.sql_ms if line.sql_ms else None
+        line.extra = {"clients": len(rows)}
+        self.lines.append(line)
+
+    def client_page(self) -> None:
+        from clients.models import Client, HealthRecord, SupportPlanReview
+
+        def with_branches(queryset):
+            # the page reads some records only when they exist (a health record's diagnoses, an open plan's
+            # reviews): compare clients that take the same branches, so only the number of rows differs
+            return queryset.annotate(
+                n=Count("attendance"),
+                has_health=Exists(HealthRecord.objects.filter(client=OuterRef("pk"))),
+                has_open_plan_reviews=Exists(SupportPlanReview.objects.filter(
+                    plan__client=OuterRef("pk"), plan__closed_on__isnull=True)),
+            )
+
+        def richest(office):
+            return with_branches(Client.objects.filter(office=office)).order_by("-n", "pk").first()
+
+        def poorest(office, like):
+            # the same kind of client (status, branches), with the least history
+            return (with_branches(Client.objects.filter(office=office, status=like.status))
+                    .filter(n__gt=0, has_health=like.has_health, has_open_plan_reviews=like.has_open_plan_reviews)
+                    .order_by("n", "pk").first())
+
+        office = self.data.office
+        rich = richest(office)
+        poor = poorest(office, rich)
+        http = staff_client(office)
+        small = self._queries_of(get_ok(http, reverse("clients:detail", args=[poor.pk])))
+        m = measure(get_ok(http, reverse("clients:detail", args=[rich.pk])), runs=self.runs)
+        line = Line(name="client page (longest history)")
+        self._common(line, m, sizes=(small, m.queries), page=True)
+        line.note = "queries compared with the office's client with the shortest history"
+        line.extra = {"client_attendance_rows": rich.n, "small_client_attendance_rows": poor.n}
+        self.lines.append(line)
+
+    # -- billing ---------------------------------------------------------------------------------------------
+    def _billing_month(self) -> date:
+        return (self.today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+    def billing_month(self) -> None:
+        from billing.services.claims import billing_month_compute
+
+        month = self._billing_month()
+        office = self.data.office
+        sizes = self._sizes(lambda o: lambda: billing_month_compute(office=o, month=month))
+        claims = []
+        m = measure(lambda: claims.append(billing_month_compute(office=office, month=month)), runs=self.runs)
+        line = Line(name="billing month (1 office)")
+        self._common(line, m, sizes=sizes, page=False)
+        params = billing_floor_params(office_ids=[office.pk], month=month)
+        line.sql_ms, rows = time_sql(BILLING_FLOOR_SQL, params, runs=self.runs)
+        line.ratio = m.median / line.sql_ms if line.sql_ms else None
+        line.checks.append(Check("vs raw SQL", f"≤ {BILLING_FLOOR_RATIO}×", f"{line.ratio:.1f}×",
+                                 line.ratio is not None and line.ratio <= BILLING_FLOOR_RATIO))
+        line.sql_matches, line.extra = billing_floor_compare(claims[-1], rows)
+        line.checks.append(Check("same lines as the SQL", "every line", "yes" if line.sql_matches else "no",
+                                 line.sql_matches))
+        line.extra["month"] = month.isoformat()[:7]
+        self.lines.append(line)
+
+    def billing_all_offices(self) -> None:
+        from billing.services.claims import billing_month_compute
+
+        month = self._billing_month()
+        offices = self.data.offices
+        claims = []
+        m = measure(lambda: claims.append([billing_month_compute(office=o, month=month) for o in offices]),
+                    runs=self.heavy_runs)
+        line = Line(name=f"billing month (all {len(offices)} offices)")
+        line.runs, line.median_ms, line.p95_ms = len(m.times_ms), m.median, m.p95
+        line.queries, line.peak_mb = m.queries, m.peak_mb
+        line.checks.append(Check("median", f"≤ {ALL_OFFICES_S} s", f"{m.median / 1000:.2f} s",
+                                 m.median <= ALL_OFFICES_S * 1000))
+        line.checks.append(Check("peak memory", f"≤ {PEAK_MB} MB", f"{m.peak_mb:.1f} MB", m.peak_mb <= PEAK_MB))
+        params = billing_floor_params(office_ids=[o.pk for o in offices], month=month)
+        line.sql_ms, rows = time_sql(BILLING_FLOOR_SQL, params, runs=self.heavy_runs)
+        line.ratio = m.median / line.sql_ms if line.sql_ms else None
+        line.sql_matches, line.extra = billing_floor_compare(claims[-1], rows)
+        line.checks.append(Check("same lines as the SQL", "every line", "yes" if line.sql_matches else "no",
+                                 line.sql_matches))
+        line.extra["month"] = month.isoformat()[:7]
+        line.note = f"{m.queries // max(len(offices), 1)} queries per office"
+        self.lines.append(line)
+
+    def tier(self) -> None:
+        from billing.services.tier import retention_tier
+        from placements.rules import fiscal_year_of
+
+        year = fiscal_year_of(self.today)
+        sizes = self._sizes(lambda o: lambda: retention_tier(office=o, fiscal_year=year))
+        m = measure(lambda: retention_tier(office=self.data.office, fiscal_year=year), runs=self.runs)
+        line = Line(name="retention tier (1 office, 1 fiscal year)")
+        self._common(line, m, sizes=sizes, page=False)
+        line.extra = {"fiscal_year": year}
+        self.lines.append(line)
+
+    def followup_cost(self) -> None:
+        from billing.services.followup_cost import followup_cost_year
+
+        year = self.today.year - 1
+        sizes = self._sizes(lambda o: lambda: followup_cost_year(office=o, year=year))
+        m = measure(lambda: followup_cost_year(office=self.data.office, year=year), runs=self.runs)
+        line = Line(name="follow-up cost (1 office, 1 year)")
+        self._common(line, m, sizes=sizes, page=False)
+        line.extra = {"year": year}
+        self.lines.append(line)
+
+    # -- PDFs ----------------------------------------------------------------------------------------------
+    def pdfs(self) -> None:
+        line = Line(name="PDFs (1 office, 1 month)")
+        generate = pdf_generator()
+        if generate is None:
+            line.available = False
+            line.note = "billing.documents / billing_pdf not available"
+            self.lines.append(line)
+            return
+        month = self._billing_month()
+        office = self.data.office
+        pages: list[int] = []
+
+        def run():
+            with tempfile.TemporaryDirectory() as folder:
+                pages.append(generate(office=office, month=month, folder=Path(folder)))
+
+        try:
+            m = measure(run, runs=max(1, self.heavy_runs))
+        except Exception as error:  # noqa: BLE001 - the documents code is another engineer's; report, don't crash
+            line.available = False
+            line.note = f"PDF generation failed: {type(error).__name__}: {error}"[:300]
+            self.lines.append(line)
+            return
+        line.runs, line.median_ms, line.p95_ms = len(m.times_ms), m.median, m.p95
+        line.queries, line.peak_mb = m.queries, m.peak_mb
+        line.checks.append(Check("median", f"≤ {PDF_S} s", f"{m.median / 1000:.2f} s", m.median <= PDF_S * 1000))
+        line.checks.append(Check("peak memory", f"≤ {PEAK_MB} MB", f"{m.peak_mb:.1f} MB", m.peak_mb <= PEAK_MB))
+        line.extra = {"pages": pages[-1], "pages_per_second": round(pages[-1] / (m.median / 1000), 1)
+                      if m.median else None}
+        self.lines.append(line)
+
+
+def pdf_generator():
+    """A callable ``(office, month, folder) -> pages``: one office's month as one PDF (summary, statements
+    and service record sheets), through the same function the billing page and ``billing_pdf`` use."""
+    try:
+        from billing.documents.pdfs import billing_month_pdf
+    except ImportError:
+        return None
+
+    def generate(*, office: Office, month: date, folder: Path) -> int:
+        from compostela.pdf import pdf_page_count
+
+        data = billing_month_pdf(office=office, month=month)
+        (folder / "month.pdf").write_bytes(data)
+        return pdf_page_count(data)
+
+    return generate
+
+
+# -- the hand-written queries ---------------------------------------------------------------------------------
+# The roster: the clients with a transition certificate valid on the day (or a record that day), with the day's record,
+# the previous record of the week before, and the month's counts — one query.
+ROSTER_SQL = """
+SELECT c.id, c.family_name_kana, c.given_name_kana, a.status, a.version, prev.day, prev.status,
+       mc.attended, mc.offsite, mc.absent, mc.absent_supported
+FROM clients_client c
+LEFT JOIN clients_attendance a ON a.client_id = c.id AND a.day = %(day)s
+LEFT JOIN LATERAL (
+    SELECT p.day, p.status FROM clients_attendance p
+    WHERE p.client_id = c.id AND p.day >= %(day)s::date - 7 AND p.day < %(day)s
+    ORDER BY p.day DESC LIMIT 1) prev ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE m.status = 'attended') AS attended,
+           count(*) FILTER (WHERE m.status = 'offsite') AS offsite,
+           count(*) FILTER (WHERE m.status = 'absent') AS absent,
+           count(*) FILTER (WHERE m.status = 'absent_supported') AS absent_supported
+    FROM clients_attendance m
+    WHERE m.client_id = c.id AND m.day >= date_trunc('month', %(day)s::date)::date AND m.day <= %(day)s) mc ON true
+WHERE c.office_id = %(office)s
+  AND (a.id IS NOT NULL OR EXISTS (SELECT 1 FROM clients_certificate cert WHERE cert.client_id = c.id
+                                   AND cert.service = 'transition'
+                                   AND cert.period_start <= %(day)s AND cert.period_end >= %(day)s))
+ORDER BY c.family_name_kana, c.given_name_kana, c.id
+"""
+
+# The client list: every client of the office with this month's billable days and the latest transition
+# certificate's end.
+CLIENT_LIST_SQL = """
+SELECT c.id, c.family_name, c.given_name, c.status, s.username, m.username,
+       (SELECT count(*) FROM clients_attendance a WHERE a.client_id = c.id AND a.day BETWEEN %(first)s AND %(today)s
+        AND a.status IN ('attended', 'offsite')) AS days,
+       (SELECT cert.period_end FROM clients_certificate cert WHERE cert.client_id = c.id
+        AND cert.service = 'transition' ORDER BY cert.period_start DESC LIMIT 1) AS certificate_end
+FROM clients_client c
+LEFT JOIN compostela_user s ON s.id = c.specialist_id
+LEFT JOIN compostela_user m ON m.id = c.case_manager_id
+WHERE c.office_id = %(office)s
+ORDER BY c.family_name_kana, c.given_name_kana, c.id
+"""
+
+
+# -- output ---------------------------------------------------------------------------------------------------------
+def fmt(value, spec: str = ".1f", empty: str = "—") -> str:
+    return empty if value is None else format(value, spec)
+
+
+def render_table(lines: list[Line]) -> str:
+    header = ["operation", "median ms", "p95 ms", "queries S/L", "peak MB", "1-SQL ms", "ratio", "result",
+              "budgets"]
+    body = []
+    for line in lines:
+        queries = "—" if line.queries is None else (
+            str(line.queries) if line.queries_small is None else f"{line.queries_small}/{line.queries_large}")
+        budgets = "; ".join(f"{c.name} {c.value} ({c.limit}){'' if c.ok else ' ✗'}" for c in line.checks)
+        if not line.available:
+            budgets = line.note
+        elif "pages" in line.extra:
+            budgets += f"; {line.extra['pages']} pages, {line.extra['pages_per_second']} pages/s"
+        body.append([line.name, fmt(line.median_ms), fmt(line.p95_ms), queries, fmt(line.peak_mb),
+                     fmt(line.sql_ms, ".2f"), fmt(line.ratio, ".1f") + ("×" if line.ratio is not None else ""),
+                     line.status, budgets])
+    widths = [max(len(str(row[i])) for row in [header, *body]) for i in range(len(header) - 1)]
+    out = []
+    for row in [header, *body]:
+        cells = [str(row[i]).ljust(widths[i]) if i == 0 else str(row[i]).rjust(widths[i]) for i in range(len(widths))]
+        out.append(" | ".join(cells) + " | " + row[-1])
+        if row is header:
+            out.append("-+-".join("-" * w for w in widths) + "-+-" + "-" * 7)
+    return "\n".join(out)
+
+
+def write_json(path: Path, *, lines: list[Line], counts: dict, started: float) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "generated_at": timezone.now().isoformat(),
+        "duration_s": round(time.monotonic() - started, 1),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": __import__("os").cpu_count()},
+        "budgets": {"page_median_ms": PAGE_MEDIAN_MS, "billing_floor_ratio": BILLING_FLOOR_RATIO,
+                    "all_offices_s": ALL_OFFICES_S, "pdf_s": PDF_S, "peak_mb": PEAK_MB},
+        "dataset": counts,
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "lines": [{**{k: v for k, v in asdict(line).items() if k != "checks"},
+                   "status": line.status, "checks": [asdict(c) for c in line.checks]} for line in lines],
+        "passed": all(line.status != "FAIL" for line in lines),
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")

@@ -1,0 +1,53 @@
+"""Billing demo rows: fee settings for the demo offices (idempotent), and the demo office's older months
+closed when attendance exists for them (so the screens show both snapshots and live months)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from attendance.models import Attendance
+from billing.models import MonthClosing, OfficeFeeSettings, QualifiedStaff, TransportLevel
+from billing.services.closing import billing_month_close
+from billing.services.fees import BillingConfigurationError
+from compostela.models import Membership, Office, Role
+
+CLOSE_MONTHS_BEFORE = 2  # close every month with attendance older than the last two
+
+
+@transaction.atomic
+def seed(*, offices: list[Office], clients_per_office: int, years: int, rng, stdout=None) -> None:
+    for index, office in enumerate(offices):
+        OfficeFeeSettings.objects.update_or_create(
+            office=office, valid_from=date(2018, 4, 1),
+            defaults={
+                "qualified_staff": QualifiedStaff.I if index == 0 else rng.choice([QualifiedStaff.II, ""]),
+                "trained_staff": True,
+                "transport": TransportLevel.NONE,
+                "meals": False,
+                "runs_retention_support": index == 0,
+            },
+        )
+    if not offices:
+        return
+    demo = offices[0]
+    manager = Membership.objects.filter(office=demo, role=Role.MANAGER).select_related("user").first()
+    if manager is None:
+        return
+    today = timezone.localdate().replace(day=1)
+    months = sorted({d.replace(day=1) for d in Attendance.objects.filter(office=demo).dates("day", "month")})
+    already = set(MonthClosing.objects.filter(office=demo).values_list("month", flat=True))
+    closed = 0
+    for month in months:
+        if month in already or month > today - relativedelta(months=CLOSE_MONTHS_BEFORE + 1):
+            continue
+        try:
+            billing_month_close(office=demo, month=month, by=manager.user)
+        except BillingConfigurationError:
+            continue
+        closed += 1
+    if stdout is not None:
+        stdout.write(f"Billing: fee settings for {len(offices)} office(s); {closed} month(s) closed.")

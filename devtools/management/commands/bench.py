@@ -1,0 +1,56 @@
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from devtools import bench
+
+ISSUE_DATASET = ["--offices", "50", "--clients-per-office", "30", "--years", "3", "--seed", "1"]
+
+
+class Command(BaseCommand):
+    help = ("Benchmark the screens and computations on the large demo data set (issue 11): one table with "
+            "PASS/FAIL per budget, and bench/results.json.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--build", action="store_true",
+                            help="Build the data set first when it is missing (seed_demo " + " ".join(ISSUE_DATASET)
+                            + "; about five minutes).")
+        parser.add_argument("--offices", type=int, default=50, help="Demo offices the data set must have.")
+        parser.add_argument("--runs", type=int, default=20, help="Timed runs per operation (after a warm-up).")
+        parser.add_argument("--heavy-runs", type=int, default=3, help="Timed runs of the all-offices and PDF lines.")
+        parser.add_argument("--large-clients", type=int, default=300, help="Clients of the large comparison office.")
+        parser.add_argument("--small-clients", type=int, default=5, help="Clients of the small comparison office.")
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench" / "results.json"))
+
+    def handle(self, *args, build, offices, runs, heavy_runs, large_clients, small_clients, output, **options):
+        started = time.monotonic()
+        if not bench.dataset_ready(min_offices=offices):
+            if not build:
+                raise CommandError(
+                    f"The data set is missing (need {offices} demo offices with attendance). Build it with\n"
+                    f"  python manage.py seed_demo {' '.join(ISSUE_DATASET)} --quiet-logins\n"
+                    "or run  python manage.py bench --build  (make bench does)."
+                )
+            self.stderr.write("bench: building the data set (seed_demo " + " ".join(ISSUE_DATASET) + ") …")
+            call_command("seed_demo", *ISSUE_DATASET, "--quiet-logins", stdout=self.stderr)
+        self.stderr.write("bench: comparison offices (small and large) …")
+        small = bench.ensure_size_office(index=bench.SMALL_INDEX, clients=small_clients, capacity=20, years=1)
+        # capacity 20 for both: the loaded fee schedule has the ≤ 20 band only
+        large = bench.ensure_size_office(index=bench.LARGE_INDEX, clients=large_clients, capacity=20, years=1)
+        demo = bench.demo_offices()[:offices]
+        data = bench.DataSet(offices=demo, office=demo[0], small=small, large=large)
+        counts = bench.dataset_counts()
+        lines = bench.Bench(data, runs=runs, heavy_runs=heavy_runs).run()
+        self.stdout.write(
+            f"Data set: {counts['offices']} offices, {counts['clients']} clients, {counts['attendance_rows']} "
+            f"attendance rows, {counts['hires']} hires, {counts['followups']} follow-up contacts; "
+            f"{runs} timed runs per line."
+        )
+        self.stdout.write(bench.render_table(lines))
+        path = Path(output)
+        bench.write_json(path, lines=lines, counts=counts, started=started)
+        failed = [line.name for line in lines if line.status == "FAIL"]
+        self.stdout.write(f"Written {path}. " + (f"FAIL: {', '.join(failed)}" if failed else "Every budget passed."))
