@@ -2,6 +2,7 @@
 only superusers change them — a revision is a new row with its source."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from compostela.admin import OfficeScopedAdminMixin
@@ -13,6 +14,7 @@ class RegulatoryFiguresAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     list_display = ["valid_from", "copay_percent", "over_capacity_percent", "plan_missing_early_percent",
                     "plan_missing_later_percent", "support_report_required", "to_verify"]
     list_filter = ["to_verify"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # the ministry's pages are https
     fieldsets = [
         (None, {"fields": ["valid_from"]}),
         (_("Co-payment"), {"fields": ["copay_percent", "cap_welfare", "cap_low_income", "cap_general_1",
