@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "compostela",
+    "regulations",
     "clients",
     "attendance",
     "placements",

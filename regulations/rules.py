@@ -1,0 +1,449 @@
+"""The rules of the regulations, each written once: pure functions over plain values.
+
+No models, no queries, no other project app: attendance, the case review and billing all call these with
+plain values (``capacity``, ``users``, ``day``) and, for every figure that a revision may change, the
+``Figures`` in force (``regulations.selectors.figures_on``).  Figures that do not change with a revision
+of the fee rules (days in the month − 8, the capacity bands of the over-capacity rule, the six-month day,
+months 7–42 of retention support, the April–March fiscal year) are the constants below.
+
+Where this module and the copies it replaces disagreed, billing (``billing/services/claims.py``) was the
+reference, and ``shared/domain.md`` wins over both.
+
+* months: ``month_start`` / ``month_end`` / ``days_in_month`` / ``month_bounds`` / ``months_ending_with`` /
+  ``rolling_window``
+* granted days (支給量): ``standard_granted_days`` / ``granted_days``
+* certificates: ``certificate_on`` (a day) / ``certificate_for_month`` (a month's granted days and cap) /
+  ``latest_certificate_in_month``
+* attendance: ``BILLABLE_STATUSES`` / ``is_billable``
+* over capacity (定員超過利用減算): ``day_over_capacity`` / ``rolling_limit_x100`` / ``rolling_over_capacity``
+* missing support plan (個別支援計画未作成減算): ``plan_month`` / ``plan_missing_months`` / ``plan_missing_percent``
+* co-payment: ``standard_copay_cap`` / ``copayment_before_cap`` / ``copayment``
+* placements: ``six_month_date`` / ``hire_retention`` / ``month_after_start`` / ``followup_phase`` /
+  ``retention_support_span`` / ``retention_support_month_billable``
+* fiscal years and the fee tier: ``fiscal_year_of`` / ``fiscal_year_bounds`` / ``new_office``
+* dated figures: ``Figures`` / ``figures_in_force``
+
+Rounding: only the co-payment rounds here (the fraction below one yen dropped, in integer arithmetic on
+non-negative yen, equal to ``billing.services.rounding.yen_percent_floor``).  Percentages applied to units
+(half up, step by step) stay in billing's rounding module; no rule here needs them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Protocol, TypeVar
+
+from dateutil.relativedelta import relativedelta
+
+# --- figures that do not change with a fee revision ----------------------------------------------------------
+GRANTED_DAYS_OFFSET = 8  # 原則の日数: days in the month − 8
+DAY_SMALL_CAPACITY_MAX = 50  # daily rule: up to capacity 50, more than 150 % of capacity is over …
+DAY_SMALL_CAPACITY_PERCENT = 150
+DAY_LARGE_CAPACITY_PERCENT = 125  # … above 50, more than (capacity − 50) × 125 % + 75
+DAY_LARGE_CAPACITY_BASE = 75
+ROLLING_MONTHS = 3  # rolling rule: this month and the two before
+ROLLING_LARGE_CAPACITY_MIN = 12  # capacity 12 or more: capacity × 125 % a day on average …
+ROLLING_LARGE_CAPACITY_PERCENT = 125
+ROLLING_SMALL_CAPACITY_EXTRA = 3  # … 11 or less: capacity + 3
+SIX_MONTHS = 6  # 就職後6月: the day a hire reaches six months
+RETENTION_SUPPORT_FIRST_MONTH = 7  # 就労定着支援 runs from month 7 …
+RETENTION_SUPPORT_LAST_MONTH = 42  # … to the end of year 3½
+FISCAL_YEAR_FIRST_MONTH = 4  # fiscal years run April–March
+
+# The income categories of the co-payment cap (the values of ``clients.models.IncomeCategory``).
+INCOME_CATEGORIES = ("welfare", "low_income", "general_1", "general_2")
+
+# 通所 and 施設外支援 count against the granted days and are paid; absences are not.
+BILLABLE_STATUSES = ("attended", "offsite")
+
+
+# --- errors ------------------------------------------------------------------------------------------------
+class RuleErrorCode(enum.StrEnum):
+    CAPACITY_NOT_POSITIVE = "capacity_not_positive"
+    USERS_NEGATIVE = "users_negative"
+    YEN_NEGATIVE = "yen_negative"
+    MONTHS_NEGATIVE = "months_negative"
+    UNKNOWN_INCOME_CATEGORY = "unknown_income_category"
+    COPAY_CAPS_INCOMPLETE = "copay_caps_incomplete"
+
+
+MSG_CAPACITY_NOT_POSITIVE = "Capacity must be 1 or more (got {capacity})."
+MSG_USERS_NEGATIVE = "A number of users cannot be negative (got {users})."
+MSG_YEN_NEGATIVE = "An amount of yen cannot be negative (got {yen})."
+MSG_MONTHS_NEGATIVE = "A number of months cannot be negative (got {months})."
+MSG_UNKNOWN_INCOME_CATEGORY = "Unknown income category {category!r}; expected one of {known}."
+MSG_COPAY_CAPS_INCOMPLETE = "The co-payment caps must name exactly the income categories {known} (got {got})."
+
+
+class RuleError(ValueError):
+    """A rule was given a value outside its domain (a programming or data error, not a user's refusal)."""
+
+    def __init__(self, message: str, *, code: RuleErrorCode) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _check_capacity(capacity: int) -> None:
+    if capacity < 1:
+        raise RuleError(MSG_CAPACITY_NOT_POSITIVE.format(capacity=capacity), code=RuleErrorCode.CAPACITY_NOT_POSITIVE)
+
+
+def _check_users(users: int) -> None:
+    if users < 0:
+        raise RuleError(MSG_USERS_NEGATIVE.format(users=users), code=RuleErrorCode.USERS_NEGATIVE)
+
+
+# --- dated figures -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one revision, in force from ``valid_from`` (a ``regulations.RegulatoryFigures`` row as
+    plain values).  ``to_verify``: not yet checked against the ministry's notice — say so where it is used."""
+
+    valid_from: date
+    copay_percent: int  # 利用者負担: 10 % of the month's total …
+    copay_caps: Mapping[str, int] = field(hash=False)  # … at most the cap of the income category (yen a month)
+    over_capacity_percent: int  # 定員超過利用減算: basic units × 70 %
+    plan_missing_early_percent: int  # 個別支援計画未作成減算: × 70 % in the first months …
+    plan_missing_later_percent: int  # … × 50 % from the month after them on
+    plan_missing_early_months: int  # how many months are "the first months" (2)
+    new_office_rate: Decimal  # a new office's tier is the one holding this retention rate (0.3: "30 % to 40 %")
+    new_office_fiscal_years: int  # … in its first fiscal years (2)
+    support_report_required: bool  # 就労定着支援: a month needs a support report shared with the person
+    to_verify: bool = False
+
+    def __post_init__(self) -> None:
+        if set(self.copay_caps) != set(INCOME_CATEGORIES):
+            raise RuleError(
+                MSG_COPAY_CAPS_INCOMPLETE.format(known=INCOME_CATEGORIES, got=tuple(sorted(self.copay_caps))),
+                code=RuleErrorCode.COPAY_CAPS_INCOMPLETE,
+            )
+        object.__setattr__(self, "copay_caps", MappingProxyType(dict(self.copay_caps)))
+
+
+def figures_in_force(history: Sequence[Figures], day: date) -> Figures | None:
+    """Of ``history`` (ascending by ``valid_from``), the figures with the latest ``valid_from`` on or before
+    ``day``; ``None`` before the first."""
+    index = bisect.bisect_right([f.valid_from for f in history], day)
+    return history[index - 1] if index else None
+
+
+# --- months ------------------------------------------------------------------------------------------------
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def days_in_month(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=days_in_month(day))
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """First and last day of the month of ``day``."""
+    return month_start(day), month_end(day)
+
+
+def months_ending_with(month: date, count: int) -> tuple[tuple[date, date], ...]:
+    """Bounds of ``count`` months: the month of ``month`` first, then going back."""
+    first = month_start(month)
+    return tuple(month_bounds(first - relativedelta(months=back)) for back in range(count))
+
+
+def rolling_window(month: date) -> tuple[date, date]:
+    """First and last day of the three months of the rolling over-capacity rule (this month and the two
+    before): the days whose users ``rolling_over_capacity`` is given."""
+    months = months_ending_with(month, ROLLING_MONTHS)
+    return months[-1][0], months[0][1]
+
+
+# --- granted days (支給量) ----------------------------------------------------------------------------------
+def standard_granted_days(month: date) -> int:
+    """原則の日数: days in the month − 8 (22 or 23; 20 or 21 in February)."""
+    return days_in_month(month) - GRANTED_DAYS_OFFSET
+
+
+def granted_days(certificate_granted_days: int | None, month: date) -> int:
+    """The granted days of ``month``: the certificate's own figure, else (empty, or no certificate: pass
+    ``None``) the standard.  As billing: an empty figure is ``None`` or 0 (the database allows 1–31)."""
+    if certificate_granted_days:
+        return certificate_granted_days
+    return standard_granted_days(month)
+
+
+# --- certificates ------------------------------------------------------------------------------------------
+class Period(Protocol):
+    """Anything with a service period: a certificate (受給者証), its plain-value facts, a support plan."""
+
+    @property
+    def period_start(self) -> date: ...
+
+    @property
+    def period_end(self) -> date: ...
+
+
+P = TypeVar("P", bound=Period)
+
+
+def _overlaps(period: Period, first: date, last: date) -> bool:
+    return period.period_start <= last and period.period_end >= first
+
+
+def certificate_on(certificates: Iterable[P], day: date) -> P | None:
+    """The certificate whose service period covers ``day`` (both ends inclusive).  A client's certificates
+    of one service never overlap (database constraint); were they to, the first given wins (as billing)."""
+    for certificate in certificates:
+        if certificate.period_start <= day <= certificate.period_end:
+            return certificate
+    return None
+
+
+def latest_certificate_in_month(certificates: Iterable[P], month: date) -> P | None:
+    """Of the certificates whose period overlaps the month, the one that starts last (ties: the later given).
+    Billing's choice for a 就労定着支援 month (granted days do not matter there)."""
+    first, last = month_bounds(month)
+    found: P | None = None
+    for certificate in certificates:
+        if _overlaps(certificate, first, last) and (found is None or certificate.period_start >= found.period_start):
+            found = certificate
+    return found
+
+
+def certificate_for_month(certificates: Sequence[P], month: date, billable_days: Iterable[date]) -> P | None:
+    """The certificate that sets a transition month's granted days and co-payment cap (billing's rule): the
+    one covering the month's last billable day that some certificate covers; with no such day, the one
+    covering the month's last day; else the latest that overlaps the month (``latest_certificate_in_month``).
+
+    ``billable_days``: the client's days of the month with a billable status (any order).
+
+    Open question: ``shared/domain.md`` is silent on which certificate sets a month's granted days when a
+    certificate changes mid-month (for the co-payment cap it says the manager confirms it and the product
+    never picks silently).  This is billing's choice until the office's municipality says otherwise; the
+    roster's old copy took the latest overlapping certificate instead, which differs when a certificate ends
+    mid-month with attendance on it and no attendance under the next one.
+    """
+    first, last = month_bounds(month)
+    covered = [d for d in billable_days if first <= d <= last and certificate_on(certificates, d) is not None]
+    anchor = max(covered) if covered else last
+    return certificate_on(certificates, anchor) or latest_certificate_in_month(certificates, month)
+
+
+# --- attendance --------------------------------------------------------------------------------------------
+def is_billable(status: str) -> bool:
+    """An attendance status that counts against the granted days and is paid (通所, 施設外支援)."""
+    return status in BILLABLE_STATUSES
+
+
+# --- over capacity (定員超過利用減算) ------------------------------------------------------------------------
+def day_over_capacity(*, users: int, capacity: int) -> bool:
+    """The daily rule (that day only): capacity 50 or less, more users than 150 % of capacity; capacity 51
+    or more, more than (capacity − 50) × 125 % + 75.  Integer arithmetic: capacity 20 allows 30, capacity 51
+    allows 76 (76.25), capacity 60 allows 87 (87.5)."""
+    _check_capacity(capacity)
+    _check_users(users)
+    if capacity <= DAY_SMALL_CAPACITY_MAX:
+        return users * 100 > capacity * DAY_SMALL_CAPACITY_PERCENT
+    limit_x100 = (capacity - DAY_SMALL_CAPACITY_MAX) * DAY_LARGE_CAPACITY_PERCENT + DAY_LARGE_CAPACITY_BASE * 100
+    return users * 100 > limit_x100
+
+
+def rolling_limit_x100(capacity: int) -> int:
+    """100 × the users one open day allows in the rolling rule: capacity × 125 % (capacity 12 or more),
+    capacity + 3 (11 or less)."""
+    _check_capacity(capacity)
+    if capacity >= ROLLING_LARGE_CAPACITY_MIN:
+        return capacity * ROLLING_LARGE_CAPACITY_PERCENT
+    return (capacity + ROLLING_SMALL_CAPACITY_EXTRA) * 100
+
+
+@dataclass(frozen=True)
+class RollingOverCapacity:
+    user_days: int  # billable users summed over the open days
+    open_days: int  # days with at least one billable user
+    limit: Decimal  # the per-day allowance summed over the open days (capacity may change between them)
+    over: bool  # the whole month is reduced
+
+    def as_dict(self) -> dict:
+        return {"user_days": self.user_days, "open_days": self.open_days, "limit": str(self.limit),
+                "over": self.over}
+
+
+def rolling_over_capacity(*, days: Iterable[tuple[int, int]]) -> RollingOverCapacity:
+    """The rolling rule (the whole month): over the three months ending with it (``rolling_window``), the
+    user-days exceed the allowance summed over the open days.  ``days``: (users, capacity that day) for each
+    day of the window; as billing, an open day is a day with at least one billable user, so days with none
+    are left out whatever the caller passes."""
+    user_days = open_days = limit_x100 = 0
+    for users, capacity in days:
+        _check_users(users)
+        if users == 0:
+            continue
+        user_days += users
+        open_days += 1
+        limit_x100 += rolling_limit_x100(capacity)
+    return RollingOverCapacity(user_days=user_days, open_days=open_days, limit=Decimal(limit_x100) / 100,
+                               over=user_days * 100 > limit_x100)
+
+
+# --- missing support plan (個別支援計画未作成減算) ----------------------------------------------------------------
+class AgreedPeriod(Period, Protocol):
+    """A support plan: its period and the day the client agreed to it (``None``: not agreed)."""
+
+    @property
+    def agreed_on(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class PlanMonth:
+    in_service: bool  # a certificate covers part of the month
+    covered: bool  # an agreed support plan covers part of the month, agreed by its last day
+
+
+def plan_month(*, month: date, certificates: Iterable[Period], plans: Iterable[AgreedPeriod]) -> PlanMonth:
+    """The facts of one month for the missing-plan rule (billing's reading): in service when a certificate
+    overlaps the month; covered when a plan agreed on or before the month's last day overlaps it."""
+    first, last = month_bounds(month)
+    return PlanMonth(
+        in_service=any(_overlaps(c, first, last) for c in certificates),
+        covered=any(p.agreed_on is not None and p.agreed_on <= last and _overlaps(p, first, last) for p in plans),
+    )
+
+
+def plan_missing_lookback(figures: Figures) -> int:
+    """How many months ending with this one ``plan_missing_months`` needs (3 with two early months)."""
+    return figures.plan_missing_early_months + 1
+
+
+def plan_missing_months(months: Iterable[PlanMonth], *, figures: Figures) -> int:
+    """How many months in a row, ending with this month, the client was in service without an agreed plan.
+    ``months``: this month first, then going back (``plan_month`` of each of ``months_ending_with(month,
+    plan_missing_lookback(figures))``).  Counts at most ``plan_missing_lookback(figures)``: beyond that the
+    percentage no longer changes."""
+    count = 0
+    for facts in months:
+        if count >= plan_missing_lookback(figures) or facts.covered or not facts.in_service:
+            break
+        count += 1
+    return count
+
+
+def plan_missing_percent(months_missing: int, figures: Figures) -> int | None:
+    """The percentage of the basic units paid: ``None`` (no reduction) with a plan, the early percentage
+    (70 %) in the first months without one, the later one (50 %) from the month after them."""
+    if months_missing < 0:
+        raise RuleError(MSG_MONTHS_NEGATIVE.format(months=months_missing), code=RuleErrorCode.MONTHS_NEGATIVE)
+    if months_missing == 0:
+        return None
+    if months_missing <= figures.plan_missing_early_months:
+        return figures.plan_missing_early_percent
+    return figures.plan_missing_later_percent
+
+
+# --- co-payment (利用者負担) -----------------------------------------------------------------------------------
+def standard_copay_cap(income_category: str, figures: Figures) -> int:
+    """負担上限月額 of an income category (生活保護 0, low income 0, general 1 9,300, general 2 37,200 yen)."""
+    try:
+        return figures.copay_caps[income_category]
+    except KeyError:
+        raise RuleError(MSG_UNKNOWN_INCOME_CATEGORY.format(category=income_category, known=INCOME_CATEGORIES),
+                        code=RuleErrorCode.UNKNOWN_INCOME_CATEGORY) from None
+
+
+def copayment_before_cap(*, total_yen: int, figures: Figures) -> int:
+    """The percentage of the month's total (10 %), the fraction below one yen dropped."""
+    if total_yen < 0:
+        raise RuleError(MSG_YEN_NEGATIVE.format(yen=total_yen), code=RuleErrorCode.YEN_NEGATIVE)
+    return total_yen * figures.copay_percent // 100
+
+
+def copayment(*, total_yen: int, cap: int, figures: Figures) -> int:
+    """The client's co-payment for the month: 10 % of the total (fraction dropped), at most ``cap`` (the
+    certificate's monthly cap, shared by every service of the person that month)."""
+    if cap < 0:
+        raise RuleError(MSG_YEN_NEGATIVE.format(yen=cap), code=RuleErrorCode.YEN_NEGATIVE)
+    return min(copayment_before_cap(total_yen=total_yen, figures=figures), cap)
+
+
+# --- placements: six months, retention, follow-up ----------------------------------------------------------
+def six_month_date(start: date) -> date:
+    """The day a job started on ``start`` reaches six months (calendar months; 31 Aug → 28/29 Feb)."""
+    return start + relativedelta(months=SIX_MONTHS)
+
+
+class Retention(enum.StrEnum):
+    RETAINED = "retained"  # still in the job on the six-month day
+    SHORT_FIXED_TERM = "short_fixed_term"  # a fixed-term job planned to end before six months
+    LEFT = "left"  # left the job before the six-month day
+    PENDING = "pending"  # still in the job, six-month day not reached yet
+
+
+def hire_retention(*, start: date, ended_on: date | None, fixed_term_end: date | None, as_of: date) -> Retention:
+    """Retention of one hire as known on ``as_of``.  A person is retained when still in that job on the
+    six-month day (their last working day is on or after it)."""
+    six = six_month_date(start)
+    if fixed_term_end is not None and fixed_term_end < six:
+        return Retention.SHORT_FIXED_TERM
+    if ended_on is not None and ended_on < six:
+        return Retention.LEFT if ended_on <= as_of else Retention.PENDING
+    return Retention.RETAINED if as_of >= six else Retention.PENDING
+
+
+class FollowUpPhase(enum.StrEnum):
+    UNPAID = "unpaid"  # months 1–6: owed by the transition service, not paid
+    RETENTION_SUPPORT = "retention_support"  # months 7–42: 就労定着支援, paid monthly
+    AFTER = "after"  # beyond year 3½
+
+
+def month_after_start(start: date, day: date) -> int:
+    """1 for the first month after the start (start ≤ day < start + 1 month), 2 for the next, …"""
+    delta = relativedelta(day, start)
+    return delta.years * 12 + delta.months + 1
+
+
+def retention_support_span(start: date) -> tuple[date, date]:
+    """The 就労定着支援 phase of a job started on ``start``: its first day (the six-month day) and the day
+    after its last day (start + 42 months)."""
+    return six_month_date(start), start + relativedelta(months=RETENTION_SUPPORT_LAST_MONTH)
+
+
+def followup_phase(*, start: date, day: date) -> FollowUpPhase:
+    """Which service a follow-up contact on ``day`` belongs to, for a job started on ``start``."""
+    first, after_last = retention_support_span(start)
+    if day < first:
+        return FollowUpPhase.UNPAID
+    if day < after_last:
+        return FollowUpPhase.RETENTION_SUPPORT
+    return FollowUpPhase.AFTER
+
+
+def retention_support_month_billable(*, face_to_face: int, support_reports: int, figures: Figures) -> bool:
+    """A month of 就労定着支援 is billable with at least one face-to-face contact with the person and, when
+    ``figures`` (those in force on the month's first day) require it, a support report shared that month."""
+    if face_to_face < 1:
+        return False
+    return support_reports >= 1 or not figures.support_report_required
+
+
+# --- fiscal years and the new office -----------------------------------------------------------------------
+def fiscal_year_of(day: date) -> int:
+    """Fiscal year 2024 runs 2024-04-01 … 2025-03-31."""
+    return day.year if day.month >= FISCAL_YEAR_FIRST_MONTH else day.year - 1
+
+
+def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
+    first = date(fiscal_year, FISCAL_YEAR_FIRST_MONTH, 1)
+    return first, date(fiscal_year + 1, FISCAL_YEAR_FIRST_MONTH, 1) - timedelta(days=1)
+
+
+def new_office(*, opened_on: date, fiscal_year: int, figures: Figures) -> bool:
+    """In its first fiscal years (2: the one it opened in and the next) an office's transition tier is the
+    one holding ``figures.new_office_rate`` ("30 % to under 40 %")."""
+    return fiscal_year - fiscal_year_of(opened_on) < figures.new_office_fiscal_years
