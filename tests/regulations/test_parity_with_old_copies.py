@@ -4,8 +4,9 @@ strings they take are the apps' choice values.  When attendance, review and bill
 
 from datetime import date, timedelta
 
+from attendance.models import AttendanceStatus
 from billing.services import claims
-from clients.models import STANDARD_COPAY_CAPS, AttendanceStatus, IncomeCategory
+from clients.models import STANDARD_COPAY_CAPS, IncomeCategory
 from placements import rules as placement_rules
 from regulations import rules
 from tests.regulations.figures import FIGURES, FIGURES_2019
