@@ -1,12 +1,11 @@
-"""The attendance rules that the roster, the day-save service, the import, billing and the demo share —
-each written once, here.  Pure functions over plain values: no queries.
+"""The attendance rules that the roster, the day-save service, the import and the demo share.  Pure
+functions over plain values: no queries.  The rules of the regulations themselves (granted days, which
+certificate governs a month, billable statuses, over-capacity) are ``regulations.rules``; this module only
+applies them to attendance's facts.
 
-* ``month_start(day)`` / ``month_end(day)`` / ``days_in_month(day)``
-* ``granted_days_for_month(granted_days, month)``: 支給量; an empty value is the standard
-  "days in the month − 8".
-* ``certificate_for_month(certificates, month)``: which certificate's granted days apply to a month.
+* ``month_start(day)`` / ``month_end(day)`` / ``days_in_month(day)`` (``regulations.rules``)
+* ``EnrolmentFacts.granted_days(month, billable_days)``: 支給量 of the certificate governing the month.
 * ``enrolment_problem(facts, day)``: why a client may not have attendance on ``day`` (or ``None``).
-* ``capacity_day_exceeded`` / ``capacity_average_exceeded``: 定員超過 (150 % on a day, 125 % on average).
 * ``office_closed_day(day)``: weekends, Japanese public holidays and the year-end break (demo, month view).
 * ``row_fingerprint(...)``: a short digest of a row's values, carried by the roster form so that a save
   can tell which rows the user actually changed.
@@ -14,41 +13,26 @@ each written once, here.  Pure functions over plain values: no queries.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 import jpholiday
 from django.utils.translation import gettext_lazy as _
 
 from attendance.models import AttendanceStatus
-from clients.rules import standard_granted_days
+from regulations import rules as regulations
+from regulations.rules import days_in_month, month_end, month_start
 
-BILLABLE = frozenset({AttendanceStatus.ATTENDED, AttendanceStatus.OFFSITE})  # count against granted days
+BILLABLE = frozenset(AttendanceStatus(s) for s in regulations.BILLABLE_STATUSES)  # count against granted days
 ABSENCES = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.ABSENT_SUPPORTED})
 
-CAPACITY_DAY_LIMIT_PERCENT = 150  # 定員超過: any day above 150 % of capacity
-CAPACITY_AVERAGE_LIMIT_PERCENT = 125  # 定員超過: average above 125 % of capacity
 
 # Why a client cannot have attendance on a day (shown on the row).
 MSG_OUTSIDE_CERTIFICATE = _("No recipient certificate is valid on this day.")
 MSG_BEFORE_ENROLMENT = _("The client was not enrolled yet on this day.")
 MSG_AFTER_END = _("The client's use of the office had ended by this day.")
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def days_in_month(day: date) -> int:
-    return calendar.monthrange(day.year, day.month)[1]
-
-
-def month_end(day: date) -> date:
-    return day.replace(day=days_in_month(day))
 
 
 def next_month(day: date) -> date:
@@ -62,14 +46,6 @@ def previous_month(day: date) -> date:
 def month_days(month: date) -> list[date]:
     first = month_start(month)
     return [first + timedelta(days=offset) for offset in range(days_in_month(first))]
-
-
-def granted_days_for_month(granted_days: int | None, month: date) -> int:
-    """支給量 for ``month``: the certificate's figure, or the standard days-in-month − 8 when it is empty
-    (``clients.rules.standard_granted_days``, the one definition of the standard)."""
-    if granted_days is not None:
-        return granted_days
-    return standard_granted_days(month)
 
 
 @dataclass(frozen=True)
@@ -106,17 +82,11 @@ class EnrolmentFacts:
     def problem_on(self, day: date):
         return enrolment_problem(self, day)
 
-    def granted_days(self, month: date) -> int | None:
-        certificate = certificate_for_month(self.certificates, month)
-        return None if certificate is None else granted_days_for_month(certificate.granted_days, month)
-
-
-def certificate_for_month(certificates: Iterable[CertificateFacts], month: date) -> CertificateFacts | None:
-    """The certificate whose granted days apply to ``month``: of those valid on some day of the month, the
-    one that starts last (a renewal mid-month applies to that month)."""
-    first, last = month_start(month), month_end(month)
-    overlapping = [c for c in certificates if c.period_start <= last and c.period_end >= first]
-    return max(overlapping, key=lambda c: c.period_start, default=None)
+    def granted_days(self, month: date, billable_days: Iterable[date] = ()) -> int | None:
+        """支給量 of ``month`` by the certificate that governs it (``regulations.rules.certificate_for_month``:
+        the one covering the month's last billable day, else the latest in the month); None without one."""
+        certificate = regulations.certificate_for_month(self.certificates, month, billable_days)
+        return None if certificate is None else regulations.granted_days(certificate.granted_days, month)
 
 
 def enrolment_problem(facts: EnrolmentFacts, day: date):
@@ -142,20 +112,6 @@ def enrolment_problem(facts: EnrolmentFacts, day: date):
     if facts.certificate_on(day) is None:
         return MSG_OUTSIDE_CERTIFICATE
     return None
-
-
-def capacity_day_exceeded(*, users: int, capacity: int) -> bool:
-    """A day's users above 150 % of capacity (integer arithmetic: 31 of 20 is over, 30 is not)."""
-    return users * 100 > capacity * CAPACITY_DAY_LIMIT_PERCENT
-
-
-def capacity_average_exceeded(*, user_days: int, open_days: int, capacity: int) -> bool:
-    """User-days above capacity × open days × 125 %."""
-    return user_days * 100 > capacity * open_days * CAPACITY_AVERAGE_LIMIT_PERCENT
-
-
-def percent_limit(capacity: int, percent: int) -> Decimal:
-    return (Decimal(capacity) * percent / 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def year_end_break(day: date) -> bool:

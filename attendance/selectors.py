@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from attendance import rules
 from attendance.models import Attendance, AttendanceStatus, ClosedMonth
 from clients.models import Certificate, Client, ServicePeriod
 from compostela.models import Office
+from regulations import rules as regulations
 
 
 @dataclass
@@ -29,6 +30,12 @@ class MonthCounts:
     offsite: int = 0
     absent: int = 0
     absent_supported: int = 0
+    last_billable: date | None = None  # the month's last attended or off-site day (it picks the certificate)
+
+    @property
+    def billable_days(self) -> list[date]:
+        """What ``EnrolmentFacts.granted_days`` needs of the month's billable days: the last one."""
+        return [self.last_billable] if self.last_billable else []
 
     @property
     def billable(self) -> int:
@@ -37,21 +44,29 @@ class MonthCounts:
 
 @dataclass
 class CapacityFigures:
-    """定員超過 figures for a day: the day's users against 150 % of capacity and the month's running average
-    (from the 1st to the day, over the days the office had users) against 125 %."""
+    """定員超過 figures for a day, by the one rule billing reduces with (``regulations.rules``): the day's
+    users against the daily limit of the capacity band, and the three months ending with the day's month
+    (up to the day) against the rolling limit."""
 
     capacity: int
     day_users: int
-    user_days: int  # month to date
-    open_days: int  # month to date: days with at least one user
+    rolling: regulations.RollingOverCapacity  # this month up to the day and the two months before
 
     @property
     def day_limit(self) -> Decimal:
-        return rules.percent_limit(self.capacity, rules.CAPACITY_DAY_LIMIT_PERCENT)
+        return regulations.day_limit(self.capacity)
 
     @property
     def day_exceeded(self) -> bool:
-        return rules.capacity_day_exceeded(users=self.day_users, capacity=self.capacity)
+        return regulations.day_over_capacity(users=self.day_users, capacity=self.capacity)
+
+    @property
+    def user_days(self) -> int:
+        return self.rolling.user_days
+
+    @property
+    def open_days(self) -> int:
+        return self.rolling.open_days
 
     @property
     def average(self) -> Decimal:
@@ -61,13 +76,12 @@ class CapacityFigures:
 
     @property
     def average_limit(self) -> Decimal:
-        return rules.percent_limit(self.capacity, rules.CAPACITY_AVERAGE_LIMIT_PERCENT)
+        """The rolling allowance a day on average (capacity × 125 %, or capacity + 3 below 12)."""
+        return Decimal(regulations.rolling_limit_x100(self.capacity)) / 100
 
     @property
     def average_exceeded(self) -> bool:
-        return rules.capacity_average_exceeded(
-            user_days=self.user_days, open_days=self.open_days, capacity=self.capacity
-        )
+        return self.rolling.over
 
 
 @dataclass
@@ -189,39 +203,43 @@ def attendance_month_counts(*, office: Office, month: date, client_ids=None) -> 
         offsite=Count("pk", filter=Q(status=AttendanceStatus.OFFSITE)),
         absent=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
         absent_supported=Count("pk", filter=Q(status=AttendanceStatus.ABSENT_SUPPORTED)),
+        last_billable=Max("day", filter=Q(status__in=rules.BILLABLE)),
     ).order_by()
     return {
-        row["client_id"]: MonthCounts(row["attended"], row["offsite"], row["absent"], row["absent_supported"])
+        row["client_id"]: MonthCounts(row["attended"], row["offsite"], row["absent"], row["absent_supported"],
+                                      row["last_billable"])
         for row in aggregated
     }
 
 
 def attendance_granted_days(*, client: Client, month: date) -> int | None:
-    """支給量 of ``client`` for ``month`` (None when no transition certificate is valid in that month).
-    One query."""
+    """支給量 of ``client`` for ``month`` by the certificate governing the month (None when no transition
+    certificate is valid in that month).  Two queries."""
     first, last = rules.month_start(month), rules.month_end(month)
-    certificates = [
-        rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days)
-        for c in Certificate.objects.transition().filter(client=client, period_start__lte=last, period_end__gte=first)
-    ]
-    certificate = rules.certificate_for_month(certificates, month)
-    return None if certificate is None else rules.granted_days_for_month(certificate.granted_days, month)
+    certificates = list(
+        Certificate.objects.transition().filter(client=client, period_start__lte=last, period_end__gte=first)
+        .order_by("period_start")
+    )
+    billable = Attendance.objects.filter(client=client, day__range=(first, last), status__in=rules.BILLABLE)
+    last_billable = billable.aggregate(last=Max("day"))["last"]
+    certificate = regulations.certificate_for_month(certificates, month, [last_billable] if last_billable else [])
+    return None if certificate is None else regulations.granted_days(certificate.granted_days, month)
 
 
 def attendance_capacity_figures(*, office: Office, day: date) -> CapacityFigures:
-    """The day's users and the month's running average up to ``day`` (one query)."""
+    """The day's users and the rolling window (the day's month up to the day and the two months before) —
+    one query."""
+    window_first, _last = regulations.rolling_window(day)
     per_day = (
-        Attendance.objects.filter(
-            office=office, day__range=(rules.month_start(day), day), status__in=rules.BILLABLE
-        )
+        Attendance.objects.filter(office=office, day__range=(window_first, day), status__in=rules.BILLABLE)
         .values("day")
         .annotate(users=Count("pk"))
         .order_by()
     )
     users = {row["day"]: row["users"] for row in per_day}
     return CapacityFigures(
-        capacity=office.capacity, day_users=users.get(day, 0), user_days=sum(users.values()),
-        open_days=sum(1 for count in users.values() if count),
+        capacity=office.capacity, day_users=users.get(day, 0),
+        rolling=regulations.rolling_over_capacity(days=[(n, office.capacity) for n in users.values()]),
     )
 
 
@@ -247,7 +265,8 @@ def attendance_roster(*, office: Office, day: date, today: date) -> Roster:
         rows.append(RosterRow(
             client=client, facts=client.enrolment, record=records.get(client.pk),
             previous=previous.get(client.pk), month=counts.get(client.pk, MonthCounts()),
-            granted_days=client.enrolment.granted_days(day), problem=problem,
+            granted_days=client.enrolment.granted_days(day, counts.get(client.pk, MonthCounts()).billable_days),
+            problem=problem,
         ))
     return Roster(
         office=office, day=day, rows=rows,
@@ -284,7 +303,7 @@ def attendance_month_grid(*, office: Office, month: date) -> MonthGrid:
         office=office, month=first, days=days, closed_days={d for d in days if rules.office_closed_day(d)},
         clients=shown, cells=cells, not_enrolled=not_enrolled,
         counts={c.pk: counts.get(c.pk, MonthCounts()) for c in shown},
-        granted={c.pk: c.enrolment.granted_days(first) for c in shown},
+        granted={c.pk: c.enrolment.granted_days(first, counts.get(c.pk, MonthCounts()).billable_days) for c in shown},
         day_users=dict(day_users),
         month_closed=bool(attendance_closed_months(office=office, months=[first])),
     )

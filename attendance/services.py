@@ -31,6 +31,7 @@ from attendance import rules
 from attendance.models import Attendance, AttendanceStatus, ClosedMonth, GrantedDaysOverride
 from attendance.selectors import (
     CapacityFigures,
+    MonthCounts,
     attendance_capacity_figures,
     attendance_clients_by_id,
     attendance_closed_months,
@@ -313,8 +314,9 @@ def _check_day(*, office, day, rows, by, override_reason):
             continue
         newly_billable = row.status in rules.BILLABLE and (current is None or current.status not in rules.BILLABLE)
         if newly_billable:
-            granted = client.enrolment.granted_days(day)
-            count = counts.get(client.pk).billable + 1 if client.pk in counts else 1
+            month_counts = counts.get(client.pk, MonthCounts())
+            granted = client.enrolment.granted_days(day, [*month_counts.billable_days, day])
+            count = month_counts.billable + 1
             if granted is not None and count > granted and client.pk not in confirmed:
                 if override_reason and supervisor:
                     to_confirm.append(client)

@@ -181,18 +181,11 @@ class ServicePeriod(models.Model):
 
 
 class IncomeCategory(models.TextChoices):
-    WELFARE = "welfare", _("Public assistance (cap 0 yen)")  # 生活保護
-    LOW_INCOME = "low_income", _("Low income (cap 0 yen)")  # 低所得
-    GENERAL_1 = "general_1", _("General 1 (cap 9,300 yen)")  # 一般1
-    GENERAL_2 = "general_2", _("General 2 (cap 37,200 yen)")  # 一般2
-
-
-STANDARD_COPAY_CAPS = {
-    IncomeCategory.WELFARE: 0,
-    IncomeCategory.LOW_INCOME: 0,
-    IncomeCategory.GENERAL_1: 9300,
-    IncomeCategory.GENERAL_2: 37200,
-}
+    # the caps of each category are dated figures (regulations.RegulatoryFigures), not part of the label
+    WELFARE = "welfare", _("Public assistance")  # 生活保護
+    LOW_INCOME = "low_income", _("Low income")  # 低所得
+    GENERAL_1 = "general_1", _("General 1")  # 一般1
+    GENERAL_2 = "general_2", _("General 2")  # 一般2
 
 certificate_number_validator = RegexValidator(r"^\d{10}$", _("The certificate number has exactly 10 digits."))
 

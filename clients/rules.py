@@ -1,8 +1,7 @@
 """Client rules that other apps share — each written once, here.
 
-* ``standard_granted_days(month)`` / ``certificate_granted_days(certificate, month)``: 支給量, the days a
-  client may attend in a month (the certificate's amount, else days in the month − 8).
-* ``standard_copay_cap(income_category)``: 負担上限月額 for an income category.
+* Granted days (支給量) and the standard co-payment caps are rules of the regulations: ``regulations.rules``
+  (``granted_days``, ``standard_copay_cap`` with the figures in force, ``regulations.selectors.figures_on``).
 * ``certificate_longest_months(service, is_extension)`` / ``certificate_longest_end(start, ...)``: a transition
   certificate covers 24 months standard, at most 12 for the one extension; a retention-support one at most the
   service's 3 years.
@@ -13,7 +12,6 @@
 
 from __future__ import annotations
 
-import calendar
 import enum
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -21,34 +19,13 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 
 if TYPE_CHECKING:
-    from clients.models import Certificate
+    pass
 
-DAYS_OFF_A_MONTH = 8  # 原則の日数: days in the month minus 8
 CERTIFICATE_STANDARD_MONTHS = 24  # 標準利用期間
 CERTIFICATE_EXTENSION_MONTHS = 12  # at most one extension of up to 12 months
 RETENTION_SUPPORT_CERTIFICATE_MONTHS = 36  # 就労定着支援 lasts at most 3 years; it has no extension
 CERTIFICATE_WARNING_DAYS = (60, 30)
 PLAN_REVIEW_MONTHS = 3  # モニタリング at least every three months
-
-
-def standard_granted_days(month: date) -> int:
-    """Days in ``month`` minus 8: 22 or 23, 20 or 21 in February."""
-    return calendar.monthrange(month.year, month.month)[1] - DAYS_OFF_A_MONTH
-
-
-def certificate_granted_days(certificate: Certificate | None, month: date) -> int:
-    """The granted days a month for ``certificate`` in ``month``: its own amount, else the standard.
-    Without a certificate the standard amount is returned."""
-    if certificate is not None and certificate.granted_days:
-        return certificate.granted_days
-    return standard_granted_days(month)
-
-
-def standard_copay_cap(income_category: str) -> int:
-    """負担上限月額 of an income category in yen (生活保護 0, low income 0, general 1 9,300, general 2 37,200)."""
-    from clients.models import STANDARD_COPAY_CAPS
-
-    return STANDARD_COPAY_CAPS[income_category]
 
 
 def certificate_longest_months(*, service: str, is_extension: bool) -> int:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from clients.errors import ClientError
 from clients.models import (
     CareerProfile,
     CareerProfileChange,
@@ -30,8 +31,10 @@ from clients.models import (
     SupportPlanReview,
     WorkHistoryEntry,
 )
-from clients.rules import certificate_longest_end, certificate_longest_months, standard_copay_cap
+from clients.rules import certificate_longest_end, certificate_longest_months
 from compostela.models import Membership, Office, Role, User
+from regulations import rules as regulations
+from regulations.selectors import FiguresNotConfigured, figures_on
 
 MSG_HIRE_BEFORE_PERIOD = gettext_noop("The hire starts before the client's current period of use.")
 
@@ -97,6 +100,9 @@ MSG_REVIEW_BEFORE_PLAN = gettext_noop("A review cannot be before the plan was cr
 MSG_NOT_IN_OFFICE = gettext_noop("This person has no role in the client's office.")
 MSG_PENSION_AMOUNT_WITHOUT_PENSION = gettext_noop("A pension amount needs a pension grade.")
 MSG_GRADE_WITHOUT_CERTIFICATE = gettext_noop("A grade needs a disability certificate.")
+MSG_NO_STANDARD_CAP = gettext_noop(
+    "No standard co-payment cap is recorded for %(day)s; enter the cap written on the certificate."
+)
 
 CLIENT_FIELDS = (
     "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "phone", "email", "address",
@@ -228,6 +234,19 @@ def client_return(*, client: Client, on: date, enrolled: bool = False, by: User)
 # --- recipient certificates -----------------------------------------------------------------------------
 
 
+def _standard_copay_cap(income_category: str, day: date) -> int | None:
+    """The category's standard cap by the figures in force on ``day`` (None for an unknown category: the
+    model's choices then refuse it with their own message).  Before the first recorded figures there is no
+    standard to take: the cap on the certificate must be entered."""
+    try:
+        return regulations.standard_copay_cap(income_category, figures_on(day=day))
+    except regulations.RuleError:
+        return None
+    except FiguresNotConfigured as error:
+        raise ValidationError({"copay_cap": _(MSG_NO_STANDARD_CAP) % {"day": day.isoformat()}},
+                              code=ClientError.NO_STANDARD_CAP) from error
+
+
 @transaction.atomic
 def certificate_add(
     *, client: Client, number: str, municipality: str, period_start: date, period_end: date,
@@ -237,13 +256,13 @@ def certificate_add(
     """Record a decision on the recipient certificate as a new row (renewals and the one extension too).
     Each service (就労移行支援, 就労定着支援) is its own decision: periods may not overlap within a service,
     only a transition certificate is extended.  The co-payment cap defaults to the income category's
-    standard amount; granted days default to the standard amount (see ``clients.rules.certificate_granted_days``)."""
+    standard amount; granted days default to the standard amount (``regulations.rules.granted_days``)."""
     client = Client.objects.select_for_update().get(pk=client.pk)
     certificate = Certificate(
         office=client.office, client=client, service=service, number=number, municipality=municipality,
         period_start=period_start, period_end=period_end, is_extension=is_extension,
         granted_days=granted_days or None, income_category=income_category,
-        copay_cap=standard_copay_cap(income_category) if copay_cap is None else copay_cap,
+        copay_cap=_standard_copay_cap(income_category, period_start) if copay_cap is None else copay_cap,
     )
     errors: dict[str, list[str]] = {}
     if is_extension and service != CertificateService.TRANSITION:

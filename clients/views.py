@@ -32,11 +32,11 @@ from clients.forms import (
     WorkHistoryFormSet,
 )
 from clients.models import CareerProfile, Client, ClientStatus, HealthRecord, SensitiveExportKind, SupportPlan
-from clients.rules import certificate_granted_days
 from compostela.forms import form_add_service_errors, form_submit
 from compostela.history import audit_client_history, history_page
 from compostela.models import Role
 from compostela.scoping import has_role, office_required, scoped
+from regulations import rules as regulations
 
 
 def _client(request: HttpRequest, pk: int) -> Client:
@@ -178,7 +178,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "page": page,
             "client": client,
-            "granted_days": certificate_granted_days(page.current_certificate, page.today),
+            "granted_days": regulations.granted_days(
+                page.current_certificate.granted_days if page.current_certificate else None, page.today),
             "can_supervise": has_role(request, Role.SUPERVISOR),
             "status_form": StatusChangeForm(initial={"on": page.today}),
             "return_form": ReturnForm(initial={"on": page.today}),

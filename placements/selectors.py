@@ -34,9 +34,10 @@ from placements.rules import (
     followup_phase,
     hire_retention,
     month_after_start,
-    retention_support_month_billable,
     retention_support_span,
 )
+from regulations import rules as regulations
+from regulations.selectors import figures_history
 
 PHASE_LABELS = {
     FollowUpPhase.UNPAID: _("Months 0–6: unpaid follow-up"),
@@ -268,11 +269,15 @@ class SupportMonth:
     face_to_face: int
     support_reports: int
     contacts: int
+    figures: regulations.Figures | None  # in force that month (support reports are required from 2021)
 
     @property
     def billable(self) -> bool:
-        return retention_support_month_billable(face_to_face=self.face_to_face,
-                                                support_reports=self.support_reports)
+        """Billable by the rule of the month; a month before any recorded figures is not shown as billable."""
+        if self.figures is None:
+            return False
+        return regulations.retention_support_month_billable(
+            face_to_face=self.face_to_face, support_reports=self.support_reports, figures=self.figures)
 
 
 @dataclass
@@ -317,11 +322,13 @@ def placement_hire_timeline(*, hire: Hire, as_of: date) -> HireTimeline:
             counts["all"] += 1
     months = []
     month = _month_start(first)
+    history = figures_history() if first <= end else []
     while month <= end and first <= end:
         counts = per_month.get(month, {})
         months.append(SupportMonth(month=month, face_to_face=counts.get(FollowUpKind.FACE_TO_FACE, 0),
                                    support_reports=counts.get(FollowUpKind.SUPPORT_REPORT, 0),
-                                   contacts=counts.get("all", 0)))
+                                   contacts=counts.get("all", 0),
+                                   figures=regulations.figures_in_force(history, month)))
         month = _next_month(month)
     return HireTimeline(
         hire=hire,

@@ -243,16 +243,26 @@ def is_billable(status: str) -> bool:
 
 
 # --- over capacity (定員超過利用減算) ------------------------------------------------------------------------
+def day_limit_x100(capacity: int) -> int:
+    """100 × the most users one day allows (the daily rule): capacity 50 or less, 150 % of capacity;
+    capacity 51 or more, (capacity − 50) × 125 % + 75."""
+    _check_capacity(capacity)
+    if capacity <= DAY_SMALL_CAPACITY_MAX:
+        return capacity * DAY_SMALL_CAPACITY_PERCENT
+    return (capacity - DAY_SMALL_CAPACITY_MAX) * DAY_LARGE_CAPACITY_PERCENT + DAY_LARGE_CAPACITY_BASE * 100
+
+
+def day_limit(capacity: int) -> Decimal:
+    """The most users one day allows, as shown beside the day's count (30 for 20, 87.5 for 60)."""
+    return Decimal(day_limit_x100(capacity)) / 100
+
+
 def day_over_capacity(*, users: int, capacity: int) -> bool:
     """The daily rule (that day only): capacity 50 or less, more users than 150 % of capacity; capacity 51
     or more, more than (capacity − 50) × 125 % + 75.  Integer arithmetic: capacity 20 allows 30, capacity 51
     allows 76 (76.25), capacity 60 allows 87 (87.5)."""
-    _check_capacity(capacity)
     _check_users(users)
-    if capacity <= DAY_SMALL_CAPACITY_MAX:
-        return users * 100 > capacity * DAY_SMALL_CAPACITY_PERCENT
-    limit_x100 = (capacity - DAY_SMALL_CAPACITY_MAX) * DAY_LARGE_CAPACITY_PERCENT + DAY_LARGE_CAPACITY_BASE * 100
-    return users * 100 > limit_x100
+    return users * 100 > day_limit_x100(capacity)
 
 
 def rolling_limit_x100(capacity: int) -> int:

@@ -36,6 +36,7 @@ from clients.rules import CERTIFICATE_WARNING_DAYS, CertificateWarning, certific
 from clients.selectors import ReviewStatus, plan_review_status
 from compostela.models import Office
 from placements.rules import FIDELITY_DAYS_TO_FIRST_EMPLOYER_CONTACT
+from regulations import rules as regulations
 
 STRIP_DAYS = 14  # the attendance strip: the last two weeks, today included
 ABSENT_IN_A_ROW = 3
@@ -270,9 +271,10 @@ def client_review_facts(*, office: Office, day: date) -> dict[int, ClientFacts]:
             current.period_end if current else None,
             bool(current) and any(c.period_start > current.period_end for c in certs),
         )
-        month_certificate = attendance_rules.certificate_for_month(certs, month)
+        month_certificate = regulations.certificate_for_month(
+            certs, month, counts[client_id].billable_days if client_id in counts else [])
         f.granted_days = (None if month_certificate is None
-                          else attendance_rules.granted_days_for_month(month_certificate.granted_days, month))
+                          else regulations.granted_days(month_certificate.granted_days, month))
         if client_id in open_plan:
             plan = open_plan[client_id]
             f.plan_review = plan_review_status(plan=plan, today=day, reviews=plan.review_list)

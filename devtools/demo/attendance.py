@@ -120,7 +120,7 @@ def _seed_office(*, office: Office, start: date, end: date, base: int) -> int:
                 key = (client.pk, month)
                 if row[0] in rules.BILLABLE:
                     if key not in granted:
-                        granted[key] = client.enrolment.granted_days(month)
+                        granted[key] = client.enrolment.granted_days(month, [day])
                     if granted[key] is not None and billable[key] >= granted[key]:
                         continue
                     billable[key] += 1

@@ -22,7 +22,6 @@ from django.utils import timezone
 from faker import Faker
 
 from clients.models import (
-    STANDARD_COPAY_CAPS,
     CareerProfile,
     CareerProfileChange,
     CaseNote,
@@ -45,6 +44,7 @@ from clients.models import (
 )
 from clients.services import PROFILE_FIELDS
 from compostela.models import Office, User
+from devtools.demo.caps import demo_copay_cap
 from devtools.demo.offices import demo_username
 
 # One office's mix, repeated: about a third enrolled, some visitors and trials, employed, ended, one return.
@@ -194,7 +194,7 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
             certificates.append(Certificate(
                 office_id=client.office_id, client=client, number=demo_certificate_number(p["office_number"], n),
                 municipality=rng.choice(["札幌市", "江別市", "北広島市"]), period_start=start, period_end=end,
-                income_category=category, copay_cap=STANDARD_COPAY_CAPS[category],
+                income_category=category, copay_cap=demo_copay_cap(category, start),
             ))
         if author is None:
             continue

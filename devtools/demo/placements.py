@@ -42,7 +42,6 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from clients.models import (
-    STANDARD_COPAY_CAPS,
     Certificate,
     CertificateService,
     Client,
@@ -51,6 +50,7 @@ from clients.models import (
     ServicePeriod,
 )
 from compostela.models import Office, User
+from devtools.demo.caps import demo_copay_cap
 from devtools.demo.offices import DEMO_STAFF, demo_username
 from placements.models import (
     ApplicationResult,
@@ -185,7 +185,7 @@ def _certificates(rows: Rows, rng, office, client, first: date, last: date, seq:
         end = min(start + relativedelta(years=1) - timedelta(days=1), max(last, start))
         rows.certificates.append(Certificate(
             office=office, client=client, number=number, municipality="札幌市", period_start=start, period_end=end,
-            income_category=income, copay_cap=STANDARD_COPAY_CAPS[income]))
+            income_category=income, copay_cap=demo_copay_cap(income, start)))
         start = end + timedelta(days=1)
 
 
@@ -516,7 +516,7 @@ def retention_support_certificates(*, offices: list[Office], today: date) -> lis
         new.append(Certificate(
             office_id=model.office_id, client_id=client_id, service=CertificateService.RETENTION_SUPPORT,
             number=model.number, municipality=model.municipality, period_start=start, period_end=end,
-            income_category=model.income_category, copay_cap=STANDARD_COPAY_CAPS[model.income_category]))
+            income_category=model.income_category, copay_cap=demo_copay_cap(model.income_category, start)))
     return new
 
 

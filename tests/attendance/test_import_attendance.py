@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.utils.translation import gettext as _
 
 from attendance import rules
-from attendance.models import Attendance, AttendanceStatus
 from attendance.management.commands import import_attendance as command
+from attendance.models import Attendance, AttendanceStatus
 from tests.attendance.factories import enrolled_client
 
 HEADER = "certificate_number,client_id,date,status,start,end,transport,meal,note\n"

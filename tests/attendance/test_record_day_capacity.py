@@ -1,30 +1,23 @@
-"""Rule: a day above 150 % of capacity saves with a warning; the month's running average is shown against
-125 % of capacity (定員超過)."""
+"""Rule (定員超過利用減算, domain.md): a day is over capacity when its users exceed 150 % of capacity
+(capacity 50 or less) or (capacity − 50) × 125 % + 75 (51 or more); the month is over when the three months
+ending with it exceed the rolling limit.  ``regulations.rules`` decides both; the roster warns with them
+while staff enter the day and billing reduces with them, so the two cannot disagree."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils.translation import gettext as _
 
 from attendance import services
 from attendance.models import AttendanceStatus
-from attendance.rules import capacity_average_exceeded, capacity_day_exceeded
 from attendance.selectors import attendance_capacity_figures
 from attendance.services import AttendanceRow, attendance_record_day
+from billing.services.claims import over_capacity_of
+from billing.services.fees import fee_book_load
 from tests.attendance.factories import AttendanceFactory, enrolled_client
 
 DAY = date(2025, 6, 12)
-
-
-def test_150_percent_is_the_day_limit():
-    assert not capacity_day_exceeded(users=30, capacity=20)
-    assert capacity_day_exceeded(users=31, capacity=20)
-    assert capacity_day_exceeded(users=4, capacity=2)
-
-
-def test_125_percent_is_the_average_limit():
-    assert not capacity_average_exceeded(user_days=250, open_days=10, capacity=20)
-    assert capacity_average_exceeded(user_days=251, open_days=10, capacity=20)
 
 
 def test_a_day_above_150_percent_of_capacity_is_saved_with_a_warning(world, today):
@@ -48,15 +41,41 @@ def test_absences_do_not_count_towards_capacity(world, today):
     assert summary.capacity.day_users == 0
 
 
-def test_running_average_counts_the_days_the_office_had_users_up_to_the_day(world):
+def test_the_rolling_figures_count_the_open_days_of_three_months_up_to_the_day(world):
     clients = [enrolled_client(world.office) for _ in range(3)]
+    AttendanceFactory(client=clients[0], day=date(2025, 4, 1))  # two months before: inside the window
+    AttendanceFactory(client=clients[0], day=date(2025, 3, 31))  # three months before: outside
     for offset, users in enumerate([3, 2, 0, 1]):  # June 2–5
         for client in clients[:users]:
             AttendanceFactory(client=client, day=date(2025, 6, 2) + timedelta(days=offset))
-    AttendanceFactory(client=clients[0], day=date(2025, 6, 9))  # after the day: not counted
+    AttendanceFactory(client=clients[0], day=date(2025, 6, 9))  # after the day: not counted yet
     figures = attendance_capacity_figures(office=world.office, day=date(2025, 6, 5))
-    assert (figures.day_users, figures.user_days, figures.open_days) == (1, 6, 3)
-    assert figures.average == Decimal("2.0")
-    assert figures.average_limit == Decimal("25.0")
-    assert figures.day_limit == Decimal("30.0")
+    assert (figures.day_users, figures.user_days, figures.open_days) == (1, 7, 4)
+    assert figures.average == Decimal("1.8")
+    assert figures.average_limit == Decimal("25.0")  # capacity 20 × 125 %
+    assert figures.day_limit == Decimal("30.0")  # capacity 20 × 150 %
     assert not figures.average_exceeded
+
+
+@pytest.mark.parametrize(("capacity", "users", "over"), [
+    (60, 89, True),  # the issue's first example: (60 − 50) × 125 % + 75 = 87.5; the old roster copy said no
+    (60, 87, False),
+    (50, 76, True),  # capacity 50: 150 % = 75
+    (51, 76, False),  # capacity 51: 76.25
+    (10, 13, False),  # the issue's second example: 15 allowed a day; the old roster copy said over (125 %)
+    (10, 15, False),
+    (10, 16, True),
+])
+def test_the_roster_and_billing_give_one_answer_for_a_day_at_each_capacity_band_edge(world, capacity, users, over):
+    # given one open day of the month with ``users`` attending (no other day in the three months)
+    world.office.capacity = capacity
+    world.office.save()
+    for _n in range(users):
+        AttendanceFactory(client=enrolled_client(world.office), day=DAY, status=AttendanceStatus.ATTENDED)
+    # when the roster shows the day and billing works out the month's reduction (its fee tables above
+    # capacity 20 are not shipped, so billing's over-capacity step is called on the day's count directly)
+    roster = attendance_capacity_figures(office=world.office, day=DAY)
+    billing = over_capacity_of(book=fee_book_load(office=world.office), month=DAY, daily_users={DAY: users})
+    # then both say the same, the answer domain.md gives
+    assert roster.day_exceeded is (DAY in billing.days_over) is over
+    assert roster.average_exceeded is billing.rolling_over

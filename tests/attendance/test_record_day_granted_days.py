@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from attendance import services
 from attendance.models import Attendance, AttendanceStatus, GrantedDaysOverride
-from attendance.rules import granted_days_for_month
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
 from tests.attendance.factories import AttendanceFactory, enrolled_client
 
@@ -20,16 +19,6 @@ def with_days_attended(client, days: int, status=AttendanceStatus.ATTENDED, firs
     for offset in range(days):
         assert first + offset != DAY.day
         AttendanceFactory(client=client, day=date(2025, 6, first) + timedelta(days=offset), status=status)
-
-
-@pytest.mark.parametrize(("month", "granted"), [
-    (date(2025, 6, 1), 22), (date(2025, 7, 1), 23), (date(2025, 2, 1), 20), (date(2024, 2, 1), 21)])
-def test_standard_granted_days_are_days_in_month_minus_eight(month, granted):
-    assert granted_days_for_month(None, month) == granted
-
-
-def test_certificate_granted_days_replace_the_standard():
-    assert granted_days_for_month(15, date(2025, 6, 1)) == 15
 
 
 def test_reaching_the_granted_days_saves_with_a_warning(world, today):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from clients.models import Certificate, CertificateService, IncomeCategory
-from clients.rules import CertificateWarning, certificate_granted_days, certificate_warning, standard_granted_days
+from clients.rules import CertificateWarning, certificate_warning
 from clients.selectors import certificates_ending
 from clients.services import (
     MSG_CERTIFICATE_NUMBER_TAKEN,
@@ -19,6 +19,7 @@ from clients.services import (
     MSG_EXTENSION_TRANSITION_ONLY,
     certificate_add,
 )
+from regulations import rules as regulations
 from tests.clients.factories import ClientFactory
 
 
@@ -32,12 +33,12 @@ def add(client, by, **overrides):
 @pytest.mark.parametrize(("month", "days"), [(date(2025, 1, 1), 23), (date(2025, 4, 1), 22),
                                              (date(2025, 2, 1), 20), (date(2024, 2, 1), 21)])
 def test_standard_granted_days_are_days_in_the_month_minus_8(month, days):
-    assert standard_granted_days(month) == days
-    assert certificate_granted_days(Certificate(granted_days=None), month) == days
+    assert regulations.standard_granted_days(month) == days
+    assert regulations.granted_days(Certificate(granted_days=None).granted_days, month) == days
 
 
 def test_a_certificate_with_its_own_granted_days_keeps_them():
-    assert certificate_granted_days(Certificate(granted_days=15), date(2025, 1, 1)) == 15
+    assert regulations.granted_days(Certificate(granted_days=15).granted_days, date(2025, 1, 1)) == 15
 
 
 @pytest.mark.parametrize(("category", "cap"), [(IncomeCategory.WELFARE, 0), (IncomeCategory.LOW_INCOME, 0),

@@ -12,13 +12,15 @@ from django.core.management import call_command
 from django.db.models import Max
 from django.utils import timezone
 
-from clients.models import STANDARD_COPAY_CAPS, Certificate, Client, ClientStatus
+from clients.models import Certificate, Client, ClientStatus
 from compostela.models import Membership, Office
 from devtools.demo import placements as demo
 from placements.figures import placement_retention_figures
 from placements.models import EmployerContact, FollowUpContact, Hire
 from placements.rules import six_month_date
 from placements.selectors import placement_client_funnel
+from regulations import rules as regulations
+from regulations.selectors import figures_on
 from review.selectors import review_board
 
 
@@ -70,7 +72,8 @@ def test_employed_people_get_retention_support_certificates_from_their_six_month
         assert cert.period_start <= today
         transition = cert.client.certificates.transition().order_by("period_start").last()
         assert (cert.number, cert.income_category) == (transition.number, transition.income_category)
-        assert cert.copay_cap == STANDARD_COPAY_CAPS[cert.income_category]
+        assert cert.copay_cap == regulations.standard_copay_cap(cert.income_category,
+                                                               figures_on(day=cert.period_start))
     for months_back in range(0, 24):  # the shipped fee table bills up to 20 users a month
         first = today.replace(day=1) - relativedelta(months=months_back)
         last = first + relativedelta(months=1, days=-1)

@@ -14,7 +14,6 @@ from placements.rules import (
     followed_up_within_days,
     followup_phase,
     hire_retention,
-    retention_support_month_billable,
     six_month_date,
 )
 
@@ -71,12 +70,6 @@ def test_fiscal_year_turns_on_april_first(day, fiscal_year):
 
 def test_fiscal_year_bounds_run_april_to_march():
     assert fiscal_year_bounds(2024) == (date(2024, 4, 1), date(2025, 3, 31))
-
-
-def test_retention_support_month_needs_face_to_face_and_a_support_report():
-    assert retention_support_month_billable(face_to_face=1, support_reports=1)
-    assert not retention_support_month_billable(face_to_face=3, support_reports=0)
-    assert not retention_support_month_billable(face_to_face=0, support_reports=1)
 
 
 def test_first_followup_counts_within_three_days_of_the_start_only():
