@@ -19,17 +19,17 @@ class RegulatoryFigures(models.Model):
 
     valid_from = models.DateField(_("in force from"), unique=True)
 
-    copay_percent = models.PositiveSmallIntegerField(_("co-payment (% of the month's total)"))
+    copay_percent = models.PositiveSmallIntegerField(_("co-payment (percent of the month's total)"))
     cap_welfare = models.PositiveIntegerField(_("co-payment cap, public assistance (yen a month)"))
     cap_low_income = models.PositiveIntegerField(_("co-payment cap, low income (yen a month)"))
     cap_general_1 = models.PositiveIntegerField(_("co-payment cap, general 1 (yen a month)"))
     cap_general_2 = models.PositiveIntegerField(_("co-payment cap, general 2 (yen a month)"))
-    over_capacity_percent = models.PositiveSmallIntegerField(_("over capacity: % of the basic units paid"))
+    over_capacity_percent = models.PositiveSmallIntegerField(_("over capacity: percent of the basic units paid"))
     plan_missing_early_percent = models.PositiveSmallIntegerField(
-        _("missing support plan: % paid in the first months")
+        _("missing support plan: percent paid in the first months")
     )
     plan_missing_later_percent = models.PositiveSmallIntegerField(
-        _("missing support plan: % paid from the month after them")
+        _("missing support plan: percent paid from the month after them")
     )
     plan_missing_early_months = models.PositiveSmallIntegerField(_("missing support plan: first months"))
     new_office_rate = models.DecimalField(
