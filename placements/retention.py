@@ -8,17 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
+from django.db.models import Q
 
 from compostela.models import Office
-from placements.models import FollowUpKind, Hire
-from placements.rules import (
-    RETENTION_SUPPORT_FIRST_MONTH,
-    RETENTION_SUPPORT_LAST_MONTH,
-    Retention,
-    fiscal_year_bounds,
-    hire_retention,
-)
+from placements.models import FollowUpContact, FollowUpKind, Hire
+from placements.rules import Retention, fiscal_year_bounds, hire_retention, retention_support_span
 
 
 @dataclass(frozen=True)
@@ -73,36 +67,32 @@ def retained_count(rows, *, as_of: date) -> int:
     )
 
 
-# Everyone who used 就労定着支援 in a period — a face-to-face contact in months 7–42 after a job's start, the
-# phase of ``placements.rules.followup_phase`` — and whether they were in a job on ``support_as_of``.
-# PostgreSQL's ``date + interval 'n months'`` clamps to the end of a shorter month exactly like
-# ``relativedelta(months=n)`` (31 Aug + 6 months = 28/29 Feb; tests/placements/test_retention_support_users.py
-# checks the two agree).  Three years of contacts are filtered and made distinct by the database.
-RETENTION_SUPPORT_USERS_SQL = """
-SELECT DISTINCT h.client_id,
-       EXISTS (SELECT 1 FROM placements_hire e
-               WHERE e.client_id = h.client_id AND e.start_date <= %(support_as_of)s
-                 AND (e.ended_on IS NULL OR e.ended_on >= %(support_as_of)s)) AS employed
-FROM placements_followupcontact f
-JOIN placements_hire h ON h.id = f.hire_id AND h.office_id = %(office)s
-WHERE f.office_id = %(office)s AND f.kind = %(face_to_face)s
-  AND f.day BETWEEN %(support_from)s AND %(support_as_of)s
-  AND f.day >= (h.start_date + make_interval(months => %(support_month_from)s))::date
-  AND f.day < (h.start_date + make_interval(months => %(support_month_to)s))::date
-ORDER BY h.client_id
-"""
-
-
-def retention_support_users_params(*, office: Office, first: date, as_of: date) -> dict:
-    return {"office": office.pk, "support_from": first, "support_as_of": as_of,
-            "face_to_face": FollowUpKind.FACE_TO_FACE.value,
-            "support_month_from": RETENTION_SUPPORT_FIRST_MONTH - 1, "support_month_to": RETENTION_SUPPORT_LAST_MONTH}
-
-
 def retention_support_users(*, office: Office, first: date, as_of: date) -> list[tuple[int, bool]]:
-    """``(client id, employed on as_of)`` of everyone who used 就労定着支援 between ``first`` and ``as_of``
-    — one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(RETENTION_SUPPORT_USERS_SQL, retention_support_users_params(office=office, first=first,
-                                                                                    as_of=as_of))
-        return [(client_id, employed) for client_id, employed in cursor.fetchall()]
+    """``(client id, employed on as_of)`` of everyone who used 就労定着支援 between ``first`` and ``as_of``: a
+    face-to-face contact in the 就労定着支援 phase of a job of ``office`` (months 7–42 after its start,
+    ``placements.rules.retention_support_span``), and whether they were in any job on ``as_of`` — two queries
+    (the contacts, then the users' jobs), sorted by client id."""
+    contacts = (
+        FollowUpContact.objects.filter(office=office, hire__office=office, kind=FollowUpKind.FACE_TO_FACE,
+                                       day__range=(first, as_of))
+        .order_by()
+        .values_list("hire__client_id", "hire__start_date", "day")
+    )
+    spans: dict[date, tuple[date, date]] = {}  # the phase worked out once per job start, not per contact
+    users: set[int] = set()
+    for client_id, start, day in contacts:
+        if client_id in users:
+            continue
+        span = spans.get(start)
+        if span is None:
+            span = spans[start] = retention_support_span(start)
+        if span[0] <= day < span[1]:
+            users.add(client_id)
+    if not users:
+        return []
+    employed = set(
+        Hire.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=as_of), client_id__in=users,
+                            start_date__lte=as_of)
+        .order_by().values_list("client_id", flat=True).distinct()
+    )
+    return [(client_id, client_id in employed) for client_id in sorted(users)]

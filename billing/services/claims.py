@@ -19,7 +19,8 @@ after the start (and, from April 2021, a support report shared that month) and a
 overlapping the month (the latest; its cap is the co-payment's) — one month's fee of the tier for the
 office's rate and its number of users that month.
 
-``billing_month_compute`` reads one query (``month_inputs``), whatever the number of clients and days.
+``billing_month_compute`` reads a fixed number of queries (``month_inputs``: sixteen at most), whatever the
+number of clients and days.
 """
 
 from __future__ import annotations
@@ -470,7 +471,8 @@ def retention_support_lines(
 
 # -- the month ----------------------------------------------------------------------------------------------
 def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
-    """Every claim line of ``office`` for ``month`` (any day of it) — one query (``month_inputs_read``)."""
+    """Every claim line of ``office`` for ``month`` (any day of it) — a fixed number of queries
+    (``month_inputs_read``)."""
     first, _last = month_bounds(month)
     inputs = month_inputs_read(office=office, month=first)
     book = inputs.book

@@ -1,6 +1,6 @@
 """Fee look-ups: which schedule, tier, add-on rate, unit price, office setting and capacity is in force
-on a day.  ``fee_book_load`` reads every table once (one query), so computing a month never queries per
-client or per day."""
+on a day.  ``fee_book_load`` reads every table once (one query per table, seven in all), so computing a month
+never queries per client or per day."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from billing.models import (
     RetentionTierOverride,
     Service,
 )
-from compostela.json_rows import instances, json_document
 from compostela.models import Office
 
 
@@ -215,42 +214,19 @@ class FeeBook:
         return row.capacity if row is not None else self.office.capacity
 
 
-# The fee book in one round trip: each table as a JSON array (``compostela.json_rows``).  The global tables
-# are a few dozen rows; the office's settings, capacity history and tier overrides a handful.  FEE_BOOK_JSON is
-# also a part of the billing month's one read (``billing.services.month_inputs``).
-FEE_BOOK_JSON = """
-json_build_object(
-    'schedules', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_feeschedule t),
-    'fees', (SELECT coalesce(json_agg(t ORDER BY t.id), '[]') FROM billing_basicfee t),
-    'addons', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_addonrate t),
-    'prices', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_areaunitprice t),
-    'settings', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_officefeesettings t
-                 WHERE t.office_id = %(office)s),
-    'capacities', (SELECT coalesce(json_agg(t ORDER BY t.valid_from), '[]') FROM billing_officecapacity t
-                   WHERE t.office_id = %(office)s),
-    'overrides', (SELECT coalesce(json_agg(t ORDER BY t.created_at, t.id), '[]')
-                  FROM billing_retentiontieroverride t WHERE t.office_id = %(office)s)
-)"""
-FEE_BOOK_SQL = f"SELECT {FEE_BOOK_JSON}::text"
-
-
 def fee_book_load(*, office: Office) -> FeeBook:
-    """Every fee table, the office's dated settings, capacity history and tier overrides — one query,
-    whatever the period."""
-    return fee_book_from_json(office=office, tables=json_document(FEE_BOOK_SQL, {"office": office.pk}))
-
-
-def fee_book_from_json(*, office: Office, tables: dict) -> FeeBook:
+    """Every fee table, the office's dated settings, capacity history and tier overrides — seven queries (one
+    per table), whatever the period.  The global tables are a few dozen rows; the office's rows a handful."""
     book = FeeBook(office=office)
-    for schedule in instances(FeeSchedule, tables["schedules"]):
+    for schedule in FeeSchedule.objects.order_by("valid_from", "pk"):
         book.schedules.setdefault(schedule.service, []).append(schedule)
-    for fee in instances(BasicFee, tables["fees"]):
+    for fee in BasicFee.objects.order_by("pk"):
         book.fees.setdefault(fee.schedule_id, []).append(fee)
-    for addon in instances(AddOnRate, tables["addons"]):
+    for addon in AddOnRate.objects.order_by("valid_from", "pk"):
         book.addons.setdefault(addon.kind, []).append(addon)
-    for price in instances(AreaUnitPrice, tables["prices"]):
+    for price in AreaUnitPrice.objects.order_by("valid_from", "pk"):
         book.prices.setdefault((price.area_grade, price.service), []).append(price)
-    book.settings = instances(OfficeFeeSettings, tables["settings"])
-    book.capacities = instances(OfficeCapacity, tables["capacities"])
-    book.overrides = instances(RetentionTierOverride, tables["overrides"])
+    book.settings = list(OfficeFeeSettings.objects.filter(office=office).order_by("valid_from", "pk"))
+    book.capacities = list(OfficeCapacity.objects.filter(office=office).order_by("valid_from", "pk"))
+    book.overrides = list(RetentionTierOverride.objects.filter(office=office).order_by("created_at", "pk"))
     return book

@@ -116,7 +116,7 @@ def retention_support_window(fiscal_year: int) -> tuple[date, date]:
 def retention_tier(*, office: Office, fiscal_year: int, as_of: date | None = None, book: FeeBook | None = None,
                    hire_rows: list[tuple[date, date | None, date | None]] | None = None) -> RetentionTier:
     """The 就労移行支援 tier of ``fiscal_year`` with every hire (person and employer) for the tier page — one
-    query for the hires plus one for the fee book when not given.  A month's claims pass the window's
+    query for the hires plus the fee book's when not given.  A month's claims pass the window's
     ``hire_rows`` (start, ended on, fixed-term end) they have read already: the count is all they need, and
     ``hires`` is then left empty."""
     book = book or fee_book_load(office=office)
@@ -152,7 +152,7 @@ def retention_tier(*, office: Office, fiscal_year: int, as_of: date | None = Non
 def retention_support_tier(*, office: Office, fiscal_year: int, book: FeeBook | None = None,
                            users: list[tuple[int, bool]] | None = None) -> RetentionTier:
     """The 就労定着支援 rate of ``fiscal_year``: people who used retention support in the three previous
-    fiscal years, and how many of them were employed at the end of the previous one — one query (plus the
+    fiscal years, and how many of them were employed at the end of the previous one — two queries (plus the
     fee book when not given; none when the caller passes the ``users`` it has read with
     ``retention_support_users``).  Units depend on the month's number of users, so ``periods`` is left empty
     and the claim looks the tier up with ``FeeBook.tier_for``."""

@@ -33,7 +33,10 @@ def test_bench_produces_every_line_and_the_json(tmp_path):
             assert line["median_ms"] is not None and line["queries"] is not None
     assert document["dataset"]["offices"] == 1
     billing = [line for line in document["lines"] if line["name"].startswith("billing month")]
-    assert billing and all(line["sql_matches"] is True for line in billing), "the floor SQL computes the same lines"
+    assert billing and all(line["sql_ms"] and line["extra"]["input_rows"] for line in billing), \
+        "billing is compared with reading its inputs with plain SELECTs"
+    one_office = next(line for line in billing if line["name"] == "billing month (1 office)")
+    assert any(check["name"] == "vs plain SELECTs of its inputs" for check in one_office["checks"])
 
 
 @pytest.mark.django_db

@@ -1,41 +1,39 @@
-"""Rule: the database's reading of "used 就労定着支援" (a face-to-face contact in months 7–42 after a job's start,
-worked out in SQL for speed) is exactly ``placements.rules.followup_phase`` — month ends included, where
-``start + n months`` is clamped (31 Aug + 6 months = 28/29 Feb)."""
+"""Rule: a person "used 就労定着支援" with a face-to-face contact in months 7–42 after a job's start
+(``placements.rules.retention_support_span``) — month ends included, where ``start + n months`` is clamped
+(31 Aug + 6 months = 28/29 Feb) — and is counted employed when in any job on ``as_of``."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from placements.models import FollowUpKind, JobEndReason
 from placements.retention import retention_support_users
-from placements.rules import FollowUpPhase, followup_phase
 from tests.billing.factories import ClientFactory, HireFactory, followup
 
-# Starts at month ends, where calendar-month arithmetic differs between naive and clamped readings.
-STARTS = [date(2021, 8, 31), date(2021, 3, 31), date(2021, 1, 30), date(2020, 2, 29), date(2021, 6, 15)]
 
-
-def edges(start: date) -> list[date]:
-    """Days around both ends of the retention-support phase."""
-    from placements.rules import retention_support_span
-
-    first, after = retention_support_span(start)
-    return [first - timedelta(days=1), first, first + timedelta(days=1), after - timedelta(days=1), after]
-
-
-@pytest.mark.parametrize("start", STARTS)
-def test_sql_phase_matches_the_python_rule_at_month_ends(world, start):
+@pytest.mark.parametrize(
+    ("start", "day_before", "first_day", "last_day", "day_after"),
+    [
+        # 31 Aug + 6 months is 28 Feb, + 42 months 28 Feb (2025 is not a leap year)
+        (date(2021, 8, 31), date(2022, 2, 27), date(2022, 2, 28), date(2025, 2, 27), date(2025, 2, 28)),
+        # 29 Feb + 6 months is 29 Aug, + 42 months 29 Aug
+        (date(2020, 2, 29), date(2020, 8, 28), date(2020, 8, 29), date(2023, 8, 28), date(2023, 8, 29)),
+        # 31 Mar + 6 months is 30 Sep, + 42 months 30 Sep
+        (date(2021, 3, 31), date(2021, 9, 29), date(2021, 9, 30), date(2024, 9, 29), date(2024, 9, 30)),
+    ],
+)
+def test_contacts_count_from_the_six_month_day_to_the_day_before_month_42_at_month_ends(
+    world, start, day_before, first_day, last_day, day_after
+):
     office = world.office
-    expected = set()
-    for day in edges(start):
+    counted = set()
+    for day in (day_before, first_day, last_day, day_after):
         client = ClientFactory(office=office)
-        hire = HireFactory(client=client, office=office, start_date=start)
-        followup(hire, day)
-        if followup_phase(start=start, day=day) == FollowUpPhase.RETENTION_SUPPORT:
-            expected.add(client.pk)
+        followup(HireFactory(client=client, office=office, start_date=start), day)
+        if day in (first_day, last_day):
+            counted.add(client.pk)
     users = retention_support_users(office=office, first=date(2019, 4, 1), as_of=date(2026, 3, 31))
-    assert {client_id for client_id, _ in users} == expected
-    assert len(expected) == 3  # the first day, the next day and the last day; not the day before or after
+    assert {client_id for client_id, _ in users} == counted
 
 
 def test_only_face_to_face_contacts_of_the_office_count_and_employment_is_judged_on_as_of(world):
