@@ -39,6 +39,7 @@ run: db
 
 test: setup system-deps-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	sh scripts/check-pg15.sh
 	$(VENV)/bin/pytest -n 2
