@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from attendance.models import Attendance, AttendanceStatus
-from billing.services.claims import granted_days_standard, month_bounds
+from billing.services.claims import month_bounds
 from clients.models import Certificate
 from compostela.models import Office
+from regulations import rules as regulations
 
 WEEKDAYS_JA = "月火水木金土日"
 STATUS_JA = {
@@ -104,7 +105,7 @@ def record_sheets_for_month(*, office: Office, month: date, clients: list[tuple[
                                                         period_end__gte=first).order_by("period_start"):
         certificates[cert.client_id] = cert  # the latest transition certificate valid in the month (the sheet
         # is 就労移行支援's: a 就労定着支援 certificate's granted days and municipality are not its own)
-    standard = granted_days_standard(first)
+    standard = regulations.standard_granted_days(first)
     sheets = []
     for client_id, name, number in clients:
         cert = certificates.get(client_id)

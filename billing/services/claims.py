@@ -38,26 +38,15 @@ from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
 from billing.models import AddOnKind, Service
 from billing.services.fees import FeeBook
 from billing.services.month_inputs import AgreedPlan, MonthContact, month_inputs_read
-from billing.services.rounding import rate_text, units_percent, units_to_yen, yen_percent_floor
+from billing.services.rounding import rate_text, units_percent, units_to_yen
 from billing.services.tier import RetentionTier, retention_support_tier, retention_tier
 from clients.models import Certificate, Client, IncomeCategory
 from compostela.models import Office
 from placements.models import FollowUpKind
 from placements.rules import fiscal_year_of, retention_support_span
+from regulations import rules as regulations
 
-GRANTED_DAYS_OFFSET = 8  # 原則の日数: days in the month − 8
-COPAY_PERCENT = 10
-OVER_CAPACITY_PERCENT = 70
-PLAN_MISSING_EARLY_PERCENT = 70  # first two months in a row without an agreed plan
-PLAN_MISSING_LATER_PERCENT = 50  # from the third month on
-PLAN_MISSING_EARLY_MONTHS = 2
 MEAL_ELIGIBLE = (IncomeCategory.WELFARE, IncomeCategory.LOW_INCOME)
-SUPPORT_REPORT_REQUIRED_FROM = date(2021, 4, 1)  # 就労定着支援: monthly support report from the 2021 rules
-
-
-def copayment_of(*, total_yen: int, cap: int) -> int:
-    """The client's co-payment: 10 % of the month's total (fraction dropped), at most the certificate's cap."""
-    return min(yen_percent_floor(yen=total_yen, percent=COPAY_PERCENT), cap)
 
 
 @lru_cache(maxsize=1024)
@@ -66,25 +55,7 @@ def month_bounds(month: date) -> tuple[date, date]:
     return first, first + relativedelta(months=1) - timedelta(days=1)
 
 
-def granted_days_standard(month: date) -> int:
-    first, last = month_bounds(month)
-    return last.day - GRANTED_DAYS_OFFSET
-
-
-# -- over capacity (定員超過利用減算) -----------------------------------------------------------------------
-def day_over_capacity(*, users: int, capacity: int) -> bool:
-    """More users than 150 % of capacity (capacity ≤ 50); above 50, more than (capacity − 50) × 125 % + 75."""
-    if capacity <= 50:
-        return users * 2 > capacity * 3
-    return users * 4 > (capacity - 50) * 5 + 300
-
-
-def rolling_limit_x100(capacity: int) -> int:
-    """100 × the users a day allowed on average over three months: capacity × 125 % (capacity 12 or more),
-    capacity + 3 below 12."""
-    return capacity * 125 if capacity >= 12 else (capacity + 3) * 100
-
-
+# -- over capacity (定員超過利用減算): regulations.rules decides; billing keeps the month's explanation ------
 @dataclass
 class OverCapacity:
     days_over: list[date]
@@ -110,12 +81,10 @@ def over_capacity_of(*, book: FeeBook, month: date, daily_users: dict[date, int]
     """``daily_users`` holds the billable users of every day of the month and the two before it."""
     first, last = month_bounds(month)
     days_over = sorted(d for d, n in daily_users.items()
-                       if first <= d <= last and day_over_capacity(users=n, capacity=book.capacity_on(d)))
-    open_days = [d for d, n in daily_users.items() if n > 0]
-    total = sum(daily_users[d] for d in open_days)
-    limit_x100 = sum(rolling_limit_x100(book.capacity_on(d)) for d in open_days)
-    return OverCapacity(days_over=days_over, rolling_user_days=total, rolling_open_days=len(open_days),
-                        rolling_limit=Decimal(limit_x100) / 100, rolling_over=total * 100 > limit_x100)
+                       if first <= d <= last and regulations.day_over_capacity(users=n, capacity=book.capacity_on(d)))
+    rolling = regulations.rolling_over_capacity(days=[(n, book.capacity_on(d)) for d, n in daily_users.items()])
+    return OverCapacity(days_over=days_over, rolling_user_days=rolling.user_days, rolling_open_days=rolling.open_days,
+                        rolling_limit=rolling.limit, rolling_over=rolling.over)
 
 
 # -- results -------------------------------------------------------------------------------------------------
@@ -160,6 +129,7 @@ class ClaimLineResult:
     certificate: Certificate | None
     yen_per_unit: Decimal
     yen_per_unit_to_verify: bool
+    figures: regulations.Figures  # the regulations' figures in force in the month (co-payment …)
     days: dict = field(default_factory=dict)
     basic: list[BasicGroup] = field(default_factory=list)
     addons: list[AddOnLine] = field(default_factory=list)
@@ -201,8 +171,8 @@ class ClaimLineResult:
     def finish(self) -> ClaimLineResult:
         """Units → yen once for the client-month, then the co-payment."""
         self.total_yen = units_to_yen(units=self.total_units, yen_per_unit=self.yen_per_unit)
-        self.copay_raw = yen_percent_floor(yen=self.total_yen, percent=COPAY_PERCENT)
-        self.copayment = copayment_of(total_yen=self.total_yen, cap=self.copay_cap)
+        self.copay_raw = regulations.copayment_before_cap(total_yen=self.total_yen, figures=self.figures)
+        self.copayment = regulations.copayment(total_yen=self.total_yen, cap=self.copay_cap, figures=self.figures)
         return self
 
     def explanation(self) -> dict:
@@ -228,7 +198,7 @@ class ClaimLineResult:
             "yen_per_unit": str(self.yen_per_unit),
             "yen_per_unit_to_verify": self.yen_per_unit_to_verify,
             "total_yen": self.total_yen,
-            "copay_percent": COPAY_PERCENT,
+            "copay_percent": self.figures.copay_percent,
             "copay_raw": self.copay_raw,
             "copay_cap": self.copay_cap,
             "copayment": self.copayment,
@@ -287,41 +257,13 @@ def tier_summary(tier: RetentionTier) -> dict:
 
 
 # -- per-client pieces ---------------------------------------------------------------------------------------
-def _certificate_on(certificates: list[Certificate], day: date) -> Certificate | None:
-    for cert in certificates:
-        if cert.period_start <= day <= cert.period_end:
-            return cert
-    return None
-
-
-def _overlaps(start: date, end: date, first: date, last: date) -> bool:
-    return start <= last and end >= first
-
-
-@lru_cache(maxsize=256)
-def _months_ending_with(month: date, count: int) -> tuple[tuple[date, date], ...]:
-    """Bounds of ``count`` months, ``month`` first and going back (worked out once per month, not per client)."""
-    return tuple(month_bounds(month - relativedelta(months=back)) for back in range(count))
-
-
-def plan_missing_months(*, month: date, certificates: list[Certificate], plans: list[AgreedPlan]) -> int:
-    """How many months in a row, ending with ``month``, the client was in service (a certificate covers
-    part of the month) without an agreed support plan covering the month.  Counts at most three."""
-    count = 0
-    for first, last in _months_ending_with(month, PLAN_MISSING_EARLY_MONTHS + 1):
-        in_service = any(_overlaps(c.period_start, c.period_end, first, last) for c in certificates)
-        covered = any(p.agreed_on is not None and p.agreed_on <= last
-                      and _overlaps(p.period_start, p.period_end, first, last) for p in plans)
-        if covered or not in_service:
-            break
-        count += 1
-    return count
-
-
-def plan_missing_percent(months_missing: int) -> int | None:
-    if months_missing == 0:
-        return None
-    return PLAN_MISSING_EARLY_PERCENT if months_missing <= PLAN_MISSING_EARLY_MONTHS else PLAN_MISSING_LATER_PERCENT
+def plan_missing_months(*, month: date, certificates: list[Certificate], plans: list[AgreedPlan],
+                        figures: regulations.Figures) -> int:
+    """How many months in a row, ending with ``month``, the client was in service without an agreed plan
+    (``regulations.rules.plan_missing_months``)."""
+    months = [regulations.plan_month(month=first, certificates=certificates, plans=plans)
+              for first, _last in regulations.months_ending_with(month, regulations.plan_missing_lookback(figures))]
+    return regulations.plan_missing_months(months, figures=figures)
 
 
 def transition_claim_line(
@@ -333,16 +275,15 @@ def transition_claim_line(
     first, last = month_bounds(month)
     settings = book.settings_on(first)
     yen_per_unit, to_verify = book.yen_per_unit_on(service=Service.TRANSITION, day=first)
-    in_cert = [r for r in rows if r["status"] in BILLABLE_ATTENDANCE and _certificate_on(certificates, r["day"])]
-    outside = sum(1 for r in rows if r["status"] in BILLABLE_ATTENDANCE) - len(in_cert)
-    anchor = in_cert[-1]["day"] if in_cert else last
-    cert = _certificate_on(certificates, anchor) or next(
-        (c for c in reversed(certificates) if _overlaps(c.period_start, c.period_end, first, last)), None
-    )
-    granted = (cert.granted_days if cert and cert.granted_days else granted_days_standard(month))
+    figures = book.figures_on(first)
+    billable = [r for r in rows if regulations.is_billable(r["status"])]
+    in_cert = [r for r in billable if regulations.certificate_on(certificates, r["day"])]
+    outside = len(billable) - len(in_cert)
+    cert = regulations.certificate_for_month(certificates, month, [r["day"] for r in billable])
+    granted = regulations.granted_days(cert.granted_days if cert else None, month)
     counted = in_cert[:granted]
     line = ClaimLineResult(service=Service.TRANSITION, client=client, certificate=cert,
-                           yen_per_unit=yen_per_unit, yen_per_unit_to_verify=to_verify)
+                           yen_per_unit=yen_per_unit, yen_per_unit_to_verify=to_verify, figures=figures)
     line.billable_days = len(counted)
     line.days = {
         "attended": sum(1 for r in rows if r["status"] == AttendanceStatus.ATTENDED),
@@ -361,10 +302,10 @@ def transition_claim_line(
                  "new_office": tier.new_office}
 
     # basic units, day by day, each percentage step rounded half up
-    missing = plan_missing_months(month=month, certificates=certificates, plans=plans)
-    plan_percent = plan_missing_percent(missing)
+    missing = plan_missing_months(month=month, certificates=certificates, plans=plans, figures=figures)
+    plan_percent = regulations.plan_missing_percent(missing, figures)
     line.reductions = {
-        "over_capacity_percent": OVER_CAPACITY_PERCENT,
+        "over_capacity_percent": figures.over_capacity_percent,
         "over_capacity_days": sum(1 for r in counted if over.reduced_on(r["day"])),
         "over_capacity_rolling": over.rolling_over,
         "plan_missing_months": missing,
@@ -375,8 +316,9 @@ def transition_claim_line(
         base = tier.units_on(r["day"])
         units, steps = base, []
         if over.reduced_on(r["day"]):
-            units = units_percent(units=units, percent=OVER_CAPACITY_PERCENT)
-            steps.append({"reduction": "over_capacity", "percent": OVER_CAPACITY_PERCENT, "units_per_day": units})
+            units = units_percent(units=units, percent=figures.over_capacity_percent)
+            steps.append({"reduction": "over_capacity", "percent": figures.over_capacity_percent,
+                          "units_per_day": units})
         if plan_percent is not None:
             units = units_percent(units=units, percent=plan_percent)
             steps.append({"reduction": "plan_missing", "percent": plan_percent, "units_per_day": units})
@@ -388,7 +330,7 @@ def transition_claim_line(
 
     # add-ons
     supported = [r for r in rows if r["status"] == AttendanceStatus.ABSENT_SUPPORTED
-                 and _certificate_on(certificates, r["day"])]
+                 and regulations.certificate_on(certificates, r["day"])]
     if supported:
         rate = book.addon_on(kind=AddOnKind.ABSENCE_SUPPORT, day=first)
         count = len(supported)
@@ -419,7 +361,7 @@ def retention_support_lines(
     service in the three previous fiscal years, for the rate).  ``certificates`` are the clients' 就労定着支援
     certificates (``MonthInputs.support_certificates``): a transition certificate does not count."""
     first, last = month_bounds(month)
-    needs_report = first >= SUPPORT_REPORT_REQUIRED_FROM
+    needs_report = book.figures_on(first).support_report_required
     faced: dict[int, list[date]] = defaultdict(list)
     reported: set[int] = set()
     spans: dict[date, tuple[date, date]] = {}  # the phase worked out once per job start, not per contact
@@ -445,8 +387,7 @@ def retention_support_lines(
     lines = []
     billable = []
     for pk in eligible:
-        cert = next((c for c in reversed(certificates.get(pk, []))
-                     if _overlaps(c.period_start, c.period_end, first, last)), None)
+        cert = regulations.latest_certificate_in_month(certificates.get(pk, []), first)
         if cert is None:
             warnings.append(_("%(client)s: no retention-support certificate covers this month; retention support "
                               "is not claimed.") % {"client": clients[pk]})
@@ -456,7 +397,8 @@ def retention_support_lines(
         fee = book.tier_for(service=Service.RETENTION_SUPPORT, day=first, band=len(billable), rate=tier.rate)
         for pk, cert in billable:
             line = ClaimLineResult(service=Service.RETENTION_SUPPORT, client=clients[pk], certificate=cert,
-                                   yen_per_unit=yen_per_unit, yen_per_unit_to_verify=to_verify)
+                                   yen_per_unit=yen_per_unit, yen_per_unit_to_verify=to_verify,
+                                   figures=book.figures_on(first))
             line.billable_days = 0
             line.days = {"face_to_face": [d.isoformat() for d in sorted(faced[pk])],
                          "support_report": pk in reported, "support_report_required": needs_report,

@@ -22,6 +22,8 @@ from billing.models import (
     Service,
 )
 from compostela.models import Office
+from regulations import rules as regulations
+from regulations.selectors import figures_history
 
 
 class BillingConfigurationError(Exception):
@@ -32,6 +34,7 @@ MISSING_SCHEDULE = "No fee schedule of %(service)s is in force on %(day)s."
 MISSING_BAND = "The fee schedule in force on %(day)s has no row for a band of %(band)s."
 MISSING_PRICE = "No yen-per-unit price for area grade %(grade)s and %(service)s on %(day)s."
 MISSING_ADDON = "No units for the add-on %(kind)s on %(day)s."
+MISSING_FIGURES = "No regulatory figures (co-payment, reductions …) are in force on %(day)s."
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,14 @@ class FeeBook:
     settings: list[OfficeFeeSettings] = field(default_factory=list)
     capacities: list[OfficeCapacity] = field(default_factory=list)
     overrides: list[RetentionTierOverride] = field(default_factory=list)  # oldest first
+    figures: list[regulations.Figures] = field(default_factory=list)  # the regulations' dated figures, oldest first
+
+    def figures_on(self, day: date) -> regulations.Figures:
+        """The regulations' figures in force on ``day`` (co-payment, reductions, new office, reports)."""
+        found = regulations.figures_in_force(self.figures, day)
+        if found is None:
+            raise BillingConfigurationError(_(MISSING_FIGURES) % {"day": day.isoformat()})
+        return found
 
     def override_of(self, *, service: str, fiscal_year: int) -> RetentionTierOverride | None:
         """The latest override recorded for the fiscal year (rows are never changed; the last one counts)."""
@@ -215,8 +226,9 @@ class FeeBook:
 
 
 def fee_book_load(*, office: Office) -> FeeBook:
-    """Every fee table, the office's dated settings, capacity history and tier overrides — seven queries (one
-    per table), whatever the period.  The global tables are a few dozen rows; the office's rows a handful."""
+    """Every fee table, the office's dated settings, capacity history and tier overrides, and the regulations'
+    dated figures — eight queries (one per table), whatever the period.  The global tables are a few dozen
+    rows; the office's rows a handful."""
     book = FeeBook(office=office)
     for schedule in FeeSchedule.objects.order_by("valid_from", "pk"):
         book.schedules.setdefault(schedule.service, []).append(schedule)
@@ -229,4 +241,5 @@ def fee_book_load(*, office: Office) -> FeeBook:
     book.settings = list(OfficeFeeSettings.objects.filter(office=office).order_by("valid_from", "pk"))
     book.capacities = list(OfficeCapacity.objects.filter(office=office).order_by("valid_from", "pk"))
     book.overrides = list(RetentionTierOverride.objects.filter(office=office).order_by("created_at", "pk"))
+    book.figures = figures_history()
     return book

@@ -29,11 +29,9 @@ from placements.retention import (
     retained_count,
     retention_support_users,
 )
-from placements.rules import fiscal_year_bounds, fiscal_year_of
+from placements.rules import fiscal_year_bounds
+from regulations import rules as regulations
 
-NEW_OFFICE_FISCAL_YEARS = 2
-# The new-office tier is "30 % to under 40 %": the tier that holds a rate of exactly 30 %.
-NEW_OFFICE_RATE = Decimal("0.3")
 RETENTION_SUPPORT_LOOKBACK_YEARS = 3
 
 OVERRIDE_NEEDS_REASON = "Give the reason for the override (for example the city's notice)."
@@ -131,12 +129,13 @@ def retention_tier(*, office: Office, fiscal_year: int, as_of: date | None = Non
     capacities = [CapacityYear(fy, book.capacity_on(fiscal_year_bounds(fy)[0])) for fy in window]
     denominator = sum(c.capacity for c in capacities)
     computed = exact_rate(numerator, denominator)
-    new_office = fiscal_year - fiscal_year_of(office.opened_on) < NEW_OFFICE_FISCAL_YEARS
+    figures = book.figures_on(fy_start)
+    new_office = regulations.new_office(opened_on=office.opened_on, fiscal_year=fiscal_year, figures=figures)
     override = book.override_of(service=Service.TRANSITION, fiscal_year=fiscal_year)
     if override is not None and override.rate is not None:
         effective = override.rate
     elif new_office:
-        effective = NEW_OFFICE_RATE
+        effective = figures.new_office_rate  # "30 % to under 40 %": the tier that holds exactly 30 %
     else:
         effective = computed
     band = book.capacity_on(fy_start)

@@ -1,4 +1,4 @@
-"""The figures billing used before they were data: one row from 2019-10-01 and one from 2021-04-01 (the
+"""The figures billing used before they were data: one row from 2018-04-01 and one from 2021-04-01 (the
 monthly support report of 就労定着支援).  Written out here, not read from a module, so that this migration
 loads the same rows whatever later code says."""
 
@@ -38,11 +38,12 @@ COMMON = {
 ROWS = [
     {
         **COMMON,
-        "valid_from": date(2019, 10, 1),
+        "valid_from": date(2018, 4, 1),
         "support_report_required": False,
         "verification_note": NOT_VERIFIED + (
-            "2019-10-01 is the start of the fee table the product ships (the seeds' 2019 table), not the day these "
-            "figures began; they held before it too."
+            "2018-04-01 is the revision that began the retention-based tiers (domain.md), the earliest fiscal year "
+            "whose tier billing computes (billing applied these figures to every date before they were data); "
+            "they held before it too."
         ),
     },
     {
@@ -52,7 +53,7 @@ ROWS = [
         "verification_note": NOT_VERIFIED + (
             "domain.md says a support report is required 'from 2021'; the day 2021-04-01 (the 2021 revision) is "
             "billing's SUPPORT_REPORT_REQUIRED_FROM, to verify. The other figures are copied unchanged from the "
-            "2019-10-01 row, also to verify for the 2021 revision."
+            "2018-04-01 row, also to verify for the 2021 revision."
         ),
     },
 ]

@@ -7,9 +7,11 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from attendance.models import AttendanceStatus
-from billing.services.claims import billing_month_compute, copayment_of, plan_missing_percent
+from billing.services.claims import billing_month_compute
 from billing.services.tier import retention_tier_override
 from clients.models import IncomeCategory
+from regulations import rules as regulations
+from regulations.selectors import figures_on
 from tests.billing.factories import (
     CertificateFactory,
     ClientFactory,
@@ -268,8 +270,8 @@ def test_every_reduction_and_add_on_together_hand_computed(office):
     (93010, 9300, 9300), (150000, 9300, 9300), (371999, 37200, 37199), (372000, 37200, 37200),
     (500000, 37200, 37200), (82478, 0, 0),
 ])
-def test_copayment_is_ten_percent_floored_at_most_the_cap(total, cap, copay):
-    assert copayment_of(total_yen=total, cap=cap) == copay
+def test_copayment_is_ten_percent_floored_at_most_the_cap(db, total, cap, copay):
+    assert regulations.copayment(total_yen=total, cap=cap, figures=figures_on(day=date(2024, 5, 1))) == copay
 
 
 def test_copayment_stops_at_the_general_1_cap_in_a_full_month(office):
@@ -281,8 +283,9 @@ def test_copayment_stops_at_the_general_1_cap_in_a_full_month(office):
     assert line.claimed == line.total_yen - 9300
 
 
-def test_plan_missing_percent_steps():
-    assert [plan_missing_percent(n) for n in range(4)] == [None, 70, 70, 50]
+def test_plan_missing_percent_steps(db):
+    figures = figures_on(day=date(2024, 5, 1))
+    assert [regulations.plan_missing_percent(n, figures) for n in range(4)] == [None, 70, 70, 50]
 
 
 def test_yen_per_unit_override_in_office_settings(office):

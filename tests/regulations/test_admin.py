@@ -35,6 +35,6 @@ def test_staff_are_sent_to_the_admin_login(world):
 
 def test_a_superuser_sees_the_source_and_what_is_not_verified():
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
-    row = RegulatoryFigures.objects.get(valid_from=date(2019, 10, 1))
+    row = RegulatoryFigures.objects.get(valid_from=date(2018, 4, 1))
     page = logged_in(admin).get(change_url(row)).content.decode()
-    assert "shared/domain.md" in page and "not the day these figures began" in page
+    assert "shared/domain.md" in page and "the earliest fiscal year" in page

@@ -33,9 +33,9 @@ def test_figures_cannot_be_changed_once_made():
 @pytest.mark.django_db
 def test_the_shipped_rows_hold_billings_values_from_2019_and_the_support_report_from_2021():
     history = figures_history()
-    assert [f.valid_from for f in history] == [date(2019, 10, 1), date(2021, 4, 1)]
+    assert [f.valid_from for f in history] == [date(2018, 4, 1), date(2021, 4, 1)]
     first, second = history
-    assert first == make_figures(valid_from=date(2019, 10, 1), support_report_required=False)
+    assert first == make_figures(valid_from=date(2018, 4, 1), support_report_required=False)
     assert second == make_figures(valid_from=date(2021, 4, 1), support_report_required=True)
     assert dict(second.copay_caps) == CAPS and second.new_office_rate == Decimal("0.3")
 
@@ -49,8 +49,8 @@ def test_the_shipped_rows_name_their_source_and_are_marked_to_verify():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("day", "valid_from"), [
-    (date(2019, 10, 1), date(2019, 10, 1)),
-    (date(2021, 3, 31), date(2019, 10, 1)),
+    (date(2018, 4, 1), date(2018, 4, 1)),
+    (date(2021, 3, 31), date(2018, 4, 1)),
     (date(2021, 4, 1), date(2021, 4, 1)),
     (date(2030, 1, 1), date(2021, 4, 1)),
 ])
@@ -67,9 +67,9 @@ def test_figures_on_april_2021_pick_the_2021_row_requiring_support_reports():
 @pytest.mark.django_db
 def test_before_the_first_row_figures_on_is_a_configuration_error():
     with pytest.raises(FiguresNotConfigured) as error:
-        figures_on(day=date(2019, 9, 30))
+        figures_on(day=date(2018, 3, 31))
     assert error.value.code == FIGURES_MISSING_CODE
-    assert "2019-09-30" in str(error.value) and "2019-10-01" in str(error.value)
+    assert "2018-03-31" in str(error.value) and "2018-04-01" in str(error.value)
 
 
 @pytest.mark.django_db
