@@ -1,6 +1,7 @@
 """Fixtures every test module can use: two offices, and a logged-in client for each role."""
 
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
 from django.test import Client as HttpClient
@@ -9,6 +10,27 @@ from compostela.models import Office, Role, User
 from tests.factories import MembershipFactory, OfficeFactory, UserFactory
 
 pytest_plugins = ["tests.browser_support"]  # browser + page fixtures, one definition for every directory
+
+
+def load_shipped_tables() -> None:
+    """The rows the migrations ship (the fee tables, the regulations' dated figures).  A transactional test
+    starts from a flushed database, so they are loaded again."""
+    from django.apps import apps
+
+    from billing.fee_data import fee_data_load
+
+    fee_data_load()
+    import_module("regulations.migrations.0002_load_figures_2019_2021").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_tables_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server"))
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        load_shipped_tables()
 
 
 @pytest.fixture(autouse=True)
