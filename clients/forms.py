@@ -99,7 +99,8 @@ class ReturnForm(forms.Form):
 class CertificateForm(forms.ModelForm):
     copay_cap = forms.IntegerField(
         label=_("co-payment monthly cap (yen)"), required=False, min_value=0,
-        help_text=_("Leave empty for the standard cap of the income category (0, 9,300 or 37,200 yen)."),
+        help_text=_("Leave empty for the standard cap of the income category (the regulations' figures in force "
+                    "on the first day of the service period)."),
     )
 
     class Meta:
