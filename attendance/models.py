@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 from compostela.models import Office
+from regulations import rules as regulations
 
 
 class AttendanceStatus(models.TextChoices):
@@ -19,7 +20,8 @@ class AttendanceStatus(models.TextChoices):
     ABSENT_SUPPORTED = "absent_supported", _("Absent with support")  # 欠席時対応
 
 
-BILLABLE_ATTENDANCE = (AttendanceStatus.ATTENDED, AttendanceStatus.OFFSITE)
+# the statuses billing is paid for: the regulations' rule (attended and off-site days)
+BILLABLE_ATTENDANCE = tuple(AttendanceStatus(status) for status in regulations.BILLABLE_STATUSES)
 
 
 class Attendance(models.Model):

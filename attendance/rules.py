@@ -21,11 +21,11 @@ from datetime import date, time, timedelta
 import jpholiday
 from django.utils.translation import gettext_lazy as _
 
-from attendance.models import AttendanceStatus
+from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
 from regulations import rules as regulations
 from regulations.rules import days_in_month, month_end, month_start
 
-BILLABLE = frozenset(AttendanceStatus(s) for s in regulations.BILLABLE_STATUSES)  # count against granted days
+BILLABLE = frozenset(BILLABLE_ATTENDANCE)  # count against granted days
 ABSENCES = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.ABSENT_SUPPORTED})
 
 

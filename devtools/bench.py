@@ -46,6 +46,7 @@ from django.utils import timezone
 from compostela.audit import audit_context
 from compostela.models import AreaGrade, Membership, Office, User
 from devtools.demo.offices import DEMO_PASSWORD, DEMO_STAFF, demo_office_number, demo_username
+from regulations import rules as regulations
 
 # -- budgets (issue 11) ---------------------------------------------------------------------------------------
 PAGE_MEDIAN_MS = 150
@@ -58,7 +59,7 @@ PEAK_MB = 500
 SMALL_INDEX, LARGE_INDEX = 901, 903
 DAY_ROWS = 30  # "saving a whole day (30 rows)"
 APP_SEEDERS = ["devtools.demo.clients", "devtools.demo.placements", "devtools.demo.attendance"]
-BILLABLE = ("attended", "offsite")
+BILLABLE = regulations.BILLABLE_STATUSES
 
 
 @dataclass
