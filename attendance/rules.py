@@ -5,7 +5,8 @@ applies them to attendance's facts.
 
 * ``month_start(day)`` / ``month_end(day)`` / ``days_in_month(day)`` (``regulations.rules``)
 * ``EnrolmentFacts.granted_days(month, billable_days)``: 支給量 of the certificate governing the month.
-* ``enrolment_problem(facts, day)``: why a client may not have attendance on ``day`` (or ``None``).
+* ``enrolment_problem(facts, day)``: why a client may not have attendance on ``day`` (or ``None``);
+  ``enrolment_refusal(facts, day)`` gives the same answer as an ``AttendanceError`` code.
 * ``office_closed_day(day)``: weekends, Japanese public holidays and the year-end break (demo, month view).
 * ``row_fingerprint(...)``: a short digest of a row's values, carried by the roster form so that a save
   can tell which rows the user actually changed.
@@ -21,6 +22,7 @@ from datetime import date, time, timedelta
 import jpholiday
 from django.utils.translation import gettext_lazy as _
 
+from attendance.errors import AttendanceError
 from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
 from regulations import rules as regulations
 from regulations.rules import days_in_month, month_end, month_start
@@ -33,6 +35,11 @@ ABSENCES = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.ABSENT_SUPPORTED
 MSG_OUTSIDE_CERTIFICATE = _("No recipient certificate is valid on this day.")
 MSG_BEFORE_ENROLMENT = _("The client was not enrolled yet on this day.")
 MSG_AFTER_END = _("The client's use of the office had ended by this day.")
+ENROLMENT_MESSAGES = {
+    AttendanceError.OUTSIDE_CERTIFICATE: MSG_OUTSIDE_CERTIFICATE,
+    AttendanceError.BEFORE_ENROLMENT: MSG_BEFORE_ENROLMENT,
+    AttendanceError.AFTER_END: MSG_AFTER_END,
+}
 
 
 def next_month(day: date) -> date:
@@ -82,6 +89,9 @@ class EnrolmentFacts:
     def problem_on(self, day: date):
         return enrolment_problem(self, day)
 
+    def refusal_on(self, day: date) -> AttendanceError | None:
+        return enrolment_refusal(self, day)
+
     def granted_days(self, month: date, billable_days: Iterable[date] = ()) -> int | None:
         """支給量 of ``month`` by the certificate that governs it (``regulations.rules.certificate_for_month``:
         the one covering the month's last billable day, else the latest in the month); None without one."""
@@ -90,7 +100,14 @@ class EnrolmentFacts:
 
 
 def enrolment_problem(facts: EnrolmentFacts, day: date):
-    """``None`` when the client may have attendance on ``day``, else the message saying why not.
+    """``None`` when the client may have attendance on ``day``, else the message saying why not (the rule is
+    ``enrolment_refusal``)."""
+    code = enrolment_refusal(facts, day)
+    return None if code is None else ENROLMENT_MESSAGES[code]
+
+
+def enrolment_refusal(facts: EnrolmentFacts, day: date) -> AttendanceError | None:
+    """``None`` when the client may have attendance on ``day``, else the code saying why not.
 
     A client may attend on a day when a transition certificate is valid that day (``facts.certificates``
     holds only those: callers read ``Certificate.objects.transition()``) and the day falls in a period of use
@@ -101,16 +118,16 @@ def enrolment_problem(facts: EnrolmentFacts, day: date):
     if facts.periods:
         enrolled = [p for p in facts.periods if p.enrolled_on is not None and p.enrolled_on <= day]
         if not enrolled:
-            return MSG_BEFORE_ENROLMENT
+            return AttendanceError.BEFORE_ENROLMENT
         if not any(p.ended_on is None or day <= p.ended_on for p in enrolled):
-            return MSG_AFTER_END
+            return AttendanceError.AFTER_END
     else:
         if facts.enrolled_on is None or day < facts.enrolled_on:
-            return MSG_BEFORE_ENROLMENT
+            return AttendanceError.BEFORE_ENROLMENT
         if facts.ended_on is not None and day > facts.ended_on:
-            return MSG_AFTER_END
+            return AttendanceError.AFTER_END
     if facts.certificate_on(day) is None:
-        return MSG_OUTSIDE_CERTIFICATE
+        return AttendanceError.OUTSIDE_CERTIFICATE
     return None
 
 

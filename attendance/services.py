@@ -2,7 +2,8 @@
 
 ``attendance_record_day`` is the only function that writes ``Attendance`` rows.  It checks every rule of
 the issue before writing anything; when a rule is broken it raises ``DayRejected`` with a message per row
-(and general messages) and nothing is written, so the screen can show the user's input again.
+(and general messages), each with its ``AttendanceError`` code, and nothing is written, so the screen can
+show the user's input again.
 
 Concurrency (two staff saving the same day): saves of one office's month are serialised by a transaction
 advisory lock, and every row carries the version and a digest of the values it had when the form was
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from attendance import rules
+from attendance.errors import AttendanceError
 from attendance.models import Attendance, AttendanceStatus, ClosedMonth, GrantedDaysOverride
 from attendance.selectors import (
     CapacityFigures,
@@ -132,14 +134,24 @@ class DaySummary:
 
 
 class DayRejected(Exception):  # noqa: N818 - a user-facing outcome, not a programming error
-    """Nothing was saved.  ``errors``: messages about the whole day; ``row_errors``: client id → messages."""
+    """Nothing was saved.  Built from coded ``ValidationError``s, it keeps what the screen shows and what a
+    caller tests apart: ``errors`` (messages about the whole day) with ``codes`` (their ``AttendanceError``
+    codes, in the same order); ``row_errors`` (client id → messages) with ``row_codes`` (client id → codes)."""
 
-    def __init__(self, errors: list[str] | None = None, row_errors: dict[int, list[str]] | None = None,
-                 over_granted: list[int] | None = None):
-        self.errors = [str(e) for e in (errors or [])]
+    def __init__(self, errors: list[ValidationError] | None = None,
+                 row_errors: dict[int, list[ValidationError]] | None = None, over_granted: list[int] | None = None):
+        errors = errors or []
+        row_errors = row_errors or {}
+        self.errors = [_message(e) for e in errors]
+        self.codes = [e.code for e in errors]
         self.over_granted = over_granted or []  # clients a supervisor could confirm beyond the granted days
-        self.row_errors = {k: [str(m) for m in v] for k, v in (row_errors or {}).items()}
+        self.row_errors = {k: [_message(e) for e in v] for k, v in row_errors.items()}
+        self.row_codes = {k: [e.code for e in v] for k, v in row_errors.items()}
         super().__init__("; ".join(self.errors + [m for ms in self.row_errors.values() for m in ms]))
+
+
+def _message(error: ValidationError) -> str:
+    return " ".join(error.messages)
 
 
 def attendance_month_close(*, office: Office, month: date) -> None:
@@ -173,20 +185,21 @@ def _describe(record: Attendance | None) -> str:
     return text
 
 
-def _row_rule_errors(row: AttendanceRow) -> list[str]:
+def _row_rule_errors(row: AttendanceRow) -> list[ValidationError]:
     errors = []
     if row.status not in AttendanceStatus.values:
-        errors.append(_("Select a valid status."))
+        errors.append(ValidationError(_("Select a valid status."), code=AttendanceError.UNKNOWN_STATUS))
         return errors
     if row.start_time and row.end_time and row.end_time <= row.start_time:
-        errors.append(str(MSG_END_NOT_AFTER_START))
+        errors.append(ValidationError(str(MSG_END_NOT_AFTER_START), code=AttendanceError.END_NOT_AFTER_START))
     if row.status in rules.ABSENCES:
         if row.transport_to or row.transport_from or row.meal:
-            errors.append(str(MSG_ABSENCE_NO_TRANSPORT_OR_MEAL))
+            errors.append(ValidationError(str(MSG_ABSENCE_NO_TRANSPORT_OR_MEAL),
+                                          code=AttendanceError.ABSENCE_NO_TRANSPORT_OR_MEAL))
         if row.start_time or row.end_time:
-            errors.append(str(MSG_ABSENCE_NO_TIMES))
+            errors.append(ValidationError(str(MSG_ABSENCE_NO_TIMES), code=AttendanceError.ABSENCE_NO_TIMES))
     if row.status == AttendanceStatus.ABSENT_SUPPORTED and not row.note.strip():
-        errors.append(str(MSG_SUPPORT_NEEDS_NOTE))
+        errors.append(ValidationError(str(MSG_SUPPORT_NEEDS_NOTE), code=AttendanceError.SUPPORT_NEEDS_NOTE))
     return errors
 
 
@@ -210,12 +223,12 @@ def attendance_record_day(
     """
     today = today or timezone.localdate()
     if day > today:
-        raise DayRejected([MSG_FUTURE_DAY])
+        raise DayRejected([ValidationError(MSG_FUTURE_DAY, code=AttendanceError.FUTURE_DAY)])
     override_reason = (override_reason or "").strip()
     with transaction.atomic():
         attendance_lock_month(office=office, day=day)
         if attendance_closed_months(office=office, months=[rules.month_start(day)]):
-            raise DayRejected([MSG_MONTH_CLOSED])
+            raise DayRejected([ValidationError(MSG_MONTH_CLOSED, code=AttendanceError.MONTH_CLOSED)])
         summary, to_write, to_delete, to_confirm = _check_day(
             office=office, day=day, rows=rows, by=by, override_reason=override_reason
         )
@@ -260,12 +273,13 @@ def _check_day(*, office, day, rows, by, override_reason):
         GrantedDaysOverride.objects.filter(client_id__in=ids, month=month).values_list("client_id", flat=True)
     )
     supervisor = _is_supervisor(user=by, office=office)
-    errors: list[str] = []
-    row_errors: dict[int, list[str]] = {}
+    errors: list[ValidationError] = []
+    row_errors: dict[int, list[ValidationError]] = {}
     if override_reason and not supervisor:
-        errors.append(str(MSG_OVERRIDE_SUPERVISOR_ONLY))
+        errors.append(ValidationError(str(MSG_OVERRIDE_SUPERVISOR_ONLY), code=AttendanceError.OVERRIDE_SUPERVISOR_ONLY))
     if len(override_reason) > OVERRIDE_REASON_MAX_LENGTH:
-        errors.append(_(MSG_OVERRIDE_REASON_TOO_LONG) % {"limit": OVERRIDE_REASON_MAX_LENGTH})
+        errors.append(ValidationError(_(MSG_OVERRIDE_REASON_TOO_LONG) % {"limit": OVERRIDE_REASON_MAX_LENGTH},
+                                      code=AttendanceError.OVERRIDE_REASON_TOO_LONG))
     summary = DaySummary(day=day)
     to_write: list[Attendance] = []
     to_delete: list[int] = []
@@ -275,12 +289,12 @@ def _check_day(*, office, day, rows, by, override_reason):
     for row in rows:
         problems = row_errors.setdefault(row.client_id, [])
         if row.client_id in seen:
-            problems.append(str(MSG_DUPLICATE_ROW))
+            problems.append(ValidationError(str(MSG_DUPLICATE_ROW), code=AttendanceError.DUPLICATE_ROW))
             continue
         seen.add(row.client_id)
         client = clients.get(row.client_id)
         if client is None:
-            problems.append(str(MSG_UNKNOWN_CLIENT))
+            problems.append(ValidationError(str(MSG_UNKNOWN_CLIENT), code=AttendanceError.UNKNOWN_CLIENT))
             continue
         current = existing.get(row.client_id)
         current_fingerprint = attendance_fingerprint(current)
@@ -307,9 +321,9 @@ def _check_day(*, office, day, rows, by, override_reason):
                 summary.deleted += 1
             continue
         problems += _row_rule_errors(row)
-        problem = client.enrolment.problem_on(day)
-        if problem is not None:
-            problems.append(str(problem))
+        refusal = client.enrolment.refusal_on(day)
+        if refusal is not None:
+            problems.append(ValidationError(str(rules.ENROLMENT_MESSAGES[refusal]), code=refusal))
         if problems:
             continue
         newly_billable = row.status in rules.BILLABLE and (current is None or current.status not in rules.BILLABLE)
@@ -321,7 +335,8 @@ def _check_day(*, office, day, rows, by, override_reason):
                 if override_reason and supervisor:
                     to_confirm.append(client)
                 else:
-                    problems.append(_(MSG_OVER_GRANTED_DAYS) % {"count": count, "granted": granted})
+                    problems.append(ValidationError(_(MSG_OVER_GRANTED_DAYS) % {"count": count, "granted": granted},
+                                                    code=AttendanceError.OVER_GRANTED_DAYS))
                     over_granted.append(client.pk)
                     continue
             elif granted is not None and count == granted:
@@ -335,8 +350,9 @@ def _check_day(*, office, day, rows, by, override_reason):
         try:
             record.full_clean(exclude=["office", "client", "updated_by"], validate_unique=False,
                               validate_constraints=False)
-        except ValidationError as error:
-            problems += [m for messages in error.message_dict.values() for m in messages]
+        except ValidationError as error:  # the fields' own validators: Django's codes ("max_length", …)
+            problems += [ValidationError(_message(e), code=e.code or AttendanceError.ROW_INVALID)
+                         for field_errors in error.error_dict.values() for e in field_errors]
             continue
         to_write.append(record)
         if current is None:

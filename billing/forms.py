@@ -6,6 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from billing.errors import BillingError
+
 MONTH_FORMAT_ERROR = _("Enter a month as YYYY-MM.")
 
 
@@ -24,7 +26,7 @@ class MonthField(forms.CharField):
             return None
         month = parse_month(value)
         if month is None:
-            raise forms.ValidationError(MONTH_FORMAT_ERROR)
+            raise forms.ValidationError(MONTH_FORMAT_ERROR, code=BillingError.MONTH_FORMAT)
         return month
 
 
@@ -70,7 +72,8 @@ class WhatIfForm(forms.Form):
         try:
             return parse_day_list(self.cleaned_data["days"])
         except ValueError as error:
-            raise forms.ValidationError(_("Enter positive whole numbers separated by commas.")) from error
+            raise forms.ValidationError(_("Enter positive whole numbers separated by commas."),
+                                        code=BillingError.DAYS_FORMAT) from error
 
 
 class DocumentRequestForm(forms.Form):
@@ -93,7 +96,7 @@ class DocumentRequestForm(forms.Form):
         data = super().clean()
         if data.get("kind") == DocumentKind.FOLLOWUP:
             if not data.get("year"):
-                raise forms.ValidationError(_("Give the year of the report."))
+                raise forms.ValidationError(_("Give the year of the report."), code=BillingError.DOCUMENT_NEEDS_YEAR)
         elif not data.get("month"):
-            raise forms.ValidationError(MONTH_FORMAT_ERROR)
+            raise forms.ValidationError(MONTH_FORMAT_ERROR, code=BillingError.DOCUMENT_NEEDS_MONTH)
         return data

@@ -6,3 +6,38 @@ from django.db import models
 
 class ClientError(models.TextChoices):
     NO_STANDARD_CAP = "no_standard_cap", "no standard co-payment cap for the day"
+    # the client's status and periods of use
+    HIRE_BEFORE_PERIOD = "hire_before_period", "a hire starts before the current period of use"
+    NOT_IN_OFFICE = "not_in_office", "a specialist or case manager has no role in the client's office"
+    BAD_TRANSITION = "bad_transition", "the status cannot move from the current one to the target"
+    ENROLL_NEEDS_DATE = "enroll_needs_date", "an enrolled client needs the enrolment date"
+    DATE_BEFORE_PERIOD = "date_before_period", "the date is before the start of the current period of use"
+    ENROLLED_BEFORE_VISIT = "enrolled_before_visit", "the enrolment date is before the first visit"
+    END_NEEDS_REASON = "end_needs_reason", "ending needs a reason"
+    RETURN_ONLY_ENDED = "return_only_ended", "only a client whose use has ended can come back"
+    RETURN_OVERLAPS = "return_overlaps", "a return starts on or before the end of the last period"
+    # recipient certificates
+    CERTIFICATE_NUMBER_FORMAT = "certificate_number_format", "a certificate number is not exactly 10 digits"
+    CERTIFICATE_TOO_LONG = "certificate_too_long", "the service period is longer than the service allows"
+    CERTIFICATE_OVERLAP = "certificate_overlap", "the period overlaps another certificate of the same service"
+    CERTIFICATE_NUMBER_TAKEN = "certificate_number_taken", "the number belongs to another client of the office"
+    EXTENSION_TRANSITION_ONLY = "extension_transition_only", "only a transition certificate is extended"
+    EXTENSION_NEEDS_CERTIFICATE = "extension_needs_certificate", "an extension without an earlier certificate"
+    EXTENSION_ONCE = "extension_once", "the service period was extended already"
+    # health and benefits
+    PENSION_AMOUNT_WITHOUT_PENSION = "pension_amount_without_pension", "a pension amount without a pension grade"
+    GRADE_WITHOUT_CERTIFICATE = "grade_without_certificate", "a disability grade without a disability certificate"
+    # support plans and case notes
+    PLAN_CLOSED = "plan_closed", "the support plan is closed"
+    PLAN_AGREED_BEFORE_CREATED = "plan_agreed_before_created", "the agreement is dated before the plan"
+    PLAN_CLOSE_BEFORE_CREATED = "plan_close_before_created", "the closing is dated before the plan"
+    REVIEW_BEFORE_PLAN = "review_before_plan", "the plan review is dated before the plan"
+    CASE_NOTE_MINUTES_RANGE = "case_note_minutes_range", "a case note's minutes are outside 1–720"
+    # the spreadsheet import (clients.importing)
+    IMPORT_UNSUPPORTED_FILE = "import_unsupported_file", "the file is neither .csv nor .xlsx"
+    IMPORT_REQUIRED = "import_required", "a required column of the row is empty"
+    IMPORT_BAD_DATE = "import_bad_date", "a cell is not a date"
+    IMPORT_BAD_NUMBER = "import_bad_number", "a cell is not a whole number"
+    IMPORT_BAD_CHOICE = "import_bad_choice", "a cell is not one of the column's values"
+    IMPORT_EMPLOYED = "import_employed", "a row imports a client as employed (that comes from a hire)"
+    IMPORT_CERTIFICATE_INCOMPLETE = "import_certificate_incomplete", "a row has some certificate columns only"

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from clients.errors import ClientError
 from clients.models import Certificate, CertificateService, Client, ClientStatus, IncomeCategory, ReferralSource
 from clients.services import CLIENT_FIELDS, certificate_add, client_change_status, client_register
 from compostela.models import Office, User
@@ -108,7 +109,7 @@ def read_table(path: Path) -> pd.DataFrame:
     elif suffix in (".xlsx", ".xlsm"):
         frame = pd.read_excel(path, dtype=str, keep_default_na=False)
     else:
-        raise ValidationError(_(MSG_UNSUPPORTED_FILE))
+        raise ValidationError(_(MSG_UNSUPPORTED_FILE), code=ClientError.IMPORT_UNSUPPORTED_FILE)
     frame.columns = [JAPANESE_HEADERS.get(str(c).strip(), str(c).strip()) for c in frame.columns]
     return frame.fillna("").replace("\x00", "", regex=True)  # PostgreSQL cannot store NUL; it is never meant
 
@@ -122,7 +123,8 @@ def _date(row: dict, key: str) -> date | None:
     try:
         return date(*map(int, match.groups())) if match else date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(_(MSG_BAD_DATE) % {"column": key, "value": value}) from None
+        raise ValidationError(_(MSG_BAD_DATE) % {"column": key, "value": value},
+                              code=ClientError.IMPORT_BAD_DATE) from None
 
 
 def _int(row: dict, key: str) -> int | None:
@@ -130,7 +132,7 @@ def _int(row: dict, key: str) -> int | None:
     if not value:
         return None
     if re.fullmatch(r"\d+(\.0+)?", value) is None:
-        raise ValidationError(_(MSG_BAD_NUMBER) % {"column": key, "value": value})
+        raise ValidationError(_(MSG_BAD_NUMBER) % {"column": key, "value": value}, code=ClientError.IMPORT_BAD_NUMBER)
     return int(float(value))
 
 
@@ -146,7 +148,8 @@ def _choice(row: dict, key: str, choices, words: dict, default=None):
     if value in labels:
         return labels[value]
     raise ValidationError(_(MSG_BAD_CHOICE) % {"column": key, "value": value,
-                                               "choices": ", ".join([*choices.values, *words])})
+                                               "choices": ", ".join([*choices.values, *words])},
+                          code=ClientError.IMPORT_BAD_CHOICE)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -159,10 +162,10 @@ def _error_text(error: ValidationError) -> str:
 def _import_row(*, office: Office, row: dict, by: User | None, result: ImportResult) -> None:
     missing = [key for key, (_ja, required) in COLUMNS.items() if required and not str(row.get(key, "")).strip()]
     if missing:
-        raise ValidationError(_(MSG_REQUIRED) % {"column": ", ".join(missing)})
+        raise ValidationError(_(MSG_REQUIRED) % {"column": ", ".join(missing)}, code=ClientError.IMPORT_REQUIRED)
     status = _choice(row, "status", ClientStatus, STATUS_WORDS, default=None)
     if status == ClientStatus.EMPLOYED:
-        raise ValidationError(_(MSG_EMPLOYED))
+        raise ValidationError(_(MSG_EMPLOYED), code=ClientError.IMPORT_EMPLOYED)
     data = {key: str(row.get(key, "")).strip() for key in CLIENT_FIELDS if key in COLUMNS}
     for key in ("birth_date", "first_visit_on", "enrolled_on"):
         data[key] = _date(row, key)
@@ -200,7 +203,8 @@ def _import_certificate(*, client: Client, row: dict, by: User | None, result: I
     if not any(given.values()):
         return
     if not all(given.values()):
-        raise ValidationError(_(MSG_CERTIFICATE_INCOMPLETE) % {"columns": ", ".join(CERTIFICATE_COLUMNS)})
+        raise ValidationError(_(MSG_CERTIFICATE_INCOMPLETE) % {"columns": ", ".join(CERTIFICATE_COLUMNS)},
+                              code=ClientError.IMPORT_CERTIFICATE_INCOMPLETE)
     number = given["certificate_number"]
     number = number.split(".")[0].zfill(10) if number.replace(".", "").isdigit() else number  # Excel drops 0s
     start, end = _date(row, "certificate_start"), _date(row, "certificate_end")

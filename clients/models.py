@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from clients.errors import ClientError
 from compostela.models import Office
 
 
@@ -187,7 +188,8 @@ class IncomeCategory(models.TextChoices):
     GENERAL_1 = "general_1", _("General 1")  # 一般1
     GENERAL_2 = "general_2", _("General 2")  # 一般2
 
-certificate_number_validator = RegexValidator(r"^\d{10}$", _("The certificate number has exactly 10 digits."))
+certificate_number_validator = RegexValidator(r"^\d{10}$", _("The certificate number has exactly 10 digits."),
+                                              code=ClientError.CERTIFICATE_NUMBER_FORMAT)
 
 
 class CertificateService(models.TextChoices):
@@ -374,7 +376,8 @@ class CaseNote(models.Model):
         ordering = ["-day", "-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=CaseNoteKind.values), name="case_note_kind_known"),
-            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=720), name="case_note_minutes_range"),
+            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=720), name="case_note_minutes_range",
+                                   violation_error_code=ClientError.CASE_NOTE_MINUTES_RANGE),
             models.CheckConstraint(condition=~Q(text=""), name="case_note_has_text"),
         ]
         indexes = [

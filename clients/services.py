@@ -51,7 +51,7 @@ def client_record_hire(*, client: Client, start_date: date, by: User) -> Client:
     period = _open_period(client)
     if period is not None:
         if start_date < period.started_on:
-            raise ValidationError(_(MSG_HIRE_BEFORE_PERIOD))
+            raise ValidationError(_(MSG_HIRE_BEFORE_PERIOD), code=ClientError.HIRE_BEFORE_PERIOD)
         period.ended_on = max(period.started_on, start_date - timedelta(days=1))
         period.end_reason = _("Hired")
         period.full_clean()
@@ -121,7 +121,7 @@ def _require_role(user: User, office: Office, role: str, message: str) -> None:
 def _check_staff_of(office: Office, *users: User | None) -> None:
     ids = {user.pk for user in users if user is not None}
     if ids and Membership.objects.filter(office=office, user_id__in=ids).count() != len(ids):
-        raise ValidationError(_(MSG_NOT_IN_OFFICE))
+        raise ValidationError(_(MSG_NOT_IN_OFFICE), code=ClientError.NOT_IN_OFFICE)
 
 
 def _latest_period(client: Client) -> ServicePeriod | None:
@@ -133,10 +133,12 @@ def client_register(*, office: Office, data: dict[str, Any], status: str = Clien
     """Register a client as a visitor, trial or enrolled client, with the first period of use (it starts on the
     first visit, else the enrolment date, else today)."""
     if status not in REGISTER_STATUSES:
-        raise ValidationError(_(MSG_BAD_TRANSITION) % {"current": "—", "target": ClientStatus(status).label})
+        raise ValidationError(_(MSG_BAD_TRANSITION) % {"current": "—", "target": ClientStatus(status).label},
+                              code=ClientError.BAD_TRANSITION)
     client = Client(office=office, status=status, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
     if status == ClientStatus.ENROLLED and client.enrolled_on is None:
-        raise ValidationError({"enrolled_on": _(MSG_ENROLL_NEEDS_DATE)})
+        raise ValidationError({"enrolled_on": ValidationError(_(MSG_ENROLL_NEEDS_DATE),
+                                                              code=ClientError.ENROLL_NEEDS_DATE)})
     if status != ClientStatus.ENROLLED:
         client.enrolled_on = None
     _check_staff_of(office, client.specialist, client.case_manager)
@@ -180,14 +182,17 @@ def client_change_status(*, client: Client, status: str, on: date, reason: str =
     client = Client.objects.select_for_update().get(pk=client.pk)
     current, target = ClientStatus(client.status), ClientStatus(status)
     if target not in ALLOWED_TRANSITIONS[current]:
-        raise ValidationError(_(MSG_BAD_TRANSITION) % {"current": current.label, "target": target.label})
+        raise ValidationError(_(MSG_BAD_TRANSITION) % {"current": current.label, "target": target.label},
+                              code=ClientError.BAD_TRANSITION)
     period = _open_period(client)
     if period is not None and on < period.started_on:
-        raise ValidationError({"on": _(MSG_DATE_BEFORE_PERIOD) % {"start": period.started_on}})
+        raise ValidationError({"on": ValidationError(_(MSG_DATE_BEFORE_PERIOD) % {"start": period.started_on},
+                                                     code=ClientError.DATE_BEFORE_PERIOD)})
     fields = ["status", "updated_at"]
     if target == ClientStatus.ENROLLED:
         if client.first_visit_on and on < client.first_visit_on and period is not None and not period.is_return:
-            raise ValidationError({"on": _(MSG_ENROLLED_BEFORE_VISIT)})
+            raise ValidationError({"on": ValidationError(_(MSG_ENROLLED_BEFORE_VISIT),
+                                                         code=ClientError.ENROLLED_BEFORE_VISIT)})
         client.enrolled_on = on
         fields.append("enrolled_on")
         if period is not None:
@@ -197,7 +202,8 @@ def client_change_status(*, client: Client, status: str, on: date, reason: str =
     elif target == ClientStatus.ENDED:
         reason = reason.strip()
         if not reason:
-            raise ValidationError({"reason": _(MSG_END_NEEDS_REASON)})
+            raise ValidationError({"reason": ValidationError(_(MSG_END_NEEDS_REASON),
+                                                             code=ClientError.END_NEEDS_REASON)})
         client.ended_on, client.end_reason = on, reason
         fields += ["ended_on", "end_reason"]
         if period is not None:
@@ -216,10 +222,11 @@ def client_return(*, client: Client, on: date, enrolled: bool = False, by: User)
     are kept as they were); the client is a visitor again, or enrolled from ``on``."""
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.status != ClientStatus.ENDED:
-        raise ValidationError(_(MSG_RETURN_ONLY_ENDED))
+        raise ValidationError(_(MSG_RETURN_ONLY_ENDED), code=ClientError.RETURN_ONLY_ENDED)
     last = _latest_period(client)
     if last is not None and (last.ended_on is None or on <= last.ended_on):
-        raise ValidationError({"on": _(MSG_RETURN_OVERLAPS) % {"end": last.ended_on or "—"}})
+        raise ValidationError({"on": ValidationError(_(MSG_RETURN_OVERLAPS) % {"end": last.ended_on or "—"},
+                                                     code=ClientError.RETURN_OVERLAPS)})
     period = ServicePeriod(client=client, started_on=on, enrolled_on=on if enrolled else None, is_return=True)
     period.full_clean()
     period.save()
@@ -243,8 +250,8 @@ def _standard_copay_cap(income_category: str, day: date) -> int | None:
     except regulations.RuleError:
         return None
     except FiguresNotConfigured as error:
-        raise ValidationError({"copay_cap": _(MSG_NO_STANDARD_CAP) % {"day": day.isoformat()}},
-                              code=ClientError.NO_STANDARD_CAP) from error
+        raise ValidationError({"copay_cap": ValidationError(_(MSG_NO_STANDARD_CAP) % {"day": day.isoformat()},
+                                                            code=ClientError.NO_STANDARD_CAP)}) from error
 
 
 @transaction.atomic
@@ -264,27 +271,33 @@ def certificate_add(
         granted_days=granted_days or None, income_category=income_category,
         copay_cap=_standard_copay_cap(income_category, period_start) if copay_cap is None else copay_cap,
     )
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if is_extension and service != CertificateService.TRANSITION:
-        errors["is_extension"] = [_(MSG_EXTENSION_TRANSITION_ONLY)]
+        errors["is_extension"] = [ValidationError(_(MSG_EXTENSION_TRANSITION_ONLY),
+                                                   code=ClientError.EXTENSION_TRANSITION_ONLY)]
         is_extension = False  # judge the period as a plain decision of its service
     if period_end >= period_start:
         longest = certificate_longest_end(period_start, is_extension=is_extension, service=service)
         if period_end > longest:
             months = certificate_longest_months(service=service, is_extension=is_extension)
-            errors["period_end"] = [_(MSG_CERTIFICATE_TOO_LONG) % {"months": months, "end": longest}]
+            errors["period_end"] = [ValidationError(_(MSG_CERTIFICATE_TOO_LONG) % {"months": months, "end": longest},
+                                                     code=ClientError.CERTIFICATE_TOO_LONG)]
         earlier = list(client.certificates.filter(service=service).order_by("period_start"))
         if any(c.period_start <= period_end and period_start <= c.period_end for c in earlier):
-            errors.setdefault("period_start", []).append(_(MSG_CERTIFICATE_OVERLAP))
+            errors.setdefault("period_start", []).append(
+                ValidationError(_(MSG_CERTIFICATE_OVERLAP), code=ClientError.CERTIFICATE_OVERLAP))
         if is_extension:
             before = [c for c in earlier if c.period_end < period_start]
             standard = [i for i, c in enumerate(before) if not c.is_extension]
             if not before:
-                errors.setdefault("is_extension", []).append(_(MSG_EXTENSION_NEEDS_CERTIFICATE))
+                errors.setdefault("is_extension", []).append(
+                    ValidationError(_(MSG_EXTENSION_NEEDS_CERTIFICATE), code=ClientError.EXTENSION_NEEDS_CERTIFICATE))
             elif not standard or any(c.is_extension for c in before[standard[-1] + 1:]):
-                errors.setdefault("is_extension", []).append(_(MSG_EXTENSION_ONCE))
+                errors.setdefault("is_extension", []).append(
+                    ValidationError(_(MSG_EXTENSION_ONCE), code=ClientError.EXTENSION_ONCE))
     if Certificate.objects.filter(office=client.office, number=number).exclude(client=client).exists():
-        errors.setdefault("number", []).append(_(MSG_CERTIFICATE_NUMBER_TAKEN))
+        errors.setdefault("number", []).append(
+            ValidationError(_(MSG_CERTIFICATE_NUMBER_TAKEN), code=ClientError.CERTIFICATE_NUMBER_TAKEN))
     if errors:
         raise ValidationError(errors)
     certificate.full_clean()
@@ -293,7 +306,8 @@ def certificate_add(
             certificate.save()
     except IntegrityError as error:  # the per-office number trigger, under a concurrent insert
         if "certificate_number_unique_per_office" in str(error):
-            raise ValidationError({"number": [_(MSG_CERTIFICATE_NUMBER_TAKEN)]}) from error
+            raise ValidationError({"number": ValidationError(_(MSG_CERTIFICATE_NUMBER_TAKEN),
+                                                             code=ClientError.CERTIFICATE_NUMBER_TAKEN)}) from error
         raise
     return certificate
 
@@ -310,11 +324,13 @@ def health_update(*, client: Client, data: dict[str, Any], diagnoses: Iterable[D
     for name in HEALTH_FIELDS:
         if name in data:
             setattr(health, name, data[name])
-    errors = {}
+    errors: dict[str, ValidationError] = {}
     if health.pension_grade == PensionGrade.NONE and health.pension_amount is not None:
-        errors["pension_amount"] = _(MSG_PENSION_AMOUNT_WITHOUT_PENSION)
+        errors["pension_amount"] = ValidationError(_(MSG_PENSION_AMOUNT_WITHOUT_PENSION),
+                                                   code=ClientError.PENSION_AMOUNT_WITHOUT_PENSION)
     if health.disability_certificate == DisabilityCertificateKind.NONE and health.disability_grade:
-        errors["disability_grade"] = _(MSG_GRADE_WITHOUT_CERTIFICATE)
+        errors["disability_grade"] = ValidationError(_(MSG_GRADE_WITHOUT_CERTIFICATE),
+                                                     code=ClientError.GRADE_WITHOUT_CERTIFICATE)
     if errors:
         raise ValidationError(errors)
     health.updated_by = by
@@ -397,7 +413,8 @@ def support_plan_create(
     _require_role(by, client.office, Role.SUPERVISOR, MSG_PLAN_SUPERVISOR_ONLY)
     created_on = created_on or timezone.localdate()
     if agreed_on is not None and agreed_on < created_on:
-        raise ValidationError({"agreed_on": _(MSG_PLAN_AGREED_BEFORE_CREATED)})
+        raise ValidationError({"agreed_on": ValidationError(_(MSG_PLAN_AGREED_BEFORE_CREATED),
+                                                            code=ClientError.PLAN_AGREED_BEFORE_CREATED)})
     plan = SupportPlan(
         client=client, period_start=period_start, period_end=period_end, goals=goals.strip(),
         support_content=support_content.strip(), created_by=by, created_on=created_on, agreed_on=agreed_on,
@@ -411,9 +428,10 @@ def support_plan_create(
 def support_plan_record_agreement(*, plan: SupportPlan, agreed_on: date, by: User) -> SupportPlan:
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.closed_on is not None:
-        raise ValidationError(_(MSG_PLAN_CLOSED))
+        raise ValidationError(_(MSG_PLAN_CLOSED), code=ClientError.PLAN_CLOSED)
     if agreed_on < plan.created_on:
-        raise ValidationError({"agreed_on": _(MSG_PLAN_AGREED_BEFORE_CREATED)})
+        raise ValidationError({"agreed_on": ValidationError(_(MSG_PLAN_AGREED_BEFORE_CREATED),
+                                                            code=ClientError.PLAN_AGREED_BEFORE_CREATED)})
     plan.agreed_on = agreed_on
     plan.full_clean()
     plan.save(update_fields=["agreed_on"])
@@ -426,9 +444,10 @@ def support_plan_close(*, plan: SupportPlan, closed_on: date, by: User) -> Suppo
     plan = SupportPlan.objects.select_for_update().select_related("client__office").get(pk=plan.pk)
     _require_role(by, plan.client.office, Role.SUPERVISOR, MSG_PLAN_SUPERVISOR_ONLY)
     if plan.closed_on is not None:
-        raise ValidationError(_(MSG_PLAN_CLOSED))
+        raise ValidationError(_(MSG_PLAN_CLOSED), code=ClientError.PLAN_CLOSED)
     if closed_on < plan.created_on:
-        raise ValidationError({"closed_on": _(MSG_PLAN_CLOSE_BEFORE_CREATED)})
+        raise ValidationError({"closed_on": ValidationError(_(MSG_PLAN_CLOSE_BEFORE_CREATED),
+                                                            code=ClientError.PLAN_CLOSE_BEFORE_CREATED)})
     plan.closed_on = closed_on
     plan.full_clean()
     plan.save(update_fields=["closed_on"])
@@ -440,9 +459,10 @@ def support_plan_review_add(*, plan: SupportPlan, reviewed_on: date, summary: st
     """モニタリング: record a review of an open plan."""
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.closed_on is not None:
-        raise ValidationError(_(MSG_PLAN_CLOSED))
+        raise ValidationError(_(MSG_PLAN_CLOSED), code=ClientError.PLAN_CLOSED)
     if reviewed_on < plan.created_on:
-        raise ValidationError({"reviewed_on": _(MSG_REVIEW_BEFORE_PLAN)})
+        raise ValidationError({"reviewed_on": ValidationError(_(MSG_REVIEW_BEFORE_PLAN),
+                                                              code=ClientError.REVIEW_BEFORE_PLAN)})
     review = SupportPlanReview(plan=plan, reviewed_on=reviewed_on, summary=summary.strip(), reviewed_by=by)
     review.full_clean()
     review.save()

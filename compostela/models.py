@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from compostela.errors import CompostelaError
+
 
 class User(AbstractUser):
     """A staff member who logs in.  The language is chosen per user (Japanese by default)."""
@@ -41,7 +43,8 @@ class AreaGrade(models.TextChoices):
     OTHER = "other", _("Other areas")
 
 
-office_number_validator = RegexValidator(r"^\d{10}$", _("The office number has exactly 10 digits."))
+office_number_validator = RegexValidator(r"^\d{10}$", _("The office number has exactly 10 digits."),
+                                         code=CompostelaError.OFFICE_NUMBER_FORMAT)
 
 
 class Office(models.Model):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from clients.models import Client
 from clients.services import client_record_hire, client_record_job_end
 from compostela.models import Office, User
+from placements.errors import PlacementError
 from placements.models import (
     ApplicationResult,
     Employer,
@@ -44,7 +45,7 @@ MSG_HIRE_ALREADY_RECORDED = gettext_noop(
 def _same_office(office: Office, *objects) -> None:
     for obj in objects:
         if obj is not None and obj.office_id != office.pk:
-            raise ValidationError(_(MSG_OTHER_OFFICE))
+            raise ValidationError(_(MSG_OTHER_OFFICE), code=PlacementError.OTHER_OFFICE)
 
 
 # --- Employers -----------------------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def employer_contact_log(*, office: Office, employer: Employer, day: date, staff
     clients = list(clients)
     _same_office(office, employer, *clients)
     if person is not None and person.employer_id != employer.pk:
-        raise ValidationError(_(MSG_OTHER_OFFICE))
+        raise ValidationError(_(MSG_OTHER_OFFICE), code=PlacementError.OTHER_OFFICE)
     contact = EmployerContact(office=office, employer=employer, day=day, staff=staff, kind=kind, outcome=outcome,
                               minutes=minutes, person=person)
     contact.full_clean()
@@ -129,7 +130,8 @@ def application_record_result(*, application: JobApplication, result: str, resul
 def interview_record(*, application: JobApplication, day: date, accompanied: bool, staff: User | None = None,
                      note: str = "", by: User) -> Interview:
     if day < application.applied_on:
-        raise ValidationError({"day": _(MSG_INTERVIEW_BEFORE_APPLICATION)})
+        raise ValidationError({"day": ValidationError(_(MSG_INTERVIEW_BEFORE_APPLICATION),
+                                                      code=PlacementError.INTERVIEW_BEFORE_APPLICATION)})
     interview = Interview(office_id=application.office_id, application=application, day=day,
                           accompanied=accompanied, staff=staff, note=note)
     interview.full_clean()
@@ -151,7 +153,7 @@ def placement_record_hire(*, client: Client, employer: Employer, job_title: str,
     # one writer per client at a time: two staff recording the same hire at once get one row and a message
     Client.objects.select_for_update().only("pk").get(pk=client.pk)
     if Hire.objects.filter(client=client, employer=employer, start_date=start_date).exists():
-        raise ValidationError(_(MSG_HIRE_ALREADY_RECORDED))
+        raise ValidationError(_(MSG_HIRE_ALREADY_RECORDED), code=PlacementError.HIRE_ALREADY_RECORDED)
     hire = Hire(office_id=client.office_id, client=client, employer=employer, job_title=job_title,
                 job_field=job_field, recruitment_type=recruitment_type, start_date=start_date,
                 hours_per_week=hours_per_week, hourly_wage=hourly_wage, employment_form=employment_form,
@@ -172,11 +174,14 @@ def _check_hire_rules(hire: Hire) -> None:
     from placements.models import EmploymentForm, RecruitmentType
 
     if (hire.employment_form == EmploymentForm.FIXED_TERM) != (hire.fixed_term_end is not None):
-        raise ValidationError({"fixed_term_end": _(MSG_FIXED_TERM_NEEDS_END)})
+        raise ValidationError({"fixed_term_end": ValidationError(_(MSG_FIXED_TERM_NEEDS_END),
+                                                                 code=PlacementError.FIXED_TERM_NEEDS_END)})
     if hire.fixed_term_end is not None and hire.fixed_term_end < hire.start_date:
-        raise ValidationError({"fixed_term_end": _(MSG_FIXED_TERM_NEEDS_END)})
+        raise ValidationError({"fixed_term_end": ValidationError(_(MSG_FIXED_TERM_NEEDS_END),
+                                                                 code=PlacementError.FIXED_TERM_ENDS_BEFORE_START)})
     if hire.recruitment_type == RecruitmentType.CLOSED and hire.disclosed:
-        raise ValidationError({"disclosed": _(MSG_CLOSED_JOB_DISCLOSED)})
+        raise ValidationError({"disclosed": ValidationError(_(MSG_CLOSED_JOB_DISCLOSED),
+                                                            code=PlacementError.CLOSED_JOB_DISCLOSED)})
 
 
 @transaction.atomic
@@ -185,7 +190,7 @@ def placement_record_job_end(*, hire: Hire, ended_on: date, reason: str, by: Use
     (``clients.services.client_record_job_end``); a return (再利用) is recorded by the clients app."""
     hire = Hire.objects.select_for_update().get(pk=hire.pk)
     if hire.ended_on is not None:
-        raise ValidationError(_(MSG_JOB_ALREADY_ENDED))
+        raise ValidationError(_(MSG_JOB_ALREADY_ENDED), code=PlacementError.JOB_ALREADY_ENDED)
     hire.ended_on = ended_on
     hire.end_reason = reason
     hire.full_clean()
@@ -203,7 +208,8 @@ def followup_record(*, hire: Hire, day: date, staff: User, kind: str, minutes: i
                     by: User) -> FollowUpContact:
     """定着支援: one follow-up contact after a hire."""
     if day < hire.start_date:
-        raise ValidationError({"day": _(MSG_FOLLOWUP_BEFORE_START)})
+        raise ValidationError({"day": ValidationError(_(MSG_FOLLOWUP_BEFORE_START),
+                                                      code=PlacementError.FOLLOWUP_BEFORE_START)})
     contact = FollowUpContact(office_id=hire.office_id, hire=hire, day=day, staff=staff, kind=kind,
                               minutes=minutes, note=note)
     contact.full_clean()

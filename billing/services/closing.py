@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.services import attendance_lock_month, attendance_month_close, attendance_month_reopen
+from billing.errors import BillingError
 from billing.models import ClaimLine, MonthClosing
 from billing.services.claims import billing_month_compute, month_bounds
 from compostela.models import Office, User
@@ -31,14 +32,14 @@ def _lock_office(office: Office) -> None:
 def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosing:
     first, last = month_bounds(month)
     if last >= timezone.localdate():
-        raise ValidationError(_(MONTH_NOT_OVER))
+        raise ValidationError(_(MONTH_NOT_OVER), code=BillingError.MONTH_NOT_OVER)
     # Wait for attendance saves of the month in progress (they hold this lock), and make later ones wait
     # until the closing is committed, so they see it and are refused: no saved day is missing from the claim.
     # Taken before the office row: a save's deferred foreign-key check on the office runs at its commit.
     attendance_lock_month(office=office, day=first)
     _lock_office(office)
     if MonthClosing.objects.filter(office=office, month=first, reopened_at__isnull=True).exists():
-        raise ValidationError(_(ALREADY_CLOSED))
+        raise ValidationError(_(ALREADY_CLOSED), code=BillingError.ALREADY_CLOSED)
     claims = billing_month_compute(office=office, month=first)
     previous = MonthClosing.objects.filter(office=office, month=first).aggregate(v=Max("version"))["v"] or 0
     closing = MonthClosing(
@@ -65,14 +66,14 @@ def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosin
 @transaction.atomic
 def billing_month_reopen(*, office: Office, month: date, by: User, reason: str) -> MonthClosing:
     if not reason.strip():
-        raise ValidationError(_(REOPEN_NEEDS_REASON))
+        raise ValidationError(_(REOPEN_NEEDS_REASON), code=BillingError.REOPEN_NEEDS_REASON)
     _lock_office(office)
     closing = (
         MonthClosing.objects.select_for_update()
         .filter(office=office, month=month.replace(day=1), reopened_at__isnull=True).first()
     )
     if closing is None:
-        raise ValidationError(_(NOT_CLOSED))
+        raise ValidationError(_(NOT_CLOSED), code=BillingError.NOT_CLOSED)
     closing.reopened_at = timezone.now()
     closing.reopened_by = by
     closing.reopen_reason = reason.strip()

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from billing.errors import BillingError
 from billing.models import RetentionTierOverride, Service
 from billing.services.fees import FeeBook, TierFee, fee_book_load
 from billing.services.rounding import rate as exact_rate
@@ -179,7 +180,7 @@ def retention_tier_override(*, office: Office, fiscal_year: int, rate: Decimal |
     from django.core.exceptions import ValidationError
 
     if not reason.strip():
-        raise ValidationError(_(OVERRIDE_NEEDS_REASON))
+        raise ValidationError(_(OVERRIDE_NEEDS_REASON), code=BillingError.OVERRIDE_NEEDS_REASON)
     override = RetentionTierOverride(office=office, service=service, fiscal_year=fiscal_year, rate=rate,
                                      reason=reason.strip(), created_by=by)
     override.full_clean()

@@ -6,10 +6,12 @@ import pytest
 from django.utils.translation import gettext as _
 
 from attendance import services
+from attendance.errors import AttendanceError
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
 from billing.services.closing import billing_month_close, billing_month_reopen
 from tests.attendance.factories import AttendanceFactory, enrolled_client
+from tests.helpers import codes_of
 
 
 def close(office, month, by):
@@ -24,6 +26,7 @@ def test_saving_in_a_closed_month_is_refused_and_changes_nothing(world, today):
     with pytest.raises(DayRejected) as caught:
         attendance_record_day(office=world.office, day=date(2025, 5, 20), by=world.manager,
                               rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ABSENT)])
+    assert codes_of(caught.value) == {AttendanceError.MONTH_CLOSED}
     assert caught.value.errors == [_(services.MSG_MONTH_CLOSED)]
     assert Attendance.objects.get(client=client).status == AttendanceStatus.ATTENDED
 

@@ -7,9 +7,11 @@ import pytest
 from django.utils.translation import gettext as _
 
 from attendance import services
+from attendance.errors import AttendanceError
 from attendance.models import Attendance, AttendanceStatus, GrantedDaysOverride
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
 from tests.attendance.factories import AttendanceFactory, enrolled_client
+from tests.helpers import codes_of
 
 DAY = date(2025, 6, 12)
 
@@ -37,6 +39,7 @@ def test_going_beyond_the_granted_days_is_refused(world, today):
     with pytest.raises(DayRejected) as caught:
         attendance_record_day(office=world.office, day=DAY, by=world.staff,
                               rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    assert caught.value.row_codes == {client.pk: [AttendanceError.OVER_GRANTED_DAYS]}
     assert caught.value.row_errors[client.pk] == [_(services.MSG_OVER_GRANTED_DAYS) % {"count": 6, "granted": 5}]
 
 
@@ -54,6 +57,7 @@ def test_standard_granted_days_apply_when_the_certificate_has_none(world, today)
     with pytest.raises(DayRejected) as caught:
         attendance_record_day(office=world.office, day=DAY, by=world.staff,
                               rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    assert caught.value.row_codes == {client.pk: [AttendanceError.OVER_GRANTED_DAYS]}
     assert caught.value.row_errors[client.pk] == [_(services.MSG_OVER_GRANTED_DAYS) % {"count": 23, "granted": 22}]
 
 
@@ -76,6 +80,9 @@ def test_staff_cannot_confirm_beyond_the_granted_days(world, today):
     with pytest.raises(DayRejected) as caught:
         attendance_record_day(office=world.office, day=DAY, by=world.staff, override_reason="お願い",
                               rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    # the day is refused for the confirmation, and the row stays beyond its granted days
+    assert codes_of(caught.value) == {AttendanceError.OVERRIDE_SUPERVISOR_ONLY, AttendanceError.OVER_GRANTED_DAYS}
+    assert caught.value.codes == [AttendanceError.OVERRIDE_SUPERVISOR_ONLY]
     assert caught.value.errors == [_(services.MSG_OVERRIDE_SUPERVISOR_ONLY)]
     assert not GrantedDaysOverride.objects.exists()
     assert Attendance.objects.filter(client=client).count() == 2

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils.translation import gettext as _
 
 from attendance import rules
+from attendance.errors import AttendanceError
 from attendance.models import AttendanceStatus
 from attendance.selectors import (
     attendance_granted_days,
@@ -53,6 +54,7 @@ def test_a_day_cannot_be_saved_on_a_retention_support_certificate(world, today):
         attendance_record_day(office=world.office, day=DAY, by=world.staff,
                               rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
     except DayRejected as rejected:
+        assert rejected.row_codes == {client.pk: [AttendanceError.OUTSIDE_CERTIFICATE]}
         assert rejected.row_errors == {client.pk: [_(rules.MSG_OUTSIDE_CERTIFICATE)]}
     else:
         raise AssertionError("the day was saved without a transition certificate")

@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from billing.errors import BillingError
 from billing.models import ClaimLine, MonthClosing
 from billing.selectors import billing_closed_months, billing_month_statement, billing_month_versions
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.tier import retention_tier_override
 from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
+from tests.helpers import codes_of
 
 MAY = date(2024, 5, 1)
 
@@ -43,22 +45,25 @@ def test_a_closed_month_shows_its_snapshot_even_after_the_data_changes(world, mo
 
 def test_closing_twice_is_refused(world, month_with_a_client):
     billing_month_close(office=world.office, month=MAY, by=world.manager)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         billing_month_close(office=world.office, month=MAY, by=world.manager)
+    assert codes_of(refused.value) == {BillingError.ALREADY_CLOSED}
     assert MonthClosing.objects.count() == 1
 
 
 def test_a_month_not_yet_over_cannot_be_closed(world):
     from django.utils import timezone
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         billing_month_close(office=world.office, month=timezone.localdate(), by=world.manager)
+    assert codes_of(refused.value) == {BillingError.MONTH_NOT_OVER}
 
 
 def test_reopening_needs_a_reason_and_records_who_and_why(world, month_with_a_client):
     billing_month_close(office=world.office, month=MAY, by=world.manager)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         billing_month_reopen(office=world.office, month=MAY, by=world.manager, reason="  ")
+    assert codes_of(refused.value) == {BillingError.REOPEN_NEEDS_REASON}
     assert billing_closed_months(office=world.office, months=[MAY]) == {MAY}
     closing = billing_month_reopen(office=world.office, month=MAY, by=world.manager, reason="出席の訂正")
     assert closing.reopened_by == world.manager and closing.reopen_reason == "出席の訂正"
@@ -66,8 +71,9 @@ def test_reopening_needs_a_reason_and_records_who_and_why(world, month_with_a_cl
 
 
 def test_reopening_an_open_month_is_refused(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         billing_month_reopen(office=world.office, month=MAY, by=world.manager, reason="x")
+    assert codes_of(refused.value) == {BillingError.NOT_CLOSED}
 
 
 def test_closing_again_stores_a_new_version_and_keeps_the_old_one(world, month_with_a_client):

@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from billing.errors import BillingError
 from billing.models import RetentionTierOverride, Service
 from billing.services.fees import fee_book_load
 from billing.services.tier import retention_tier, retention_tier_override
 from tests.billing.factories import ClientFactory, EmployerFactory, HireFactory, capacity
+from tests.helpers import codes_of
 
 FY = 2024  # window: FY2022 (2022-04-01 … 2023-03-31) and FY2023; retention judged on 2024-03-31
 
@@ -129,9 +131,10 @@ def test_clearing_an_override_returns_to_the_computed_rate_and_keeps_the_history
 
 
 def test_override_without_reason_is_refused(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         retention_tier_override(office=world.office, fiscal_year=FY, rate=Decimal("0.5"), reason=" ",
                                 by=world.manager)
+    assert codes_of(refused.value) == {BillingError.OVERRIDE_NEEDS_REASON}
     assert not RetentionTierOverride.objects.exists()
 
 

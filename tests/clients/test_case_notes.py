@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from clients.errors import ClientError
 from clients.models import CaseNote, CaseNoteKind
 from clients.services import case_note_add
 from tests.clients.factories import ClientFactory
+from tests.helpers import codes_of
 
 
 def test_case_note_add_records_the_author_and_the_time_spent(world):
@@ -20,9 +22,10 @@ def test_case_note_add_records_the_author_and_the_time_spent(world):
 
 @pytest.mark.parametrize("minutes", [0, 721])
 def test_minutes_out_of_range_are_refused(world, minutes):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         case_note_add(client=ClientFactory(office=world.office), kind=CaseNoteKind.PHONE, text="x",
                       minutes=minutes, by=world.staff)
+    assert codes_of(error.value) == {ClientError.CASE_NOTE_MINUTES_RANGE}
     assert not CaseNote.objects.exists()
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from clients.errors import ClientError
 from clients.models import Certificate, CertificateService, IncomeCategory
 from clients.rules import CertificateWarning, certificate_warning
 from clients.selectors import certificates_ending
@@ -21,6 +22,7 @@ from clients.services import (
 )
 from regulations import rules as regulations
 from tests.clients.factories import ClientFactory
+from tests.helpers import codes_of
 
 
 def add(client, by, **overrides):
@@ -57,6 +59,7 @@ def test_a_certificate_longer_than_24_months_is_refused(world):
     with pytest.raises(ValidationError) as error:
         add(ClientFactory(office=world.office), world.staff, period_end=date(2027, 4, 1))
     assert "period_end" in error.value.error_dict
+    assert codes_of(error.value) == {ClientError.CERTIFICATE_TOO_LONG}
     assert not Certificate.objects.exists()
 
 
@@ -72,17 +75,20 @@ def test_overlapping_certificates_of_a_client_are_refused_with_a_message(world):
     add(client, world.staff)
     with pytest.raises(ValidationError) as error:
         add(client, world.staff, period_start=date(2027, 3, 1), period_end=date(2027, 12, 31))
+    assert codes_of(error.value) == {ClientError.CERTIFICATE_OVERLAP}
     assert _(MSG_CERTIFICATE_OVERLAP) in error.value.messages
 
 
 def test_one_extension_of_up_to_12_months_but_not_two(world):
     client = ClientFactory(office=world.office)
     add(client, world.staff)
-    with pytest.raises(ValidationError):  # longer than 12 months
+    with pytest.raises(ValidationError) as error:  # longer than 12 months
         add(client, world.staff, period_start=date(2027, 4, 1), period_end=date(2028, 4, 1), is_extension=True)
+    assert codes_of(error.value) == {ClientError.CERTIFICATE_TOO_LONG}
     add(client, world.staff, period_start=date(2027, 4, 1), period_end=date(2028, 3, 31), is_extension=True)
     with pytest.raises(ValidationError) as error:
         add(client, world.staff, period_start=date(2028, 4, 1), period_end=date(2028, 9, 30), is_extension=True)
+    assert codes_of(error.value) == {ClientError.EXTENSION_ONCE}
     assert _(MSG_EXTENSION_ONCE) in error.value.messages
     assert client.certificates.count() == 2
 
@@ -91,6 +97,7 @@ def test_a_number_of_another_client_is_refused_with_a_message(world):
     add(ClientFactory(office=world.office), world.staff)
     with pytest.raises(ValidationError) as error:
         add(ClientFactory(office=world.office), world.staff)
+    assert codes_of(error.value) == {ClientError.CERTIFICATE_NUMBER_TAKEN}
     assert error.value.error_dict["number"][0].messages == [_(MSG_CERTIFICATE_NUMBER_TAKEN)]
 
 
@@ -134,6 +141,7 @@ def test_overlapping_retention_support_certificates_are_refused_with_a_message(w
     support(client, world.staff)
     with pytest.raises(ValidationError) as error:
         support(client, world.staff, period_start=date(2026, 9, 30), period_end=date(2027, 9, 29))
+    assert codes_of(error.value) == {ClientError.CERTIFICATE_OVERLAP}
     assert _(MSG_CERTIFICATE_OVERLAP) in error.value.messages
     support(client, world.staff, period_start=date(2026, 10, 1), period_end=date(2027, 9, 30))  # the renewal
     assert client.certificates.retention_support().count() == 2
@@ -144,6 +152,7 @@ def test_a_retention_support_certificate_covers_at_most_the_services_3_years(wor
     with pytest.raises(ValidationError) as error:
         support(client, world.staff, period_end=date(2028, 10, 1))
     assert "period_end" in error.value.error_dict
+    assert codes_of(error.value) == {ClientError.CERTIFICATE_TOO_LONG}
     support(client, world.staff, period_end=date(2028, 9, 30))
 
 
@@ -152,6 +161,7 @@ def test_only_a_transition_certificate_is_extended(world):
     support(client, world.staff)
     with pytest.raises(ValidationError) as error:
         support(client, world.staff, period_start=date(2026, 10, 1), period_end=date(2027, 9, 30), is_extension=True)
+    assert codes_of(error.value) == {ClientError.EXTENSION_TRANSITION_ONLY}
     assert error.value.error_dict["is_extension"][0].messages == [_(MSG_EXTENSION_TRANSITION_ONLY)]
 
 
@@ -161,6 +171,7 @@ def test_a_transition_extension_follows_a_transition_certificate_not_a_retention
     with pytest.raises(ValidationError) as error:
         add(client, world.staff, is_extension=True, period_end=date(2026, 3, 31))
     assert "is_extension" in error.value.error_dict
+    assert codes_of(error.value) == {ClientError.EXTENSION_NEEDS_CERTIFICATE}
 
 
 def test_certificates_ending_are_transition_certificates_renewed_by_a_transition_certificate(world):

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from clients.errors import ClientError
 from clients.models import ClientStatus, ServicePeriod
 from clients.services import (
     MSG_END_NEEDS_REASON,
@@ -17,6 +18,7 @@ from clients.services import (
     client_return,
 )
 from tests.clients.factories import ClientFactory
+from tests.helpers import codes_of
 
 PERSON = {"family_name": "山本", "given_name": "一郎", "family_name_kana": "ヤマモト", "given_name_kana": "イチロウ",
           "birth_date": date(1985, 1, 2), "first_visit_on": date(2025, 4, 1)}
@@ -33,6 +35,7 @@ def test_registering_an_enrolled_client_needs_the_enrolment_date(world):
     with pytest.raises(ValidationError) as error:
         client_register(office=world.office, data=PERSON, status=ClientStatus.ENROLLED, by=world.staff)
     assert "enrolled_on" in error.value.error_dict
+    assert codes_of(error.value) == {ClientError.ENROLL_NEEDS_DATE}
     assert not world.office.clients.exists()
 
 
@@ -49,6 +52,7 @@ def test_ending_needs_a_reason_and_changes_nothing_without_one(world):
     client = ClientFactory(office=world.office)
     with pytest.raises(ValidationError) as error:
         client_change_status(client=client, status=ClientStatus.ENDED, on=date(2025, 6, 1), by=world.staff)
+    assert codes_of(error.value) == {ClientError.END_NEEDS_REASON}
     assert error.value.error_dict["reason"][0].messages == [_(MSG_END_NEEDS_REASON)]
     client.refresh_from_db()
     assert client.status == ClientStatus.ENROLLED
@@ -57,8 +61,9 @@ def test_ending_needs_a_reason_and_changes_nothing_without_one(world):
 
 def test_an_enrolled_client_cannot_go_back_to_visitor(world):
     client = ClientFactory(office=world.office)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         client_change_status(client=client, status=ClientStatus.VISITOR, on=date(2025, 6, 1), by=world.staff)
+    assert codes_of(error.value) == {ClientError.BAD_TRANSITION}
 
 
 def test_ending_closes_the_open_period_with_the_reason(world):
@@ -91,6 +96,7 @@ def test_only_an_ended_client_can_come_back(world):
     client = ClientFactory(office=world.office)
     with pytest.raises(ValidationError) as error:
         client_return(client=client, on=date(2025, 11, 1), by=world.staff)
+    assert codes_of(error.value) == {ClientError.RETURN_ONLY_ENDED}
     assert error.value.messages == [_(MSG_RETURN_ONLY_ENDED)]
     assert ServicePeriod.objects.filter(client=client).count() == 1
 
@@ -99,6 +105,7 @@ def test_a_return_cannot_start_inside_the_last_period(world):
     client = ClientFactory(office=world.office)
     client_change_status(client=client, status=ClientStatus.ENDED, on=date(2025, 6, 1), reason="体調",
                          by=world.staff)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         client_return(client=client, on=date(2025, 6, 1), by=world.staff)
+    assert codes_of(error.value) == {ClientError.RETURN_OVERLAPS}
     assert client.periods.count() == 1

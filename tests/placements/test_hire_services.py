@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from clients.models import ClientStatus, ServicePeriod
+from placements.errors import PlacementError
 from placements.models import (
     ApplicationResult,
     EmploymentForm,
@@ -27,6 +28,7 @@ from placements.services import (
     placement_record_hire,
     placement_record_job_end,
 )
+from tests.helpers import codes_of
 from tests.placements.factories import ApplicationFactory, ClientFactory, EmployerFactory, ServicePeriodFactory
 
 
@@ -62,6 +64,7 @@ def test_fixed_term_hire_without_its_end_is_refused_with_a_message(world):
     client = ClientFactory(office=world.office)
     with pytest.raises(ValidationError) as error:
         placement_record_hire(**hire_kwargs(world, client, employment_form=EmploymentForm.FIXED_TERM))
+    assert codes_of(error.value) == {PlacementError.FIXED_TERM_NEEDS_END}
     assert gettext(MSG_FIXED_TERM_NEEDS_END) in str(error.value)
     assert not Hire.objects.exists()
 
@@ -70,6 +73,7 @@ def test_undisclosed_ordinary_job_cannot_be_marked_disclosed(world):
     client = ClientFactory(office=world.office)
     with pytest.raises(ValidationError) as error:
         placement_record_hire(**hire_kwargs(world, client, recruitment_type=RecruitmentType.CLOSED))
+    assert codes_of(error.value) == {PlacementError.CLOSED_JOB_DISCLOSED}
     assert gettext(MSG_CLOSED_JOB_DISCLOSED) in str(error.value)
 
 
@@ -77,6 +81,7 @@ def test_employer_of_another_office_is_refused(world):
     client = ClientFactory(office=world.office)
     with pytest.raises(ValidationError) as error:
         placement_record_hire(**hire_kwargs(world, client, employer=EmployerFactory(office=world.other_office)))
+    assert codes_of(error.value) == {PlacementError.OTHER_OFFICE}
     assert gettext(MSG_OTHER_OFFICE) in str(error.value)
     client.refresh_from_db()
     assert client.status == ClientStatus.ENROLLED
@@ -109,4 +114,5 @@ def test_followup_before_the_start_is_refused(world):
     with pytest.raises(ValidationError) as error:
         followup_record(hire=hire, day=date(2024, 6, 30), staff=world.staff, kind=FollowUpKind.PHONE_ONLINE,
                         minutes=10, by=world.staff)
+    assert codes_of(error.value) == {PlacementError.FOLLOWUP_BEFORE_START}
     assert gettext(MSG_FOLLOWUP_BEFORE_START) in str(error.value)

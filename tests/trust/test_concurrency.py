@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.errors import AttendanceError
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import MSG_MONTH_CLOSED, AttendanceRow, DayRejected, attendance_record_day
 from billing.fee_data import fee_data_load
@@ -30,9 +31,11 @@ from billing.services.closing import billing_month_close
 from clients.importing import import_clients
 from clients.models import Client
 from placements import services as placement_services
+from placements.errors import PlacementError
 from placements.imports import import_placements
 from placements.models import Hire
 from tests.attendance.factories import enrolled_client
+from tests.helpers import codes_of
 from tests.placements.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -125,6 +128,7 @@ def test_a_save_while_the_month_is_being_closed_is_refused_with_the_read_only_me
     # missing from the claim
     assert isinstance(outcomes["first"], MonthClosing), outcomes["first"]
     assert isinstance(outcomes["second"], DayRejected), outcomes["second"]
+    assert codes_of(outcomes["second"]) == {AttendanceError.MONTH_CLOSED}
     assert outcomes["second"].errors == [_(MSG_MONTH_CLOSED)]
     assert not Attendance.objects.filter(client=client).exists()
     assert not ClaimLine.objects.filter(client=client).exists()
@@ -209,6 +213,7 @@ def test_two_staff_recording_the_same_hire_at_once_get_one_hire_and_one_clear_me
     hires = [o for o in outcomes.values() if isinstance(o, Hire)]
     refused = [o for o in outcomes.values() if isinstance(o, ValidationError)]
     assert len(hires) == 1 and len(refused) == 1, outcomes
+    assert codes_of(refused[0]) == {PlacementError.HIRE_ALREADY_RECORDED}
     assert refused[0].messages == [_(placement_services.MSG_HIRE_ALREADY_RECORDED)]
     assert Hire.objects.filter(client=client).count() == 1
     assert Client.objects.get(pk=client.pk).status == "employed"
