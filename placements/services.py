@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from clients.models import Client
 from clients.services import client_record_hire, client_record_job_end
+from compostela.audit import audited
 from compostela.models import Office, User
 from placements.models import (
     ApplicationResult,
@@ -50,6 +51,7 @@ def _same_office(office: Office, *objects) -> None:
 # --- Employers -----------------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def employer_create(*, office: Office, name: str, industry: str = "", address: str = "", area: str = "",
                     notes: str = "", by: User) -> Employer:
@@ -60,6 +62,7 @@ def employer_create(*, office: Office, name: str, industry: str = "", address: s
     return employer
 
 
+@audited(by="by")
 @transaction.atomic
 def employer_update(*, employer: Employer, by: User, **fields) -> Employer:
     allowed = {"name", "industry", "address", "area", "notes"}
@@ -72,6 +75,7 @@ def employer_update(*, employer: Employer, by: User, **fields) -> Employer:
     return employer
 
 
+@audited(by="by")
 @transaction.atomic
 def employer_person_add(*, employer: Employer, name: str, position: str = "", phone: str = "", email: str = "",
                         note: str = "", by: User) -> EmployerPerson:
@@ -82,6 +86,7 @@ def employer_person_add(*, employer: Employer, name: str, position: str = "", ph
     return person
 
 
+@audited(by="by")
 @transaction.atomic
 def employer_contact_log(*, office: Office, employer: Employer, day: date, staff: User, kind: str,
                          clients: Iterable[Client] = (), outcome: str = "", minutes: int | None = None,
@@ -102,6 +107,7 @@ def employer_contact_log(*, office: Office, employer: Employer, day: date, staff
 # --- Job search ----------------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def application_create(*, client: Client, employer: Employer, job_title: str, job_field: str,
                        recruitment_type: str, applied_on: date, note: str = "", by: User) -> JobApplication:
@@ -114,6 +120,7 @@ def application_create(*, client: Client, employer: Employer, job_title: str, jo
     return application
 
 
+@audited(by="by")
 @transaction.atomic
 def application_record_result(*, application: JobApplication, result: str, result_on: date | None,
                               by: User) -> JobApplication:
@@ -125,6 +132,7 @@ def application_record_result(*, application: JobApplication, result: str, resul
     return application
 
 
+@audited(by="by")
 @transaction.atomic
 def interview_record(*, application: JobApplication, day: date, accompanied: bool, staff: User | None = None,
                      note: str = "", by: User) -> Interview:
@@ -140,6 +148,7 @@ def interview_record(*, application: JobApplication, day: date, accompanied: boo
 # --- Hires -----------------------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def placement_record_hire(*, client: Client, employer: Employer, job_title: str, job_field: str,
                           recruitment_type: str, start_date: date, hours_per_week: Decimal, hourly_wage: int,
@@ -179,6 +188,7 @@ def _check_hire_rules(hire: Hire) -> None:
         raise ValidationError({"disclosed": _(MSG_CLOSED_JOB_DISCLOSED)})
 
 
+@audited(by="by")
 @transaction.atomic
 def placement_record_job_end(*, hire: Hire, ended_on: date, reason: str, by: User) -> Hire:
     """The job ended.  The client's use ends too unless they still hold another job
@@ -198,6 +208,7 @@ def placement_record_job_end(*, hire: Hire, ended_on: date, reason: str, by: Use
     return hire
 
 
+@audited(by="by")
 @transaction.atomic
 def followup_record(*, hire: Hire, day: date, staff: User, kind: str, minutes: int, note: str = "",
                     by: User) -> FollowUpContact:
@@ -214,6 +225,7 @@ def followup_record(*, hire: Hire, day: date, staff: User, kind: str, minutes: i
 # --- Outreach --------------------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def outreach_record(*, client: Client, day: date, staff: User, kind: str, minutes: int, place: str = "",
                     note: str = "", by: User) -> Outreach:
