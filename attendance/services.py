@@ -39,6 +39,7 @@ from attendance.selectors import (
     attendance_closed_months,
     attendance_month_counts,
 )
+from compostela.audit import audited
 from compostela.models import Membership, Office, Role, User
 
 MSG_FUTURE_DAY = gettext_lazy("Attendance cannot be entered for a day after today.")
@@ -154,13 +155,15 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def attendance_month_close(*, office: Office, month: date) -> None:
+@audited(by="by")
+def attendance_month_close(*, office: Office, month: date, by: User) -> None:
     """Make ``month``'s attendance read-only (billing closes the month).  Call it inside the closing's
     transaction after ``attendance_lock_month``, so saves in progress finish first and later ones are refused."""
     ClosedMonth.objects.get_or_create(office=office, month=rules.month_start(month))
 
 
-def attendance_month_reopen(*, office: Office, month: date) -> None:
+@audited(by="by")
+def attendance_month_reopen(*, office: Office, month: date, by: User) -> None:
     """Let ``month``'s attendance be edited again (billing reopened the month)."""
     ClosedMonth.objects.filter(office=office, month=rules.month_start(month)).delete()
 
@@ -208,6 +211,7 @@ def _is_supervisor(*, user: User, office: Office) -> bool:
     return membership is not None and membership.has_role(Role.SUPERVISOR)
 
 
+@audited(by="by")
 def attendance_record_day(
     *, office: Office, day: date, rows: list[AttendanceRow], by: User, override_reason: str | None = None,
     today: date | None = None,

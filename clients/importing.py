@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from clients.errors import ClientError
 from clients.models import Certificate, CertificateService, Client, ClientStatus, IncomeCategory, ReferralSource
 from clients.services import CLIENT_FIELDS, certificate_add, client_change_status, client_register
+from compostela.audit import audited
 from compostela.models import Office, User
 
 # key: (Japanese header, required)
@@ -227,6 +228,7 @@ def _lock_office_imports(office: Office) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
+@audited(by="by")
 def import_clients(*, office: Office, path: Path, partial: bool = False, by: User | None = None) -> ImportResult:
     """Import ``path`` into ``office``.  All or nothing unless ``partial``."""
     frame = read_table(path)

@@ -32,6 +32,7 @@ from clients.models import (
     WorkHistoryEntry,
 )
 from clients.rules import certificate_longest_end, certificate_longest_months
+from compostela.audit import audited
 from compostela.models import Membership, Office, Role, User
 from regulations import rules as regulations
 from regulations.selectors import FiguresNotConfigured, figures_on
@@ -43,6 +44,7 @@ def _open_period(client: Client) -> ServicePeriod | None:
     return client.periods.select_for_update().filter(ended_on__isnull=True).order_by("-started_on").first()
 
 
+@audited(by="by")
 @transaction.atomic
 def client_record_hire(*, client: Client, start_date: date, by: User) -> Client:
     """A hire (recorded in placements) moves the client to "employed" and closes the period of use on the
@@ -64,6 +66,7 @@ def client_record_hire(*, client: Client, start_date: date, by: User) -> Client:
     return client
 
 
+@audited(by="by")
 @transaction.atomic
 def client_record_job_end(*, client: Client, ended_on: date, still_employed: bool, by: User) -> Client:
     """A job ended.  Unless the client still has another job, the client's use ends ("ended", reason: the
@@ -128,6 +131,7 @@ def _latest_period(client: Client) -> ServicePeriod | None:
     return client.periods.select_for_update().order_by("-started_on").first()
 
 
+@audited(by="by")
 @transaction.atomic
 def client_register(*, office: Office, data: dict[str, Any], status: str = ClientStatus.VISITOR, by: User) -> Client:
     """Register a client as a visitor, trial or enrolled client, with the first period of use (it starts on the
@@ -153,6 +157,7 @@ def client_register(*, office: Office, data: dict[str, Any], status: str = Clien
     return client
 
 
+@audited(by="by")
 @transaction.atomic
 def client_update(*, client: Client, data: dict[str, Any], by: User) -> Client:
     """Edit a client's details (not the status: see ``client_change_status`` and ``client_return``)."""
@@ -175,6 +180,7 @@ ALLOWED_TRANSITIONS = {
 }
 
 
+@audited(by="by")
 @transaction.atomic
 def client_change_status(*, client: Client, status: str, on: date, reason: str = "", by: User) -> Client:
     """visitor → trial → enrolled → ended (with a reason).  The open period of use follows: enrolment is
@@ -216,6 +222,7 @@ def client_change_status(*, client: Client, status: str, on: date, reason: str =
     return client
 
 
+@audited(by="by")
 @transaction.atomic
 def client_return(*, client: Client, on: date, enrolled: bool = False, by: User) -> ServicePeriod:
     """再利用: a client whose use ended comes back.  A new period of use starts on ``on`` (earlier periods
@@ -254,6 +261,7 @@ def _standard_copay_cap(income_category: str, day: date) -> int | None:
                                                             code=ClientError.NO_STANDARD_CAP)}) from error
 
 
+@audited(by="by")
 @transaction.atomic
 def certificate_add(
     *, client: Client, number: str, municipality: str, period_start: date, period_end: date,
@@ -318,6 +326,7 @@ HEALTH_FIELDS = ("diagnosis_note", "disability_certificate", "disability_grade",
                  "public_assistance", "hospital", "doctor")
 
 
+@audited(by="by")
 @transaction.atomic
 def health_update(*, client: Client, data: dict[str, Any], diagnoses: Iterable[Diagnosis], by: User) -> HealthRecord:
     health = HealthRecord.objects.select_for_update().filter(client=client).first() or HealthRecord(client=client)
@@ -365,6 +374,7 @@ def _profile_snapshot(profile: CareerProfile, jobs: Iterable[WorkHistoryEntry]) 
     return snapshot
 
 
+@audited(by="by")
 @transaction.atomic
 def career_profile_update(
     *, client: Client, data: dict[str, Any], jobs: Iterable[dict[str, Any]] = (), by: User
@@ -404,6 +414,7 @@ def career_profile_update(
 # --- individual support plans ---------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def support_plan_create(
     *, client: Client, period_start: date, period_end: date, goals: str, support_content: str,
@@ -424,6 +435,7 @@ def support_plan_create(
     return plan
 
 
+@audited(by="by")
 @transaction.atomic
 def support_plan_record_agreement(*, plan: SupportPlan, agreed_on: date, by: User) -> SupportPlan:
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -438,6 +450,7 @@ def support_plan_record_agreement(*, plan: SupportPlan, agreed_on: date, by: Use
     return plan
 
 
+@audited(by="by")
 @transaction.atomic
 def support_plan_close(*, plan: SupportPlan, closed_on: date, by: User) -> SupportPlan:
     """Close a plan (it stays on record).  Supervisors (and managers) only."""
@@ -454,6 +467,7 @@ def support_plan_close(*, plan: SupportPlan, closed_on: date, by: User) -> Suppo
     return plan
 
 
+@audited(by="by")
 @transaction.atomic
 def support_plan_review_add(*, plan: SupportPlan, reviewed_on: date, summary: str, by: User) -> SupportPlanReview:
     """モニタリング: record a review of an open plan."""
@@ -472,6 +486,7 @@ def support_plan_review_add(*, plan: SupportPlan, reviewed_on: date, summary: st
 # --- case notes -----------------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def case_note_add(
     *, client: Client, kind: str, text: str, minutes: int, by: User, day: date | None = None
@@ -487,6 +502,7 @@ def case_note_add(
 # --- sensitive export -----------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def sensitive_export_record(
     *, office: Office, kind: str, filters: dict[str, Any], client_ids: list[int], fields: list[str], by: User

@@ -12,6 +12,22 @@ How it works
   ``compostela.context``, which the trigger reads.  They are set on the connection just before each
   writing statement (not for reads, so a page that only reads costs no extra query) and cleared for
   writes made outside any request or context.
+* The actor is an argument: every service that writes is decorated ``@audited(by="by")``, so its writes
+  name the user it was given, wherever it is called from (a view, a command, a task, a test).  That user
+  wins over the request's user and over the user of an enclosing ``audit_context``; the context text (the
+  request, the command) is kept.
+
+System actors: ``AuditEvent`` has no user for a program, so a write no person asked for has no user and
+its ``context`` names the program, set with ``audit_context(reason=...)``:
+
+* a management command: ``"command: <command name>"`` (an import adds the file name; a ``--user`` given to
+  the command still names that person through the service's ``by``);
+* a background task: ``"task: <task name>"``, with the user who asked for the job when the job knows it;
+* a data migration: ``"migration: <app>.<migration name>"``.  ``install_audit_triggers`` runs on
+  ``post_migrate``, so a table created in the same ``migrate`` run has no trigger yet while the migrations
+  run and a data migration's writes to it are not recorded at all; the context matters for tables that
+  already had the trigger (a database migrated earlier, a reversed and re-applied migration, the shipped
+  tables reloaded after a ``flush``).
 
 Adding a model: put its label in ``AUDITED_MODELS`` (labels whose model does not exist yet are skipped).
 The office comes from the model's ``office_path``; the client from a ``client`` field, from the model
@@ -22,6 +38,8 @@ here); the day from a ``day`` or ``month`` date field.
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import uuid
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -193,10 +211,13 @@ class AuditUserMiddleware:
 
 @contextlib.contextmanager
 def audit_context(*, user=None, reason: str = "", bulk_seed: bool = False) -> Iterator[None]:
-    """Attribute the writes inside the block to ``user`` with ``reason`` (management commands, imports):
+    """Attribute the writes inside the block to ``user`` with ``reason`` (management commands, tasks, data
+    migrations: see "System actors" above):
 
-        with audit_context(user=importer, reason="import attendance 2025-04.xlsx"):
-            attendance_import(...)
+        with audit_context(reason="command: import_clients"):
+            import_clients(office=office, path=path, by=importer)  # @audited: the events name ``importer``
+
+    A service's own ``by`` (``@audited``) wins over ``user`` for the writes of that service.
 
     ``bulk_seed=True`` turns the trail OFF for the writes inside the block.  It exists only for the demo
     seeder (a million attendance rows of invented people); it is refused inside a web request, and must
@@ -210,6 +231,56 @@ def audit_context(*, user=None, reason: str = "", bulk_seed: bool = False) -> It
     token = _actor.set(
         AuditActor(user_id=lambda: user_pk, context=reason, bulk_seed=bulk_seed, from_request=in_request)
     )
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def audited(*, by: str = "by") -> Callable[[Callable], Callable]:
+    """Decorator of a service that writes: the audit events of its writes name the user passed in the
+    argument ``by`` (``@audited(by="user")`` for a service whose actor argument has another name).
+
+        @audited(by="by")
+        @transaction.atomic
+        def client_update(*, client: Client, data: dict, by: User) -> Client: ...
+
+    The explicit user wins over the request's user (``AuditUserMiddleware``) and over the user of an
+    enclosing ``audit_context``, so a service called from a command, a task or a test records the same
+    person as from a view.  The enclosing context text (the request, the command's name) and the bulk-seed
+    switch are kept.  ``by=None`` (an import run by a command without ``--user``) leaves the enclosing actor
+    as it is: the command's system actor."""
+
+    def decorate(service: Callable) -> Callable:
+        signature = inspect.signature(service)
+        if by not in signature.parameters:
+            raise TypeError(f"@audited: {service.__qualname__} has no argument {by!r}")
+
+        @functools.wraps(service)
+        def wrapper(*args, **kwargs):
+            user = kwargs[by] if by in kwargs else signature.bind(*args, **kwargs).arguments.get(by)
+            with _acting_user(user):
+                return service(*args, **kwargs)
+
+        wrapper.audit_actor_argument = by  # read by the test that every writing service is audited
+        return wrapper
+
+    return decorate
+
+
+@contextlib.contextmanager
+def _acting_user(user) -> Iterator[None]:
+    user_pk = getattr(user, "pk", user)
+    if user_pk is None:
+        yield
+        return
+    current = _actor.get()
+    token = _actor.set(AuditActor(
+        user_id=lambda: user_pk,
+        context=current.context if current else "",
+        bulk_seed=current.bulk_seed if current else False,
+        from_request=current.from_request if current else False,
+    ))
     try:
         yield
     finally:

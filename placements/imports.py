@@ -19,6 +19,7 @@ import pandas as pd
 from django.db import connection, transaction
 
 from clients.models import Certificate, Client
+from compostela.audit import audited
 from compostela.models import Office, User
 from placements.models import (
     Employer,
@@ -187,6 +188,7 @@ def _lock_office_imports(office: Office, kind: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
+@audited(by="by")
 def import_placements(*, office: Office, path: str | Path, by: User, partial: bool = False) -> ImportReport:
     rows = read_table(path, PLACEMENT_COLUMNS, PLACEMENT_REQUIRED)
     report = ImportReport(rows=len(rows))
@@ -271,6 +273,7 @@ def _check_hire_row(v: dict) -> None:
         raise ValueError("an undisclosed ordinary job (closed) cannot be disclosed")
 
 
+@audited(by="by")
 def import_followups(*, office: Office, path: str | Path, by: User, partial: bool = False) -> ImportReport:
     rows = read_table(path, FOLLOWUP_COLUMNS, FOLLOWUP_REQUIRED)
     report = ImportReport(rows=len(rows))

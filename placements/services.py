@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from clients.models import Client
 from clients.services import client_record_hire, client_record_job_end
+from compostela.audit import audited
 from compostela.models import Office, User
 from placements.errors import PlacementError
 from placements.models import (
@@ -51,6 +52,7 @@ def _same_office(office: Office, *objects) -> None:
 # --- Employers -----------------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def employer_create(*, office: Office, name: str, industry: str = "", address: str = "", area: str = "",
                     notes: str = "", by: User) -> Employer:
@@ -61,6 +63,7 @@ def employer_create(*, office: Office, name: str, industry: str = "", address: s
     return employer
 
 
+@audited(by="by")
 @transaction.atomic
 def employer_update(*, employer: Employer, by: User, **fields) -> Employer:
     allowed = {"name", "industry", "address", "area", "notes"}
@@ -73,6 +76,7 @@ def employer_update(*, employer: Employer, by: User, **fields) -> Employer:
     return employer
 
 
+@audited(by="by")
 @transaction.atomic
 def employer_person_add(*, employer: Employer, name: str, position: str = "", phone: str = "", email: str = "",
                         note: str = "", by: User) -> EmployerPerson:
@@ -83,6 +87,7 @@ def employer_person_add(*, employer: Employer, name: str, position: str = "", ph
     return person
 
 
+@audited(by="by")
 @transaction.atomic
 def employer_contact_log(*, office: Office, employer: Employer, day: date, staff: User, kind: str,
                          clients: Iterable[Client] = (), outcome: str = "", minutes: int | None = None,
@@ -103,6 +108,7 @@ def employer_contact_log(*, office: Office, employer: Employer, day: date, staff
 # --- Job search ----------------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def application_create(*, client: Client, employer: Employer, job_title: str, job_field: str,
                        recruitment_type: str, applied_on: date, note: str = "", by: User) -> JobApplication:
@@ -115,6 +121,7 @@ def application_create(*, client: Client, employer: Employer, job_title: str, jo
     return application
 
 
+@audited(by="by")
 @transaction.atomic
 def application_record_result(*, application: JobApplication, result: str, result_on: date | None,
                               by: User) -> JobApplication:
@@ -126,6 +133,7 @@ def application_record_result(*, application: JobApplication, result: str, resul
     return application
 
 
+@audited(by="by")
 @transaction.atomic
 def interview_record(*, application: JobApplication, day: date, accompanied: bool, staff: User | None = None,
                      note: str = "", by: User) -> Interview:
@@ -142,6 +150,7 @@ def interview_record(*, application: JobApplication, day: date, accompanied: boo
 # --- Hires -----------------------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def placement_record_hire(*, client: Client, employer: Employer, job_title: str, job_field: str,
                           recruitment_type: str, start_date: date, hours_per_week: Decimal, hourly_wage: int,
@@ -184,6 +193,7 @@ def _check_hire_rules(hire: Hire) -> None:
                                                             code=PlacementError.CLOSED_JOB_DISCLOSED)})
 
 
+@audited(by="by")
 @transaction.atomic
 def placement_record_job_end(*, hire: Hire, ended_on: date, reason: str, by: User) -> Hire:
     """The job ended.  The client's use ends too unless they still hold another job
@@ -203,6 +213,7 @@ def placement_record_job_end(*, hire: Hire, ended_on: date, reason: str, by: Use
     return hire
 
 
+@audited(by="by")
 @transaction.atomic
 def followup_record(*, hire: Hire, day: date, staff: User, kind: str, minutes: int, note: str = "",
                     by: User) -> FollowUpContact:
@@ -220,6 +231,7 @@ def followup_record(*, hire: Hire, day: date, staff: User, kind: str, minutes: i
 # --- Outreach --------------------------------------------------------------------------------------------
 
 
+@audited(by="by")
 @transaction.atomic
 def outreach_record(*, client: Client, day: date, staff: User, kind: str, minutes: int, place: str = "",
                     note: str = "", by: User) -> Outreach:

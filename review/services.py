@@ -10,6 +10,7 @@ from django.db import transaction
 
 from clients.models import CaseNote, CaseNoteKind, Client
 from clients.services import case_note_add
+from compostela.audit import audited
 from compostela.models import Office, User
 from review.models import CaseReviewMark, CaseReviewSettings
 
@@ -21,6 +22,7 @@ def _same_office(office: Office, client: Client) -> None:
         raise PermissionDenied("The client belongs to another office.")
 
 
+@audited(by="by")
 @transaction.atomic
 def case_review_mark(*, office: Office, client: Client, day: date, by: User) -> CaseReviewMark:
     """Mark ``client`` reviewed at ``office``'s meeting of ``day``; marking twice keeps the first mark
@@ -31,12 +33,14 @@ def case_review_mark(*, office: Office, client: Client, day: date, by: User) -> 
     return mark
 
 
+@audited(by="by")
 @transaction.atomic
-def case_review_unmark(*, office: Office, client: Client, day: date) -> None:
+def case_review_unmark(*, office: Office, client: Client, day: date, by: User) -> None:
     _same_office(office, client)
     CaseReviewMark.objects.filter(office=office, client=client, day=day).delete()
 
 
+@audited(by="by")
 @transaction.atomic
 def case_review_note_add(*, office: Office, client: Client, text: str, minutes: int, by: User,
                          day: date) -> CaseNote:
@@ -48,6 +52,7 @@ def case_review_note_add(*, office: Office, client: Client, text: str, minutes: 
     return note
 
 
+@audited(by="by")
 @transaction.atomic
 def case_review_settings_save(*, office: Office, quiet_days: int, by: User) -> CaseReviewSettings:
     settings, _created = CaseReviewSettings.objects.select_for_update().get_or_create(

@@ -108,7 +108,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     client = _person(request, pk)
     day = timezone.localdate()
     if request.POST.get("reviewed", "1") == "0":
-        services.case_review_unmark(office=request.office, client=client, day=day)
+        services.case_review_unmark(office=request.office, client=client, day=day, by=request.user)
     else:
         services.case_review_mark(office=request.office, client=client, day=day, by=request.user)
     if request.htmx:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from billing.documents import pdfs
 from billing.models import DocumentKind, DocumentStatus, GeneratedDocument
+from compostela.audit import audited
 from compostela.models import Office
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ FILE_SUFFIX = {
 STALE_AFTER = timedelta(minutes=30)  # a job "being made" for longer than this lost its worker
 
 
+@audited(by="by")
 def billing_document_request(*, office: Office, kind: str, by, month: date | None = None, year: int | None = None,
                              version: int | None = None) -> GeneratedDocument:
     """Store the job and enqueue its making after the commit."""

@@ -15,6 +15,7 @@ from attendance.services import attendance_lock_month, attendance_month_close, a
 from billing.errors import BillingError
 from billing.models import ClaimLine, MonthClosing
 from billing.services.claims import billing_month_compute, month_bounds
+from compostela.audit import audited
 from compostela.models import Office, User
 
 ALREADY_CLOSED = "This month is already closed. Reopen it first to close it again."
@@ -28,6 +29,7 @@ def _lock_office(office: Office) -> None:
     Office.objects.select_for_update().only("pk").get(pk=office.pk)
 
 
+@audited(by="by")
 @transaction.atomic
 def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosing:
     first, last = month_bounds(month)
@@ -59,10 +61,11 @@ def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosin
         )
         for line in claims.lines
     ])
-    attendance_month_close(office=office, month=first)
+    attendance_month_close(office=office, month=first, by=by)
     return closing
 
 
+@audited(by="by")
 @transaction.atomic
 def billing_month_reopen(*, office: Office, month: date, by: User, reason: str) -> MonthClosing:
     if not reason.strip():
@@ -79,5 +82,5 @@ def billing_month_reopen(*, office: Office, month: date, by: User, reason: str) 
     closing.reopen_reason = reason.strip()
     closing.full_clean()
     closing.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
-    attendance_month_reopen(office=office, month=closing.month)
+    attendance_month_reopen(office=office, month=closing.month, by=by)
     return closing

@@ -23,6 +23,7 @@ from billing.errors import BillingError
 from billing.models import RetentionTierOverride, Service
 from billing.services.fees import FeeBook, TierFee, fee_book_load
 from billing.services.rounding import rate as exact_rate
+from compostela.audit import audited
 from compostela.models import Office
 from placements.retention import (
     HireRetention,
@@ -173,6 +174,7 @@ def retention_support_tier(*, office: Office, fiscal_year: int, book: FeeBook | 
     )
 
 
+@audited(by="by")
 @transaction.atomic
 def retention_tier_override(*, office: Office, fiscal_year: int, rate: Decimal | None, reason: str, by,
                             service: str = Service.TRANSITION) -> RetentionTierOverride:

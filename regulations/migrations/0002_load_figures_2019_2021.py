@@ -7,6 +7,9 @@ from decimal import Decimal
 
 from django.db import migrations
 
+from compostela.audit import audit_context
+
+MIGRATION = "migration: regulations.0002_load_figures_2019_2021"  # the system actor of its writes
 SOURCE = (
     "Public explanations of the ministry's notices, as collected in shared/domain.md (Billing rules); "
     "fee tables from the ministry's overview 障害者総合支援法における福祉サービスの概要 (shared/seeds/003)"
@@ -61,14 +64,16 @@ ROWS = [
 
 def load(apps, schema_editor):
     figures = apps.get_model("regulations", "RegulatoryFigures")
-    for row in ROWS:
-        values = dict(row)
-        figures.objects.update_or_create(valid_from=values.pop("valid_from"), defaults=values)
+    with audit_context(reason=MIGRATION):
+        for row in ROWS:
+            values = dict(row)
+            figures.objects.update_or_create(valid_from=values.pop("valid_from"), defaults=values)
 
 
 def unload(apps, schema_editor):
     figures = apps.get_model("regulations", "RegulatoryFigures")
-    figures.objects.filter(valid_from__in=[row["valid_from"] for row in ROWS]).delete()
+    with audit_context(reason=MIGRATION):
+        figures.objects.filter(valid_from__in=[row["valid_from"] for row in ROWS]).delete()
 
 
 class Migration(migrations.Migration):

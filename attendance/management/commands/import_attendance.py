@@ -153,7 +153,7 @@ class Command(BaseCommand):
         errors: dict[int, list[str]] = defaultdict(list)
         lines = self._parse(office_obj, table, errors)
         totals = defaultdict(int)
-        with audit_context(user=user, reason=f"import_attendance {file.name}"), transaction.atomic():
+        with audit_context(user=user, reason=f"command: import_attendance {file.name}"), transaction.atomic():
             for day in sorted({line.day for line in lines}):
                 self._import_day(office_obj, day, [x for x in lines if x.day == day], user, override_reason,
                                  partial, errors, totals)

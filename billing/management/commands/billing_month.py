@@ -4,7 +4,7 @@ from billing.forms import parse_month
 from billing.management.commands._common import add_format, office_by_number
 from billing.reports import LINE_COLUMNS, month_report, to_csv, to_json
 from billing.selectors import billing_month_statement
-from compostela.audit import audit_record_export
+from compostela.audit import audit_context, audit_record_export
 
 
 class Command(BaseCommand):
@@ -25,8 +25,9 @@ class Command(BaseCommand):
         if report["error"]:
             raise CommandError(report["error"])
         # the claim names clients and their certificate numbers: every export is recorded
-        audit_record_export(user=None, office=the_office, what=f"billing month {first:%Y-%m} ({format})",
-                            rows=len(report["lines"]))
+        with audit_context(reason="command: billing_month"):
+            audit_record_export(user=None, office=the_office, what=f"billing month {first:%Y-%m} ({format})",
+                                rows=len(report["lines"]))
         if format == "json":
             self.stdout.write(to_json(report))
         elif format == "csv":

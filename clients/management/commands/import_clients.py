@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from clients.importing import import_clients
+from compostela.audit import audit_context
 from compostela.models import Office
 
 
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         if user and by is None:
             raise CommandError(f"No user {user}.")
         try:
-            result = import_clients(office=target, path=file, partial=partial, by=by)
+            with audit_context(reason=f"command: import_clients {file.name}"):  # by (--user) names the person
+                result = import_clients(office=target, path=file, partial=partial, by=by)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         for error in result.errors:

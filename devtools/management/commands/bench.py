@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from compostela.audit import audit_context
 from devtools import bench
 
 ISSUE_DATASET = ["--offices", "50", "--clients-per-office", "30", "--years", "3", "--seed", "1"]
@@ -37,9 +38,10 @@ class Command(BaseCommand):
             self.stderr.write("bench: building the data set (seed_demo " + " ".join(ISSUE_DATASET) + ") …")
             call_command("seed_demo", *ISSUE_DATASET, "--quiet-logins", stdout=self.stderr)
         self.stderr.write("bench: comparison offices (small and large) …")
-        small = bench.ensure_size_office(index=bench.SMALL_INDEX, clients=small_clients, capacity=20, years=1)
-        # capacity 20 for both: the loaded fee schedule has the ≤ 20 band only
-        large = bench.ensure_size_office(index=bench.LARGE_INDEX, clients=large_clients, capacity=20, years=1)
+        with audit_context(reason="command: bench"):
+            small = bench.ensure_size_office(index=bench.SMALL_INDEX, clients=small_clients, capacity=20, years=1)
+            # capacity 20 for both: the loaded fee schedule has the ≤ 20 band only
+            large = bench.ensure_size_office(index=bench.LARGE_INDEX, clients=large_clients, capacity=20, years=1)
         demo = bench.demo_offices()[:offices]
         data = bench.DataSet(offices=demo, office=demo[0], small=small, large=large)
         counts = bench.dataset_counts()

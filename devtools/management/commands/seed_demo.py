@@ -33,7 +33,8 @@ class Command(BaseCommand):
         stages = len(APP_SEEDERS) + 1
         progress = StageProgress(stages=stages, started=started)
         progress.begin("offices and logins")
-        result = demo_seed_offices(offices=offices, seed=seed)
+        with audit_context(reason="command: seed_demo"):
+            result = demo_seed_offices(offices=offices, seed=seed)
         progress.end()
         for module_name in APP_SEEDERS:
             try:
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                 extra["progress"] = progress.step  # per-office progress for the long stages
             # invented people: the per-row audit trigger is switched off for the seeders' writes (it made the
             # placements stage take minutes for 50 offices); see compostela.audit.audit_context
-            with audit_context(reason=f"seed_demo: {module_name}", bulk_seed=True):
+            with audit_context(reason=f"command: seed_demo {module_name}", bulk_seed=True):
                 module.seed(
                     offices=result.offices, clients_per_office=clients_per_office, years=years,
                     rng=random.Random(f"{seed}:{module_name}"),  # noqa: S311 - demo data

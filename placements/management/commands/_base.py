@@ -1,7 +1,10 @@
 """What import_placements and import_followups share: office lookup, the report, the exit status."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
+from compostela.audit import audit_context
 from compostela.models import Membership, Office, Role
 from placements.imports import ImportFileError
 
@@ -24,8 +27,10 @@ class ImportCommand(BaseCommand):
                    .order_by("pk").first())
         if manager is None:
             raise CommandError("The office has no manager; imported rows are recorded in a manager's name.")
+        command = type(self).__module__.rsplit(".", 1)[-1]  # the command's name, as manage.py knows it
         try:
-            report = type(self).importer(office=office_obj, path=file, by=manager.user, partial=partial)
+            with audit_context(reason=f"command: {command} {Path(file).name}"):
+                report = type(self).importer(office=office_obj, path=file, by=manager.user, partial=partial)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         for message in report.errors:
