@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from attendance.models import Attendance
 from tests.attendance.conftest import TODAY
-from tests.attendance.factories import enrolled_client
 from tests.attendance.test_roster_view import post_data
+from tests.factories import enrolled_client
 
 URL = reverse("attendance:day")
 

@@ -9,8 +9,14 @@ from django.utils import timezone
 
 from attendance.models import Attendance, AttendanceStatus
 from compostela.models import Role
-from tests.attendance.factories import AttendanceFactory, enrolled_client
-from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    AttendanceFactory,
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+    enrolled_client,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

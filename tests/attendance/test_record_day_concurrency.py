@@ -11,7 +11,7 @@ from attendance.models import Attendance, AttendanceStatus
 from attendance.selectors import attendance_roster
 from attendance.services import AttendanceRow, attendance_fingerprint, attendance_record_day
 from tests.attendance.conftest import TODAY
-from tests.attendance.factories import enrolled_client
+from tests.factories import enrolled_client
 
 DAY = date(2025, 6, 12)
 

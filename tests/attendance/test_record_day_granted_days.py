@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from attendance import services
 from attendance.models import Attendance, AttendanceStatus, GrantedDaysOverride
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
-from tests.attendance.factories import AttendanceFactory, enrolled_client
+from tests.factories import AttendanceFactory, enrolled_client
 
 DAY = date(2025, 6, 12)
 

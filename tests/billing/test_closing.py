@@ -10,7 +10,8 @@ from billing.models import ClaimLine, MonthClosing
 from billing.selectors import billing_closed_months, billing_month_statement, billing_month_versions
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.tier import retention_tier_override
-from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
+from tests.billing.helpers import weekdays
+from tests.factories import CertificateFactory, ClientFactory, attend, plan
 
 MAY = date(2024, 5, 1)
 

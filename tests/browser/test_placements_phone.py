@@ -9,8 +9,15 @@ from django.utils import timezone
 
 from compostela.models import Role
 from placements.models import EmployerContact, FollowUpContact
-from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, UserFactory
-from tests.placements.factories import ClientFactory, EmployerFactory, HireFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    ClientFactory,
+    EmployerFactory,
+    HireFactory,
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from clients.models import CaseNote, CaseNoteKind
 from clients.services import case_note_add
-from tests.clients.factories import ClientFactory
+from tests.factories import ClientFactory
 
 
 def test_case_note_add_records_the_author_and_the_time_spent(world):

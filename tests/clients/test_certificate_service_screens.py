@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Certificate, CertificateService
-from tests.clients.factories import CertificateFactory, ClientFactory
+from tests.factories import CertificateFactory, ClientFactory
 
 FORM = {"number": "0123456789", "municipality": "札幌市", "period_start": "2027-04-01",
         "period_end": "2028-03-31", "income_category": "general_1"}

@@ -20,7 +20,7 @@ from clients.services import (
     certificate_add,
 )
 from regulations import rules as regulations
-from tests.clients.factories import ClientFactory
+from tests.factories import ClientFactory
 
 
 def add(client, by, **overrides):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from attendance.models import Attendance, AttendanceStatus
 from clients.models import CaseNoteKind, Diagnosis
 from clients.services import case_note_add, health_update, support_plan_review_add
-from tests.clients.factories import CertificateFactory, ClientFactory, SupportPlanFactory
+from tests.factories import CertificateFactory, ClientFactory, SupportPlanFactory
 
 
 def make_clients(world, count):

@@ -13,7 +13,7 @@ from placements.figures import (
     placement_tier_retention,
 )
 from placements.models import EmploymentForm
-from tests.placements.factories import ClientFactory, HireFactory, ServicePeriodFactory
+from tests.factories import ClientFactory, HireFactory, ServicePeriodFactory
 
 
 def test_retention_per_fiscal_year_counts_short_fixed_term_apart(world):
@@ -43,7 +43,7 @@ def attend(world, client, first, days, status=AttendanceStatus.ATTENDED):
 
 
 def test_days_before_hire_count_attendance_in_the_period_that_led_to_the_hire(world):
-    client = ClientFactory(office=world.office)
+    client = ClientFactory(office=world.office, service_period=False)
     ServicePeriodFactory(client=client, started_on=date(2023, 4, 1), enrolled_on=date(2023, 4, 1),
                          ended_on=date(2023, 9, 30))
     attend(world, client, date(2023, 4, 1), 5)  # an earlier period: not counted
@@ -58,7 +58,7 @@ def test_days_before_hire_count_attendance_in_the_period_that_led_to_the_hire(wo
 
 def test_days_before_hire_statistics_per_fiscal_year(world):
     for days in [10, 20, 60]:
-        client = ClientFactory(office=world.office)
+        client = ClientFactory(office=world.office, service_period=False)
         ServicePeriodFactory(client=client, started_on=date(2024, 1, 1))
         attend(world, client, date(2024, 1, 1), days)
         HireFactory(office=world.office, client=client, start_date=date(2024, 4, 1))
@@ -70,7 +70,7 @@ def test_days_before_hire_statistics_per_fiscal_year(world):
 
 
 def test_reuse_counts_those_who_came_back_after_a_job_ended_within_six_months(world):
-    came_back = ClientFactory(office=world.office)
+    came_back = ClientFactory(office=world.office, service_period=False)
     ServicePeriodFactory(client=came_back, started_on=date(2024, 1, 1), ended_on=date(2024, 3, 31))
     HireFactory(office=world.office, client=came_back, start_date=date(2024, 4, 1), ended_on=date(2024, 6, 1),
                 end_reason="quit")

@@ -13,9 +13,14 @@ from playwright.sync_api import expect
 from clients.models import CaseNote, ClientStatus
 from compostela.models import Role
 from review.models import CaseReviewMark
-from tests.clients.factories import CaseNoteFactory
-from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, UserFactory
-from tests.placements.factories import FollowUpFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    CaseNoteFactory,
+    FollowUpFactory,
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+)
 from tests.review.helpers import client_in_service, employed_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

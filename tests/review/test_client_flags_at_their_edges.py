@@ -9,8 +9,13 @@ from attendance.models import Attendance, AttendanceStatus
 from clients.models import CertificateService
 from placements.models import EmployerContactKind, Outreach
 from review.models import CaseReviewSettings
-from tests.clients.factories import CaseNoteFactory, CertificateFactory, SupportPlanFactory
-from tests.placements.factories import EmployerContactFactory, FollowUpFactory
+from tests.factories import (
+    CaseNoteFactory,
+    CertificateFactory,
+    EmployerContactFactory,
+    FollowUpFactory,
+    SupportPlanFactory,
+)
 from tests.review.helpers import DAY, client_in_service, codes, employed_person, row_of
 
 pytestmark = pytest.mark.django_db

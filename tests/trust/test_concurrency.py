@@ -32,8 +32,7 @@ from clients.models import Client
 from placements import services as placement_services
 from placements.imports import import_placements
 from placements.models import Hire
-from tests.attendance.factories import enrolled_client
-from tests.placements.factories import EmployerFactory
+from tests.factories import EmployerFactory, enrolled_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOLD = 0.6  # seconds the first writer keeps its transaction open while the second starts

@@ -19,9 +19,17 @@ from attendance.models import Attendance, AttendanceStatus
 from billing.services.tier import retention_tier_override
 from clients.models import Client, IncomeCategory
 from compostela.models import Role
-from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
+from tests.billing.helpers import weekdays
 from tests.conftest import World
-from tests.factories import MembershipFactory, OfficeFactory, UserFactory
+from tests.factories import (
+    CertificateFactory,
+    ClientFactory,
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+    attend,
+    plan,
+)
 
 MAY = date(2024, 5, 1)
 TOTAL_YEN, COPAYMENTS, CLAIMED = 124673, 8247, 116426
