@@ -49,8 +49,9 @@ class World:
     outsider: User  # a manager of the other office
 
 
-@pytest.fixture
-def world(db) -> World:
+def make_world() -> World:
+    """Two offices, a user of each role in the first and a manager of the second (module-scoped data may call
+    it directly)."""
     office = OfficeFactory(name="コンポステラ", number="0110000001")
     other = OfficeFactory(name="よその事業所", number="0110000099")
     users = {}
@@ -61,6 +62,11 @@ def world(db) -> World:
     outsider = UserFactory(username="b-manager")
     MembershipFactory(user=outsider, office=other, role=Role.MANAGER)
     return World(office=office, other_office=other, outsider=outsider, **users)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
 
 
 def logged_in(user: User) -> HttpClient:
