@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from attendance.models import Attendance, AttendanceStatus
+from attendance.models import AttendanceStatus
 from placements.figures import (
     placement_days_before_hire,
     placement_retention_figures,
@@ -14,6 +14,7 @@ from placements.figures import (
 )
 from placements.models import EmploymentForm
 from tests.factories import ClientFactory, HireFactory, ServicePeriodFactory
+from tests.factories import attend as attend_days
 
 
 def test_retention_per_fiscal_year_counts_short_fixed_term_apart(world):
@@ -37,9 +38,7 @@ def test_tier_counts_hires_of_the_two_previous_fiscal_years_by_their_start(world
 
 
 def attend(world, client, first, days, status=AttendanceStatus.ATTENDED):
-    Attendance.objects.bulk_create([
-        Attendance(office=world.office, client=client, day=first + timedelta(days=i), status=status,
-                   updated_by=world.staff) for i in range(days)])
+    attend_days(client, [first + timedelta(days=i) for i in range(days)], status=status, by=world.staff)
 
 
 def test_days_before_hire_count_attendance_in_the_period_that_led_to_the_hire(world):
