@@ -231,22 +231,22 @@ def _client_fields() -> dict:
 
 
 def _recent() -> str:
-    """A day a week ago (writes may not be dated in the future)."""
+    """A day a week before the clock's ``TODAY`` (writes may not be dated in the future; the tests that post
+    ``VALID_POSTS`` take the ``clock`` fixture)."""
     from datetime import timedelta
 
-    from django.utils import timezone
+    from tests.conftest import TODAY
 
-    return (timezone.localdate() - timedelta(days=7)).isoformat()
+    return (TODAY - timedelta(days=7)).isoformat()
 
 
 def _attendance_post(world) -> dict:
     from datetime import date, timedelta
 
-    from django.utils import timezone
-
+    from tests.conftest import TODAY
     from tests.factories import enrolled_client
 
-    client = enrolled_client(world.office, period=(date(2024, 4, 1), timezone.localdate() + timedelta(days=400)))
+    client = enrolled_client(world.office, period=(date(2024, 4, 1), TODAY + timedelta(days=400)))
     return {"day": _recent(), f"c{client.pk}-status": "attended", f"c{client.pk}-start_time": "10:00",
             f"c{client.pk}-end_time": "15:00", f"c{client.pk}-version": "0", f"c{client.pk}-fingerprint": ""}
 

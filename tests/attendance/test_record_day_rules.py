@@ -9,7 +9,7 @@ from attendance import rules, services
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
 from clients.models import ServicePeriod
-from tests.attendance.conftest import TODAY
+from tests.conftest import TODAY
 from tests.factories import enrolled_client
 
 DAY = date(2025, 6, 12)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from attendance.models import Attendance, AttendanceStatus
 from clients.models import ServicePeriod
-from tests.attendance.conftest import TODAY
+from tests.conftest import TODAY
 from tests.factories import enrolled_client
 
 

@@ -49,11 +49,9 @@ def test_closing_twice_is_refused(world, month_with_a_client):
     assert MonthClosing.objects.count() == 1
 
 
-def test_a_month_not_yet_over_cannot_be_closed(world):
-    from django.utils import timezone
-
+def test_a_month_not_yet_over_cannot_be_closed(world, today):
     with pytest.raises(ValidationError):
-        billing_month_close(office=world.office, month=timezone.localdate(), by=world.manager)
+        billing_month_close(office=world.office, month=today, by=world.manager)
 
 
 def test_reopening_needs_a_reason_and_records_who_and_why(world, month_with_a_client):
