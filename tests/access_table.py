@@ -47,7 +47,7 @@ def _placements(world):
     if not hasattr(world, "_placements"):
         from types import SimpleNamespace
 
-        from tests.placements.factories import ApplicationFactory, HireFactory
+        from tests.factories import ApplicationFactory, HireFactory
 
         hire = HireFactory(office=world.office, created_by=world.staff)
         application = ApplicationFactory(office=world.office, client=hire.client, employer=hire.employer,
@@ -89,27 +89,29 @@ def _supervisor_object(**extra) -> Access:
 
 
 def _client(world):
-    from tests.clients.factories import ClientFactory
+    """A client whose first visit is the one ``_client_fields`` posts."""
+    from datetime import date
 
-    return ClientFactory(office=world.office)
+    from tests.factories import ClientFactory
+
+    return ClientFactory(office=world.office, first_visit_on=date(2025, 4, 1), enrolled_on=date(2025, 4, 15))
 
 
 def _ended_client(world):
     """A client whose use ended (so that a return may be recorded)."""
     from datetime import date
 
-    from clients.models import ServicePeriod
-    from tests.clients.factories import ClientFactory
+    from tests.factories import ClientFactory, ServicePeriodFactory
 
-    client = ClientFactory(office=world.office, status="ended", ended_on=date(2025, 6, 1), end_reason="転居",
-                           period=False)
-    ServicePeriod.objects.create(client=client, started_on=date(2025, 4, 1), enrolled_on=date(2025, 4, 15),
-                                 ended_on=date(2025, 6, 1), end_reason="転居")
+    client = ClientFactory(office=world.office, status="ended", first_visit_on=date(2025, 4, 1),
+                           enrolled_on=date(2025, 4, 15), ended_on=date(2025, 6, 1), end_reason="転居")
+    ServicePeriodFactory(client=client, started_on=date(2025, 4, 1), enrolled_on=date(2025, 4, 15),
+                         ended_on=date(2025, 6, 1), end_reason="転居")
     return client
 
 
 def _plan(world):
-    from tests.clients.factories import SupportPlanFactory
+    from tests.factories import SupportPlanFactory
 
     return SupportPlanFactory(client=_client(world), created_by=world.supervisor)
 
@@ -229,22 +231,22 @@ def _client_fields() -> dict:
 
 
 def _recent() -> str:
-    """A day a week ago (writes may not be dated in the future)."""
+    """A day a week before the clock's ``TODAY`` (writes may not be dated in the future; the tests that post
+    ``VALID_POSTS`` take the ``clock`` fixture)."""
     from datetime import timedelta
 
-    from django.utils import timezone
+    from tests.conftest import TODAY
 
-    return (timezone.localdate() - timedelta(days=7)).isoformat()
+    return (TODAY - timedelta(days=7)).isoformat()
 
 
 def _attendance_post(world) -> dict:
     from datetime import date, timedelta
 
-    from django.utils import timezone
+    from tests.conftest import TODAY
+    from tests.factories import enrolled_client
 
-    from tests.attendance.factories import enrolled_client
-
-    client = enrolled_client(world.office, period=(date(2024, 4, 1), timezone.localdate() + timedelta(days=400)))
+    client = enrolled_client(world.office, period=(date(2024, 4, 1), TODAY + timedelta(days=400)))
     return {"day": _recent(), f"c{client.pk}-status": "attended", f"c{client.pk}-start_time": "10:00",
             f"c{client.pk}-end_time": "15:00", f"c{client.pk}-version": "0", f"c{client.pk}-fingerprint": ""}
 

@@ -1,15 +1,58 @@
-"""Fixtures every test module can use: two offices, and a logged-in client for each role."""
+"""Fixtures every test module can use: two offices, a logged-in client for each role, and a fixed clock."""
 
+import time as monotonic_time
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import import_module
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from compostela.models import Office, Role, User
 from tests.factories import MembershipFactory, OfficeFactory, UserFactory
 
 pytest_plugins = ["tests.browser_support"]  # browser + page fixtures, one definition for every directory
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+TODAY = date(2025, 6, 13)  # a Friday, no holiday: "today" for every test that takes the clock
+
+
+@dataclass
+class Clock:
+    """Django's clock in a test that takes the ``clock`` fixture (or ``today``)."""
+
+    started: datetime  # aware, in Asia/Tokyo
+
+    def now(self) -> datetime:
+        return timezone.now()
+
+    @property
+    def today(self) -> date:
+        return self.started.date()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Fix the date: ``django.utils.timezone.now()`` starts at 10:00 on ``TODAY`` in Asia/Tokyo (and runs on
+    with the real seconds, so ``auto_now`` stamps keep their order), and ``timezone.localdate()``, which reads
+    it, is ``TODAY``.  The application reads the time only through these two, so its views, services and
+    forms see the same day as the test, whatever the real date.  (Audit events are stamped by PostgreSQL's
+    ``now()``, which stays real.)"""
+    started = datetime.combine(TODAY, time(10, 0), tzinfo=TOKYO)
+    real_start = monotonic_time.monotonic()
+    monkeypatch.setattr(
+        "django.utils.timezone.now",
+        lambda: started.astimezone(UTC) + timedelta(seconds=monotonic_time.monotonic() - real_start),
+    )
+    return Clock(started=started)
+
+
+@pytest.fixture
+def today(clock) -> date:
+    """``TODAY``, with the clock fixed on it."""
+    return clock.today
 
 
 def load_shipped_tables() -> None:
@@ -49,8 +92,9 @@ class World:
     outsider: User  # a manager of the other office
 
 
-@pytest.fixture
-def world(db) -> World:
+def make_world() -> World:
+    """Two offices, a user of each role in the first and a manager of the second (module-scoped data may call
+    it directly)."""
     office = OfficeFactory(name="コンポステラ", number="0110000001")
     other = OfficeFactory(name="よその事業所", number="0110000099")
     users = {}
@@ -61,6 +105,11 @@ def world(db) -> World:
     outsider = UserFactory(username="b-manager")
     MembershipFactory(user=outsider, office=other, role=Role.MANAGER)
     return World(office=office, other_office=other, outsider=outsider, **users)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
 
 
 def logged_in(user: User) -> HttpClient:

@@ -6,9 +6,9 @@ from datetime import date
 from django.urls import reverse
 
 from attendance.models import Attendance
-from tests.attendance.conftest import TODAY
-from tests.attendance.factories import enrolled_client
 from tests.attendance.test_roster_view import post_data
+from tests.conftest import TODAY
+from tests.factories import enrolled_client
 
 URL = reverse("attendance:day")
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from attendance.models import Attendance, AttendanceStatus
 from attendance.rules import BILLABLE, month_start
 from devtools.demo import attendance as attendance_demo
-from tests.attendance.factories import enrolled_client
+from tests.factories import enrolled_client
 
 
 def seed_once(world, seed=7):

@@ -5,12 +5,17 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from attendance.models import Attendance, AttendanceStatus
 from compostela.models import Role
-from tests.attendance.factories import AttendanceFactory, enrolled_client
-from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    AttendanceFactory,
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+    enrolled_client,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -28,9 +33,8 @@ def checked_statuses(page) -> list[str]:
         "tr[data-row]", "rows => rows.map(r => (r.querySelector('input[type=radio]:checked') || {}).value || '')")
 
 
-def test_mark_a_day_with_the_keyboard_save_reload_and_see_the_same_marks(live_server, page):
+def test_mark_a_day_with_the_keyboard_save_reload_and_see_the_same_marks(live_server, page, today):
     # given an office with four enrolled clients and a staff member
-    today = timezone.localdate()
     office = OfficeFactory(name="就労移行支援事業所コンポステラ", number="0110000001")
     user = UserFactory(username="es1")
     MembershipFactory(user=user, office=office, role=Role.STAFF)
@@ -77,8 +81,7 @@ def test_mark_a_day_with_the_keyboard_save_reload_and_see_the_same_marks(live_se
     page.screenshot(path=str(ARTIFACTS / "attendance-month.png"), full_page=True)
 
 
-def test_mark_all_as_attended_then_change_the_exceptions_on_a_tablet(live_server, browser):
-    today = timezone.localdate()
+def test_mark_all_as_attended_then_change_the_exceptions_on_a_tablet(live_server, browser, today):
     office = OfficeFactory(name="就労移行支援事業所コンポステラ", number="0110000001")
     user = UserFactory(username="sv")
     MembershipFactory(user=user, office=office, role=Role.SUPERVISOR)

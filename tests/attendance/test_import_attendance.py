@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from attendance import rules
 from attendance.management.commands import import_attendance as command
 from attendance.models import Attendance, AttendanceStatus
-from tests.attendance.factories import enrolled_client
+from tests.factories import enrolled_client
 
 HEADER = "certificate_number,client_id,date,status,start,end,transport,meal,note\n"
 

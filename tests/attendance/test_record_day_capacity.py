@@ -15,7 +15,7 @@ from attendance.selectors import attendance_capacity_figures
 from attendance.services import AttendanceRow, attendance_record_day
 from billing.services.claims import over_capacity_of
 from billing.services.fees import fee_book_load
-from tests.attendance.factories import AttendanceFactory, enrolled_client
+from tests.factories import AttendanceFactory, enrolled_client
 
 DAY = date(2025, 6, 12)
 

@@ -10,7 +10,7 @@ from attendance.errors import AttendanceError
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
 from billing.services.closing import billing_month_close, billing_month_reopen
-from tests.attendance.factories import AttendanceFactory, enrolled_client
+from tests.factories import AttendanceFactory, enrolled_client
 from tests.helpers import codes_of
 
 

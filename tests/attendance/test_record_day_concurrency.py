@@ -10,8 +10,8 @@ from django.db import connection
 from attendance.models import Attendance, AttendanceStatus
 from attendance.selectors import attendance_roster
 from attendance.services import AttendanceRow, attendance_fingerprint, attendance_record_day
-from tests.attendance.conftest import TODAY
-from tests.attendance.factories import enrolled_client
+from tests.conftest import TODAY
+from tests.factories import enrolled_client
 
 DAY = date(2025, 6, 12)
 
@@ -62,8 +62,7 @@ def test_a_save_on_a_fresh_form_reports_no_conflict(world, today):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_connections_saving_at_once_both_rows_survive(world, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def test_two_connections_saving_at_once_both_rows_survive(world, today):
     a, b = enrolled_client(world.office, kana="ア"), enrolled_client(world.office, kana="イ")
     form = loaded_form(world.office, DAY)
     barrier = threading.Barrier(2)

@@ -10,7 +10,7 @@ from attendance import services
 from attendance.errors import AttendanceError
 from attendance.models import Attendance, AttendanceStatus, GrantedDaysOverride
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
-from tests.attendance.factories import AttendanceFactory, enrolled_client
+from tests.factories import AttendanceFactory, enrolled_client
 from tests.helpers import codes_of
 
 DAY = date(2025, 6, 12)

@@ -10,8 +10,8 @@ from attendance.errors import AttendanceError
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
 from clients.models import ServicePeriod
-from tests.attendance.conftest import TODAY
-from tests.attendance.factories import enrolled_client
+from tests.conftest import TODAY
+from tests.factories import enrolled_client
 from tests.helpers import codes_of
 
 DAY = date(2025, 6, 12)
@@ -56,7 +56,7 @@ def test_the_last_day_of_use_still_counts(world, today):
 
 
 def test_days_after_a_hire_closed_the_period_of_use_are_refused(world, today):
-    client = enrolled_client(world.office)
+    client = enrolled_client(world.office, service_period=False)
     ServicePeriod.objects.create(client=client, started_on=date(2024, 3, 1), enrolled_on=date(2024, 4, 1),
                                  ended_on=date(2025, 5, 31), end_reason="就職")
     error = rejected(world.office, [row(client)], world.staff)

@@ -4,7 +4,7 @@ from datetime import date, time
 
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import AttendanceRow, attendance_record_day
-from tests.attendance.factories import enrolled_client
+from tests.factories import enrolled_client
 
 DAY = date(2025, 6, 12)
 

@@ -9,13 +9,13 @@ from django.urls import reverse
 
 from attendance.models import Attendance, AttendanceStatus
 from clients.models import ServicePeriod
-from tests.attendance.conftest import TODAY
-from tests.attendance.factories import enrolled_client
+from tests.conftest import TODAY
+from tests.factories import enrolled_client
 
 
 def office_with(world, clients: int):
     for n in range(clients):
-        client = enrolled_client(world.office, kana=f"カナ{n:03d}")
+        client = enrolled_client(world.office, kana=f"カナ{n:03d}", service_period=False)
         ServicePeriod.objects.create(client=client, started_on=date(2024, 3, 1), enrolled_on=date(2024, 4, 1))
         Attendance.objects.bulk_create([
             Attendance(office=world.office, client=client, day=TODAY - timedelta(days=offset),

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from attendance import services
 from attendance.models import Attendance, AttendanceStatus
 from billing.services.closing import billing_month_close
-from tests.attendance.conftest import TODAY
-from tests.attendance.factories import AttendanceFactory, enrolled_client
+from tests.conftest import TODAY
+from tests.factories import AttendanceFactory, enrolled_client
 
 URL = reverse("attendance:day")
 

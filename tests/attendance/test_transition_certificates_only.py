@@ -19,8 +19,8 @@ from attendance.selectors import (
 )
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
 from clients.models import CertificateService
-from tests.attendance.conftest import TODAY
-from tests.attendance.factories import CertificateFactory, ClientFactory, enrolled_client
+from tests.conftest import TODAY
+from tests.factories import CertificateFactory, ClientFactory, enrolled_client
 
 DAY = date(2025, 6, 12)
 

@@ -12,15 +12,8 @@ from billing.services.tier import retention_tier_override
 from clients.models import IncomeCategory
 from regulations import rules as regulations
 from regulations.selectors import figures_on
-from tests.billing.factories import (
-    CertificateFactory,
-    ClientFactory,
-    attend,
-    capacity,
-    office_settings,
-    plan,
-    weekdays,
-)
+from tests.billing.helpers import weekdays
+from tests.factories import CertificateFactory, ClientFactory, attend, capacity, office_settings, plan
 
 MAY = date(2024, 5, 1)
 TEN_MAY_DAYS = weekdays(date(2024, 5, 1), date(2024, 5, 14))  # 10 weekdays

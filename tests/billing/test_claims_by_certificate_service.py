@@ -11,7 +11,8 @@ from billing.models import Service
 from billing.services.claims import billing_month_compute
 from clients.models import IncomeCategory
 from placements.models import FollowUpKind
-from tests.billing.factories import (
+from tests.billing.helpers import weekdays
+from tests.factories import (
     CertificateFactory,
     ClientFactory,
     HireFactory,
@@ -20,7 +21,6 @@ from tests.billing.factories import (
     followup,
     office_settings,
     plan,
-    weekdays,
 )
 
 MAY = date(2024, 5, 1)

@@ -11,7 +11,8 @@ from billing.models import ClaimLine, MonthClosing
 from billing.selectors import billing_closed_months, billing_month_statement, billing_month_versions
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.tier import retention_tier_override
-from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
+from tests.billing.helpers import weekdays
+from tests.factories import CertificateFactory, ClientFactory, attend, plan
 from tests.helpers import codes_of
 
 MAY = date(2024, 5, 1)
@@ -51,11 +52,9 @@ def test_closing_twice_is_refused(world, month_with_a_client):
     assert MonthClosing.objects.count() == 1
 
 
-def test_a_month_not_yet_over_cannot_be_closed(world):
-    from django.utils import timezone
-
+def test_a_month_not_yet_over_cannot_be_closed(world, today):
     with pytest.raises(ValidationError) as refused:
-        billing_month_close(office=world.office, month=timezone.localdate(), by=world.manager)
+        billing_month_close(office=world.office, month=today, by=world.manager)
     assert codes_of(refused.value) == {BillingError.MONTH_NOT_OVER}
 
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from billing.services.tier import retention_tier_override
-from tests.billing.factories import CertificateFactory, ClientFactory, HireFactory, attend, followup, plan, weekdays
+from tests.billing.helpers import weekdays
+from tests.factories import CertificateFactory, ClientFactory, HireFactory, attend, followup, plan
 
 
 def run(*args) -> str:

@@ -13,7 +13,8 @@ from billing.selectors import billing_month_statement
 from billing.services.claims import billing_month_compute
 from clients.models import CertificateService, IncomeCategory
 from compostela.models import Office
-from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
+from tests.billing.helpers import weekdays
+from tests.factories import CertificateFactory, ClientFactory, attend, plan
 
 NOVEMBER_2019 = date(2019, 11, 1)
 

@@ -9,16 +9,8 @@ from billing.services.closing import billing_month_close
 from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import retention_tier_override
 from placements.models import FollowUpKind
-from tests.billing.factories import (
-    CertificateFactory,
-    ClientFactory,
-    HireFactory,
-    attend,
-    followup,
-    office_settings,
-    plan,
-    weekdays,
-)
+from tests.billing.helpers import weekdays
+from tests.factories import CertificateFactory, ClientFactory, HireFactory, attend, followup, office_settings, plan
 
 
 def test_what_if_prints_the_seed_table_exactly():

@@ -8,7 +8,7 @@ from django.urls import reverse
 from billing.documents.pdfs import billing_month_pdf
 from compostela.pdf import pdf_text
 from placements.models import FollowUpKind
-from tests.billing.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
+from tests.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
 
 
 def retention_support_month(office):

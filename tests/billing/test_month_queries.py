@@ -7,7 +7,8 @@ from datetime import date
 from billing.selectors import billing_month_statement
 from billing.services.claims import billing_month_compute
 from placements.models import FollowUpKind
-from tests.billing.factories import (
+from tests.billing.helpers import weekdays
+from tests.factories import (
     CertificateFactory,
     ClientFactory,
     HireFactory,
@@ -16,7 +17,6 @@ from tests.billing.factories import (
     followup,
     office_settings,
     plan,
-    weekdays,
 )
 
 MAY = date(2024, 5, 1)

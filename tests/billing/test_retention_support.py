@@ -8,7 +8,7 @@ import pytest
 from billing.models import Service
 from billing.services.claims import billing_month_compute
 from placements.models import FollowUpKind
-from tests.billing.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
+from tests.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
 
 MAY = date(2024, 5, 1)
 

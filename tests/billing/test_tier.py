@@ -11,7 +11,7 @@ from billing.errors import BillingError
 from billing.models import RetentionTierOverride, Service
 from billing.services.fees import fee_book_load
 from billing.services.tier import retention_tier, retention_tier_override
-from tests.billing.factories import ClientFactory, EmployerFactory, HireFactory, capacity
+from tests.factories import ClientFactory, EmployerFactory, HireFactory, capacity
 from tests.helpers import codes_of
 
 FY = 2024  # window: FY2022 (2022-04-01 … 2023-03-31) and FY2023; retention judged on 2024-03-31

@@ -9,8 +9,9 @@ from django.urls import reverse
 from billing.models import MonthClosing, RetentionTierOverride
 from billing.services.closing import billing_month_close
 from billing.services.tier import retention_tier_override
-from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
+from tests.billing.helpers import weekdays
 from tests.conftest import logged_in
+from tests.factories import CertificateFactory, ClientFactory, attend, plan
 
 MAY = date(2024, 5, 1)
 CLOSE_URL = "/billing/month/2024/5/close/"

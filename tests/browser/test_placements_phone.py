@@ -5,18 +5,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from compostela.models import Role
 from placements.models import EmployerContact, FollowUpContact
-from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, UserFactory
-from tests.placements.factories import ClientFactory, EmployerFactory, HireFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    ClientFactory,
+    EmployerFactory,
+    HireFactory,
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def test_log_employer_contact_and_followup_on_a_phone(live_server, browser):
+def test_log_employer_contact_and_followup_on_a_phone(live_server, browser, today):
     # given
     office = OfficeFactory(name="就労移行支援事業所コンポステラ", number="0110000001")
     user = UserFactory(username="es1", last_name="高橋", first_name="翔")
@@ -25,7 +31,7 @@ def test_log_employer_contact_and_followup_on_a_phone(live_server, browser):
     client = ClientFactory(office=office, family_name="札幌", given_name="一郎", specialist=user)
     hire = HireFactory(office=office, client=ClientFactory(office=office, family_name="小樽", given_name="花子",
                                                             status="employed"),
-                       start_date=timezone.localdate().replace(day=1), created_by=user)
+                       start_date=today.replace(day=1), created_by=user)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
     page = context.new_page()
@@ -62,6 +68,6 @@ def test_log_employer_contact_and_followup_on_a_phone(live_server, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "placements-hire-phone.png"), full_page=True)
     followup = FollowUpContact.objects.get()
-    assert (followup.hire, followup.minutes, followup.day) == (hire, 30, timezone.localdate())
+    assert (followup.hire, followup.minutes, followup.day) == (hire, 30, today)
     assert followup.day >= date(2000, 1, 1)
     context.close()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from clients.errors import ClientError
 from clients.models import CaseNote, CaseNoteKind
 from clients.services import case_note_add
-from tests.clients.factories import ClientFactory
+from tests.factories import ClientFactory
 from tests.helpers import codes_of
 
 

@@ -5,10 +5,9 @@ row's service; the client list's certificate end is the transition certificate's
 from datetime import date
 
 from django.urls import reverse
-from django.utils import timezone
 
 from clients.models import Certificate, CertificateService
-from tests.clients.factories import CertificateFactory, ClientFactory
+from tests.factories import CertificateFactory, ClientFactory
 
 FORM = {"number": "0123456789", "municipality": "札幌市", "period_start": "2027-04-01",
         "period_end": "2028-03-31", "income_category": "general_1"}
@@ -39,9 +38,9 @@ def test_an_unknown_service_comes_back_with_a_message_and_nothing_is_saved(world
     assert not Certificate.objects.exists()
 
 
-def test_the_client_page_shows_the_transition_certificate_and_the_retention_support_one_apart(world, staff_client):
+def test_the_client_page_shows_the_transition_certificate_and_the_retention_support_one_apart(world, staff_client,
+                                                                                           today):
     # given an employed person whose transition certificate ended and whose 就労定着支援 certificate runs today
-    today = timezone.localdate()
     client = ClientFactory(office=world.office, status="employed")
     CertificateFactory(client=client, number="0123456789", period_start=date(2023, 4, 1),
                        period_end=date(2024, 3, 31))

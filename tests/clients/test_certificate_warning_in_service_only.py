@@ -10,7 +10,7 @@ from django.urls import reverse
 from clients.models import ClientStatus
 from clients.rules import CertificateWarning
 from clients.selectors import client_list, client_page
-from tests.clients.factories import CertificateFactory, ClientFactory
+from tests.factories import CertificateFactory, ClientFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from clients.services import (
     certificate_add,
 )
 from regulations import rules as regulations
-from tests.clients.factories import ClientFactory
+from tests.factories import ClientFactory
 from tests.helpers import codes_of
 
 

@@ -4,7 +4,7 @@ language and nothing is saved; the profile keeps every change with who and when.
 from django.urls import reverse
 
 from clients.models import CareerProfileChange, Client, ClientStatus
-from tests.clients.factories import ClientFactory
+from tests.factories import ClientFactory
 
 FORM = {"family_name": "山本", "given_name": "一郎", "family_name_kana": "やまもと", "given_name_kana": "いちろう",
         "birth_date": "1985-01-02", "referral_source": "hello_work", "first_visit_on": "2025-04-01",

@@ -17,7 +17,7 @@ from clients.services import (
     client_register,
     client_return,
 )
-from tests.clients.factories import ClientFactory
+from tests.factories import ClientFactory
 from tests.helpers import codes_of
 
 PERSON = {"family_name": "山本", "given_name": "一郎", "family_name_kana": "ヤマモト", "given_name_kana": "イチロウ",
@@ -75,8 +75,8 @@ def test_ending_closes_the_open_period_with_the_reason(world):
 
 
 def test_a_client_who_comes_back_after_a_job_gets_a_new_period_and_keeps_the_old_one(world):
-    # given a client hired, whose job then ended
-    client = ClientFactory(office=world.office)
+    # given a client (first visit 2025-04-01) hired, whose job then ended
+    client = ClientFactory(office=world.office, first_visit_on=date(2025, 4, 1), enrolled_on=date(2025, 4, 15))
     client_record_hire(client=client, start_date=date(2025, 7, 1), by=world.staff)
     client_record_job_end(client=client, ended_on=date(2025, 9, 30), still_employed=False, by=world.staff)
     # when they come back

@@ -3,7 +3,7 @@
 from datetime import date
 
 from clients.selectors import client_list
-from tests.clients.factories import ClientFactory
+from tests.factories import ClientFactory
 
 
 def test_client_list_is_sorted_by_kana_even_with_monthly_counts(world):

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from placements.models import EmployerContactKind, OutreachKind
 from placements.services import employer_contact_log, outreach_record
-from tests.clients.factories import ClientFactory
-from tests.placements.factories import EmployerFactory
+from tests.factories import ClientFactory, EmployerFactory
 
 
 def test_client_page_merges_outreach_and_employer_contacts_into_the_timeline(world, staff_client):

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from clients.models import Certificate, CertificateService, HealthRecord, PensionGrade, ServicePeriod
-from tests.clients.factories import CertificateFactory, ClientFactory
+from tests.factories import CertificateFactory, ClientFactory
 
 
 def test_two_periods_of_one_client_cannot_overlap(world):

@@ -5,16 +5,14 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from attendance.models import Attendance, AttendanceStatus
 from clients.models import CaseNoteKind, Diagnosis
 from clients.services import case_note_add, health_update, support_plan_review_add
-from tests.clients.factories import CertificateFactory, ClientFactory, SupportPlanFactory
+from tests.factories import CertificateFactory, ClientFactory, SupportPlanFactory
 
 
-def make_clients(world, count):
-    today = timezone.localdate()
+def make_clients(world, count, today):
     for _ in range(count):
         client = ClientFactory(office=world.office, specialist=world.staff)
         CertificateFactory(client=client)
@@ -24,8 +22,9 @@ def make_clients(world, count):
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_client_list_queries_do_not_grow_with_clients(world, staff_client, django_assert_max_num_queries, count):
-    make_clients(world, count)
+def test_client_list_queries_do_not_grow_with_clients(world, staff_client, django_assert_max_num_queries, count,
+                                                      today):
+    make_clients(world, count, today)
     with django_assert_max_num_queries(8):
         response = staff_client.get(reverse("clients:list"))
     assert response.content.decode().count('href="/clients/') >= count
@@ -33,8 +32,9 @@ def test_client_list_queries_do_not_grow_with_clients(world, staff_client, djang
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_export_queries_do_not_grow_with_clients(world, supervisor_client, django_assert_max_num_queries, count):
-    make_clients(world, count)
+def test_export_queries_do_not_grow_with_clients(world, supervisor_client, django_assert_max_num_queries, count,
+                                                 today):
+    make_clients(world, count, today)
     with django_assert_max_num_queries(20):
         response = supervisor_client.get(reverse("clients:export"))
     assert response.content.decode("utf-8-sig").count("\n") == count + 1

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from clients.models import CaseNote
-from tests.clients.factories import ClientFactory
+from tests.factories import ClientFactory
 
 
 def test_another_offices_client_page_is_404(world, outsider_client):

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from clients.models import Diagnosis, SensitiveExport
 from clients.services import health_update
-from tests.clients.factories import ClientFactory
+from tests.factories import ClientFactory
 
 
 def test_exporting_the_client_list_with_health_data_is_recorded(world, supervisor_client):

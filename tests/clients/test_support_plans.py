@@ -10,7 +10,7 @@ from django.urls import reverse
 from clients.models import SupportPlan
 from clients.selectors import plan_review_status, support_plans_review_due
 from clients.services import support_plan_close, support_plan_create, support_plan_review_add
-from tests.clients.factories import ClientFactory, SupportPlanFactory
+from tests.factories import ClientFactory, SupportPlanFactory
 
 PLAN = {"period_start": "2025-05-01", "period_end": "2025-10-31", "goals": "週4日通所する",
         "support_content": "週1回の面談", "agreed_on": ""}

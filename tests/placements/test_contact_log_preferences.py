@@ -8,8 +8,7 @@ from django.urls import reverse
 from clients.models import CareerProfile
 from placements.models import EmployerContactKind, JobField, RecruitmentType
 from placements.services import employer_contact_log
-from tests.clients.factories import ClientFactory
-from tests.placements.factories import EmployerFactory
+from tests.factories import ClientFactory, EmployerFactory
 
 
 def test_contact_log_shows_the_clients_preferred_fields(world, staff_client):

@@ -13,14 +13,15 @@ import pytest
 
 from placements.fidelity import placement_fidelity
 from placements.models import EmployerContactKind, JobField
-from tests.factories import MembershipFactory, UserFactory
-from tests.placements.factories import (
+from tests.factories import (
     ClientFactory,
     EmployerContactFactory,
     EmployerFactory,
     FollowUpFactory,
     HireFactory,
+    MembershipFactory,
     ServicePeriodFactory,
+    UserFactory,
 )
 
 START, END = date(2024, 4, 1), date(2024, 4, 28)
@@ -35,7 +36,7 @@ def office(world):
     employer = EmployerFactory(office=world.office)
     clients = []
     for first_contact in [date(2024, 4, 11), date(2024, 5, 20), date(2024, 4, 21)]:
-        client = ClientFactory(office=world.office, specialist=a)
+        client = ClientFactory(office=world.office, specialist=a, service_period=False)
         ServicePeriodFactory(client=client, started_on=date(2024, 3, 20), enrolled_on=START)
         EmployerContactFactory(office=world.office, employer=employer, staff=a, day=first_contact,
                                kind=EmployerContactKind.HIRING_MANAGER, clients=[client])
@@ -47,14 +48,14 @@ def office(world):
                                kind=EmployerContactKind.PHONE)
     for i in range(8):
         EmployerContactFactory(office=world.office, employer=employer, staff=b, day=START + timedelta(days=i))
-    b_client = ClientFactory(office=world.office, specialist=b)
+    b_client = ClientFactory(office=world.office, specialist=b, service_period=False)
     ServicePeriodFactory(client=b_client, started_on=date(2024, 1, 1), enrolled_on=date(2024, 1, 5))
     weekly = HireFactory(office=world.office, start_date=START, job_field=JobField.OFFICE,
-                         client=ClientFactory(office=world.office, specialist=a))
+                         client=ClientFactory(office=world.office, specialist=a, service_period=False))
     for day in [1, 8, 15, 22]:
         FollowUpFactory(hire=weekly, day=START + timedelta(days=day), staff=a)
     late = HireFactory(office=world.office, start_date=START, job_field=JobField.WAREHOUSE, competitive=False,
-                       client=ClientFactory(office=world.office, specialist=b))
+                       client=ClientFactory(office=world.office, specialist=b, service_period=False))
     FollowUpFactory(hire=late, day=START + timedelta(days=5), staff=b)
     return a, b
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from attendance.models import Attendance, AttendanceStatus
+from attendance.models import AttendanceStatus
 from placements.figures import (
     placement_days_before_hire,
     placement_retention_figures,
@@ -13,7 +13,8 @@ from placements.figures import (
     placement_tier_retention,
 )
 from placements.models import EmploymentForm
-from tests.placements.factories import ClientFactory, HireFactory, ServicePeriodFactory
+from tests.factories import ClientFactory, HireFactory, ServicePeriodFactory
+from tests.factories import attend as attend_days
 
 
 def test_retention_per_fiscal_year_counts_short_fixed_term_apart(world):
@@ -37,13 +38,11 @@ def test_tier_counts_hires_of_the_two_previous_fiscal_years_by_their_start(world
 
 
 def attend(world, client, first, days, status=AttendanceStatus.ATTENDED):
-    Attendance.objects.bulk_create([
-        Attendance(office=world.office, client=client, day=first + timedelta(days=i), status=status,
-                   updated_by=world.staff) for i in range(days)])
+    attend_days(client, [first + timedelta(days=i) for i in range(days)], status=status, by=world.staff)
 
 
 def test_days_before_hire_count_attendance_in_the_period_that_led_to_the_hire(world):
-    client = ClientFactory(office=world.office)
+    client = ClientFactory(office=world.office, service_period=False)
     ServicePeriodFactory(client=client, started_on=date(2023, 4, 1), enrolled_on=date(2023, 4, 1),
                          ended_on=date(2023, 9, 30))
     attend(world, client, date(2023, 4, 1), 5)  # an earlier period: not counted
@@ -58,7 +57,7 @@ def test_days_before_hire_count_attendance_in_the_period_that_led_to_the_hire(wo
 
 def test_days_before_hire_statistics_per_fiscal_year(world):
     for days in [10, 20, 60]:
-        client = ClientFactory(office=world.office)
+        client = ClientFactory(office=world.office, service_period=False)
         ServicePeriodFactory(client=client, started_on=date(2024, 1, 1))
         attend(world, client, date(2024, 1, 1), days)
         HireFactory(office=world.office, client=client, start_date=date(2024, 4, 1))
@@ -70,7 +69,7 @@ def test_days_before_hire_statistics_per_fiscal_year(world):
 
 
 def test_reuse_counts_those_who_came_back_after_a_job_ended_within_six_months(world):
-    came_back = ClientFactory(office=world.office)
+    came_back = ClientFactory(office=world.office, service_period=False)
     ServicePeriodFactory(client=came_back, started_on=date(2024, 1, 1), ended_on=date(2024, 3, 31))
     HireFactory(office=world.office, client=came_back, start_date=date(2024, 4, 1), ended_on=date(2024, 6, 1),
                 end_reason="quit")

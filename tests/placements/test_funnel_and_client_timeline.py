@@ -6,13 +6,7 @@ from datetime import date, timedelta
 from placements.models import ApplicationResult, Interview, OutreachKind
 from placements.selectors import placement_client_funnel, placement_client_timeline
 from placements.services import outreach_record
-from tests.placements.factories import (
-    ApplicationFactory,
-    ClientFactory,
-    EmployerContactFactory,
-    FollowUpFactory,
-    HireFactory,
-)
+from tests.factories import ApplicationFactory, ClientFactory, EmployerContactFactory, FollowUpFactory, HireFactory
 
 
 def test_funnel_of_the_seed_case_40_20_6_1(world):

@@ -28,8 +28,8 @@ from placements.services import (
     placement_record_hire,
     placement_record_job_end,
 )
+from tests.factories import ApplicationFactory, ClientFactory, EmployerFactory, ServicePeriodFactory
 from tests.helpers import codes_of
-from tests.placements.factories import ApplicationFactory, ClientFactory, EmployerFactory, ServicePeriodFactory
 
 
 def hire_kwargs(world, client, **extra):
@@ -42,7 +42,7 @@ def hire_kwargs(world, client, **extra):
 
 
 def test_recording_a_hire_moves_the_client_to_employed_and_closes_the_period(world):
-    client = ClientFactory(office=world.office)
+    client = ClientFactory(office=world.office, service_period=False)
     period = ServicePeriodFactory(client=client, started_on=date(2024, 4, 1))
     hire = placement_record_hire(**hire_kwargs(world, client))
     client.refresh_from_db()
@@ -88,7 +88,7 @@ def test_employer_of_another_office_is_refused(world):
 
 
 def test_job_end_ends_the_clients_use_and_a_return_is_a_new_period(world):
-    client = ClientFactory(office=world.office)
+    client = ClientFactory(office=world.office, service_period=False)
     ServicePeriodFactory(client=client, started_on=date(2024, 4, 1))
     hire = placement_record_hire(**hire_kwargs(world, client))
     placement_record_job_end(hire=hire, ended_on=date(2024, 8, 31), reason=JobEndReason.QUIT, by=world.staff)

@@ -6,7 +6,7 @@ from datetime import date
 from placements.models import FollowUpKind
 from placements.rules import FollowUpPhase
 from placements.selectors import placement_hire_timeline
-from tests.placements.factories import FollowUpFactory, HireFactory
+from tests.factories import FollowUpFactory, HireFactory
 
 
 def test_contacts_are_placed_in_their_phase_with_totals(world):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from placements.models import Employer, FollowUpContact, Hire
-from tests.placements.factories import ClientFactory
+from tests.factories import ClientFactory
 
 HEADER = ("family_name,given_name,birth_date,employer,job_title,job_field,recruitment_type,start_date,"
           "hours_per_week,hourly_wage,employment_form,fixed_term_end,disclosed,ended_on,end_reason\n")

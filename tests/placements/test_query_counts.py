@@ -5,18 +5,12 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from tests.placements.factories import (
-    ClientFactory,
-    EmployerContactFactory,
-    FollowUpFactory,
-    HireFactory,
-    ServicePeriodFactory,
-)
+from tests.factories import ClientFactory, EmployerContactFactory, FollowUpFactory, HireFactory, ServicePeriodFactory
 
 
 def build(world, n):
     for i in range(n):
-        client = ClientFactory(office=world.office, specialist=world.staff)
+        client = ClientFactory(office=world.office, specialist=world.staff, service_period=False)
         ServicePeriodFactory(client=client, started_on=date(2024, 4, 1))
         hire = HireFactory(office=world.office, client=client, start_date=date(2024, 6, 1) + timedelta(days=i))
         FollowUpFactory(hire=hire, staff=world.staff)

@@ -8,7 +8,7 @@ import pytest
 
 from placements.models import FollowUpKind, JobEndReason
 from placements.retention import retention_support_users
-from tests.billing.factories import ClientFactory, HireFactory, followup
+from tests.factories import ClientFactory, HireFactory, followup
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from datetime import date
 from django.urls import reverse
 
 from placements.models import EmployerContact, FollowUpContact
-from tests.placements.factories import EmployerFactory, HireFactory
+from tests.factories import EmployerFactory, HireFactory
 
 
 def test_other_office_cannot_log_a_followup_on_our_hire(world, outsider_client):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from clients.models import Client, ClientStatus
-from placements.models import EmploymentForm, Hire, JobField, RecruitmentType
+from placements.models import Hire
 from review.selectors import ReviewRow, review_row
-from tests.clients.factories import CertificateFactory, ClientFactory
-from tests.placements.factories import EmployerFactory
+from tests.factories import CertificateFactory, ClientFactory, HireFactory
 
 DAY = date(2025, 6, 18)  # a Wednesday, no holiday
 
@@ -27,13 +25,9 @@ def client_in_service(office, *, enrolled_on: date | None = None, status: str = 
 
 def employed_person(office, *, start: date, by, ended_on: date | None = None, **kwargs) -> Hire:
     client = ClientFactory(office=office, status=ClientStatus.EMPLOYED, first_visit_on=start - timedelta(days=200),
-                           enrolled_on=start - timedelta(days=190), period=False, **kwargs)
-    return Hire.objects.create(
-        office=office, client=client, employer=EmployerFactory(office=office), job_title="ピッキング",
-        job_field=JobField.WAREHOUSE, recruitment_type=RecruitmentType.DISABILITY_QUOTA, start_date=start,
-        hours_per_week=Decimal("20.0"), hourly_wage=1010, employment_form=EmploymentForm.PERMANENT,
-        disclosed=True, created_by=by, ended_on=ended_on, end_reason="quit" if ended_on else "",
-    )
+                           enrolled_on=start - timedelta(days=190), **kwargs)
+    return HireFactory(office=office, client=client, start_date=start, created_by=by, ended_on=ended_on,
+                       end_reason="quit" if ended_on else "")
 
 
 def row_of(client: Client, day: date = DAY) -> ReviewRow | None:

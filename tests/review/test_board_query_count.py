@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from attendance.models import Attendance, AttendanceStatus
 from clients.models import CaseNote, CaseNoteKind, Certificate, Client, ClientStatus, SupportPlan
@@ -92,9 +91,9 @@ def build_office(office, staff, *, in_service: int, employed: int, day: date) ->
 
 @pytest.mark.parametrize(("in_service", "employed"), [(25, 60), (120, 180)])
 def test_board_is_built_in_the_same_number_of_queries_at_demo_size_and_300_people(
-    world, django_assert_max_num_queries, in_service, employed
+    world, today, django_assert_max_num_queries, in_service, employed
 ):
-    day = timezone.localdate()
+    day = today
     build_office(world.office, world.staff, in_service=in_service, employed=employed, day=day)
     with django_assert_max_num_queries(BOARD_QUERIES):
         board = review_board(office=world.office, day=day, user=world.staff, filters=BoardFilters())
@@ -104,9 +103,9 @@ def test_board_is_built_in_the_same_number_of_queries_at_demo_size_and_300_peopl
 
 @pytest.mark.parametrize(("in_service", "employed"), [(25, 60), (120, 180)])
 def test_board_page_renders_300_people_with_a_fixed_number_of_queries(
-    world, django_assert_max_num_queries, in_service, employed
+    world, today, django_assert_max_num_queries, in_service, employed
 ):
-    day = timezone.localdate()
+    day = today
     build_office(world.office, world.staff, in_service=in_service, employed=employed, day=day)
     http = logged_in(world.supervisor)
     with django_assert_max_num_queries(PAGE_QUERIES):

@@ -3,16 +3,14 @@
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
 from clients.models import ClientStatus
 from tests.conftest import logged_in
 from tests.review.helpers import client_in_service, employed_person
 
 
-def test_board_page_lists_clients_in_service_and_employed_people_in_follow_up(world):
+def test_board_page_lists_clients_in_service_and_employed_people_in_follow_up(world, today):
     # given
-    today = timezone.localdate()
     enrolled = client_in_service(world.office, family_name="青木", day=today)
     visitor = client_in_service(world.office, family_name="石井", status=ClientStatus.VISITOR, certificate=False,
                                 day=today)

@@ -7,15 +7,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from clients.models import CaseNote, ClientStatus
 from compostela.models import Role
 from review.models import CaseReviewMark
-from tests.clients.factories import CaseNoteFactory
-from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, UserFactory
-from tests.placements.factories import FollowUpFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    CaseNoteFactory,
+    FollowUpFactory,
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+)
 from tests.review.helpers import client_in_service, employed_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,8 +33,7 @@ def log_in(page, live_server, username):
     page.click("button[type=submit].primary")
 
 
-def build_office():
-    today = timezone.localdate()
+def build_office(today):
     office = OfficeFactory(name="就労移行支援事業所コンポステラ", number="0110000001")
     supervisor = UserFactory(username="supervisor")
     es = UserFactory(username="es1")
@@ -54,8 +57,8 @@ def build_office():
     return clients
 
 
-def test_meeting_mode_with_the_keyboard_writes_a_note_seen_on_the_client_page(live_server, browser):
-    clients = build_office()
+def test_meeting_mode_with_the_keyboard_writes_a_note_seen_on_the_client_page(live_server, browser, today):
+    clients = build_office(today)
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="ja-JP")
     page = context.new_page()
     log_in(page, live_server, "supervisor")
@@ -98,8 +101,8 @@ def test_meeting_mode_with_the_keyboard_writes_a_note_seen_on_the_client_page(li
     context.close()
 
 
-def test_the_board_on_a_laptop(live_server, page):
-    build_office()
+def test_the_board_on_a_laptop(live_server, page, today):
+    build_office(today)
     log_in(page, live_server, "supervisor")
     page.goto(f"{live_server.url}/review/")
     page.keyboard.press("j")

@@ -5,20 +5,25 @@ from datetime import date, timedelta
 import pytest
 from django.utils.translation import gettext as _
 
-from attendance.models import Attendance, AttendanceStatus
+from attendance.models import AttendanceStatus
 from clients.models import CertificateService
 from placements.models import EmployerContactKind, Outreach
 from review.models import CaseReviewSettings
-from tests.clients.factories import CaseNoteFactory, CertificateFactory, SupportPlanFactory
-from tests.placements.factories import EmployerContactFactory, FollowUpFactory
+from tests.factories import (
+    AttendanceFactory,
+    CaseNoteFactory,
+    CertificateFactory,
+    EmployerContactFactory,
+    FollowUpFactory,
+    SupportPlanFactory,
+)
 from tests.review.helpers import DAY, client_in_service, codes, employed_person, row_of
 
 pytestmark = pytest.mark.django_db
 
 
 def _attend(client, day, status=AttendanceStatus.ATTENDED, by=None):
-    Attendance.objects.create(office=client.office, client=client, day=day, status=status, updated_by=by,
-                              note="電話" if status == AttendanceStatus.ABSENT_SUPPORTED else "")
+    AttendanceFactory(client=client, day=day, status=status, updated_by=by)
 
 
 CONTACTS = ["attendance", "absence_with_support", "note", "outreach", "employer_contact", "followup"]

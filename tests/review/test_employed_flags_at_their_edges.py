@@ -7,7 +7,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from placements.models import FollowUpKind
-from tests.placements.factories import FollowUpFactory
+from tests.factories import FollowUpFactory
 from tests.review.helpers import codes, employed_person, row_of
 
 pytestmark = pytest.mark.django_db

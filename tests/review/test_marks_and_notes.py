@@ -4,7 +4,6 @@ person reviewed; with htmx the answers are the updated row and detail panel."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from clients.models import CaseNote, CaseNoteKind
 from review.models import CaseReviewMark
@@ -15,8 +14,7 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/review/?flagged=on"}
 
 
-def test_marking_reviewed_counts_down_what_remains_and_can_be_taken_back(world):
-    today = timezone.localdate()
+def test_marking_reviewed_counts_down_what_remains_and_can_be_taken_back(world, today):
     first, second = client_in_service(world.office, day=today), client_in_service(world.office, day=today)
     http = logged_in(world.staff)
     assert http.get(reverse("review:board")).context["board"].remaining == 2
@@ -33,16 +31,15 @@ def test_marking_reviewed_counts_down_what_remains_and_can_be_taken_back(world):
     assert second.pk  # untouched
 
 
-def test_a_mark_is_for_one_day_only(world):
-    today = timezone.localdate()
+def test_a_mark_is_for_one_day_only(world, today):
     client = client_in_service(world.office, day=today)
     CaseReviewMark.objects.create(office=world.office, client=client, day=today.replace(year=today.year - 1),
                                   marked_by=world.staff)
     assert logged_in(world.staff).get(reverse("review:board")).context["board"].remaining == 1
 
 
-def test_htmx_mark_answers_with_the_updated_row(world):
-    client = client_in_service(world.office, day=timezone.localdate())
+def test_htmx_mark_answers_with_the_updated_row(world, today):
+    client = client_in_service(world.office, day=today)
     response = logged_in(world.staff).post(reverse("review:mark", kwargs={"pk": client.pk}), **HTMX)
     text = response.content.decode()
     assert response.status_code == 200
@@ -50,8 +47,8 @@ def test_htmx_mark_answers_with_the_updated_row(world):
     assert "<html" not in text
 
 
-def test_a_review_note_appears_on_the_client_page_and_marks_the_person_reviewed(world):
-    client = client_in_service(world.office, day=timezone.localdate())
+def test_a_review_note_appears_on_the_client_page_and_marks_the_person_reviewed(world, today):
+    client = client_in_service(world.office, day=today)
     http = logged_in(world.staff)
     # when
     response = http.post(reverse("review:note", kwargs={"pk": client.pk}),
@@ -62,23 +59,23 @@ def test_a_review_note_appears_on_the_client_page_and_marks_the_person_reviewed(
     assert 'hx-swap-oob="true"' in text and "面接練習を来週予定" in text
     note = CaseNote.objects.get(client=client)
     assert (note.kind, note.minutes, note.author, note.day) == (CaseNoteKind.CASE_MEETING, 10, world.staff,
-                                                                timezone.localdate())
-    assert CaseReviewMark.objects.filter(client=client, day=timezone.localdate()).exists()
+                                                                today)
+    assert CaseReviewMark.objects.filter(client=client, day=today).exists()
     page = http.get(reverse("clients:detail", kwargs={"pk": client.pk})).content.decode()
     assert "面接練習を来週予定" in page and str(CaseNoteKind.CASE_MEETING.label) in page
 
 
-def test_the_detail_panel_explains_every_flag(world):
-    client = client_in_service(world.office, day=timezone.localdate(), certificate=False)
+def test_the_detail_panel_explains_every_flag(world, today):
+    client = client_in_service(world.office, day=today, certificate=False)
     response = logged_in(world.staff).get(reverse("review:person", kwargs={"pk": client.pk}), **HTMX)
-    row = row_of(client, timezone.localdate())
+    row = row_of(client, today)
     assert row.flags
     for flag in row.flags:
         assert flag.explanation in response.content.decode()
 
 
-def test_without_javascript_each_mark_button_submits_the_boards_one_form_back_to_the_board(world):
-    client = client_in_service(world.office, day=timezone.localdate(), family_name="<b>阿部</b>")
+def test_without_javascript_each_mark_button_submits_the_boards_one_form_back_to_the_board(world, today):
+    client = client_in_service(world.office, day=today, family_name="<b>阿部</b>")
     text = logged_in(world.staff).get(reverse("review:board"), {"order": "urgency"}).content.decode()
     mark_url = reverse("review:mark", kwargs={"pk": client.pk})
     # one form with the token and the board's address; the button posts it to the person's mark URL

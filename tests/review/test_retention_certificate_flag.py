@@ -8,8 +8,7 @@ from datetime import date
 import pytest
 
 from clients.models import CertificateService
-from tests.billing.factories import office_settings
-from tests.clients.factories import CertificateFactory
+from tests.factories import CertificateFactory, office_settings
 from tests.review.helpers import codes, employed_person
 
 pytestmark = pytest.mark.django_db

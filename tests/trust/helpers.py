@@ -1,4 +1,4 @@
-"""Rows of the domain apps for the trust tests (built directly: the apps' factories are not ours)."""
+"""Rows of the domain apps for the trust tests, from the shared factories, and database states to compare."""
 
 from __future__ import annotations
 
@@ -7,19 +7,16 @@ from datetime import date
 from attendance.models import Attendance, AttendanceStatus
 from clients.models import Client
 from compostela.models import Office, User
+from tests.factories import AttendanceFactory, ClientFactory
 
 
 def make_client(office: Office, **fields) -> Client:
-    values = {
-        "family_name": "山田", "given_name": "花子", "family_name_kana": "ヤマダ", "given_name_kana": "ハナコ",
-        "birth_date": date(1990, 5, 1),
-    }
-    values.update(fields)
-    return Client.objects.create(office=office, **values)
+    """A client row alone, without a period of use: the audit tests count the events that one write makes."""
+    return ClientFactory(office=office, service_period=False, **fields)
 
 
 def make_attendance(client: Client, day: date, by: User, status: str = AttendanceStatus.ATTENDED) -> Attendance:
-    return Attendance.objects.create(office=client.office, client=client, day=day, status=status, updated_by=by)
+    return AttendanceFactory(client=client, day=day, status=status, updated_by=by)
 
 
 def database_state() -> dict[str, int]:

@@ -19,7 +19,6 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.errors import AttendanceError
@@ -34,9 +33,8 @@ from placements import services as placement_services
 from placements.errors import PlacementError
 from placements.imports import import_placements
 from placements.models import Hire
-from tests.attendance.factories import enrolled_client
+from tests.factories import EmployerFactory, enrolled_client
 from tests.helpers import codes_of
-from tests.placements.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOLD = 0.6  # seconds the first writer keeps its transaction open while the second starts
@@ -63,9 +61,9 @@ def run_both(first, second) -> dict[str, object]:
     return outcomes
 
 
-def last_month() -> tuple[date, date]:
-    """The previous month (closable) and a weekday in it."""
-    first = timezone.localdate().replace(day=1) - relativedelta(months=1)
+def last_month(today: date) -> tuple[date, date]:
+    """The month before ``today``'s (closable) and a weekday in it."""
+    first = today.replace(day=1) - relativedelta(months=1)
     day = first + timedelta(days=9)
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -77,9 +75,9 @@ def fees():
     fee_data_load()  # a transactional test starts from a flushed database: the shipped fee tables again
 
 
-def test_a_save_in_progress_when_the_month_is_closed_is_in_the_claim(world, fees):
+def test_a_save_in_progress_when_the_month_is_closed_is_in_the_claim(world, fees, today):
     # given an enrolled client, and a staff member whose save of a day is not yet committed
-    month, day = last_month()
+    month, day = last_month(today)
     client = enrolled_client(world.office)
     saved = threading.Event()
 
@@ -104,9 +102,9 @@ def test_a_save_in_progress_when_the_month_is_closed_is_in_the_claim(world, fees
     assert line.billable_days == Attendance.objects.filter(client=client).count() == 1
 
 
-def test_a_save_while_the_month_is_being_closed_is_refused_with_the_read_only_message(world, fees):
+def test_a_save_while_the_month_is_being_closed_is_refused_with_the_read_only_message(world, fees, today):
     # given a manager whose closing is not yet committed
-    month, day = last_month()
+    month, day = last_month(today)
     client = enrolled_client(world.office)
     closing_started = threading.Event()
 

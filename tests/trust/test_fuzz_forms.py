@@ -18,6 +18,8 @@ from tests.conftest import logged_in
 from tests.trust.fuzz import field_value, fuzz_settings
 from tests.trust.helpers import database_state, state_difference
 
+pytestmark = pytest.mark.usefixtures("clock")  # VALID_POSTS are dated around the clock's TODAY
+
 FUZZ_EXAMPLES = 8  # per form: the whole module stays near a minute on two cores
 ROLES = ["staff", "supervisor", "manager"]
 FORM_URLS = sorted(set(VALID_POSTS) | {"billing:close", "billing:reopen", "billing:tier_override"})

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.attendance.factories import enrolled_client
+from tests.factories import enrolled_client
 from tests.trust.fuzz import any_value, fuzz_settings
 from tests.trust.helpers import database_state, state_difference
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from attendance.models import AttendanceStatus
 from attendance.services import AttendanceRow, attendance_record_day
-from tests.clients.factories import CertificateFactory, ClientFactory
+from tests.factories import CertificateFactory, ClientFactory
 
 
 def _client_with_days(world, days):

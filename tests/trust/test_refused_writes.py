@@ -13,6 +13,8 @@ from tests.access_table import ACCESS, VALID_POSTS
 from tests.conftest import logged_in
 from tests.trust.helpers import database_state, state_difference
 
+pytestmark = pytest.mark.usefixtures("clock")  # VALID_POSTS are dated around the clock's TODAY
+
 REFUSED = {400, 403, 404, 405}
 ROLES = ["staff", "supervisor", "manager"]
 PERSONAS = ["anon", "other", *ROLES]

@@ -18,10 +18,9 @@ from django.db import transaction
 from attendance.models import Attendance, AttendanceStatus
 from billing.services.tier import retention_tier_override
 from clients.models import Client, IncomeCategory
-from compostela.models import Role
-from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
-from tests.conftest import World
-from tests.factories import MembershipFactory, OfficeFactory, UserFactory
+from tests.billing.helpers import weekdays
+from tests.conftest import make_world
+from tests.factories import CertificateFactory, ClientFactory, attend, plan
 
 MAY = date(2024, 5, 1)
 TOTAL_YEN, COPAYMENTS, CLAIMED = 124673, 8247, 116426
@@ -50,20 +49,6 @@ def build_known_month(world) -> KnownMonth:
     attend(hanako, [date(2024, 5, 8)], status=AttendanceStatus.ABSENT_SUPPORTED, note="電話で体調を確認")
     Attendance.objects.filter(client=hanako, day=date(2024, 5, 2)).update(transport_to=True, meal=True)
     return KnownMonth(office=office, ichiro=ichiro, hanako=hanako)
-
-
-def make_world() -> World:
-    """The same two offices and users as the ``world`` fixture, for module-scoped data."""
-    office = OfficeFactory(name="コンポステラ", number="0110000001")
-    other = OfficeFactory(name="よその事業所", number="0110000099")
-    users = {}
-    for role in Role:
-        user = UserFactory(username=f"a-{role.value}")
-        MembershipFactory(user=user, office=office, role=role)
-        users[role.value] = user
-    outsider = UserFactory(username="b-manager")
-    MembershipFactory(user=outsider, office=other, role=Role.MANAGER)
-    return World(office=office, other_office=other, outsider=outsider, **users)
 
 
 @pytest.fixture

@@ -9,8 +9,17 @@ from django.core.management import call_command
 from billing.services.tier import retention_tier_override
 from compostela.models import Role
 from compostela.pdf import pdf_page_count, pdf_text
-from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
-from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, UserFactory
+from tests.billing.helpers import weekdays
+from tests.factories import (
+    TEST_PASSWORD,
+    CertificateFactory,
+    ClientFactory,
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+    attend,
+    plan,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,8 @@ import pytest
 
 from billing.documents.pdfs import month_document
 from tests.billing.documents.conftest import MAY
-from tests.billing.factories import CertificateFactory, ClientFactory, attend, plan, weekdays
+from tests.billing.helpers import weekdays
+from tests.factories import CertificateFactory, ClientFactory, attend, plan
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ number, municipality and granted days come from the transition certificate, neve
 from datetime import date
 
 from billing.documents.record_sheet import record_sheets_for_month
-from tests.billing.factories import CertificateFactory, ClientFactory, SupportCertificateFactory, attend, weekdays
+from tests.billing.helpers import weekdays
+from tests.factories import CertificateFactory, ClientFactory, SupportCertificateFactory, attend
 
 MAY = date(2024, 5, 1)
 
