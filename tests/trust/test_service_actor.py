@@ -139,8 +139,9 @@ def events_since(newest: int) -> list[AuditEvent]:
 
 
 def enrolled(g: Given, name: str = "一郎") -> Client:
-    client = make_client(g.world.office, given_name=name, status=ClientStatus.ENROLLED, first_visit_on=date(2025, 4, 1),
-                         enrolled_on=date(2025, 4, 1))
+    client = make_client(g.world.office, family_name="山田", family_name_kana="ヤマダ", given_name=name,
+                         birth_date=date(1990, 5, 1),  # the person the placement imports below name
+                         status=ClientStatus.ENROLLED, first_visit_on=date(2025, 4, 1), enrolled_on=date(2025, 4, 1))
     ServicePeriod.objects.create(client=client, started_on=date(2025, 4, 1), enrolled_on=date(2025, 4, 1))
     Certificate.objects.create(office=g.world.office, client=client, number=f"{client.pk:010d}", municipality="札幌市",
                                period_start=date(2025, 4, 1), period_end=date(2026, 3, 31),
@@ -535,7 +536,7 @@ def test_a_commands_user_is_named_by_the_service_and_the_command_by_the_context(
 
 
 def test_the_placements_imports_name_their_own_command(world, tmp_path):
-    make_client(world.office, given_name="一郎")
+    make_client(world.office, family_name="山田", family_name_kana="ヤマダ", given_name="一郎", birth_date=date(1990, 5, 1))
     path = tmp_path / "hires.csv"
     path.write_text("family_name,given_name,birth_date,employer,job_title,job_field,recruitment_type,start_date,"
                     "hours_per_week,hourly_wage,employment_form,disclosed\n"
