@@ -536,7 +536,8 @@ def test_a_commands_user_is_named_by_the_service_and_the_command_by_the_context(
 
 
 def test_the_placements_imports_name_their_own_command(world, tmp_path):
-    make_client(world.office, family_name="山田", family_name_kana="ヤマダ", given_name="一郎", birth_date=date(1990, 5, 1))
+    make_client(world.office, family_name="山田", family_name_kana="ヤマダ", given_name="一郎",
+                birth_date=date(1990, 5, 1))
     path = tmp_path / "hires.csv"
     path.write_text("family_name,given_name,birth_date,employer,job_title,job_field,recruitment_type,start_date,"
                     "hours_per_week,hourly_wage,employment_form,disclosed\n"
