@@ -84,7 +84,7 @@ class EnrolmentFacts:
     periods: list[PeriodFacts] = field(default_factory=list)
 
     def certificate_on(self, day: date) -> CertificateFacts | None:
-        return next((c for c in self.certificates if c.covers(day)), None)
+        return regulations.certificate_on(self.certificates, day)
 
     def problem_on(self, day: date):
         return enrolment_problem(self, day)

@@ -257,7 +257,7 @@ def tier_summary(tier: RetentionTier) -> dict:
 
 
 # -- per-client pieces ---------------------------------------------------------------------------------------
-def plan_missing_months(*, month: date, certificates: list[Certificate], plans: list[AgreedPlan],
+def client_plan_missing_months(*, month: date, certificates: list[Certificate], plans: list[AgreedPlan],
                         figures: regulations.Figures) -> int:
     """How many months in a row, ending with ``month``, the client was in service without an agreed plan
     (``regulations.rules.plan_missing_months``)."""
@@ -302,7 +302,7 @@ def transition_claim_line(
                  "new_office": tier.new_office}
 
     # basic units, day by day, each percentage step rounded half up
-    missing = plan_missing_months(month=month, certificates=certificates, plans=plans, figures=figures)
+    missing = client_plan_missing_months(month=month, certificates=certificates, plans=plans, figures=figures)
     plan_percent = regulations.plan_missing_percent(missing, figures)
     line.reductions = {
         "over_capacity_percent": figures.over_capacity_percent,
