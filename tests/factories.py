@@ -86,7 +86,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 # --- Clients -------------------------------------------------------------------------------------------------
 
-IN_SERVICE = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)
+IN_SERVICE = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)  # as Client.objects.in_service()
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
@@ -106,7 +106,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     status = ClientStatus.ENROLLED
     enrolled_on = date(2024, 4, 1)
     first_visit_on = factory.LazyAttribute(
-        lambda o: o.enrolled_on - timedelta(days=14) if o.enrolled_on else date(2025, 4, 1))
+        lambda o: (o.enrolled_on or date(2024, 4, 1)) - timedelta(days=14))
     usual_start = time(10, 0)
     usual_end = time(15, 0)
 
