@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from attendance import rules
 from attendance.models import Attendance, AttendanceStatus, ClosedMonth
 from clients.models import Certificate, Client, ServicePeriod
-from compostela.models import Office
+from compostela.models import Office, OfficeCapacity
 from regulations import rules as regulations
 
 
@@ -227,8 +227,8 @@ def attendance_granted_days(*, client: Client, month: date) -> int | None:
 
 
 def attendance_capacity_figures(*, office: Office, day: date) -> CapacityFigures:
-    """The day's users and the rolling window (the day's month up to the day and the two months before) —
-    one query."""
+    """The day's users and the rolling window (the day's month up to the day and the two months before),
+    each day judged by the capacity in force on it (``Office.capacity_on``, as billing) — two queries."""
     window_first, _last = regulations.rolling_window(day)
     per_day = (
         Attendance.objects.filter(office=office, day__range=(window_first, day), status__in=rules.BILLABLE)
@@ -237,9 +237,11 @@ def attendance_capacity_figures(*, office: Office, day: date) -> CapacityFigures
         .order_by()
     )
     users = {row["day"]: row["users"] for row in per_day}
+    history = list(OfficeCapacity.objects.filter(office=office, valid_from__lte=day).order_by("valid_from", "pk"))
     return CapacityFigures(
-        capacity=office.capacity, day_users=users.get(day, 0),
-        rolling=regulations.rolling_over_capacity(days=[(n, office.capacity) for n in users.values()]),
+        capacity=office.capacity_on(day, history), day_users=users.get(day, 0),
+        rolling=regulations.rolling_over_capacity(
+            days=[(n, office.capacity_on(d, history)) for d, n in users.items()]),
     )
 
 

@@ -13,11 +13,11 @@ from billing.models import (
     ClaimLine,
     FeeSchedule,
     MonthClosing,
-    OfficeCapacity,
     OfficeFeeSettings,
     RetentionTierOverride,
 )
 from compostela.admin import OfficeScopedAdminMixin
+from compostela.models import OfficeCapacity
 
 
 class BasicFeeInline(admin.TabularInline):

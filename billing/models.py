@@ -243,28 +243,6 @@ class OfficeFeeSettings(models.Model):
         return f"{self.office} {self.valid_from}"
 
 
-class OfficeCapacity(models.Model):
-    """The office's capacity (利用定員) from a date; before the first row, ``Office.capacity`` applies."""
-
-    office_path = "office"
-
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
-    valid_from = models.DateField(_("in force from"))
-    capacity = models.PositiveSmallIntegerField(_("capacity"))
-
-    class Meta:
-        verbose_name = _("office capacity")
-        verbose_name_plural = _("office capacities")
-        ordering = ["office", "-valid_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["office", "valid_from"], name="office_capacity_one_per_day"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="office_capacity_history_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office} {self.valid_from}: {self.capacity}"
-
-
 class RetentionTierOverride(models.Model):
     """A manager's override of a fiscal year's retention rate (the city's notice wins).  Rows are never
     changed: the latest one counts, and one with no rate returns to the computed rate."""

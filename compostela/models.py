@@ -75,6 +75,42 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def capacity_on(self, day, history) -> int:
+        """利用定員 in force on ``day``: the latest of ``history`` (this office's ``OfficeCapacity`` rows,
+        oldest first) from on or before the day, else ``capacity``.  No query: callers read the history once."""
+        found = None
+        for row in history:
+            if row.valid_from <= day:
+                found = row
+            else:
+                break
+        return found.capacity if found is not None else self.capacity
+
+
+class OfficeCapacity(models.Model):
+    """The office's capacity (利用定員) from a date; before the first row, ``Office.capacity`` applies
+    (``Office.capacity_on``).  The roster's over-capacity warning and billing's reduction both read it."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    valid_from = models.DateField(_("in force from"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"))
+
+    class Meta:
+        db_table = "billing_officecapacity"  # the table kept its name when the model left the billing app
+        verbose_name = _("office capacity")
+        verbose_name_plural = _("office capacities")
+        ordering = ["office", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "valid_from"], name="office_capacity_one_per_day"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="office_capacity_history_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.valid_from}: {self.capacity}"
+
+
 
 class Role(models.TextChoices):
     STAFF = "staff", _("Staff")

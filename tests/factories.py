@@ -14,7 +14,7 @@ from decimal import Decimal
 import factory
 
 from attendance.models import BILLABLE_ATTENDANCE, Attendance, AttendanceStatus
-from billing.models import OfficeCapacity, OfficeFeeSettings
+from billing.models import OfficeFeeSettings
 from clients.models import (
     CaseNote,
     CaseNoteKind,
@@ -26,7 +26,7 @@ from clients.models import (
     ServicePeriod,
     SupportPlan,
 )
-from compostela.models import AreaGrade, Membership, Office, Role, User
+from compostela.models import AreaGrade, Membership, Office, OfficeCapacity, Role, User
 from placements.models import (
     Employer,
     EmployerContact,

@@ -16,12 +16,11 @@ from billing.models import (
     AreaUnitPrice,
     BasicFee,
     FeeSchedule,
-    OfficeCapacity,
     OfficeFeeSettings,
     RetentionTierOverride,
     Service,
 )
-from compostela.models import Office
+from compostela.models import Office, OfficeCapacity
 from regulations import rules as regulations
 from regulations.selectors import figures_history
 
@@ -221,8 +220,7 @@ class FeeBook:
         return price.yen_per_unit, price.to_verify
 
     def capacity_on(self, day: date) -> int:
-        row = _latest_on(self.capacities, day)
-        return row.capacity if row is not None else self.office.capacity
+        return self.office.capacity_on(day, self.capacities)
 
 
 def fee_book_load(*, office: Office) -> FeeBook:

@@ -15,7 +15,7 @@ from attendance.selectors import attendance_capacity_figures
 from attendance.services import AttendanceRow, attendance_record_day
 from billing.services.claims import over_capacity_of
 from billing.services.fees import fee_book_load
-from tests.factories import AttendanceFactory, enrolled_client
+from tests.factories import AttendanceFactory, capacity, enrolled_client
 
 DAY = date(2025, 6, 12)
 
@@ -79,3 +79,18 @@ def test_the_roster_and_billing_give_one_answer_for_a_day_at_each_capacity_band_
     # then both say the same, the answer domain.md gives
     assert roster.day_exceeded is (DAY in billing.days_over) is over
     assert roster.average_exceeded is billing.rolling_over
+
+
+def test_the_roster_judges_each_day_by_the_capacity_in_force_on_it_as_billing_does(world):
+    # given an office whose capacity went from 20 to 10 on 1 June, and 16 users on 12 June
+    world.office.capacity = 20
+    world.office.save()
+    capacity(world.office, date(2025, 6, 1), 10)
+    for _n in range(16):
+        AttendanceFactory(client=enrolled_client(world.office), day=DAY, status=AttendanceStatus.ATTENDED)
+    # when the roster shows the day and billing works out the month
+    roster = attendance_capacity_figures(office=world.office, day=DAY)
+    billing = over_capacity_of(book=fee_book_load(office=world.office), month=DAY, daily_users={DAY: 16})
+    # then both judge 12 June by capacity 10 (15 allowed): over, though 16 is within 150 % of 20
+    assert roster.capacity == 10
+    assert roster.day_exceeded is (DAY in billing.days_over) is True
