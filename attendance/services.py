@@ -257,7 +257,8 @@ def attendance_record_day(
         summary.capacity = attendance_capacity_figures(office=office, day=day)
         if summary.written and summary.capacity.day_exceeded:
             summary.warnings.append(
-                _(MSG_CAPACITY_DAY_EXCEEDED) % {"users": summary.capacity.day_users, "capacity": summary.capacity.capacity}
+                _(MSG_CAPACITY_DAY_EXCEEDED)
+                % {"users": summary.capacity.day_users, "capacity": summary.capacity.capacity}
             )
     return summary
 
