@@ -62,7 +62,8 @@ MSG_OVERRIDE_SUPERVISOR_ONLY = gettext_lazy("Only a supervisor or manager can co
 MSG_OVERRIDE_REASON_TOO_LONG = gettext_lazy("The reason may have at most %(limit)d characters.")
 OVERRIDE_REASON_MAX_LENGTH = GrantedDaysOverride._meta.get_field("reason").max_length
 MSG_CAPACITY_DAY_EXCEEDED = gettext_lazy(
-    "%(users)d people attended, more than 150%% of the capacity of %(capacity)d (over-capacity reduction)."
+    "%(users)d people attended, more than the %(limit)s a day a capacity of %(capacity)d allows "
+    "(over-capacity reduction)."
 )
 MSG_CHANGED_AND_REPLACED = gettext_lazy(
     "%(name)s was changed by %(by)s after you opened the page; your entry replaced theirs (it was: %(was)s)."
@@ -222,8 +223,8 @@ def attendance_record_day(
     enrolment, end); end after start; absences without times, transport or meal; an absence with support
     has a note; attended + off-site days of the month within the granted days — a warning when a row
     reaches them, an error beyond them unless a supervisor's confirmation (``GrantedDaysOverride``) exists
-    or ``override_reason`` is given by a supervisor (then it is recorded).  A day above 150 % of capacity
-    is saved with a warning.
+    or ``override_reason`` is given by a supervisor (then it is recorded).  A day over capacity (the daily
+    rule) is saved with a warning.
     """
     today = today or timezone.localdate()
     if day > today:
@@ -258,7 +259,8 @@ def attendance_record_day(
         if summary.written and summary.capacity.day_exceeded:
             summary.warnings.append(
                 _(MSG_CAPACITY_DAY_EXCEEDED)
-                % {"users": summary.capacity.day_users, "capacity": summary.capacity.capacity}
+                % {"users": summary.capacity.day_users, "limit": summary.capacity.day_limit,
+                   "capacity": summary.capacity.capacity}
             )
     return summary
 

@@ -44,7 +44,7 @@ from compostela.audit import audit_record_export
 from compostela.history import audit_billing_month_history, history_page
 from compostela.models import Role
 from compostela.scoping import office_required, scoped
-from placements.rules import fiscal_year_of
+from regulations.rules import fiscal_year_of
 
 
 def _month_from(year: int, month: int) -> date:

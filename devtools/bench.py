@@ -511,7 +511,7 @@ class Bench:
 
     def tier(self) -> None:
         from billing.services.tier import retention_tier
-        from placements.rules import fiscal_year_of
+        from regulations.rules import fiscal_year_of
 
         year = fiscal_year_of(self.today)
         sizes = self._sizes(lambda o: lambda: retention_tier(office=o, fiscal_year=year))
@@ -691,7 +691,7 @@ def billing_input_params(*, office_ids: list[int], month: date) -> dict:
     from billing.services.month_inputs import MONTH_CONTACT_KINDS
     from billing.services.tier import retention_support_window, retention_tier_window
     from placements.models import FollowUpKind
-    from placements.rules import fiscal_year_of
+    from regulations.rules import fiscal_year_of
 
     first = month.replace(day=1)
     _window, hires_first, hires_last, _as_of = retention_tier_window(fiscal_year_of(first))

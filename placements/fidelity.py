@@ -34,11 +34,11 @@ from placements.rules import (
     FIDELITY_FIRST_MONTH_WEEKS,
     FIDELITY_FOLLOWUP_SHARE,
     FIDELITY_MAX_CASELOAD,
-    RETENTION_SUPPORT_LAST_MONTH,
     diversity_index,
     followed_up_weekly_first_month,
     followed_up_within_days,
 )
+from regulations.rules import RETENTION_SUPPORT_LAST_MONTH
 
 NO_SPECIALIST = 0  # key for clients without an assigned specialist
 

@@ -17,7 +17,7 @@ from clients.models import ServicePeriod
 from compostela.models import Office
 from placements.models import Hire
 from placements.retention import OfficeRetention, placement_office_retention
-from placements.rules import Retention, fiscal_year_of, hire_retention, six_month_date
+from regulations.rules import Retention, fiscal_year_of, hire_retention, six_month_date
 
 # --- Six-month retention per fiscal year ------------------------------------------------------------------
 

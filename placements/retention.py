@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from compostela.models import Office
 from placements.models import FollowUpContact, FollowUpKind, Hire
-from placements.rules import Retention, fiscal_year_bounds, hire_retention, retention_support_span
+from regulations.rules import Retention, fiscal_year_bounds, hire_retention, retention_support_span
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,12 @@
 """The IPS practice targets the office measures itself against (fidelity), and the calculations on them.
 
 The rules of the regulations about hires — the six-month day, retention, the follow-up phases and their
-dates, fiscal years — are ``regulations.rules`` (one definition each); they are imported here under their
-names only so that the placements app reads them from one place.
+dates, fiscal years — are ``regulations.rules`` (one definition each); callers import them from there.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-
-from regulations.rules import (  # noqa: F401 - the regulations' rules, read by the placements app from here
-    RETENTION_SUPPORT_FIRST_MONTH,
-    RETENTION_SUPPORT_LAST_MONTH,
-    FollowUpPhase,
-    Retention,
-    fiscal_year_bounds,
-    fiscal_year_of,
-    followup_phase,
-    hire_retention,
-    month_after_start,
-    retention_support_span,
-    six_month_date,
-)
 
 # --- IPS fidelity: targets the office measures itself against ------------------------------------------
 FIDELITY_DAYS_TO_FIRST_EMPLOYER_CONTACT = 30  # days from enrolment to the first face-to-face employer contact (≤)

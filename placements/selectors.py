@@ -28,7 +28,8 @@ from placements.models import (
     JobApplication,
     Outreach,
 )
-from placements.rules import (
+from regulations import rules as regulations
+from regulations.rules import (
     FollowUpPhase,
     Retention,
     followup_phase,
@@ -36,7 +37,6 @@ from placements.rules import (
     month_after_start,
     retention_support_span,
 )
-from regulations import rules as regulations
 from regulations.selectors import figures_history
 
 PHASE_LABELS = {

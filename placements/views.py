@@ -32,7 +32,7 @@ from placements.forms import (
     OutreachForm,
 )
 from placements.models import Employer, Hire, JobApplication
-from placements.rules import fiscal_year_bounds, fiscal_year_of
+from regulations.rules import fiscal_year_bounds, fiscal_year_of
 
 PAGE_SIZE = 50
 

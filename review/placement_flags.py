@@ -41,11 +41,12 @@ from placements.models import (
     JobApplication,
     Outreach,
 )
-from placements.rules import (
+from regulations.rules import (
     RETENTION_SUPPORT_LAST_MONTH,
     FollowUpPhase,
     followup_phase,
     month_after_start,
+    retention_support_span,
     six_month_date,
 )
 from review.flags import ALERT, NOTICE, WARN, Due, Flag
@@ -250,5 +251,5 @@ def employed_next_due(*, hire: Hire, day: date) -> Due | None:
     if followup_phase(start=start, day=day) == FollowUpPhase.RETENTION_SUPPORT:
         if not hire.month_face_to_face:
             return Due(month_end, _("Face-to-face this month"))
-        return Due(start + relativedelta(months=RETENTION_SUPPORT_LAST_MONTH), _("End of retention support"))
+        return Due(retention_support_span(start)[1], _("End of retention support"))
     return None

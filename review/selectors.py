@@ -19,7 +19,7 @@ from billing.selectors import billing_runs_retention_support
 from clients.models import Client, ClientStatus
 from compostela.models import Membership, Office, User
 from placements.models import Hire
-from placements.rules import FollowUpPhase, followup_phase, month_after_start
+from regulations.rules import FollowUpPhase, followup_phase, month_after_start
 from review.flags import (
     ClientFacts,
     Due,

@@ -16,7 +16,7 @@ from billing.services.fees import fee_book_load
 from billing.services.followup_cost import _DailyYen  # the one "days × daily yen" estimate, reused on purpose
 from compostela.models import Office
 from placements.models import Hire
-from placements.rules import Retention, hire_retention
+from regulations.rules import Retention, hire_retention
 
 SOURCE_CLAIMS = "claims"
 SOURCE_ESTIMATE = "estimate"

@@ -43,8 +43,8 @@ from billing.services.tier import RetentionTier, retention_support_tier, retenti
 from clients.models import Certificate, Client, IncomeCategory
 from compostela.models import Office
 from placements.models import FollowUpKind
-from placements.rules import fiscal_year_of, retention_support_span
 from regulations import rules as regulations
+from regulations.rules import fiscal_year_of, retention_support_span
 
 MEAL_ELIGIBLE = (IncomeCategory.WELFARE, IncomeCategory.LOW_INCOME)
 

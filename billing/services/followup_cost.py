@@ -26,7 +26,7 @@ from billing.services.rounding import divide_half_away_from_zero, rate, round_ha
 from billing.services.tier import RetentionTier, retention_tier
 from compostela.models import Office
 from placements.models import FollowUpContact, Hire
-from placements.rules import FollowUpPhase, fiscal_year_of, followup_phase
+from regulations.rules import FollowUpPhase, fiscal_year_of, followup_phase
 
 SOURCE_CLAIMS = "claims"
 SOURCE_ESTIMATE = "estimate"

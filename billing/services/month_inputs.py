@@ -24,7 +24,7 @@ from clients.models import Certificate, CertificateService, Client, SupportPlan
 from compostela.models import Office
 from placements.models import FollowUpContact, FollowUpKind, Hire
 from placements.retention import retention_support_users
-from placements.rules import fiscal_year_of
+from regulations.rules import fiscal_year_of
 
 MONTH_CONTACT_KINDS = [FollowUpKind.FACE_TO_FACE.value, FollowUpKind.SUPPORT_REPORT.value]
 

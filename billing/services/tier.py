@@ -31,8 +31,8 @@ from placements.retention import (
     retained_count,
     retention_support_users,
 )
-from placements.rules import fiscal_year_bounds
 from regulations import rules as regulations
+from regulations.rules import fiscal_year_bounds
 
 RETENTION_SUPPORT_LOOKBACK_YEARS = 3
 

@@ -69,7 +69,7 @@ from placements.models import (
     OutreachKind,
     RecruitmentType,
 )
-from placements.rules import RETENTION_SUPPORT_LAST_MONTH, retention_support_span, six_month_date
+from regulations.rules import RETENTION_SUPPORT_LAST_MONTH, retention_support_span, six_month_date
 
 HIRES_PER_YEAR = 30
 EMPLOYED_HIRE_SEED = "devtools.demo.placements:employed-hire"  # with the client id: the draws of one such hire

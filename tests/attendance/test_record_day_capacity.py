@@ -27,7 +27,8 @@ def test_a_day_above_150_percent_of_capacity_is_saved_with_a_warning(world, toda
     summary = attendance_record_day(office=world.office, day=DAY, by=world.staff, rows=[
         AttendanceRow(client_id=c.pk, status=AttendanceStatus.ATTENDED) for c in clients])
     assert summary.created == 4
-    assert _(services.MSG_CAPACITY_DAY_EXCEEDED) % {"users": 4, "capacity": 2} in summary.warnings
+    warning = _(services.MSG_CAPACITY_DAY_EXCEEDED) % {"users": 4, "limit": Decimal("3"), "capacity": 2}
+    assert warning in summary.warnings
     assert summary.capacity.day_exceeded
 
 

@@ -17,9 +17,9 @@ from compostela.models import Membership, Office
 from devtools.demo import placements as demo
 from placements.figures import placement_retention_figures
 from placements.models import EmployerContact, FollowUpContact, Hire
-from placements.rules import six_month_date
 from placements.selectors import placement_client_funnel
 from regulations import rules as regulations
+from regulations.rules import six_month_date
 from regulations.selectors import figures_on
 from review.selectors import review_board
 

@@ -4,8 +4,8 @@ minutes, and per month of 就労定着支援 whether it is billable."""
 from datetime import date
 
 from placements.models import FollowUpKind
-from placements.rules import FollowUpPhase
 from placements.selectors import placement_hire_timeline
+from regulations.rules import FollowUpPhase
 from tests.factories import FollowUpFactory, HireFactory
 
 

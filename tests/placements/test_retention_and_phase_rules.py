@@ -4,14 +4,12 @@ from datetime import date
 
 import pytest
 
-from placements.rules import (
+from placements.rules import diversity_index, followed_up_weekly_first_month, followed_up_within_days
+from regulations.rules import (
     FollowUpPhase,
     Retention,
-    diversity_index,
     fiscal_year_bounds,
     fiscal_year_of,
-    followed_up_weekly_first_month,
-    followed_up_within_days,
     followup_phase,
     hire_retention,
     six_month_date,
