@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -23,6 +22,7 @@ from clients.models import (
 )
 from clients.rules import CertificateWarning, age_on, certificate_warning, plan_review_due_on
 from compostela.models import Office, User
+from regulations.rules import month_bounds
 
 REVIEW_DUE_SOON_DAYS = 14
 
@@ -30,10 +30,6 @@ REVIEW_DUE_SOON_DAYS = 14
 def kana_to_katakana(text: str) -> str:
     """ひらがな → カタカナ, so that a search typed in hiragana finds names stored in katakana."""
     return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch for ch in text)
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def client_search(*, office: Office, query: str = "", status: str = "", staff: User | None = None) -> QuerySet[Client]:

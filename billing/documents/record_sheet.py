@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from attendance.models import Attendance, AttendanceStatus
-from billing.services.claims import month_bounds
 from clients.models import Certificate
 from compostela.models import Office
 from regulations import rules as regulations
+from regulations.rules import month_bounds
 
 WEEKDAYS_JA = "月火水木金土日"
 STATUS_JA = {

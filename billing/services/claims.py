@@ -27,11 +27,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
-from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
 from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
@@ -44,15 +42,9 @@ from clients.models import Certificate, Client, IncomeCategory
 from compostela.models import Office
 from placements.models import FollowUpKind
 from regulations import rules as regulations
-from regulations.rules import fiscal_year_of, retention_support_span
+from regulations.rules import fiscal_year_of, month_bounds, retention_support_span
 
 MEAL_ELIGIBLE = (IncomeCategory.WELFARE, IncomeCategory.LOW_INCOME)
-
-
-@lru_cache(maxsize=1024)
-def month_bounds(month: date) -> tuple[date, date]:
-    first = month.replace(day=1)
-    return first, first + relativedelta(months=1) - timedelta(days=1)
 
 
 # -- over capacity (定員超過利用減算): regulations.rules decides; billing keeps the month's explanation ------

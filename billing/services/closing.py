@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from attendance.services import attendance_lock_month, attendance_month_close, attendance_month_reopen
 from billing.errors import BillingError
 from billing.models import ClaimLine, MonthClosing
-from billing.services.claims import billing_month_compute, month_bounds
+from billing.services.claims import billing_month_compute
 from compostela.audit import audited
 from compostela.models import Office, User
+from regulations.rules import month_bounds
 
 ALREADY_CLOSED = "This month is already closed. Reopen it first to close it again."
 NOT_CLOSED = "This month is not closed."

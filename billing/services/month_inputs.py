@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
 
 from attendance.models import BILLABLE_ATTENDANCE, Attendance
@@ -24,6 +23,7 @@ from clients.models import Certificate, CertificateService, Client, SupportPlan
 from compostela.models import Office
 from placements.models import FollowUpContact, FollowUpKind, Hire
 from placements.retention import retention_support_users
+from regulations import rules as regulations
 from regulations.rules import fiscal_year_of
 
 MONTH_CONTACT_KINDS = [FollowUpKind.FACE_TO_FACE.value, FollowUpKind.SUPPORT_REPORT.value]
@@ -65,11 +65,12 @@ class MonthInputs:
 
 
 def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
-    """Everything ``billing_month_compute`` needs for ``office`` and ``month`` (any day of it) — sixteen
-    queries at most: the fee book (seven), then one each below (``retention_support_users``: two)."""
-    first = month.replace(day=1)
-    last = first + relativedelta(months=1) - timedelta(days=1)
-    window_first = first - relativedelta(months=2)  # over capacity and missing plans look two months back
+    """Everything ``billing_month_compute`` needs for ``office`` and ``month`` (any day of it) — seventeen
+    queries at most: the fee book (eight, with the regulations' figures), then one each below
+    (``retention_support_users``: two)."""
+    first, last = regulations.month_bounds(month)
+    # over capacity (the rolling rule) and missing plans look at this month and the two before it
+    window_first, _window_last = regulations.rolling_window(first)
     fiscal_year = fiscal_year_of(first)
     _window, hires_first, hires_last, _as_of = retention_tier_window(fiscal_year)
     support_from, support_as_of = retention_support_window(fiscal_year)
