@@ -122,7 +122,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")},
+    },
+    {"NAME": "compostela.security.NotLikeUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -132,9 +136,10 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins in a row for one username, or from
-# one IP address, further logins of that username (or from that address) are refused for the cool-off
-# time.  A successful login resets the count.  Behind a reverse proxy set TRUSTED_PROXY_COUNT so that the
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins in a row for one username from one
+# address, further logins of that username from that address are refused for the cool-off time (a colleague
+# behind the same office NAT is not locked out); after LOGIN_ADDRESS_FAILURE_LIMIT failures from one address
+# over all usernames, that address is refused (compostela.security.LoginThrottleHandler).  A successful login resets the count.  Behind a reverse proxy set TRUSTED_PROXY_COUNT so that the
 # client's address (not the proxy's) is counted.  The first backend only checks the lock; ModelBackend
 # checks the password.
 AUTHENTICATION_BACKENDS = [
@@ -143,7 +148,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "compostela.security.LoginThrottleHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_CLIENT_IP_CALLABLE = "compostela.security.client_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_RESET_ON_SUCCESS = True
