@@ -139,7 +139,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins in a row for one username from one
 # address, further logins of that username from that address are refused for the cool-off time (a colleague
 # behind the same office NAT is not locked out); after LOGIN_ADDRESS_FAILURE_LIMIT failures from one address
-# over all usernames, that address is refused (compostela.security.LoginThrottleHandler).  A successful login resets the count.  Behind a reverse proxy set TRUSTED_PROXY_COUNT so that the
+# over all usernames, that address is refused (compostela.security.LoginThrottleHandler).
+# A successful login resets the count.  Behind a reverse proxy set TRUSTED_PROXY_COUNT so that the
 # client's address (not the proxy's) is counted.  The first backend only checks the lock; ModelBackend
 # checks the password.
 AUTHENTICATION_BACKENDS = [
