@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 
@@ -75,6 +76,22 @@ class NotLikeUsernameValidator:
 
     def get_help_text(self):
         return _("Your password must not contain your username or name.")
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every response to a signed-in user carries ``Cache-Control: no-store`` (with Django's never-cache
+    headers), so a shared office PC keeps no page, export or PDF of a client in its browser cache after
+    logout.  Static files are served before this (WhiteNoise) and stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
