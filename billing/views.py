@@ -149,10 +149,14 @@ def billing_tier_override(request: HttpRequest) -> HttpResponse:
         return redirect("billing:tier")
     percent = form.cleaned_data["rate_percent"]
     fiscal_year = form.cleaned_data["fiscal_year"]
-    retention_tier_override(
-        office=request.office, fiscal_year=fiscal_year, by=request.user, reason=form.cleaned_data["reason"],
-        rate=None if percent is None else percent / Decimal(100),
-    )
+    try:
+        retention_tier_override(
+            office=request.office, fiscal_year=fiscal_year, by=request.user, reason=form.cleaned_data["reason"],
+            rate=None if percent is None else percent / Decimal(100),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('billing:tier')}?fiscal_year={fiscal_year}")
     messages.success(request, _("The override is recorded."))
     return redirect(f"{reverse('billing:tier')}?fiscal_year={fiscal_year}")
 
