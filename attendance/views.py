@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -124,7 +124,9 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
     """The roster of one day (``?day=YYYY-MM-DD``, today by default): view, enter and save it."""
     today = timezone.localdate()
     source = request.POST if request.method == "POST" else request.GET
-    day = parse_day(source.get("day"), default=today)
+    day, refused = parse_day(source.get("day"), default=today)
+    for reason in refused:
+        messages.warning(request, reason)
     office = request.office
     roster = attendance_roster(office=office, day=day, today=today)
     readonly = roster.month_closed or roster.is_future
@@ -192,7 +194,10 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
 def attendance_month(request: HttpRequest) -> HttpResponse:
     """The client × day grid of a month (``?month=YYYY-MM``, this month by default) with monthly counts."""
     today = timezone.localdate()
-    month = rules.month_start(parse_month(request.GET.get("month"), default=today))
+    asked, refused = parse_month(request.GET.get("month"), default=today)
+    for reason in refused:
+        messages.warning(request, reason)
+    month = rules.month_start(asked)
     grid = attendance_month_grid(office=request.office, month=month)
     rows = []
     for client in grid.clients:
@@ -219,11 +224,8 @@ def attendance_month(request: HttpRequest) -> HttpResponse:
 
 
 @office_required(Role.SUPERVISOR)
-def attendance_day_history(request: HttpRequest, day: str) -> HttpResponse:
+def attendance_day_history(request: HttpRequest, day: date) -> HttpResponse:
     """Every recorded change of the office's attendance of one day (the audit trail), newest first."""
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError as error:
-        raise Http404 from error
+    the_day = day
     events = audit_day_history(office=request.office, table=Attendance._meta.db_table, day=the_day)
     return history_page(request, _("History of the attendance of %(day)s") % {"day": the_day.isoformat()}, events)

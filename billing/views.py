@@ -41,6 +41,7 @@ from billing.services.fees import BillingConfigurationError
 from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import retention_tier, retention_tier_override
 from compostela.audit import audit_record_export
+from compostela.dates import service_month
 from compostela.history import audit_billing_month_history, history_page
 from compostela.models import Role
 from compostela.scoping import office_required, scoped
@@ -48,10 +49,11 @@ from regulations.rules import fiscal_year_of
 
 
 def _month_from(year: int, month: int) -> date:
-    try:
-        return date(year, month, 1)
-    except ValueError as error:
-        raise Http404 from error
+    """The month of a URL (its converters already hold it to 2000–2100 and 1–12)."""
+    first = service_month(year, month)
+    if first is None:
+        raise Http404
+    return first
 
 
 def _month_url(month: date) -> str:
@@ -80,6 +82,8 @@ def _render_month(request: HttpRequest, *, month: date, version: int | None = No
 def billing_index(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET)
     month = form.cleaned_data["month"] if form.is_valid() and form.cleaned_data["month"] else None
+    for reason in form.errors.get("month", []):
+        messages.warning(request, reason)
     if month is None:
         month = timezone.localdate().replace(day=1) - relativedelta(months=1)
     return _render_month(request, month=month)

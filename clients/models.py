@@ -16,6 +16,7 @@ from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.errors import ClientError
+from compostela.dates import validate_birth_date
 from compostela.models import Office
 
 
@@ -80,7 +81,7 @@ class Client(models.Model):
     given_name = models.CharField(_("given name"), max_length=50)
     family_name_kana = models.CharField(_("family name (kana)"), max_length=100)
     given_name_kana = models.CharField(_("given name (kana)"), max_length=100)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=[validate_birth_date])
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
