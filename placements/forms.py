@@ -169,3 +169,9 @@ class OutreachForm(forms.ModelForm):
 class FiguresForm(forms.Form):
     start = forms.DateField(label=_("from"), required=False, widget=DateInput())
     end = forms.DateField(label=_("to"), required=False, widget=DateInput())
+
+
+class EmployerSearchForm(forms.Form):
+    """The employer list's search box (``?q=``): text without NUL characters, at most 100 characters."""
+
+    q = forms.CharField(required=False, max_length=100)

@@ -24,6 +24,7 @@ from placements.forms import (
     EmployerContactForm,
     EmployerForm,
     EmployerPersonForm,
+    EmployerSearchForm,
     FiguresForm,
     FollowUpForm,
     HireForm,
@@ -60,7 +61,8 @@ def placement_index(request: HttpRequest) -> HttpResponse:
 
 @office_required()
 def employer_list_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
+    search = EmployerSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""  # a NUL or an over-long text is no search
     employers = _page(request, selectors.employer_list(office=request.office, query=query))
     return render(request, "placements/employer_list.html", {"employers": employers, "query": query})
 
