@@ -33,6 +33,7 @@ from clients.models import (
 )
 from clients.rules import certificate_longest_end, certificate_longest_months
 from compostela.audit import audited
+from compostela.dates import refuse_future_date
 from compostela.models import Membership, Office, Role, User
 from regulations import rules as regulations
 from regulations.selectors import FiguresNotConfigured, figures_on
@@ -492,8 +493,9 @@ def case_note_add(
     *, client: Client, kind: str, text: str, minutes: int, by: User, day: date | None = None
 ) -> CaseNote:
     """A dated case note (面談, 電話, 家族連絡, 医療連携, 生活・福祉の相談, ケース会議) by ``by``."""
-    note = CaseNote(client=client, kind=kind, text=text.strip(), minutes=minutes, author=by,
-                    day=day or timezone.localdate())
+    day = day or timezone.localdate()
+    refuse_future_date(day)
+    note = CaseNote(client=client, kind=kind, text=text.strip(), minutes=minutes, author=by, day=day)
     note.full_clean()
     note.save()
     return note

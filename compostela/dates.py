@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compostela.errors import CompostelaError
+
 FIRST_SERVICE_DAY = date(2000, 1, 1)
 LAST_SERVICE_DAY = date(2100, 12, 31)
 FIRST_BIRTH_DAY = date(1900, 1, 1)
 
 SERVICE_DATE_ERROR = _("Enter a date between 2000 and 2100.")
+FUTURE_DATE_ERROR = _("This records what happened: the date cannot be after today.")
 BIRTH_DATE_ERROR = _("Enter a date of birth between 1900 and today.")
 
 
@@ -44,6 +47,18 @@ def parse_service_month(text: str | None) -> date | None:
     if len(parts) != 2 or not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
         return None
     return service_month(int(parts[0]), int(parts[1]))
+
+
+def is_after_today(day: date, today: date | None = None) -> bool:
+    """The rule for records of what happened (attendance, follow-up, outreach, employer contacts, case
+    notes): they may not be dated after today.  What is planned is a due date, not a record."""
+    return day > (today or timezone.localdate())
+
+
+def refuse_future_date(day: date, *, field: str = "day", today: date | None = None) -> None:
+    """Raise the refusal, on ``field``, of a record of what happened dated after today."""
+    if is_after_today(day, today):
+        raise ValidationError({field: ValidationError(FUTURE_DATE_ERROR, code=CompostelaError.FUTURE_DATE)})
 
 
 def validate_service_date(day: date) -> None:
