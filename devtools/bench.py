@@ -5,7 +5,9 @@ For every operation: median and p95 wall time over ``runs`` repetitions (after o
 queries of one run (``CaptureQueriesContext``), the peak of Python allocations during one run
 (``tracemalloc``, a separate run so that tracing does not slow the timed ones) and, where one exists, a
 floor with the ratio between the two: the same result computed by ONE hand-written SQL query (roster, client
-list), or for billing the time to read its inputs with plain SELECTs (``BILLING_INPUT_SELECTS``).
+list), or for billing the time to read its inputs with plain SELECTs (``BILLING_INPUT_SELECTS``), or for the
+case review the same page with its rows written by the frozen HTML-in-Python renderer that the row templates
+replaced (``devtools/bench_reference.py``; issue 16 §5: the templates may cost at most 1.5× its page time).
 
 Pages are requested in-process through Django's test ``Client`` with a logged-in staff member of the office
 (the whole middleware stack, templates included; no network).  "Query counts constant in the number of
@@ -54,6 +56,7 @@ BILLING_FLOOR_RATIO = 5  # billing month ≤ 5× the time of reading its inputs 
 ALL_OFFICES_S = 5
 PDF_S = 10
 PEAK_MB = 500
+REVIEW_REFERENCE_RATIO = 1.5  # case review (300 people) ≤ 1.5× the page with the HTML-in-Python rows (issue 16)
 
 # The two offices the benchmark adds to compare query counts at two sizes (demo numbering, far past 50).
 SMALL_INDEX, LARGE_INDEX = 901, 903
@@ -257,6 +260,16 @@ def staff_client(office: Office) -> HttpClient:
     return http
 
 
+def html_in_python_templates() -> list[dict]:
+    """``settings.TEMPLATES`` with the case-review board's row fragment (``review/rows.html``) answered by the
+    frozen HTML-in-Python renderer (``devtools/bench_reference.py``): the benchmark's reference for the rows."""
+    return [
+        {**engine, "OPTIONS": {**engine.get("OPTIONS", {}), "environment": "devtools.bench_reference.environment"}}
+        if engine["BACKEND"].endswith(".Jinja2") else engine
+        for engine in settings.TEMPLATES
+    ]
+
+
 def get_ok(http: HttpClient, url: str) -> Callable[[], None]:
     def run():
         response = http.get(url)
@@ -278,8 +291,9 @@ def last_attendance_day(office: Office, today: date) -> date:
 
 # -- the benchmark ------------------------------------------------------------------------------------------------
 class Bench:
-    def __init__(self, data: DataSet, *, runs: int, heavy_runs: int, out=sys.stdout):
+    def __init__(self, data: DataSet, *, runs: int, heavy_runs: int, out=sys.stdout, only: list[str] | None = None):
         self.data, self.runs, self.heavy_runs, self.out = data, runs, heavy_runs, out
+        self.only = only  # step names (``case_review``); None: every step
         self.today = timezone.localdate()
         self.lines: list[Line] = []
 
@@ -291,6 +305,8 @@ class Bench:
                                DEBUG=False):  # as in production (no query log, no debug pages)
             for step in (self.roster_page, self.save_day, self.case_review, self.client_list, self.client_page,
                          self.billing_month, self.billing_all_offices, self.tier, self.followup_cost, self.pdfs):
+                if self.only and step.__name__ not in self.only:
+                    continue
                 self.log(f"bench: {step.__name__} …")
                 try:
                     step()
@@ -415,7 +431,20 @@ class Bench:
             selector = measure(lambda o=office, u=user: board(office=o, day=self.today, user=u, filters=None),
                                runs=max(1, self.runs // 2))
             line.extra = {"selector_median_ms": round(selector.median, 2), "selector_queries": selector.queries}
+            self._against_html_in_python(line, m, get_ok(staff_client(office), url),
+                                         budget=office is self.data.large)
             self.lines.append(line)
+
+    def _against_html_in_python(self, line: Line, m: Measured, page: Callable[[], None], *, budget: bool) -> None:
+        """The floor of a case-review line: the same page with the rows written by the frozen HTML-in-Python
+        renderer (everything else as in production), timed right after the templates' page."""
+        with override_settings(TEMPLATES=html_in_python_templates()):
+            reference = measure(page, runs=self.runs)
+        line.sql_ms, line.ratio = reference.median, m.median / reference.median
+        line.extra["html_in_python_queries"] = reference.queries
+        if budget:
+            line.checks.append(Check("vs HTML-in-Python reference", f"≤ {REVIEW_REFERENCE_RATIO}×",
+                                     f"{line.ratio:.2f}×", line.ratio <= REVIEW_REFERENCE_RATIO))
 
     # -- clients ---------------------------------------------------------------------------------------------
     def client_list(self) -> None:

@@ -1,21 +1,14 @@
-"""The HTML of the case-review board's rows, written in Python rather than in a template loop.
+"""FROZEN: the case-review rows as ``review/html.py`` wrote them in Python before they went back to templates
+(issue 16 §5) — kept ONLY as the benchmark's reference floor ("case review (300-person office) ≤ 1.5× the
+HTML-in-Python reference", ``devtools/bench.py``).  Production never imports devtools; do not use this
+anywhere else, and do not mend it: the rows are ``templates/jinja2/review/`` now.
 
-Why not a template: the board of a 300-person office has ~300 rows with 14 strip marks and their flags
-each, and the Django template engine spends ~3 µs per node — about 450 ms for the page, three times the
-150 ms page budget of issue 11.  Built here with f-strings the same rows take ~10 ms.  What a template
-would give stays true:
+``environment`` is the Jinja2 engine the benchmark swaps in to time the board page with these rows (its
+``review/rows.html`` calls ``rows_html``); everything else on the page is rendered as in production.
 
-* every value from the database or a translation goes through ``escape`` (the same function the template
-  engine's autoescaping uses), so the output is what ``{{ value }}`` would print;
-* every user-facing string is a ``gettext`` / ``ngettext`` call with the msgid the template used, looked up
-  once per language (``_texts``), not once per row;
-* one function (``summary_html``) writes a row's summary, used by the board (``review_rows``), the
-  htmx answer of the mark view and the detail panel's out-of-band update (``review_summary``), via the
-  ``review`` template tags — so the three can never disagree.
-
-The mark button posts the one ``<form id="review-mark">`` of the board (CSRF token and the board's address
-once, not once per row): without JavaScript it is a plain submit with ``formaction``; with htmx the button
-posts itself and swaps the row's summary.
+What the original said of itself: the board of a 300-person office has ~300 rows with 14 strip marks and
+their flags each; every value from the database or a translation goes through ``escape`` (the same function
+the template engine's autoescaping uses); the user-facing strings are translated once per language.
 """
 
 from __future__ import annotations
@@ -23,6 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from html import escape as _escape
 
+import jinja2
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -172,3 +166,18 @@ def rows_html(rows: list[ReviewRow]) -> SafeString:
         f'<div class="review-detail" id="detail-{row.client.pk}" data-detail aria-live="polite"></div></li>'
         for row in rows
     ]))
+
+
+# The board's row fragment, as the benchmark's reference: the rows from ``rows_html`` (a SafeString: Jinja2
+# prints it as it is).
+REFERENCE_ROWS_TEMPLATE = "{{ reference_rows(rows) }}"
+
+
+def environment(**options) -> jinja2.Environment:
+    """The ``jinja2`` engine of ``TEMPLATES`` with ``review/rows.html`` answered by ``rows_html``."""
+    loader = options.pop("loader")  # the engine's own (its DIRS)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.DictLoader({"review/rows.html": REFERENCE_ROWS_TEMPLATE}), loader]),
+        **options)
+    env.globals["reference_rows"] = rows_html
+    return env
