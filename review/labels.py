@@ -25,7 +25,7 @@ class RowLabels:
         self._month_n: dict[int, str] = {}
 
     def days_ago(self, days: int) -> str:
-        """"today", "1 day ago", "12 days ago"."""
+        """The last contact in words: "today", "1 day ago", "12 days ago"."""
         if days == 0:
             return self._today
         if days not in self._days_ago:
