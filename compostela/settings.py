@@ -117,8 +117,8 @@ TEMPLATES = [
     },
     {
         # The hot fragments (the case-review board's rows, 300 of them in a large office): Jinja2 compiles a
-        # template to Python and renders these rows ~15× faster than the Django engine.  Autoescaped; included
-        # from the Django templates with {% fragment %} (compostela/templatetags/fragments.py).
+        # template to Python and renders these rows ~5× faster than the Django engine (README, case review).
+        # Autoescaped; included in the Django templates with {% fragment %} (compostela/templatetags/fragments.py).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
