@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -20,6 +19,7 @@ from attendance import rules
 from attendance.forms import (
     NO_ENTRY,
     NOTE_MAX_LENGTH,
+    STATUS_CHOICES,
     STATUS_KEYS,
     TIME_STEP,
     AttendanceRowForm,
@@ -181,7 +181,9 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         # text, so that the template does not localize the same number on every row
         "note_placeholder": AttendanceRowForm.base_fields["note"].widget.attrs["placeholder"],
         "note_max_length": str(NOTE_MAX_LENGTH), "time_step": str(TIME_STEP),
-        "disabled": mark_safe(" disabled") if readonly else "",  # noqa: S308 - a constant
+        # the status radios of every row, labels translated once: (key, value, label); the key is the radio's
+        # keyboard key (data-key, static/js/attendance.js) and the last part of its id, as RadioSelect numbered it
+        "status_choices": [(STATUS_KEYS[value], value, str(label)) for value, label in STATUS_CHOICES],
         "totals": [(status, label, status_mark(status), sum(1 for r in recorded if r.status == status))
                    for status, label in AttendanceStatus.choices],
         "closed_day": rules.office_closed_day(day),

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import jinja2
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +115,15 @@ TEMPLATES = [
                 "compostela.context_processors.office_scope",
             ],
         },
+    },
+    {
+        # The hot fragments (the case-review board's rows, 300 of them in a large office): Jinja2 compiles a
+        # template to Python and renders these rows ~5× faster than the Django engine (README, case review).
+        # Autoescaped; included in the Django templates with {% fragment %} (compostela/templatetags/fragments.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True},
     },
 ]
 
