@@ -16,6 +16,7 @@ class ClientError(models.TextChoices):
     END_NEEDS_REASON = "end_needs_reason", "ending needs a reason"
     RETURN_ONLY_ENDED = "return_only_ended", "only a client whose use has ended can come back"
     RETURN_OVERLAPS = "return_overlaps", "a return starts on or before the end of the last period"
+    KANA_ONLY = "kana_only", "a name's reading (フリガナ) is not written in kana"
     # recipient certificates
     CERTIFICATE_NUMBER_FORMAT = "certificate_number_format", "a certificate number is not exactly 10 digits"
     CERTIFICATE_TOO_LONG = "certificate_too_long", "the service period is longer than the service allows"

@@ -18,7 +18,6 @@ from clients.models import (
     JobField,
     WorkHistoryEntry,
 )
-from clients.selectors import kana_to_katakana
 from clients.services import CLIENT_FIELDS, REGISTER_STATUSES
 from compostela.models import Office, User
 
@@ -69,12 +68,6 @@ class ClientForm(forms.ModelForm):
         if self.instance.pk:
             # the enrolment date follows the status (see the status form)
             del self.fields["enrolled_on"]
-
-    def clean_family_name_kana(self):
-        return kana_to_katakana(self.cleaned_data["family_name_kana"].strip())
-
-    def clean_given_name_kana(self):
-        return kana_to_katakana(self.cleaned_data["given_name_kana"].strip())
 
 
 class ClientRegisterForm(ClientForm):

@@ -10,12 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.errors import ClientError
+from clients.rules import katakana_name
 from compostela.dates import validate_birth_date
 from compostela.models import Office
 
@@ -69,6 +71,9 @@ class ReferralSource(models.TextChoices):
 class ClientQuerySet(models.QuerySet):
     def in_service(self):
         return self.filter(status__in=[ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED])
+
+
+KANA_ONLY_MESSAGE = _("Write the reading in kana (katakana or hiragana), for example ヤマダ.")
 
 
 class Client(models.Model):
@@ -140,6 +145,21 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name} {self.given_name}"
+
+    def clean(self) -> None:
+        """The readings of the name are kana (clients.rules.katakana_name), kept in katakana."""
+        errors = {}
+        for field in ("family_name_kana", "given_name_kana"):
+            value = getattr(self, field)
+            if not value:
+                continue
+            katakana = katakana_name(value)
+            if katakana is None:
+                errors[field] = ValidationError(KANA_ONLY_MESSAGE, code=ClientError.KANA_ONLY)
+            else:
+                setattr(self, field, katakana)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:
