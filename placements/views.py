@@ -324,7 +324,7 @@ def hire_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "hire": hire,
             "timeline": selectors.placement_hire_timeline(hire=hire, as_of=today),
-            "end_form": JobEndForm(initial={"ended_on": today}) if hire.ended_on is None else None,
+            "end_form": JobEndForm() if hire.ended_on is None else None,
         },
     )
 
@@ -332,7 +332,7 @@ def hire_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @office_required()
 def hire_end(request: HttpRequest, pk: int) -> HttpResponse:
     hire = get_object_or_404(scoped(request, Hire).select_related("client", "employer"), pk=pk)
-    form = JobEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    form = JobEndForm(request.POST or None)
     done = form_submit(
         request,
         form,
