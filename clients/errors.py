@@ -27,6 +27,8 @@ class ClientError(models.TextChoices):
     EXTENSION_ONCE = "extension_once", "the service period was extended already"
     # health and benefits
     PENSION_AMOUNT_WITHOUT_PENSION = "pension_amount_without_pension", "a pension amount without a pension grade"
+    PENSION_KIND_WITH_GRADE = "pension_kind_with_grade", "a pension grade without its kind, or a kind without a grade"
+    BASIC_PENSION_GRADE_3 = "basic_pension_grade_3", "the basic disability pension has no grade 3"
     GRADE_WITHOUT_CERTIFICATE = "grade_without_certificate", "a disability grade without a disability certificate"
     # support plans and case notes
     PLAN_CLOSED = "plan_closed", "the support plan is closed"

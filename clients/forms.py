@@ -118,8 +118,8 @@ class HealthForm(forms.ModelForm):
 
     class Meta:
         model = HealthRecord
-        fields = ["diagnoses", "diagnosis_note", "disability_certificate", "disability_grade", "pension_grade",
-                  "pension_amount", "public_assistance", "hospital", "doctor"]
+        fields = ["diagnoses", "diagnosis_note", "disability_certificate", "disability_grade", "pension_kind",
+                  "pension_grade", "pension_amount", "public_assistance", "hospital", "doctor"]
         widgets = {"diagnosis_note": forms.Textarea(attrs={"rows": 2})}
 
     def _post_clean(self):

@@ -102,6 +102,7 @@ MSG_PLAN_CLOSE_BEFORE_CREATED = gettext_noop("A plan cannot be closed before it 
 MSG_PLAN_AGREED_BEFORE_CREATED = gettext_noop("The client cannot agree to a plan before it was created.")
 MSG_REVIEW_BEFORE_PLAN = gettext_noop("A review cannot be before the plan was created.")
 MSG_NOT_IN_OFFICE = gettext_noop("This person has no role in the client's office.")
+MSG_PENSION_KIND_WITH_GRADE = gettext_noop("Give the kind of pension with its grade.")
 MSG_PENSION_AMOUNT_WITHOUT_PENSION = gettext_noop("A pension amount needs a pension grade.")
 MSG_GRADE_WITHOUT_CERTIFICATE = gettext_noop("A grade needs a disability certificate.")
 MSG_NO_STANDARD_CAP = gettext_noop(
@@ -323,8 +324,8 @@ def certificate_add(
 
 # --- health and benefits (sensitive) --------------------------------------------------------------------
 
-HEALTH_FIELDS = ("diagnosis_note", "disability_certificate", "disability_grade", "pension_grade", "pension_amount",
-                 "public_assistance", "hospital", "doctor")
+HEALTH_FIELDS = ("diagnosis_note", "disability_certificate", "disability_grade", "pension_grade", "pension_kind",
+                 "pension_amount", "public_assistance", "hospital", "doctor")
 
 
 @audited(by="by")
@@ -338,6 +339,9 @@ def health_update(*, client: Client, data: dict[str, Any], diagnoses: Iterable[D
     if health.pension_grade == PensionGrade.NONE and health.pension_amount is not None:
         errors["pension_amount"] = ValidationError(_(MSG_PENSION_AMOUNT_WITHOUT_PENSION),
                                                    code=ClientError.PENSION_AMOUNT_WITHOUT_PENSION)
+    if health.pension_grade != PensionGrade.NONE and not health.pension_kind:
+        errors["pension_kind"] = ValidationError(_(MSG_PENSION_KIND_WITH_GRADE),
+                                                 code=ClientError.PENSION_KIND_WITH_GRADE)
     if health.disability_certificate == DisabilityCertificateKind.NONE and health.disability_grade:
         errors["disability_grade"] = ValidationError(_(MSG_GRADE_WITHOUT_CERTIFICATE),
                                                      code=ClientError.GRADE_WITHOUT_CERTIFICATE)

@@ -139,7 +139,7 @@ def client_export(request: HttpRequest) -> HttpResponse:
                 record.diagnosis_note if record else "",
                 record.get_disability_certificate_display() if record else "",
                 record.disability_grade if record else "",
-                record.get_pension_grade_display() if record else "",
+                f"{record.get_pension_kind_display()} {record.get_pension_grade_display()}".strip() if record else "",
                 record.pension_amount if record and record.pension_amount is not None else "",
                 (_("yes") if record.public_assistance else _("no")) if record else "",
                 record.hospital if record else "",

@@ -4,7 +4,8 @@
     python scripts/po_fill.py missing locale/ja/LC_MESSAGES/django.po            # list untranslated msgids
 
 ``fill`` sets the translation of each listed msgid (and clears its fuzzy flag); escapes such as \\n in
-the TSV are kept as written.  An entry with a context (msgctxt) is named ``[context]msgid`` in both commands.  ``missing`` exits 1 when any entry is untranslated or fuzzy.
+the TSV are kept as written.  An entry with a context (msgctxt) is named ``[context]msgid`` in both
+commands.  ``missing`` exits 1 when any entry is untranslated or fuzzy.
 """
 
 from __future__ import annotations
