@@ -19,12 +19,14 @@ TIMEOUT = 90  # seconds: a worker starts Django in a few seconds, slower on a bu
 
 
 def test_database_url() -> str:
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    host = db["HOST"] or ""
-    if host.startswith("/"):  # a Unix socket (the embedded server)
-        return f"postgres://{user}@/{db['NAME']}?host={host}"
-    return f"postgres://{user}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+    params = connection.get_connection_params()  # what the test's own connection uses (HOST or OPTIONS)
+    user = quote(params.get("user") or "", safe="")
+    if params.get("password"):
+        user += ":" + quote(params["password"], safe="")
+    host = params.get("host") or ""
+    if not host or host.startswith("/"):  # a Unix socket (the embedded server)
+        return f"postgres://{user}@/{params['dbname']}" + (f"?host={host}" if host else "")
+    return f"postgres://{user}@{host}:{params.get('port') or 5432}/{params['dbname']}"
 
 
 class Worker:
