@@ -51,8 +51,7 @@ def test_asking_for_the_summary_makes_it_in_the_task_and_it_downloads_again(
         known_month, manager_client, django_capture_on_commit_callbacks):
     # when the manager asks for the claim summary, and the job runs
     with django_capture_on_commit_callbacks(execute=True):
-        response = manager_client.post(reverse("billing:document_new"),
-                                       {"kind": "month_summary", "month": "2024-05"})
+        manager_client.post(reverse("billing:document_new"), {"kind": "month_summary", "month": "2024-05"})
     assert run_waiting_jobs() == 1
     # then the document is made
     document = GeneratedDocument.objects.get()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob, ProcrastinateWorker
 
-from billing.documents import pdfs, services
+from billing.documents import services
 from billing.documents.services import billing_document_request, billing_documents_recover_stalled, document_lock
 from billing.documents.tasks import generate_billing_document
 from billing.models import DocumentStatus, GeneratedDocument
@@ -46,8 +46,11 @@ def status_of(http, document) -> dict:
 def stall_and_kill(workers, document, manager_client) -> dict:
     """A worker takes the document, reports its first step and is killed; returns what the page said."""
     worker = workers("stall")
-    wait_until(lambda: status_of(manager_client, document)["percent"] == 25, what="the worker reports progress",
-               workers=[worker])
+    wait_until(
+        lambda: status_of(manager_client, document)["percent"] == 25,
+        what="the worker reports progress",
+        workers=[worker],
+    )
     seen = status_of(manager_client, document)
     worker.kill()
     return seen
@@ -80,18 +83,25 @@ def test_a_document_whose_worker_is_killed_is_made_by_another_worker(known_month
     assert sweep() == {document.pk: DocumentStatus.QUEUED}
     document.refresh_from_db()
     assert (document.status, document.percent, document.progress_label) == (
-        DocumentStatus.QUEUED, 0, services.STEP_RESTART)
+        DocumentStatus.QUEUED,
+        0,
+        services.STEP_RESTART,
+    )
     # and another worker makes it
     worker = workers("plain")
-    wait_until(lambda: GeneratedDocument.objects.get(pk=document.pk).status == DocumentStatus.DONE,
-               what="the document is made", workers=[worker])
+    wait_until(
+        lambda: GeneratedDocument.objects.get(pk=document.pk).status == DocumentStatus.DONE,
+        what="the document is made",
+        workers=[worker],
+    )
     document.refresh_from_db()
     assert document.pages == 1 and bytes(document.content).startswith(b"%PDF")
     assert status_of(manager_client, document)["percent"] == 100
 
 
-def test_a_document_whose_workers_keep_dying_fails_with_the_reason(known_month, world, manager_client, workers,
-                                                                   monkeypatch):
+def test_a_document_whose_workers_keep_dying_fails_with_the_reason(
+    known_month, world, manager_client, workers, monkeypatch
+):
     monkeypatch.setattr(services, "STALLED_RETRIES", 1)
     document = billing_document_request(office=world.office, kind="month_summary", month=MAY, by=world.manager)
     # when its worker is killed, it is made again; when that worker is killed too, it fails
@@ -112,13 +122,17 @@ def test_two_workers_never_make_the_same_document(world, workers, tmp_path):
     started = [workers("record", str(log)) for _ in range(2)]
     wait_until(lambda: ProcrastinateWorker.objects.count() == 2, what="both workers are up", workers=started)
     # when eight documents are asked for, and each job is deferred a second time (a double click, a retry)
-    documents = [billing_document_request(office=world.office, kind="followup", year=2024, by=world.manager)
-                 for _ in range(8)]
+    documents = [
+        billing_document_request(office=world.office, kind="followup", year=2024, by=world.manager) for _ in range(8)
+    ]
     for document in documents:
         generate_billing_document.configure(lock=document_lock(document.pk)).defer(document_id=document.pk)
     # then every document is made, each exactly once
-    wait_until(lambda: not ProcrastinateJob.objects.filter(status__in=["todo", "doing"]).exists(),
-               what="the queue is empty", workers=started)
+    wait_until(
+        lambda: not ProcrastinateJob.objects.filter(status__in=["todo", "doing"]).exists(),
+        what="the queue is empty",
+        workers=started,
+    )
     made = [line.split() for line in log.read_text().splitlines()]
     assert sorted(int(document_id) for _, document_id in made) == sorted(d.pk for d in documents)
     assert set(GeneratedDocument.objects.values_list("status", flat=True)) == {DocumentStatus.DONE}

@@ -15,8 +15,11 @@ import django
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compostela.settings")
-settings.PROCRASTINATE_WORKER_DEFAULTS = {**settings.PROCRASTINATE_WORKER_DEFAULTS,
-                                          "update_heartbeat_interval": 0.5, "stalled_worker_timeout": 2}
+settings.PROCRASTINATE_WORKER_DEFAULTS = {
+    **settings.PROCRASTINATE_WORKER_DEFAULTS,
+    "update_heartbeat_interval": 0.5,
+    "stalled_worker_timeout": 2,
+}
 django.setup()
 
 from django.core.management import execute_from_command_line  # noqa: E402

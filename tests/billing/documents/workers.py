@@ -33,9 +33,12 @@ class Worker:
     def __init__(self, *args: str, log: Path):
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.billing.documents.worker_main", *args], cwd=settings.BASE_DIR,
-            env={**os.environ, "DATABASE_URL": test_database_url()}, stdout=log.open("ab"),
-            stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "tests.billing.documents.worker_main", *args],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DATABASE_URL": test_database_url()},
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     def kill(self) -> None:
         """SIGKILL: no clean-up of any kind, as when the machine or the OOM killer stops it."""
