@@ -10,7 +10,6 @@ from django.core.management import call_command
 from billing.services.tier import retention_tier_override
 from compostela.models import Role
 from compostela.pdf import pdf_page_count, pdf_text
-from tests.billing.documents.workers import Worker
 from tests.billing.helpers import weekdays
 from tests.factories import (
     TEST_PASSWORD,
@@ -26,16 +25,10 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def worker(tmp_path):
-    worker = Worker("plain", log=tmp_path / "worker.log")
-    yield worker
-    worker.stop()
-
-
-def test_manager_makes_and_downloads_the_month_pdf(live_server, page, tmp_path, worker):
-    # given a worker (the fixture), the fee tables (a transactional test may follow one that flushed the
+def test_manager_makes_and_downloads_the_month_pdf(live_server, page, tmp_path, workers):
+    # given a worker, the fee tables (a transactional test may follow one that flushed the
     # migration's rows)
+    workers("plain")
     call_command("billing_load_fees")
     # and an office with one client attending in May 2024
     office = OfficeFactory(name="就労移行支援事業所コンポステラ", number="0110000001")

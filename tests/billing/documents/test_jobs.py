@@ -36,7 +36,7 @@ def test_asking_for_the_summary_defers_one_job_under_the_documents_lock(
     assert response.status_code == 302 and "month=2024-05" in response["Location"]
     document = GeneratedDocument.objects.get()
     assert document.status == DocumentStatus.QUEUED
-    (job,) = ProcrastinateJob.objects.all()
+    (job,) = ProcrastinateJob.objects.filter(args__document_id=document.pk)
     assert (job.task_name, job.args, job.lock, job.status) == (
         generate_billing_document.name, {"document_id": document.pk}, document_lock(document.pk), "todo")
 

@@ -4,7 +4,7 @@ stalled from the worker's missing heartbeats and the sweep makes it again in ano
 ``STALLED_RETRIES``, fails it with the reason; two workers never make the same document; the progress a
 worker writes reaches the page.
 
-Each test starts its own workers (``workers.py``) on the test database and kills them at the end."""
+Each test starts its own workers (the ``workers`` fixture) on the test database and stops them at the end."""
 
 import time
 
@@ -19,24 +19,10 @@ from billing.documents.services import billing_document_request, billing_documen
 from billing.documents.tasks import generate_billing_document
 from billing.models import DocumentStatus, GeneratedDocument
 from tests.billing.documents.conftest import MAY
-from tests.billing.documents.workers import Worker, wait_until
+from tests.billing.documents.workers import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HEARTBEAT_GONE = 2  # seconds; the test workers beat every 0.5 s (worker_main.py)
-
-
-@pytest.fixture
-def workers(tmp_path):
-    started = []
-
-    def start(*args: str) -> Worker:
-        worker = Worker(*args, log=tmp_path / f"worker-{len(started)}.log")
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
 
 
 def status_of(http, document) -> dict:
@@ -113,7 +99,8 @@ def test_a_document_whose_workers_keep_dying_fails_with_the_reason(
     document.refresh_from_db()
     assert (document.status, document.error) == (DocumentStatus.FAILED, services.WORKER_STOPPED)
     assert "管理者" in status_of(manager_client, document)["error"]
-    assert list(ProcrastinateJob.objects.values_list("status", "attempts")) == [("failed", 2)]
+    jobs = ProcrastinateJob.objects.filter(lock=document_lock(document.pk))
+    assert list(jobs.values_list("status", "attempts")) == [("failed", 2)]
 
 
 def test_two_workers_never_make_the_same_document(world, workers, tmp_path):
