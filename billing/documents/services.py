@@ -1,8 +1,8 @@
 """Asking for a billing document and making it (the background job's body).
 
 The queue is Procrastinate's (``billing/documents/tasks.py``); the ``GeneratedDocument`` row is the print
-job the page shows.  ``billing_document_request`` stores the row as waiting and, once the transaction
-commits, defers the task with a lock per document (Procrastinate runs jobs of one lock one at a time, and
+job the page shows.  ``billing_document_request`` stores the row as waiting and, in the same transaction,
+defers the task with a lock per document (Procrastinate runs jobs of one lock one at a time, and
 hands each job to one worker).  ``billing_document_build`` claims the row (waiting → being made, one UPDATE,
 so a second job of the same document makes nothing), reports progress on the row as it goes (the page polls
 it) and stores the finished file on the row, so it can be downloaded again.
@@ -48,17 +48,19 @@ WORKER_STOPPED = gettext_noop("The document could not be made: its worker stoppe
 
 
 @audited(by="by")
+@transaction.atomic
 def billing_document_request(*, office: Office, kind: str, by, month: date | None = None, year: int | None = None,
                              version: int | None = None) -> GeneratedDocument:
-    """Store the job and enqueue its making after the commit."""
+    """Store the print job and defer its making, in one transaction: the queue is a table of the same
+    database, so there is never a row without its job nor a job without its row, and no worker sees the job
+    before the commit."""
     from billing.documents.tasks import generate_billing_document
 
     document = GeneratedDocument(office=office, kind=kind, month=month.replace(day=1) if month else None,
                                  year=year, closing_version=version, requested_by=by)
     document.full_clean(exclude=["content"])
     document.save()
-    job = generate_billing_document.configure(lock=document_lock(document.pk))
-    transaction.on_commit(lambda: job.defer(document_id=document.pk))
+    generate_billing_document.configure(lock=document_lock(document.pk)).defer(document_id=document.pk)
     return document
 
 
