@@ -6,10 +6,13 @@ worker writes reaches the page.
 
 Each test starts its own workers (the ``workers`` fixture) on the test database and stops them at the end."""
 
+import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.urls import reverse
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob, ProcrastinateWorker
@@ -43,16 +46,21 @@ def stall_and_kill(workers, document, manager_client) -> dict:
 
 
 def sweep() -> dict:
-    """The periodic sweep as a worker runs it (on the worker's connector), once the killed worker's heartbeat
-    is old enough."""
+    """The periodic sweep as a worker runs it (its own event loop and the worker's connector), once the
+    killed worker's heartbeat is old enough.  In a thread of its own: the browser tests' Playwright keeps an
+    event loop running in this one."""
     time.sleep(HEARTBEAT_GONE + 0.5)
 
     async def run() -> dict:
-        with app.replace_connector(app.connector.get_worker_connector()):
-            async with app.open_async():
-                return await billing_documents_recover_stalled(seconds_since_heartbeat=HEARTBEAT_GONE)
+        try:
+            with app.replace_connector(app.connector.get_worker_connector()):
+                async with app.open_async():
+                    return await billing_documents_recover_stalled(seconds_since_heartbeat=HEARTBEAT_GONE)
+        finally:  # the ORM's connection of that thread, so the test database can be dropped at the end
+            await sync_to_async(connections.close_all)()
 
-    return async_to_sync(run)()
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, run()).result()
 
 
 def test_a_document_whose_worker_is_killed_is_made_by_another_worker(known_month, world, manager_client, workers):
