@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -39,8 +40,9 @@ FILE_SUFFIX = {
     DocumentKind.MONTH_ALL: "all", DocumentKind.MONTH_SUMMARY: "summary",
     DocumentKind.MONTH_STATEMENTS: "statements", DocumentKind.MONTH_RECORDS: "records",
 }
-# A job is stalled when its worker has not beaten for this long (workers beat every 10 s: settings.py).
-STALLED_AFTER_SECONDS = 30
+# A job is stalled when its worker has not beaten for this long (the workers' own setting: they beat every
+# 10 s, and prune workers silent for this long).
+STALLED_AFTER_SECONDS = settings.PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
 STALLED_RETRIES = 2  # a document whose worker stopped is made again this many times, then failed
 STEP_RESTART = gettext_noop("The worker stopped; the document is made again")
 WORKER_STOPPED = gettext_noop("The document could not be made: its worker stopped each time. Ask for it again; "
