@@ -566,7 +566,7 @@ def test_the_document_task_acts_for_the_person_who_asked_for_the_document(world,
     monkeypatch.setattr(tasks, "billing_document_build",
                         lambda *, document_id: written.append(make_client(world.office)) or "done")
     # when the task runs (outside the request)
-    tasks.generate_billing_document.call(document_id=document.pk)
+    tasks.generate_billing_document(document_id=document.pk)
     # then its writes name the person and the task
     (event,) = AuditEvent.objects.filter(table_name=Client._meta.db_table, row_pk=str(written[0].pk))
     assert (event.user_id, event.context) == (world.supervisor.pk, "task: generate_billing_document")
