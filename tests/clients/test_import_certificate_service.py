@@ -67,6 +67,6 @@ def test_an_unknown_service_is_reported_with_its_line_number_and_nothing_is_writ
     text = BOTH + f"continuation_b,{PERSON},0123456789,札幌市,2025-10-01,2026-09-30,general_1\n"
     ok, err = run(tmp_path, text, world.office.number)
     assert not ok
-    assert "clients.csv:4: service:「continuation_b」は transition, retention_support" in err
+    assert "clients.csv:4: service: 「continuation_b」は transition, retention_support" in err
     assert "clients.csv:2:" not in err and "clients.csv:3:" not in err
     assert not Client.objects.exists() and not Certificate.objects.exists()
