@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from compostela import views
+from compostela import import_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("office/<int:pk>/", views.office_detail, name="office_detail"),
     path("office/", views.switch_office, name="switch_office"),
     path("language/", views.set_language, name="set_language"),
+    path("imports/", import_views.import_upload, name="import_upload"),
+    path("imports/<str:token>/", import_views.import_confirm, name="import_confirm"),
     path("clients/", include("clients.urls")),
     path("attendance/", include("attendance.urls")),
     path("review/", include("review.urls")),
