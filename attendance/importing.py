@@ -44,14 +44,26 @@ COLUMNS = {
 }
 STATUS_WORDS = {
     **{status.value: status.value for status in AttendanceStatus},
-    "通所": AttendanceStatus.ATTENDED, "施設外支援": AttendanceStatus.OFFSITE, "施設外": AttendanceStatus.OFFSITE,
-    "欠席": AttendanceStatus.ABSENT, "欠席時対応": AttendanceStatus.ABSENT_SUPPORTED,
+    "通所": AttendanceStatus.ATTENDED,
+    "施設外支援": AttendanceStatus.OFFSITE,
+    "施設外": AttendanceStatus.OFFSITE,
+    "欠席": AttendanceStatus.ABSENT,
+    "欠席時対応": AttendanceStatus.ABSENT_SUPPORTED,
 }
 TRANSPORT_WORDS = {
-    "": (False, False), "none": (False, False), "なし": (False, False), "0": (False, False),
-    "to": (True, False), "往": (True, False), "there": (True, False),
-    "from": (False, True), "復": (False, True), "back": (False, True),
-    "both": (True, True), "往復": (True, True), "2": (True, True),
+    "": (False, False),
+    "none": (False, False),
+    "なし": (False, False),
+    "0": (False, False),
+    "to": (True, False),
+    "往": (True, False),
+    "there": (True, False),
+    "from": (False, True),
+    "復": (False, True),
+    "back": (False, True),
+    "both": (True, True),
+    "往復": (True, True),
+    "2": (True, True),
 }
 YES = {"1", "yes", "y", "true", "○", "◯", "有", "あり", "提供"}
 NO = {"", "0", "no", "n", "false", "×", "無", "なし"}
@@ -69,8 +81,10 @@ MSG_BAD_MEAL = gettext_noop("Unknown meal value %(value)s (1 or 0, yes or no).")
 MSG_DUPLICATE = gettext_noop("The same client and date is already on line %(line)d.")
 
 
-MSG_SUMMARY = gettext_noop("Imported from %(file)s: %(created)d created, %(updated)d updated, %(deleted)d removed, "
-                           "%(unchanged)d unchanged, %(failed)d lines with errors.")
+MSG_SUMMARY = gettext_noop(
+    "Imported from %(file)s: %(created)d created, %(updated)d updated, %(deleted)d removed, "
+    "%(unchanged)d unchanged, %(failed)d lines with errors."
+)
 
 
 @dataclass
@@ -148,15 +162,29 @@ def _parse(office: Office, table: Table, report: ImportReport) -> list[Line]:
             for column, message in problems:
                 report.add(number, column, message)
             continue
-        lines.append(Line(number, client_id, day, AttendanceRow(
-            client_id=client_id, status=status, start_time=start, end_time=end, transport_to=transport[0],
-            transport_from=transport[1], meal=meal_text in YES, note=record.get("note"),
-        )))
+        lines.append(
+            Line(
+                number,
+                client_id,
+                day,
+                AttendanceRow(
+                    client_id=client_id,
+                    status=status,
+                    start_time=start,
+                    end_time=end,
+                    transport_to=transport[0],
+                    transport_from=transport[1],
+                    meal=meal_text in YES,
+                    note=record.get("note"),
+                ),
+            )
+        )
     return lines
 
 
-def _write(*, office: Office, table: Table, by: User, partial: bool, report: ImportReport,
-           override_reason: str = "") -> None:
+def _write(
+    *, office: Office, table: Table, by: User, partial: bool, report: ImportReport, override_reason: str = ""
+) -> None:
     lines = _parse(office, table, report)
     by_day: dict[date, list[Line]] = defaultdict(list)
     for line in lines:
@@ -165,12 +193,14 @@ def _write(*, office: Office, table: Table, by: User, partial: bool, report: Imp
         _import_day(office, day, by_day[day], by, override_reason, partial, report)
 
 
-def _import_day(office: Office, day: date, lines: list[Line], by: User, override_reason: str, partial: bool,
-                report: ImportReport) -> None:
+def _import_day(
+    office: Office, day: date, lines: list[Line], by: User, override_reason: str, partial: bool, report: ImportReport
+) -> None:
     while lines:
         try:
-            summary = attendance_record_day(office=office, day=day, rows=[x.row for x in lines], by=by,
-                                            override_reason=override_reason or None)
+            summary = attendance_record_day(
+                office=office, day=day, rows=[x.row for x in lines], by=by, override_reason=override_reason or None
+            )
         except DayRejected as rejected:
             failed = set()
             for line in lines:
@@ -191,23 +221,44 @@ def _import_day(office: Office, day: date, lines: list[Line], by: User, override
 
 
 def _summary(report: ImportReport) -> str:
-    return _(MSG_SUMMARY) % {"file": report.file, "created": report.created, "updated": report.updated,
-                             "deleted": report.deleted, "unchanged": report.unchanged,
-                             "failed": len(report.failed_lines)}
+    return _(MSG_SUMMARY) % {
+        "file": report.file,
+        "created": report.created,
+        "updated": report.updated,
+        "deleted": report.deleted,
+        "unchanged": report.unchanged,
+        "failed": len(report.failed_lines),
+    }
 
 
-ATTENDANCE = register(Importer(
-    key="attendance", label=gettext_noop("Attendance"),
-    aliases={alias: canonical for canonical, names in COLUMNS.items() for alias in names},
-    required=("date", "status"), write=_write, summary=_summary, check_columns=_client_columns,
-    columns_help=gettext_noop(
-        "One row per client and day: certificate_number (受給者証番号) or client_id, date (日付), status (状況); "
-        "optional start, end, transport, meal, note (see README)."),
-))
+ATTENDANCE = register(
+    Importer(
+        key="attendance",
+        label=gettext_noop("Attendance"),
+        aliases={alias: canonical for canonical, names in COLUMNS.items() for alias in names},
+        required=("date", "status"),
+        write=_write,
+        summary=_summary,
+        check_columns=_client_columns,
+        columns_help=gettext_noop(
+            "One row per client and day: certificate_number (受給者証番号) or client_id, date (日付), status (状況); "
+            "optional start, end, transport, meal, note (see README)."
+        ),
+    )
+)
 
 
 @audited(by="by")
-def import_attendance(*, office: Office, path: str | Path, by: User, partial: bool = False, dry_run: bool = False,
-                      override_reason: str = "", name: str | None = None) -> ImportReport:
-    return ATTENDANCE.run(office=office, path=path, by=by, partial=partial, dry_run=dry_run, name=name,
-                          override_reason=override_reason)
+def import_attendance(
+    *,
+    office: Office,
+    path: str | Path,
+    by: User,
+    partial: bool = False,
+    dry_run: bool = False,
+    override_reason: str = "",
+    name: str | None = None,
+) -> ImportReport:
+    return ATTENDANCE.run(
+        office=office, path=path, by=by, partial=partial, dry_run=dry_run, name=name, override_reason=override_reason
+    )

@@ -30,7 +30,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from clients.errors import ClientError
 from clients.models import (
     Certificate,
     CertificateService,
@@ -84,23 +83,48 @@ COLUMNS: dict[str, tuple[str, bool]] = {
 }
 ALIASES = {**{key: key for key in COLUMNS}, **{japanese: key for key, (japanese, _required) in COLUMNS.items()}}
 REQUIRED = tuple(key for key, (_ja, required) in COLUMNS.items() if required)
-STATUS_WORDS = {"見学": ClientStatus.VISITOR, "体験": ClientStatus.TRIAL, "利用中": ClientStatus.ENROLLED,
-                "終了": ClientStatus.ENDED, "就職": ClientStatus.EMPLOYED}
-REFERRAL_WORDS = {"相談室": ReferralSource.CONSULTATION, "相談支援事業所": ReferralSource.CONSULTATION,
-                  "病院": ReferralSource.HOSPITAL, "クリニック": ReferralSource.HOSPITAL,
-                  "ハローワーク": ReferralSource.HELLO_WORK, "家族": ReferralSource.FAMILY,
-                  "学校": ReferralSource.SCHOOL, "区役所": ReferralSource.WELFARE_OFFICE,
-                  "本人": ReferralSource.SELF, "その他": ReferralSource.OTHER}
-INCOME_WORDS = {"生活保護": IncomeCategory.WELFARE, "低所得": IncomeCategory.LOW_INCOME,
-                "一般1": IncomeCategory.GENERAL_1, "一般１": IncomeCategory.GENERAL_1,
-                "一般2": IncomeCategory.GENERAL_2, "一般２": IncomeCategory.GENERAL_2}
-SERVICE_WORDS = {"就労移行支援": CertificateService.TRANSITION, "移行": CertificateService.TRANSITION,
-                 "就労定着支援": CertificateService.RETENTION_SUPPORT, "定着": CertificateService.RETENTION_SUPPORT}
-CERTIFICATE_COLUMNS = ("certificate_number", "municipality", "certificate_start", "certificate_end",
-                       "income_category")
+STATUS_WORDS = {
+    "見学": ClientStatus.VISITOR,
+    "体験": ClientStatus.TRIAL,
+    "利用中": ClientStatus.ENROLLED,
+    "終了": ClientStatus.ENDED,
+    "就職": ClientStatus.EMPLOYED,
+}
+REFERRAL_WORDS = {
+    "相談室": ReferralSource.CONSULTATION,
+    "相談支援事業所": ReferralSource.CONSULTATION,
+    "病院": ReferralSource.HOSPITAL,
+    "クリニック": ReferralSource.HOSPITAL,
+    "ハローワーク": ReferralSource.HELLO_WORK,
+    "家族": ReferralSource.FAMILY,
+    "学校": ReferralSource.SCHOOL,
+    "区役所": ReferralSource.WELFARE_OFFICE,
+    "本人": ReferralSource.SELF,
+    "その他": ReferralSource.OTHER,
+}
+INCOME_WORDS = {
+    "生活保護": IncomeCategory.WELFARE,
+    "低所得": IncomeCategory.LOW_INCOME,
+    "一般1": IncomeCategory.GENERAL_1,
+    "一般１": IncomeCategory.GENERAL_1,
+    "一般2": IncomeCategory.GENERAL_2,
+    "一般２": IncomeCategory.GENERAL_2,
+}
+SERVICE_WORDS = {
+    "就労移行支援": CertificateService.TRANSITION,
+    "移行": CertificateService.TRANSITION,
+    "就労定着支援": CertificateService.RETENTION_SUPPORT,
+    "定着": CertificateService.RETENTION_SUPPORT,
+}
+CERTIFICATE_COLUMNS = ("certificate_number", "municipality", "certificate_start", "certificate_end", "income_category")
 # the models' field names as the file's columns, for the report
-FIELD_COLUMNS = {"number": "certificate_number", "period_start": "certificate_start",
-                 "period_end": "certificate_end", "on": "ended_on", "reason": "end_reason"}
+FIELD_COLUMNS = {
+    "number": "certificate_number",
+    "period_start": "certificate_start",
+    "period_end": "certificate_end",
+    "on": "ended_on",
+    "reason": "end_reason",
+}
 BATCH = 500  # new clients saved per bulk_create (and re-done row by row when the database refuses one)
 
 MSG_REQUIRED = gettext_noop("This column is required.")
@@ -109,8 +133,9 @@ MSG_BAD_NUMBER = gettext_noop("“%(value)s” is not a whole number.")
 MSG_BAD_CHOICE = gettext_noop("“%(value)s” is not one of %(choices)s.")
 MSG_EMPLOYED = gettext_noop("“employed” comes from a hire recorded in placements; import the client as enrolled.")
 MSG_CERTIFICATE_INCOMPLETE = gettext_noop("A certificate needs %(columns)s.")
-MSG_SUMMARY = gettext_noop("Imported: created %(created)s, updated %(updated)s, unchanged %(unchanged)s, "
-                           "certificates %(certificates)s.")
+MSG_SUMMARY = gettext_noop(
+    "Imported: created %(created)s, updated %(updated)s, unchanged %(unchanged)s, certificates %(certificates)s."
+)
 MSG_COLUMNS_HELP = gettext_noop(
     "One row per client: family_name, given_name, family_name_kana, given_name_kana, birth_date (or 姓, 名, セイ, "
     "メイ, 生年月日); optional status, dates, contact details and the certificate columns (see README)."
@@ -173,12 +198,19 @@ def _parse(row: Row) -> ParsedRow:
     data: dict[str, Any] = {key: row[key] for key in CLIENT_FIELDS if key in COLUMNS}
     for key in ("birth_date", "first_visit_on", "enrolled_on"):
         data[key] = _date(row, key)
-    data["referral_source"] = _choice(row, "referral_source", ReferralSource, REFERRAL_WORDS,
-                                      default=ReferralSource.OTHER)
+    data["referral_source"] = _choice(
+        row, "referral_source", ReferralSource, REFERRAL_WORDS, default=ReferralSource.OTHER
+    )
     status = status or (ClientStatus.ENROLLED if data["enrolled_on"] else ClientStatus.VISITOR)
-    return ParsedRow(line=row.line, key=(data["family_name"], data["given_name"], data["birth_date"]), data=data,
-                     status=status, ended_on=_date(row, "ended_on"), end_reason=row["end_reason"],
-                     certificate=_parse_certificate(row))
+    return ParsedRow(
+        line=row.line,
+        key=(data["family_name"], data["given_name"], data["birth_date"]),
+        data=data,
+        status=status,
+        ended_on=_date(row, "ended_on"),
+        end_reason=row["end_reason"],
+        certificate=_parse_certificate(row),
+    )
 
 
 def _parse_certificate(row: Row) -> dict[str, Any] | None:
@@ -191,10 +223,16 @@ def _parse_certificate(row: Row) -> dict[str, Any] | None:
         raise CellError(missing[0], _(MSG_CERTIFICATE_INCOMPLETE) % {"columns": ", ".join(CERTIFICATE_COLUMNS)})
     number = given["certificate_number"]
     number = number.split(".")[0].zfill(10) if number.replace(".", "").isdigit() else number  # Excel drops 0s
-    return {"service": service, "number": number, "municipality": given["municipality"],
-            "period_start": _date(row, "certificate_start"), "period_end": _date(row, "certificate_end"),
-            "income_category": _choice(row, "income_category", IncomeCategory, INCOME_WORDS),
-            "granted_days": _int(row, "granted_days"), "copay_cap": _int(row, "copay_cap")}
+    return {
+        "service": service,
+        "number": number,
+        "municipality": given["municipality"],
+        "period_start": _date(row, "certificate_start"),
+        "period_end": _date(row, "certificate_end"),
+        "income_category": _choice(row, "income_category", IncomeCategory, INCOME_WORDS),
+        "granted_days": _int(row, "granted_days"),
+        "copay_cap": _int(row, "copay_cap"),
+    }
 
 
 @dataclass
@@ -232,14 +270,19 @@ class OfficeClients:
         return ("pk", client.pk) if client.pk else ("new", id(client))
 
     def has_certificate(self, client: Client, arguments: dict) -> bool:
-        return any((c.service, c.number, c.period_start) == (arguments["service"], arguments["number"],
-                                                              arguments["period_start"])
-                   for c in self.certificates.get(self.identity(client), []))
+        return any(
+            (c.service, c.number, c.period_start)
+            == (arguments["service"], arguments["number"], arguments["period_start"])
+            for c in self.certificates.get(self.identity(client), [])
+        )
 
     def build_certificate(self, client: Client, arguments: dict) -> Certificate:
         owner = self.identity(client)
         certificate = certificate_build(
-            client=client, **arguments, earlier=self.certificates.get(owner, []), figures=self.figures,
+            client=client,
+            **arguments,
+            earlier=self.certificates.get(owner, []),
+            figures=self.figures,
             number_taken=self.number_owner.get(arguments["number"], owner) != owner,
         )
         self._remember(owner, certificate)
@@ -274,8 +317,9 @@ def _write(*, office: Office, table: Table, by: User | None, partial: bool, repo
     _save_new(list(found.new.values()), office=office, found=found, by=by, report=report)
 
 
-def _import_row(parsed: ParsedRow, *, office: Office, found: OfficeClients, by: User | None,
-                report: ImportReport) -> None:
+def _import_row(
+    parsed: ParsedRow, *, office: Office, found: OfficeClients, by: User | None, report: ImportReport
+) -> None:
     client = found.clients.get(parsed.key)
     new = found.new.get(parsed.key)
     if client is None and new is None:
@@ -292,16 +336,18 @@ def _import_row(parsed: ParsedRow, *, office: Office, found: OfficeClients, by: 
         built, period = client_build(office=office, data=parsed.data, status=parsed.status)
         new = NewClient(line=parsed.line, parsed=parsed, client=built, period=period)
         if parsed.certificate is not None:
-            new.certificates.append((parsed.line, found.build_certificate(built, parsed.certificate),
-                                     parsed.certificate))
+            new.certificates.append(
+                (parsed.line, found.build_certificate(built, parsed.certificate), parsed.certificate)
+            )
         found.new[parsed.key] = new
         report.created += 1
         return
     if new is not None:  # the same person again further down the file: another certificate
         report.unchanged += 1
         if parsed.certificate is not None and not found.has_certificate(new.client, parsed.certificate):
-            new.certificates.append((parsed.line, found.build_certificate(new.client, parsed.certificate),
-                                     parsed.certificate))
+            new.certificates.append(
+                (parsed.line, found.build_certificate(new.client, parsed.certificate), parsed.certificate)
+            )
         return
     changes = {k: v for k, v in parsed.data.items() if k != "enrolled_on" and getattr(client, k) != v}
     certificate = None
@@ -323,20 +369,28 @@ def _import_row(parsed: ParsedRow, *, office: Office, found: OfficeClients, by: 
 
 
 def _register_one(parsed: ParsedRow, *, office: Office, by: User | None) -> Client:
-    start_status = parsed.status if parsed.status != ClientStatus.ENDED else (
-        ClientStatus.ENROLLED if parsed.data["enrolled_on"] else ClientStatus.VISITOR)
+    start_status = (
+        parsed.status
+        if parsed.status != ClientStatus.ENDED
+        else (ClientStatus.ENROLLED if parsed.data["enrolled_on"] else ClientStatus.VISITOR)
+    )
     client = client_register(office=office, data=parsed.data, status=start_status, by=by)
     if parsed.status == ClientStatus.ENDED:
-        client = client_change_status(client=client, status=ClientStatus.ENDED,
-                                      on=parsed.ended_on or client.first_visit_on or parsed.data["birth_date"],
-                                      reason=parsed.end_reason or "—", by=by)
+        client = client_change_status(
+            client=client,
+            status=ClientStatus.ENDED,
+            on=parsed.ended_on or client.first_visit_on or parsed.data["birth_date"],
+            reason=parsed.end_reason or "—",
+            by=by,
+        )
     return client
 
 
-def _save_new(news: list[NewClient], *, office: Office, found: OfficeClients, by: User | None,
-              report: ImportReport) -> None:
+def _save_new(
+    news: list[NewClient], *, office: Office, found: OfficeClients, by: User | None, report: ImportReport
+) -> None:
     for start in range(0, len(news), BATCH):
-        batch = news[start:start + BATCH]
+        batch = news[start : start + BATCH]
         try:
             with transaction.atomic():
                 Client.objects.bulk_create([new.client for new in batch])
@@ -373,18 +427,36 @@ def _save_one(new: NewClient, *, office: Office, by: User | None, report: Import
 
 
 def _summary(report: ImportReport) -> str:
-    return _(MSG_SUMMARY) % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
-                             "certificates": report.extra.get("certificates", 0)}
+    return _(MSG_SUMMARY) % {
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "certificates": report.extra.get("certificates", 0),
+    }
 
 
-CLIENTS = register(Importer(
-    key="clients", label=gettext_noop("Clients"), aliases=ALIASES, required=REQUIRED, write=_write,
-    summary=_summary, columns_help=MSG_COLUMNS_HELP,
-))
+CLIENTS = register(
+    Importer(
+        key="clients",
+        label=gettext_noop("Clients"),
+        aliases=ALIASES,
+        required=REQUIRED,
+        write=_write,
+        summary=_summary,
+        columns_help=MSG_COLUMNS_HELP,
+    )
+)
 
 
 @audited(by="by")
-def import_clients(*, office: Office, path: str | Path, partial: bool = False, dry_run: bool = False,
-                   by: User | None = None, name: str | None = None) -> ImportReport:
+def import_clients(
+    *,
+    office: Office,
+    path: str | Path,
+    partial: bool = False,
+    dry_run: bool = False,
+    by: User | None = None,
+    name: str | None = None,
+) -> ImportReport:
     """Import ``path`` into ``office``.  All or nothing unless ``partial``; ``dry_run`` writes nothing."""
     return CLIENTS.run(office=office, path=path, by=by, partial=partial, dry_run=dry_run, name=name)

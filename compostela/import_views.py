@@ -57,7 +57,9 @@ class UploadForm(forms.Form):
         if upload.size > max_file_bytes():
             raise forms.ValidationError(
                 _("The file is larger than %(limit)s MB; split it into smaller files.")
-                % {"limit": f"{max_file_bytes() / 2**20:g}"}, code="import_too_large")
+                % {"limit": f"{max_file_bytes() / 2**20:g}"},
+                code="import_too_large",
+            )
         return upload
 
 
@@ -71,8 +73,9 @@ def _digest(path: Path) -> str:
 
 def _run(request: HttpRequest, pending: dict, path: Path, *, dry_run: bool, partial: bool) -> ImportReport:
     importer = REGISTRY[pending["kind"]]
-    return importer.run(office=request.office, path=path, name=pending["name"], by=request.user, partial=partial,
-                        dry_run=dry_run)
+    return importer.run(
+        office=request.office, path=path, name=pending["name"], by=request.user, partial=partial, dry_run=dry_run
+    )
 
 
 @office_required(Role.MANAGER)
@@ -90,8 +93,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        pending = {"kind": form.cleaned_data["kind"], "name": Path(upload.name).name[:200],
-                   "office": request.office.pk, "user": request.user.pk, "sha256": _digest(path)}
+        pending = {
+            "kind": form.cleaned_data["kind"],
+            "name": Path(upload.name).name[:200],
+            "office": request.office.pk,
+            "user": request.user.pk,
+            "sha256": _digest(path),
+        }
         try:
             report = _run(request, pending, path, dry_run=True, partial=False)
         except FileRefused as error:
@@ -100,8 +108,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return render(request, "compostela/import.html", context, status=400)
         request.session.setdefault(SESSION_KEY, {})[token] = pending
         request.session.modified = True
-        context.update(report=report, token=token, pending=pending, confirm=ConfirmForm(),
-                       importer=REGISTRY[pending["kind"]])
+        context.update(
+            report=report, token=token, pending=pending, confirm=ConfirmForm(), importer=REGISTRY[pending["kind"]]
+        )
     elif request.method == "POST":
         return render(request, "compostela/import.html", context, status=400)
     return render(request, "compostela/import.html", context)
@@ -113,8 +122,14 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Import the file kept under ``token``: only in the office and by the user who uploaded it."""
     pending = request.session.get(SESSION_KEY, {}).get(token)
     path = upload_dir() / f"{token}.upload"
-    if (pending is None or pending["office"] != request.office.pk or pending["user"] != request.user.pk
-            or pending["kind"] not in REGISTRY or not path.is_file() or _digest(path) != pending["sha256"]):
+    if (
+        pending is None
+        or pending["office"] != request.office.pk
+        or pending["user"] != request.user.pk
+        or pending["kind"] not in REGISTRY
+        or not path.is_file()
+        or _digest(path) != pending["sha256"]
+    ):
         raise Http404
     confirm = ConfirmForm(request.POST)
     partial = confirm.is_valid() and confirm.cleaned_data["partial"]
@@ -129,6 +144,14 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         request.session[SESSION_KEY].pop(token, None)
         request.session.modified = True
         path.unlink(missing_ok=True)
-    context = {"result": report, "refused": refused, "pending": pending, "importer": REGISTRY[pending["kind"]],
-               "token": token, "confirm": confirm, "form": UploadForm(), "importers": REGISTRY.values()}
+    context = {
+        "result": report,
+        "refused": refused,
+        "pending": pending,
+        "importer": REGISTRY[pending["kind"]],
+        "token": token,
+        "confirm": confirm,
+        "form": UploadForm(),
+        "importers": REGISTRY.values(),
+    }
     return render(request, "compostela/import.html", context, status=200 if report and report.written else 400)

@@ -41,8 +41,11 @@ class Problem:
     message: str
 
     def text(self, file: str) -> str:
-        return f"{file}:{self.line}: {self.column}: {self.message}" if self.column else \
-            f"{file}:{self.line}: {self.message}"
+        return (
+            f"{file}:{self.line}: {self.column}: {self.message}"
+            if self.column
+            else f"{file}:{self.line}: {self.message}"
+        )
 
 
 @dataclass
@@ -66,8 +69,9 @@ class ImportReport:
     def add(self, line: int, column: str, message: str) -> None:
         self.errors.append(Problem(line=line, column=column, message=str(message)))
 
-    def add_validation_error(self, line: int, error: ValidationError, columns: dict[str, str] | None = None,
-                             column: str = "") -> None:
+    def add_validation_error(
+        self, line: int, error: ValidationError, columns: dict[str, str] | None = None, column: str = ""
+    ) -> None:
         """A service's or model's refusal, one problem per field (named as the file's column)."""
         columns = columns or {}
         if hasattr(error, "error_dict"):
@@ -86,8 +90,13 @@ class ImportReport:
         return [p.text(self.file) for p in sorted(self.errors, key=lambda p: p.line)]
 
     def counts(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "deleted": self.deleted, **self.extra}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            **self.extra,
+        }
 
 
 class CellError(ValueError):
@@ -119,16 +128,27 @@ class Importer:
         if self.check_columns is not None:
             missing += self.check_columns(table.columns)
         if missing:
-            raise FileRefused(_(MSG_MISSING_COLUMNS) % {"columns": ", ".join(missing)},
-                              CompostelaError.IMPORT_MISSING_COLUMNS)
+            raise FileRefused(
+                _(MSG_MISSING_COLUMNS) % {"columns": ", ".join(missing)}, CompostelaError.IMPORT_MISSING_COLUMNS
+            )
         if self.refuse_unknown and table.unknown:
-            raise FileRefused(_(MSG_UNKNOWN_COLUMNS) % {"columns": ", ".join(table.unknown)},
-                              CompostelaError.IMPORT_UNKNOWN_COLUMNS)
+            raise FileRefused(
+                _(MSG_UNKNOWN_COLUMNS) % {"columns": ", ".join(table.unknown)}, CompostelaError.IMPORT_UNKNOWN_COLUMNS
+            )
         return table
 
     @audited(by="by")
-    def run(self, *, office: Office, path: str | Path, by: User | None, partial: bool = False,
-            dry_run: bool = False, name: str | None = None, **options) -> ImportReport:
+    def run(
+        self,
+        *,
+        office: Office,
+        path: str | Path,
+        by: User | None,
+        partial: bool = False,
+        dry_run: bool = False,
+        name: str | None = None,
+        **options,
+    ) -> ImportReport:
         """Import ``path`` into ``office``.  Raises ``FileRefused`` when the file cannot be read at all."""
         table = self.open(path, name)
         report = ImportReport(file=table.name, dry_run=dry_run, partial=partial)
@@ -151,7 +171,8 @@ def _lock_office_imports(office: Office, kind: str) -> None:
     """Serialise imports of one kind into one office until the transaction ends: the second of two imports
     of the same file waits, then finds the first one's rows (and creates nothing twice)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"compostela.import_{kind}:{office.pk}"])
+        key = f"compostela.import_{kind}:{office.pk}"
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
 REGISTRY: dict[str, Importer] = {}
@@ -182,8 +203,11 @@ class ImportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="CSV (UTF-8 or Shift_JIS) or XLSX file; see README.")
         parser.add_argument("--office", required=True, help="The office number (10 digits).")
-        parser.add_argument("--partial", action="store_true",
-                            help="Write the good rows and report the others (default: all or nothing).")
+        parser.add_argument(
+            "--partial",
+            action="store_true",
+            help="Write the good rows and report the others (default: all or nothing).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check every row and report; write nothing.")
         parser.add_argument("--user", "--by", dest="by", help="Username recorded as the one who imported.")
 
@@ -209,8 +233,9 @@ class ImportCommand(BaseCommand):
         command = type(self).__module__.rsplit(".", 1)[-1]  # the command's name, as manage.py knows it
         try:
             with audit_context(reason=f"command: {command} {file.name}"):
-                report = self.importer.run(office=target, path=file, by=actor, partial=partial, dry_run=dry_run,
-                                           **self.import_options(options))
+                report = self.importer.run(
+                    office=target, path=file, by=actor, partial=partial, dry_run=dry_run, **self.import_options(options)
+                )
         except FileRefused as error:
             raise CommandError(f"{file.name}: {error}") from None
         for line in report.lines():

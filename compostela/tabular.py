@@ -188,8 +188,9 @@ def _check_archive(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise FileRefused(_(MSG_NOT_XLSX), CompostelaError.IMPORT_NOT_XLSX) from None
     if unpacked > max_unpacked_bytes():
-        raise FileRefused(_(MSG_UNPACKS_TOO_LARGE) % {"limit": _mb(max_unpacked_bytes())},
-                          CompostelaError.IMPORT_UNPACKS_TOO_LARGE)
+        raise FileRefused(
+            _(MSG_UNPACKS_TOO_LARGE) % {"limit": _mb(max_unpacked_bytes())}, CompostelaError.IMPORT_UNPACKS_TOO_LARGE
+        )
 
 
 def _xlsx_rows(path: Path) -> tuple[list[object], Iterator[tuple[int, tuple]]]:
@@ -211,8 +212,7 @@ def _xlsx_rows(path: Path) -> tuple[list[object], Iterator[tuple[int, tuple]]]:
 
     def rows() -> Iterator[tuple[int, tuple]]:
         try:
-            for line, row in enumerate(values, start=2):  # read-only mode yields the empty rows between too
-                yield line, row
+            yield from enumerate(values, start=2)  # read-only mode yields the empty rows between too
         except Exception:  # noqa: BLE001 - a member truncated half-way shows only while streaming
             raise FileRefused(_(MSG_NOT_XLSX), CompostelaError.IMPORT_NOT_XLSX) from None
         finally:

@@ -251,7 +251,8 @@ def _write_followups(*, office: Office, table: Table, by: User, partial: bool, r
             client_id = clients.find(row)
             hire = hires.get((client_id, row["employer"], _date(row["start_date"], "start_date")))
             if hire is None:
-                raise CellError("employer", "no hire of this client with this employer and start date (import it first)")
+                raise CellError("employer",
+                                "no hire of this client with this employer and start date (import it first)")
             day = _date(row["day"], "day")
             if day < hire.start_date:
                 raise CellError("day", "the contact is before the job started")

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils.translation import gettext as _
 
-from attendance import rules
 from attendance import importing as command
+from attendance import rules
 from attendance.models import Attendance, AttendanceStatus
 from tests.factories import enrolled_client
 

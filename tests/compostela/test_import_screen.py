@@ -18,8 +18,10 @@ from compostela.models import Role
 from tests.conftest import logged_in
 from tests.factories import MembershipFactory, UserFactory
 
-GOOD = ("family_name,given_name,family_name_kana,given_name_kana,birth_date,status,first_visit_on,enrolled_on\n"
-        "山本,一郎,ヤマモト,イチロウ,1985-01-02,enrolled,2025-04-01,2025-04-15\n")
+GOOD = (
+    "family_name,given_name,family_name_kana,given_name_kana,birth_date,status,first_visit_on,enrolled_on\n"
+    "山本,一郎,ヤマモト,イチロウ,1985-01-02,enrolled,2025-04-01,2025-04-15\n"
+)
 BAD = GOOD + "川口,,カワグチ,サクラ,1999-12-31,visitor,2025-06-01,\n"
 
 
@@ -30,8 +32,7 @@ def upload_dir(tmp_path, settings):
 
 
 def upload(http, text: str, *, kind="clients", name="clients.csv", encoding="utf-8"):
-    return http.post(reverse("import_upload"),
-                     {"kind": kind, "file": SimpleUploadedFile(name, text.encode(encoding))})
+    return http.post(reverse("import_upload"), {"kind": kind, "file": SimpleUploadedFile(name, text.encode(encoding))})
 
 
 def token_of(response) -> str:

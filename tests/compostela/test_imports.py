@@ -25,8 +25,12 @@ from compostela.tabular import FileRefused
 HEADER = "family_name,given_name,family_name_kana,given_name_kana,birth_date,status,first_visit_on,enrolled_on\n"
 GOOD_ROW = "山本,一郎,ヤマモト,イチロウ,1985-01-02,enrolled,2025-04-01,2025-04-15\n"
 GOOD = HEADER + GOOD_ROW
-BAD = HEADER + GOOD_ROW + "川口,,カワグチ,サクラ,1999-12-31,visitor,2025-06-01,\n" + \
-    "森,花,モリ,ハナ,2001-02-30,visitor,2025-06-01,\n"
+BAD = (
+    HEADER
+    + GOOD_ROW
+    + "川口,,カワグチ,サクラ,1999-12-31,visitor,2025-06-01,\n"
+    + "森,花,モリ,ハナ,2001-02-30,visitor,2025-06-01,\n"
+)
 
 
 def run(*args) -> tuple[bool, str, str]:
@@ -64,8 +68,12 @@ def test_every_bad_row_is_reported_as_file_line_column_reason(world, tmp_path):
 
 def test_a_quoted_cell_over_two_lines_keeps_the_following_rows_line_numbers(world, tmp_path):
     path = tmp_path / "clients.csv"
-    path.write_text(HEADER.replace("\n", ",address\n") + GOOD_ROW.replace("\n", ',"札幌市\n北区"\n')
-                    + "森,花,モリ,ハナ,2001-02-30,visitor,2025-06-01,,\n", encoding="utf-8")
+    path.write_text(
+        HEADER.replace("\n", ",address\n")
+        + GOOD_ROW.replace("\n", ',"札幌市\n北区"\n')
+        + "森,花,モリ,ハナ,2001-02-30,visitor,2025-06-01,,\n",
+        encoding="utf-8",
+    )
     report = import_clients(office=world.office, path=path, by=world.manager)
     assert [(p.line, p.column) for p in report.errors] == [(4, "birth_date")]
 

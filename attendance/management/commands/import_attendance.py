@@ -14,8 +14,11 @@ class Command(ImportCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--override-reason", default="",
-                            help="Confirm days beyond the granted days with this reason (--by must be a supervisor).")
+        parser.add_argument(
+            "--override-reason",
+            default="",
+            help="Confirm days beyond the granted days with this reason (--by must be a supervisor).",
+        )
 
     def default_actor(self, office: Office) -> User:
         """The office's highest-ranked member (a manager, else a supervisor …)."""

@@ -8,8 +8,9 @@ from compostela.models import Membership, Office, Role, User
 
 class PlacementsImportCommand(ImportCommand):
     def default_actor(self, office: Office) -> User:
-        manager = (Membership.objects.filter(office=office, role=Role.MANAGER).select_related("user")
-                   .order_by("pk").first())
+        manager = (
+            Membership.objects.filter(office=office, role=Role.MANAGER).select_related("user").order_by("pk").first()
+        )
         if manager is None:
             raise CommandError("The office has no manager; imported rows are recorded in a manager's name.")
         return manager.user
