@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -35,6 +36,7 @@ from placements.models import (
     JobField,
     RecruitmentType,
 )
+from placements.services import hire_check_rules
 
 PLACEMENT_COLUMNS = ["certificate_number", "family_name", "given_name", "birth_date", "employer", "employer_industry",
                      "job_title", "job_field", "recruitment_type", "start_date", "hours_per_week", "hourly_wage",
@@ -183,9 +185,12 @@ def _write_placements(*, office: Office, table: Table, by: User, partial: bool, 
                 "end_reason": _choice(row["end_reason"], "end_reason", JobEndReason, END_ALIASES)
                 if row.get("end_reason") else "",
             }
-            _check_hire_row(values)
+            hire_check_rules(Hire(start_date=values["start_date"], **{f: values[f] for f in HIRE_FIELDS}))
         except CellError as error:
             report.add(line, error.column, str(error))
+            continue
+        except ValidationError as error:
+            report.add_validation_error(line, error)
             continue
         key = (values["client_id"], values["employer_name"], values["start_date"])
         if key in seen:
@@ -221,20 +226,6 @@ def _write_placements(*, office: Office, table: Table, by: User, partial: bool, 
     Hire.objects.bulk_create(to_create)
     Hire.objects.bulk_update(to_update, HIRE_FIELDS)
     report.created, report.updated = len(to_create), len(to_update)
-
-
-def _check_hire_row(v: dict) -> None:
-    """The database constraints of Hire, as messages for the report."""
-    if (v["employment_form"] == EmploymentForm.FIXED_TERM) != (v["fixed_term_end"] is not None):
-        raise CellError("fixed_term_end", "a fixed-term job needs fixed_term_end; a permanent job has none")
-    if v["fixed_term_end"] and v["fixed_term_end"] < v["start_date"]:
-        raise CellError("fixed_term_end", "fixed_term_end is before start_date")
-    if bool(v["ended_on"]) != bool(v["end_reason"]):
-        raise CellError("ended_on", "ended_on and end_reason go together")
-    if v["ended_on"] and v["ended_on"] < v["start_date"]:
-        raise CellError("ended_on", "ended_on is before start_date")
-    if v["recruitment_type"] == RecruitmentType.CLOSED and v["disclosed"]:
-        raise CellError("disclosed", "an undisclosed ordinary job (closed) cannot be disclosed")
 
 
 def _write_followups(*, office: Office, table: Table, by: User, partial: bool, report: ImportReport) -> None:

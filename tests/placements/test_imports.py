@@ -98,3 +98,21 @@ def test_unknown_office_and_missing_columns_are_refused(world, tmp_path):
     with pytest.raises(CommandError, match=re.escape(f"hires.csv: {missing}")):
         call_command("import_placements", "--office", world.office.number,
                      write(tmp_path, GOOD.replace("job_title,", "")))
+
+
+def test_a_hire_ending_before_it_starts_is_refused_by_the_services_rule(world, clients, tmp_path, capsys):
+    from placements.services import MSG_JOB_ENDS_BEFORE_START
+
+    bad = HEADER + "札幌,一郎,1990-01-01,株式会社北倉庫,ピッキング,倉庫作業,quota,2023-05-01,20,1000,無期,,はい," \
+                   "2023-04-01,quit\n"
+    with pytest.raises(CommandError):
+        call_command("import_placements", "--office", world.office.number, write(tmp_path, bad))
+    assert f"hires.csv:2: ended_on: {_(MSG_JOB_ENDS_BEFORE_START)}" in capsys.readouterr().err
+    assert not Hire.objects.exists()
+
+
+def test_a_shift_jis_file_is_read(world, clients, tmp_path):
+    path = tmp_path / "hires.csv"
+    path.write_bytes(GOOD.encode("cp932"))
+    call_command("import_placements", "--office", world.office.number, str(path))
+    assert Hire.objects.count() == 2
