@@ -28,6 +28,13 @@ from compostela.scoping import office_required
 from compostela.tabular import FileRefused, max_file_bytes
 
 SESSION_KEY = "compostela_imports"
+COUNT_LABELS = {
+    "created": gettext_lazy("Created"),
+    "updated": gettext_lazy("Updated"),
+    "unchanged": gettext_lazy("Unchanged"),
+    "deleted": gettext_lazy("Removed"),
+    "certificates": gettext_lazy("Certificates added"),
+}
 UPLOAD_TTL = 24 * 3600  # seconds an unconfirmed upload is kept
 
 
@@ -65,6 +72,13 @@ class UploadForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     partial = forms.BooleanField(required=False, label=gettext_lazy("Import the good rows only"))
+
+
+def report_counts(report: ImportReport) -> list[tuple[str, int]]:
+    """The report's counts with their labels (a removal only when there was one)."""
+    return [
+        (COUNT_LABELS.get(name, name), count) for name, count in report.counts().items() if name != "deleted" or count
+    ]
 
 
 def _digest(path: Path) -> str:
@@ -109,7 +123,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         request.session.setdefault(SESSION_KEY, {})[token] = pending
         request.session.modified = True
         context.update(
-            report=report, token=token, pending=pending, confirm=ConfirmForm(), importer=REGISTRY[pending["kind"]]
+            report=report,
+            counts=report_counts(report),
+            token=token,
+            pending=pending,
+            confirm=ConfirmForm(),
+            importer=REGISTRY[pending["kind"]],
         )
     elif request.method == "POST":
         return render(request, "compostela/import.html", context, status=400)
@@ -146,6 +165,7 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         path.unlink(missing_ok=True)
     context = {
         "result": report,
+        "counts": report_counts(report) if report else [],
         "refused": refused,
         "pending": pending,
         "importer": REGISTRY[pending["kind"]],
