@@ -76,7 +76,7 @@ class ImportReport:
         columns = columns or {}
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
-                for message in ValidationError(errors).messages:
+                for message in (text for each in errors for text in each.messages):
                     self.add(line, "" if name == "__all__" else columns.get(name, name), message)
         else:
             for message in error.messages:
