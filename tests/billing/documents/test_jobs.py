@@ -8,9 +8,9 @@ from django.urls import reverse
 from billing.documents.services import billing_document_request, billing_documents_run_queued
 from billing.models import DocumentStatus, GeneratedDocument
 from compostela.models import AuditEvent
-from compostela.pdf import pdf_text
 from tests.billing.documents.conftest import MAY
 from tests.conftest import logged_in
+from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -50,7 +50,7 @@ def test_the_worker_makes_waiting_documents_and_progress_moves(known_month, worl
     seen = []
     from billing.documents import pdfs
 
-    original = pdfs.billing_month_pdf
+    original = pdfs.billing_month_pdf_file
 
     def spy(**kwargs):
         progress = kwargs.pop("progress")
@@ -61,11 +61,11 @@ def test_the_worker_makes_waiting_documents_and_progress_moves(known_month, worl
 
         return original(progress=record, **kwargs)
 
-    pdfs.billing_month_pdf = spy
+    pdfs.billing_month_pdf_file = spy
     try:
         assert billing_documents_run_queued() == 1
     finally:
-        pdfs.billing_month_pdf = original
+        pdfs.billing_month_pdf_file = original
     document.refresh_from_db()
     assert document.status == DocumentStatus.DONE and document.pages == 2
     assert seen == [0, 25, 75, 100]
