@@ -185,14 +185,13 @@ def billing_month_zip(*, office: Office, month: date, version: int | None = None
     buffer = io.BytesIO()
     names = {f"part-client-{c.line.client_id}-{c.line.service}": c.line for c in doc.clients}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{doc.filename_stem}/00_請求集計.pdf",
-                         write_pdf(layout.copy(parts.get("part-summary", []))).data)
+        archive.writestr(f"{doc.filename_stem}/00_請求集計.pdf", layout.copy(parts.get("part-summary", [])).write_pdf())
         done = 3
         for n, (anchor, pages) in enumerate(p for p in parts.items() if p[0] != "part-summary"):
             line = names.get(anchor)
             label = f"{line.client_name}" if line else anchor
             suffix = "" if line is None or line.service == Service.TRANSITION else "_就労定着支援"
-            archive.writestr(f"{doc.filename_stem}/{n + 1:02d}_{label}{suffix}.pdf", write_pdf(layout.copy(pages)).data)
+            archive.writestr(f"{doc.filename_stem}/{n + 1:02d}_{label}{suffix}.pdf", layout.copy(pages).write_pdf())
             progress(done, total, label)
             done += 1
     progress(total, total, STEP_DONE)
