@@ -1,10 +1,7 @@
 """The billing PDFs.  Each office month is laid out as ONE WeasyPrint document (summary, then per client
-the statement and the service record sheet) — far faster than a document per client — and the separate
-files are cut from that one layout (``Document.copy``), not laid out again.
-
-``billing_month_pdf`` lays a long month out in parts (the summary and the first clients, then the next
-clients, …) in parallel worker processes and puts the pages together with page numbers of the whole file
-(``compostela.pdf.html_parts_to_pdf``): on a 2-core machine that halves the time of an office's month.
+the statement and the service record sheet), page numbers "n / N" from CSS page counters, and the separate
+files are cut from that one layout (``Document.copy``), not laid out again.  They are made by the billing
+documents' background task (``services.billing_document_build``), one document per task.
 
 Documents are Japanese office documents whatever the reader's UI language: they render under
 ``translation.override("ja")``."""
@@ -29,7 +26,7 @@ from billing.models import Service
 from billing.selectors import MonthStatement, StatementLine, billing_month_statement
 from billing.services.followup_cost import followup_cost_year, followup_what_if
 from compostela.models import Office
-from compostela.pdf import html_parts_to_pdf, layout_html, pdf_page_count, pdf_workers
+from compostela.pdf import PdfFile, layout_html, write_pdf
 
 Progress = Callable[[int, int, str], None]
 # Progress labels are stored as msgids and translated when the page polls them.
@@ -45,10 +42,6 @@ KIND_STATEMENTS = "statements"
 KIND_RECORDS = "records"
 KIND_FOLLOWUP = "followup"
 MONTH_KINDS = (KIND_ALL, KIND_SUMMARY, KIND_STATEMENTS, KIND_RECORDS)
-# Lay out in parallel from this many clients on (below, one process is as fast: starting parts costs more).
-PARALLEL_MIN_CLIENTS = 8
-# Parts per worker: more, smaller parts even out the work when one core is busier than the other.
-PARTS_PER_WORKER = 2
 SEED_WHAT_IF = {"yen_per_day": 10000, "followups": 35, "cost_per_followup": 10000, "days": [500, 250, 100, 50, 30]}
 
 
@@ -136,40 +129,25 @@ def _layout(template_name: str, context: dict):
     return layout_html(html)
 
 
-def _client_parts(clients: list[ClientPages], *, workers: int) -> list[list[ClientPages]]:
-    """The clients cut into consecutive parts to lay out in parallel (one part: lay out in one go).  The
-    first part also prints the summary, so it gets a client less."""
-    if workers < 2 or len(clients) < PARALLEL_MIN_CLIENTS:
-        return [clients]
-    count = min(workers * PARTS_PER_WORKER, len(clients))
-    size = (len(clients) + 1) / count  # the summary weighs about one client
-    bounds = [0] + [max(1, int(size * i) - 1) for i in range(1, count)] + [len(clients)]
-    return [clients[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-
-
 def billing_month_pdf(*, office: Office, month: date, kind: str = KIND_ALL, version: int | None = None,
                       progress: Progress = _no_progress) -> bytes:
     """The office's month as one PDF: ``all`` (summary + statements + record sheets) or one part."""
+    return billing_month_pdf_file(office=office, month=month, kind=kind, version=version, progress=progress).data
+
+
+def billing_month_pdf_file(*, office: Office, month: date, kind: str = KIND_ALL, version: int | None = None,
+                           progress: Progress = _no_progress) -> PdfFile:
+    """``billing_month_pdf`` with its number of pages."""
     if kind not in MONTH_KINDS:
         raise DocumentError(f"unknown kind {kind!r}")
     progress(0, 4, STEP_COLLECT)
     doc = month_document(office=office, month=month, version=version, kind=kind)
     progress(1, 4, STEP_LAYOUT)
-    context = _month_context(doc, kind=kind)
-    parts = _client_parts(context["clients"], workers=pdf_workers())
-    if len(parts) == 1:
-        layout = _layout("pdf/billing/month.html", context)
-        progress(3, 4, STEP_WRITE)
-        data = layout.write_pdf()
-    else:
-        with translation.override("ja"):
-            html = [render_to_string("pdf/billing/month.html", {
-                **context, "clients": part, "show_summary": context["show_summary"] and n == 0,
-                "page_numbers_stamped": True}) for n, part in enumerate(parts)]
-        data = html_parts_to_pdf(html)
-        progress(3, 4, STEP_WRITE)
+    layout = _layout("pdf/billing/month.html", _month_context(doc, kind=kind))
+    progress(3, 4, STEP_WRITE)
+    pdf = write_pdf(layout)
     progress(4, 4, STEP_DONE)
-    return data
+    return pdf
 
 
 def _month_context(doc: MonthDocument, *, kind: str) -> dict:
@@ -233,6 +211,12 @@ class FollowUpDocument:
 def followup_cost_pdf(*, office: Office, year: int, what_if_params: dict | None = None,
                       progress: Progress = _no_progress) -> bytes:
     """The year's follow-up cost report: buckets, per hire, the what-if table and the three charts."""
+    return followup_cost_pdf_file(office=office, year=year, what_if_params=what_if_params, progress=progress).data
+
+
+def followup_cost_pdf_file(*, office: Office, year: int, what_if_params: dict | None = None,
+                           progress: Progress = _no_progress) -> PdfFile:
+    """``followup_cost_pdf`` with its number of pages."""
     progress(0, 3, STEP_COLLECT)
     params = what_if_params or SEED_WHAT_IF
     report = followup_cost_year(office=office, year=year)
@@ -247,10 +231,6 @@ def followup_cost_pdf(*, office: Office, year: int, what_if_params: dict | None 
         "retention_chart": chart_retention_by_year(placement_retention_by_year(office=office, as_of=as_of)),
     }
     progress(1, 3, STEP_LAYOUT)
-    data = _layout("pdf/billing/followup.html", context).write_pdf()
+    pdf = write_pdf(_layout("pdf/billing/followup.html", context))
     progress(3, 3, STEP_DONE)
-    return data
-
-
-def page_count(data: bytes) -> int:
-    return pdf_page_count(data)
+    return pdf

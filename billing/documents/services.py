@@ -103,15 +103,15 @@ def _make(document: GeneratedDocument, progress) -> tuple[bytes, str, str, int |
     office, month, version = document.office, document.month, document.closing_version
     state = f"v{version}" if version else ""
     if document.kind == DocumentKind.FOLLOWUP:
-        data = pdfs.followup_cost_pdf(office=office, year=document.year, progress=progress)
-        return data, f"followup-cost-{office.number}-{document.year}.pdf", "application/pdf", pdfs.page_count(data)
+        pdf = pdfs.followup_cost_pdf_file(office=office, year=document.year, progress=progress)
+        return pdf.data, f"followup-cost-{office.number}-{document.year}.pdf", "application/pdf", pdf.pages
     stem = f"billing-{office.number}-{month:%Y-%m}{'-' + state if state else ''}"
     if document.kind == DocumentKind.MONTH_SEPARATE:
         data = pdfs.billing_month_zip(office=office, month=month, version=version, progress=progress)
         return data, f"{stem}.zip", "application/zip", None
-    data = pdfs.billing_month_pdf(office=office, month=month, kind=MONTH_KIND_PARTS[document.kind],
-                                  version=version, progress=progress)
-    return data, f"{stem}-{FILE_SUFFIX[document.kind]}.pdf", "application/pdf", pdfs.page_count(data)
+    pdf = pdfs.billing_month_pdf_file(office=office, month=month, kind=MONTH_KIND_PARTS[document.kind],
+                                      version=version, progress=progress)
+    return pdf.data, f"{stem}-{FILE_SUFFIX[document.kind]}.pdf", "application/pdf", pdf.pages
 
 
 async def billing_documents_recover_stalled(*, seconds_since_heartbeat: float = STALLED_AFTER_SECONDS) -> dict:

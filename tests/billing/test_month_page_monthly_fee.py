@@ -6,9 +6,9 @@ from datetime import date
 from django.urls import reverse
 
 from billing.documents.pdfs import billing_month_pdf
-from compostela.pdf import pdf_text
 from placements.models import FollowUpKind
 from tests.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
+from tests.pdf_reading import pdf_text
 
 
 def retention_support_month(office):

@@ -7,10 +7,9 @@ from billing.documents.pdfs import (
     KIND_FOLLOWUP,
     MONTH_KINDS,
     DocumentError,
-    billing_month_pdf,
+    billing_month_pdf_file,
     billing_month_zip,
-    followup_cost_pdf,
-    page_count,
+    followup_cost_pdf_file,
 )
 from billing.forms import parse_month
 from billing.management.commands._common import office_by_number
@@ -34,11 +33,13 @@ class Command(BaseCommand):
     def handle(self, *args, office, month, year, kind, version, output, **options):
         office_obj = office_by_number(office)
         started = time.perf_counter()
+        pages = None
         try:
             if kind == KIND_FOLLOWUP:
                 if year is None:
                     raise CommandError("--kind followup needs --year YYYY.")
-                data = followup_cost_pdf(office=office_obj, year=year)
+                pdf = followup_cost_pdf_file(office=office_obj, year=year)
+                data, pages = pdf.data, pdf.pages
             else:
                 first = parse_month(month or "")
                 if first is None:
@@ -46,9 +47,10 @@ class Command(BaseCommand):
                 if kind == KIND_SEPARATE:
                     data = billing_month_zip(office=office_obj, month=first, version=version)
                 else:
-                    data = billing_month_pdf(office=office_obj, month=first, kind=kind, version=version)
+                    pdf = billing_month_pdf_file(office=office_obj, month=first, kind=kind, version=version)
+                    data, pages = pdf.data, pdf.pages
         except DocumentError as error:
             raise CommandError(str(error)) from error
         Path(output).write_bytes(data)
-        pages = "" if kind == KIND_SEPARATE else f", {page_count(data)} pages"
-        self.stdout.write(f"{output}: {len(data):,} bytes{pages}, {time.perf_counter() - started:.1f} s")
+        counted = "" if pages is None else f", {pages} pages"
+        self.stdout.write(f"{output}: {len(data):,} bytes{counted}, {time.perf_counter() - started:.1f} s")

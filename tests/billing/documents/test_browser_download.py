@@ -9,7 +9,6 @@ from django.core.management import call_command
 
 from billing.services.tier import retention_tier_override
 from compostela.models import Role
-from compostela.pdf import pdf_page_count, pdf_text
 from tests.billing.helpers import weekdays
 from tests.factories import (
     TEST_PASSWORD,
@@ -21,6 +20,7 @@ from tests.factories import (
     attend,
     plan,
 )
+from tests.pdf_reading import pdf_page_count, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

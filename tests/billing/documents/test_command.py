@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from compostela.pdf import pdf_page_count, pdf_text
+from tests.pdf_reading import pdf_page_count, pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from billing.documents.pdfs import followup_cost_pdf
-from compostela.pdf import pdf_text
+from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.django_db
 

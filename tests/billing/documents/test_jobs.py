@@ -10,9 +10,9 @@ from billing.documents.services import billing_document_request, document_lock
 from billing.documents.tasks import generate_billing_document, recover_stalled_documents
 from billing.models import DocumentStatus, GeneratedDocument
 from compostela.models import AuditEvent
-from compostela.pdf import pdf_text
 from tests.billing.documents.conftest import MAY
 from tests.conftest import logged_in
+from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_the_task_makes_the_waiting_document_and_progress_moves(known_month, wor
     seen = []
     from billing.documents import pdfs
 
-    original = pdfs.billing_month_pdf
+    original = pdfs.billing_month_pdf_file
 
     def spy(**kwargs):
         progress = kwargs.pop("progress")
@@ -83,11 +83,11 @@ def test_the_task_makes_the_waiting_document_and_progress_moves(known_month, wor
 
         return original(progress=record, **kwargs)
 
-    pdfs.billing_month_pdf = spy
+    pdfs.billing_month_pdf_file = spy
     try:
         assert run_waiting_jobs() == 1
     finally:
-        pdfs.billing_month_pdf = original
+        pdfs.billing_month_pdf_file = original
     document.refresh_from_db()
     assert document.status == DocumentStatus.DONE and document.pages == 2
     assert seen == [0, 25, 75, 100]

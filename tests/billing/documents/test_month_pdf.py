@@ -7,8 +7,8 @@ import pytest
 
 from billing.documents.pdfs import KIND_RECORDS, billing_month_pdf, billing_month_zip
 from billing.services.closing import billing_month_close
-from compostela.pdf import pdf_font_names, pdf_page_count, pdf_text
 from tests.billing.documents.conftest import MAY
+from tests.pdf_reading import pdf_font_names, pdf_page_count, pdf_text
 
 pytestmark = pytest.mark.django_db
 
