@@ -122,19 +122,29 @@ def enrolment_refusal(facts: EnrolmentFacts, day: date) -> AttendanceError | Non
     judged by them (so the days between a hire and a return, 再利用, are closed); for a client without
     periods, the client's own enrolment and end dates are used.
     """
+    refusal = period_refusal(facts, day)
+    if refusal is not None:
+        return refusal
+    if facts.certificate_on(day) is None:
+        return AttendanceError.OUTSIDE_CERTIFICATE
+    return None
+
+
+def period_refusal(facts: EnrolmentFacts, day: date) -> AttendanceError | None:
+    """``None`` when ``day`` falls in one of the client's periods of use (between its enrolment and its end,
+    both inclusive), else why not.  Judged by the recorded periods of use when there are any, else by the
+    client's own enrolment and end dates.  Billing counts no day outside a period of use."""
     if facts.periods:
         enrolled = [p for p in facts.periods if p.enrolled_on is not None and p.enrolled_on <= day]
         if not enrolled:
             return AttendanceError.BEFORE_ENROLMENT
         if not any(p.ended_on is None or day <= p.ended_on for p in enrolled):
             return AttendanceError.AFTER_END
-    else:
-        if facts.enrolled_on is None or day < facts.enrolled_on:
-            return AttendanceError.BEFORE_ENROLMENT
-        if facts.ended_on is not None and day > facts.ended_on:
-            return AttendanceError.AFTER_END
-    if facts.certificate_on(day) is None:
-        return AttendanceError.OUTSIDE_CERTIFICATE
+        return None
+    if facts.enrolled_on is None or day < facts.enrolled_on:
+        return AttendanceError.BEFORE_ENROLMENT
+    if facts.ended_on is not None and day > facts.ended_on:
+        return AttendanceError.AFTER_END
     return None
 
 

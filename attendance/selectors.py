@@ -322,8 +322,23 @@ def client_list_days_attended(first: date, last: date) -> dict:
     ), 0)}
 
 
+def attendance_outside_use(*, client: Client) -> list[date]:
+    """The days of service (通所, 施設外支援) recorded for ``client`` that fall outside its periods of use — after a
+    hire or an end recorded over saved attendance; billing claims none of them — two queries."""
+    facts = rules.EnrolmentFacts(
+        client_id=client.pk, enrolled_on=client.enrolled_on, ended_on=client.ended_on,
+        periods=[rules.PeriodFacts(*dates) for dates in client.periods.order_by("started_on", "pk")
+                 .values_list("started_on", "enrolled_on", "ended_on")],
+    )
+    days = Attendance.objects.filter(client=client, status__in=rules.BILLABLE).order_by("day").values_list("day",
+                                                                                                        flat=True)
+    return [day for day in days if rules.period_refusal(facts, day) is not None]
+
+
 def client_page_attendance(*, client: Client, today: date) -> dict:
-    """The client page's last 30 days of attendance and the billable days among them — one query."""
+    """The client page's last 30 days of attendance and the billable days among them, and the days of service
+    outside the periods of use — three queries."""
     attendance = list(Attendance.objects.filter(client=client, day__gte=today - timedelta(days=29), day__lte=today)
                       .order_by("-day"))
-    return {"attendance": attendance, "attendance_days": sum(1 for a in attendance if a.status in rules.BILLABLE)}
+    return {"attendance": attendance, "attendance_days": sum(1 for a in attendance if a.status in rules.BILLABLE),
+            "attendance_outside_use": attendance_outside_use(client=client)}

@@ -31,9 +31,10 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
     if explanation.get("service") == "transition":
         rows.append(ExplanationRow(
             _("Days"),
-            _("attended %(attended)s, off-site %(offsite)s, outside the certificate %(outside)s, beyond the "
-              "granted %(granted)s days %(over)s → billable %(billable)s") % {
+            _("attended %(attended)s, off-site %(offsite)s, outside the period of use %(outside_use)s, outside the "
+              "certificate %(outside)s, beyond the granted %(granted)s days %(over)s → billable %(billable)s") % {
                 "attended": days.get("attended", 0), "offsite": days.get("offsite", 0),
+                "outside_use": days.get("outside_period_of_use", 0),
                 "outside": days.get("outside_certificate", 0), "granted": days.get("granted_days", 0),
                 "over": days.get("over_granted_days", 0), "billable": days.get("billable", 0)},
             None,

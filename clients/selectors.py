@@ -168,6 +168,7 @@ class ClientPage:
     closed_plans: list[SupportPlan]
     attendance: list = field(default_factory=list)  # the last 30 days (attendance app)
     attendance_days: int = 0
+    attendance_outside_use: list = field(default_factory=list)  # days of service outside the periods of use
     hires: list = field(default_factory=list)  # placements app
     timeline: list[TimelineEntry] = field(default_factory=list)
     funnel: object = None  # placements.selectors.ClientFunnel: contacts → applications → interviews → offers → hire

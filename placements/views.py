@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.selectors import attendance_outside_use
 from clients.models import Client
 from compostela.forms import form_add_service_errors, form_submit
 from compostela.scoping import office_required, scoped
@@ -306,12 +307,23 @@ def hire_create(request: HttpRequest, pk: int) -> HttpResponse:
             form_add_service_errors(form, error)
         else:
             messages.success(request, _("Hire recorded; %(client)s is now employed.") % {"client": client})
+            _warn_attendance_outside_use(request, client)
             return redirect("placements:hire_detail", pk=hire.pk)
     return render(
         request,
         "placements/form.html",
         {"form": form, "title": _("Hire of %(client)s") % {"client": client}, "client": client},
     )
+
+
+def _warn_attendance_outside_use(request: HttpRequest, client: Client) -> None:
+    """Say which saved days of service now fall outside the client's period of use (billing claims none)."""
+    days = attendance_outside_use(client=client)
+    if days:
+        messages.warning(request, _(
+            "%(client)s has attendance recorded after the end of the period of use, which is not billed: "
+            "%(days)s. Correct or delete those days on the roster."
+        ) % {"client": client, "days": ", ".join(f"{day:%Y-%m-%d}" for day in days)})
 
 
 @office_required()

@@ -33,6 +33,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
+from attendance.rules import EnrolmentFacts, period_refusal
 from billing.models import AddOnKind, Service
 from billing.services.fees import FeeBook
 from billing.services.month_inputs import AgreedPlan, MonthContact, month_inputs_read
@@ -260,15 +261,18 @@ def client_plan_missing_months(*, month: date, certificates: list[Certificate], 
 
 def transition_claim_line(
     *, client: Client, month: date, rows: list[dict], certificates: list[Certificate], plans: list[AgreedPlan],
-    book: FeeBook, tier: RetentionTier, over: OverCapacity,
+    book: FeeBook, tier: RetentionTier, over: OverCapacity, use: EnrolmentFacts | None = None,
 ) -> ClaimLineResult:
     """One client's 就労移行支援 claim for ``month`` from its attendance ``rows`` (dicts, sorted by day).
-    ``certificates`` are the client's transition certificates (``MonthInputs.certificates``)."""
+    ``certificates`` are the client's transition certificates (``MonthInputs.certificates``); ``use`` its
+    periods of use (``MonthInputs.use``): a day outside them is never billed (``attendance.rules.period_refusal``)."""
     first, last = month_bounds(month)
     settings = book.settings_on(first)
     yen_per_unit, to_verify = book.yen_per_unit_on(service=Service.TRANSITION, day=first)
     figures = book.figures_on(first)
-    billable = [r for r in rows if regulations.is_billable(r["status"])]
+    attended = [r for r in rows if regulations.is_billable(r["status"])]
+    billable = [r for r in attended if use is None or period_refusal(use, r["day"]) is None]
+    outside_use = len(attended) - len(billable)
     in_cert = [r for r in billable if regulations.certificate_on(certificates, r["day"])]
     outside = len(billable) - len(in_cert)
     cert = regulations.certificate_for_month(certificates, month, [r["day"] for r in billable])
@@ -283,6 +287,7 @@ def transition_claim_line(
         "absent": sum(1 for r in rows if r["status"] == AttendanceStatus.ABSENT),
         "absent_supported": sum(1 for r in rows if r["status"] == AttendanceStatus.ABSENT_SUPPORTED),
         "outside_certificate": outside,
+        "outside_period_of_use": outside_use,
         "granted_days": granted,
         "granted_days_standard": not (cert and cert.granted_days),
         "over_granted_days": len(in_cert) - len(counted),
@@ -426,10 +431,13 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
     lines = [
         transition_claim_line(client=clients[pk], month=first, rows=by_client[pk],
                               certificates=certificates.get(pk, []), plans=plans.get(pk, []), book=book, tier=tier,
-                              over=over)
+                              over=over, use=inputs.use.get(pk))
         for pk in sorted(by_client, key=lambda pk: (clients[pk].family_name_kana, clients[pk].given_name_kana, pk))
     ]
     for line in lines:
+        if line.days["outside_period_of_use"]:
+            warnings.append(_("%(client)s: %(days)s day(s) of attendance outside the period of use are not claimed.")
+                            % {"client": line.client, "days": line.days["outside_period_of_use"]})
         if line.days["outside_certificate"]:
             warnings.append(_("%(client)s: %(days)s day(s) of attendance outside any certificate period.")
                             % {"client": line.client, "days": line.days["outside_certificate"]})

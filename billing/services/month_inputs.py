@@ -16,10 +16,11 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
+from attendance import rules as attendance_rules
 from attendance.models import BILLABLE_ATTENDANCE, Attendance
 from billing.services.fees import FeeBook, fee_book_load
 from billing.services.tier import retention_support_window, retention_tier_window
-from clients.models import Certificate, CertificateService, Client, SupportPlan
+from clients.models import Certificate, CertificateService, Client, ServicePeriod, SupportPlan
 from compostela.models import Office
 from placements.models import FollowUpContact, FollowUpKind, Hire
 from placements.retention import retention_support_users
@@ -60,12 +61,13 @@ class MonthInputs:
     certificates: dict[int, list[Certificate]]  # 就労移行支援 certificates, by client, by period start
     support_certificates: dict[int, list[Certificate]]  # 就労定着支援 certificates overlapping the month, ditto
     plans: dict[int, list[AgreedPlan]]
+    use: dict[int, attendance_rules.EnrolmentFacts]  # each client's periods of use (no day outside one is billed)
     tier_hires: list[tuple[date, date | None, date | None]]  # (start, ended_on, fixed_term_end) of the tier window
     support_users: list[tuple[int, bool]]  # (client id, employed at the end of the previous fiscal year)
 
 
 def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
-    """Everything ``billing_month_compute`` needs for ``office`` and ``month`` (any day of it) — seventeen
+    """Everything ``billing_month_compute`` needs for ``office`` and ``month`` (any day of it) — eighteen
     queries at most: the fee book (eight, with the regulations' figures), then one each below
     (``retention_support_users``: two)."""
     first, last = regulations.month_bounds(month)
@@ -116,6 +118,18 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
         plan = AgreedPlan(*row)
         plans.setdefault(plan.client_id, []).append(plan)
 
+    periods: dict[int, list[attendance_rules.PeriodFacts]] = {}
+    for client_id, *dates in (ServicePeriod.objects.filter(client_id__in=client_ids, started_on__lte=last)
+                              .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+                              .order_by("started_on", "pk")
+                              .values_list("client_id", "started_on", "enrolled_on", "ended_on")):
+        periods.setdefault(client_id, []).append(attendance_rules.PeriodFacts(*dates))
+    use = {
+        pk: attendance_rules.EnrolmentFacts(client_id=pk, enrolled_on=client.enrolled_on, ended_on=client.ended_on,
+                                            periods=periods.get(pk, []))
+        for pk, client in clients.items()
+    }
+
     return MonthInputs(
         book=book,
         daily_users_before=daily_users_before,
@@ -125,6 +139,7 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
         certificates=certificates,
         support_certificates=support_certificates,
         plans=plans,
+        use=use,
         tier_hires=list(
             Hire.objects.filter(office=office, start_date__range=(hires_first, hires_last))
             .order_by().values_list("start_date", "ended_on", "fixed_term_end")

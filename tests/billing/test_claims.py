@@ -26,8 +26,8 @@ def office(world):
     return world.office
 
 
-def client_with_plan(office, *, cert=None, **cert_fields):
-    client = ClientFactory(office=office)
+def client_with_plan(office, *, cert=None, enrolled_on=date(2024, 4, 1), **cert_fields):
+    client = ClientFactory(office=office, enrolled_on=enrolled_on)
     CertificateFactory(client=client, **(cert or {}), **cert_fields)
     plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
     return client
@@ -80,7 +80,7 @@ def test_billable_days_are_capped_at_the_certificates_granted_days(office):
 @pytest.mark.parametrize(("month", "granted"), [(date(2024, 5, 1), 23), (date(2024, 2, 1), 21),
                                                 (date(2023, 2, 1), 20), (date(2024, 4, 1), 22)])
 def test_standard_granted_days_are_days_in_month_minus_8(world, office, month, granted):
-    client = client_with_plan(office, period_start=date(2023, 1, 1))
+    client = client_with_plan(office, period_start=date(2023, 1, 1), enrolled_on=date(2023, 1, 1))
     plan(client, date(2023, 1, 1), date(2023, 12, 31), agreed_on=date(2023, 1, 5))
     retention_tier_override(office=office, fiscal_year=2022, rate=Decimal("0.3"), reason="通知", by=world.manager)
     next_month = month + relativedelta(months=1)
@@ -286,3 +286,19 @@ def test_yen_per_unit_override_in_office_settings(office):
     client = client_with_plan(office)
     attend(client, TEN_MAY_DAYS)
     assert line_of(office, client).total_yen == 81100
+
+
+def test_attendance_outside_the_period_of_use_is_never_billed(office):
+    """Rule (attendance.rules.period_refusal): es1 saved 通所, then recorded a hire starting that day — the
+    period of use now ends the day before, and billing claims none of the days after it, with a warning."""
+    from clients.models import ServicePeriod
+
+    client = client_with_plan(office)
+    attend(client, TEN_MAY_DAYS)
+    ServicePeriod.objects.filter(client=client).update(ended_on=TEN_MAY_DAYS[5] - relativedelta(days=1))
+    result = billing_month_compute(office=office, month=MAY)
+    line = next(line for line in result.lines if line.client == client)
+    assert line.days["outside_period_of_use"] == 5
+    assert line.billable_days == 5
+    assert line.basic_units == 5 * 811
+    assert any("利用期間外の通所 5日は請求しません" in warning for warning in result.warnings)

@@ -28,11 +28,11 @@ def test_demo_seed_is_idempotent_for_billing(db):
 def test_a_demo_office_month_matches_the_hand_computed_total(db):
     call_command("seed_demo", "--quiet-logins")
     office = Office.objects.get(number="0110000001")  # qualified staff (I) + trained staff, 10.17 yen a unit
-    a = ClientFactory(office=office)
+    a = ClientFactory(office=office, enrolled_on=date(2019, 4, 1))  # in its period of use in November 2019
     CertificateFactory(client=a, income_category=IncomeCategory.GENERAL_1, copay_cap=9300)
     plan(a, date(2019, 4, 1), date(2020, 3, 31), agreed_on=date(2019, 4, 5))
     attend(a, weekdays(date(2019, 11, 1), date(2019, 11, 14)))  # 10 days
-    b = ClientFactory(office=office)
+    b = ClientFactory(office=office, enrolled_on=date(2019, 4, 1))
     CertificateFactory(client=b, income_category=IncomeCategory.WELFARE, copay_cap=0)
     plan(b, date(2019, 4, 1), date(2020, 3, 31), agreed_on=date(2019, 4, 5))
     attend(b, weekdays(date(2019, 11, 1), date(2019, 11, 7)))  # 5 days
