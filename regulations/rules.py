@@ -390,19 +390,25 @@ def six_month_date(start: date) -> date:
 
 class Retention(enum.StrEnum):
     RETAINED = "retained"  # still in the job on the six-month day
-    SHORT_FIXED_TERM = "short_fixed_term"  # a fixed-term job planned to end before six months
+    SHORT_FIXED_TERM = "short_fixed_term"  # a fixed-term job whose term ran out before six months
     LEFT = "left"  # left the job before the six-month day
     PENDING = "pending"  # still in the job, six-month day not reached yet
 
 
 def hire_retention(*, start: date, ended_on: date | None, fixed_term_end: date | None, as_of: date) -> Retention:
-    """Retention of one hire as known on ``as_of``.  A person is retained when still in that job on the
-    six-month day (their last working day is on or after it)."""
+    """Retention of one hire as known on ``as_of``, read from what happened, not from the contract.
+
+    A person is retained when still in that job on the six-month day (their last working day is on or after
+    it), whatever the contract said — a fixed-term contract renewed past six months is retained.  A job that
+    ended before the six-month day is a short fixed-term job when it ended at its planned contract end (the
+    term ran out), else the person left.  Until the six-month day (or a recorded end) comes, it is pending."""
     six = six_month_date(start)
-    if fixed_term_end is not None and fixed_term_end < six:
-        return Retention.SHORT_FIXED_TERM
     if ended_on is not None and ended_on < six:
-        return Retention.LEFT if ended_on <= as_of else Retention.PENDING
+        if ended_on > as_of:
+            return Retention.PENDING
+        if fixed_term_end is not None and fixed_term_end < six and ended_on >= fixed_term_end:
+            return Retention.SHORT_FIXED_TERM
+        return Retention.LEFT
     return Retention.RETAINED if as_of >= six else Retention.PENDING
 
 

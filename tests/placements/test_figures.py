@@ -21,7 +21,7 @@ def test_retention_per_fiscal_year_counts_short_fixed_term_apart(world):
     HireFactory(office=world.office, start_date=date(2024, 4, 1))  # retained
     HireFactory(office=world.office, start_date=date(2024, 5, 1), ended_on=date(2024, 6, 1), end_reason="quit")
     HireFactory(office=world.office, start_date=date(2025, 3, 31), employment_form=EmploymentForm.FIXED_TERM,
-                fixed_term_end=date(2025, 6, 30))
+                fixed_term_end=date(2025, 6, 30), ended_on=date(2025, 6, 30), end_reason="contract_ended")
     years = {y.fiscal_year: y for y in placement_retention_figures(office=world.office, as_of=date(2026, 1, 1))}
     assert (years[2024].hires, years[2024].retained, years[2024].left, years[2024].short_fixed_term) == (3, 1, 1, 1)
 
@@ -81,3 +81,12 @@ def test_reuse_counts_those_who_came_back_after_a_job_ended_within_six_months(wo
     reuse = placement_reuse(office=world.office, as_of=date(2025, 1, 1))
     assert (len(reuse.returned), len(reuse.ended_early)) == (1, 2)
     assert reuse.rate == 0.5
+
+
+def test_a_renewed_fixed_term_job_counts_as_retained_not_short(world):
+    """Rule (regulations.rules.hire_retention): retention reads what happened — a contract ending before the
+    six-month day, renewed and still going months later, is retained."""
+    HireFactory(office=world.office, start_date=date(2024, 5, 1), employment_form=EmploymentForm.FIXED_TERM,
+                fixed_term_end=date(2024, 7, 31))  # renewed: no end recorded
+    years = {y.fiscal_year: y for y in placement_retention_figures(office=world.office, as_of=date(2025, 3, 1))}
+    assert (years[2024].retained, years[2024].short_fixed_term) == (1, 0)

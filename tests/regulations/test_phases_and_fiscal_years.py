@@ -48,9 +48,26 @@ def test_pending_until_the_six_month_day_is_reached():
     assert hire_retention(start=START, ended_on=None, fixed_term_end=None, as_of=date(2024, 9, 30)) == Retention.PENDING
 
 
-def test_a_fixed_term_job_planned_to_end_before_six_months_is_short_fixed_term():
-    assert hire_retention(start=START, ended_on=None, fixed_term_end=date(2024, 9, 30),
+def test_a_fixed_term_job_that_ended_when_its_term_ran_out_before_six_months_is_short_fixed_term():
+    assert hire_retention(start=START, ended_on=date(2024, 9, 30), fixed_term_end=date(2024, 9, 30),
                           as_of=SIX) == Retention.SHORT_FIXED_TERM
+
+
+def test_a_renewed_fixed_term_job_still_going_at_six_months_is_retained():
+    """Rule: retention reads what happened — the contract ended before the six-month day on paper, but it was
+    renewed and the person is still in the job."""
+    assert hire_retention(start=START, ended_on=None, fixed_term_end=date(2024, 9, 30),
+                          as_of=SIX) == Retention.RETAINED
+
+
+def test_a_fixed_term_job_left_before_its_term_is_left():
+    assert hire_retention(start=START, ended_on=date(2024, 9, 1), fixed_term_end=date(2024, 9, 30),
+                          as_of=SIX) == Retention.LEFT
+
+
+def test_a_fixed_term_job_before_its_planned_end_is_pending():
+    assert hire_retention(start=START, ended_on=None, fixed_term_end=date(2024, 9, 30),
+                          as_of=date(2024, 9, 15)) == Retention.PENDING
 
 
 @pytest.mark.parametrize(("day", "phase", "month"), [
