@@ -15,3 +15,5 @@ class PlacementError(models.TextChoices):
     JOB_END_NEEDS_REASON = "job_end_needs_reason", "an end date without a reason, or a reason without a date"
     JOB_ENDS_BEFORE_START = "job_ends_before_start", "the job ends before it starts"
     FOLLOWUP_BEFORE_START = "followup_before_start", "the follow-up contact is before the job started"
+    HIRE_BEFORE_OFFICE_OPENED = "hire_before_office_opened", "the hire starts before the office opened"
+    HIRE_BEFORE_FIRST_USE = "hire_before_first_use", "the hire starts before the client's first period of use"

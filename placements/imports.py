@@ -18,10 +18,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.db.models import Min
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from clients.models import Certificate, Client
+from clients.models import Certificate, Client, ServicePeriod
 from compostela.audit import audited
 from compostela.importing import CellError, Importer, ImportReport, register
 from compostela.models import Office, User
@@ -160,6 +161,8 @@ def _client_columns(columns: list[str]) -> list[str]:
 
 def _write_placements(*, office: Office, table: Table, by: User, partial: bool, report: ImportReport) -> None:
     clients = ClientFinder(office)
+    first_use = dict(ServicePeriod.objects.filter(client__office=office).values("client_id")
+                     .annotate(first=Min("started_on")).values_list("client_id", "first"))
     parsed: list[tuple[int, dict]] = []
     seen: set[tuple] = set()
     for row in table:
@@ -185,7 +188,8 @@ def _write_placements(*, office: Office, table: Table, by: User, partial: bool, 
                 "end_reason": _choice(row["end_reason"], "end_reason", JobEndReason, END_ALIASES)
                 if row.get("end_reason") else "",
             }
-            hire_check_rules(Hire(start_date=values["start_date"], **{f: values[f] for f in HIRE_FIELDS}))
+            hire_check_rules(Hire(start_date=values["start_date"], **{f: values[f] for f in HIRE_FIELDS}),
+                             office_opened_on=office.opened_on, first_use=first_use.get(values["client_id"]))
         except CellError as error:
             report.add(line, error.column, str(error))
             continue

@@ -33,6 +33,8 @@ from placements.models import (
     Outreach,
 )
 
+MSG_HIRE_BEFORE_OFFICE_OPENED = gettext_noop("The hire starts before the office opened.")
+MSG_HIRE_BEFORE_FIRST_USE = gettext_noop("The hire starts before the client's first period of use at the office.")
 MSG_OTHER_OFFICE = gettext_noop("This record belongs to another office.")
 MSG_FOLLOWUP_BEFORE_START = gettext_noop("A follow-up contact cannot be before the job started.")
 MSG_JOB_ALREADY_ENDED = gettext_noop("This job has already ended.")
@@ -172,7 +174,8 @@ def placement_record_hire(*, client: Client, employer: Employer, job_title: str,
                 hours_per_week=hours_per_week, hourly_wage=hourly_wage, employment_form=employment_form,
                 fixed_term_end=fixed_term_end, disclosed=disclosed, competitive=competitive,
                 application=application, created_by=by)
-    hire_check_rules(hire)
+    first_use = client.periods.order_by("started_on").values_list("started_on", flat=True).first()
+    hire_check_rules(hire, office_opened_on=client.office.opened_on, first_use=first_use)
     hire.full_clean()
     hire.save()
     client_record_hire(client=client, start_date=start_date, by=by)
@@ -182,10 +185,19 @@ def placement_record_hire(*, client: Client, employer: Employer, job_title: str,
     return hire
 
 
-def hire_check_rules(hire: Hire) -> None:
+def hire_check_rules(hire: Hire, *, office_opened_on: date | None = None, first_use: date | None = None) -> None:
     """The rules of a hire (the database checks them too); here they become messages on the right field.
-    Recording a hire, ending it and the hires import check a hire with this one function."""
+    Recording a hire, ending it and the hires import check a hire with this one function.  With
+    ``office_opened_on`` and ``first_use`` (the start of the client's first period of use) given, a hire
+    before either is refused: it cannot be the office's placement, and would count in the retention tier."""
     from placements.models import EmploymentForm, RecruitmentType
+
+    if office_opened_on is not None and hire.start_date < office_opened_on:
+        raise ValidationError({"start_date": ValidationError(_(MSG_HIRE_BEFORE_OFFICE_OPENED),
+                                                             code=PlacementError.HIRE_BEFORE_OFFICE_OPENED)})
+    if first_use is not None and hire.start_date < first_use:
+        raise ValidationError({"start_date": ValidationError(_(MSG_HIRE_BEFORE_FIRST_USE),
+                                                             code=PlacementError.HIRE_BEFORE_FIRST_USE)})
 
     if (hire.employment_form == EmploymentForm.FIXED_TERM) != (hire.fixed_term_end is not None):
         raise ValidationError({"fixed_term_end": ValidationError(_(MSG_FIXED_TERM_NEEDS_END),

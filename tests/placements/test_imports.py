@@ -19,7 +19,8 @@ HEADER = ("family_name,given_name,birth_date,employer,job_title,job_field,recrui
 
 @pytest.fixture
 def clients(world):
-    return [ClientFactory(office=world.office, family_name="札幌", given_name=name, birth_date=date(1990, 1, 1))
+    return [ClientFactory(office=world.office, family_name="札幌", given_name=name, birth_date=date(1990, 1, 1),
+                          enrolled_on=date(2023, 1, 10))  # in use since early January 2023
             for name in ["一郎", "花子"]]
 
 
@@ -116,3 +117,38 @@ def test_a_shift_jis_file_is_read(world, clients, tmp_path):
     path.write_bytes(GOOD.encode("cp932"))
     call_command("import_placements", "--office", world.office.number, str(path))
     assert Hire.objects.count() == 2
+
+
+@pytest.mark.parametrize(("start", "why"), [
+    ("2010-04-01", "就職日が事業所の開所日より前です"),  # the office opened later
+    ("2022-12-01", "就職日がこの事業所の最初の利用開始より前です"),  # before the client's first period of use
+])
+def test_a_hire_before_the_office_opened_or_before_first_use_is_refused_with_its_line(world, clients, tmp_path,
+                                                                                      capsys, start, why):
+    """Rule (placements.services.hire_check_rules): such a hire is not the office's placement and would count
+    in the retention tier."""
+    world.office.opened_on = date(2012, 4, 1)
+    world.office.save()
+    bad = GOOD.replace("2023-05-01", start)
+    with pytest.raises(CommandError):
+        call_command("import_placements", "--office", world.office.number, write(tmp_path, bad))
+    assert f"hires.csv:2: start_date: {why}" in capsys.readouterr().err
+    assert not Hire.objects.exists()
+
+
+def test_recording_a_hire_before_first_use_is_refused_with_its_code(world, clients):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from placements.errors import PlacementError
+    from placements.services import placement_record_hire
+    from tests.factories import EmployerFactory
+    from tests.helpers import codes_of
+
+    with pytest.raises(ValidationError) as refused:
+        placement_record_hire(client=clients[0], employer=EmployerFactory(office=world.office), job_title="事務",
+                              job_field="office", recruitment_type="quota", start_date=date(2022, 12, 1),
+                              hours_per_week=Decimal(20), hourly_wage=1000, employment_form="permanent",
+                              disclosed=True, by=world.staff)
+    assert codes_of(refused.value) == {PlacementError.HIRE_BEFORE_FIRST_USE}
