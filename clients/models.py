@@ -7,6 +7,7 @@ beside these in this module.  Every model declares ``office_path`` so that
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
@@ -70,6 +71,7 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(status__in=[ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED])
 
 
+@pghistory.track()
 class Client(models.Model):
     """利用者: one person who uses (or used) the office."""
 
@@ -149,6 +151,7 @@ class Client(models.Model):
         return f"{self.family_name_kana} {self.given_name_kana}"
 
 
+@pghistory.track()
 class ServicePeriod(models.Model):
     """One period of use, from the first visit to its end.  A client who comes back (再利用) gets a new
     period; earlier periods are kept as they were."""
@@ -210,6 +213,7 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(service=CertificateService.RETENTION_SUPPORT)
 
 
+@pghistory.track()
 class Certificate(models.Model):
     """受給者証: the recipient certificate, one row per decision (renewals and extensions are new rows)."""
 
@@ -277,6 +281,7 @@ class Certificate(models.Model):
         return f"{self.number} ({self.period_start}–{self.period_end})"
 
 
+@pghistory.track()
 class SupportPlan(models.Model):
     """個別支援計画: the individual support plan, created by the supervisor and agreed by the client.
     It is reviewed (モニタリング) at least every three months; a new plan is a new row."""
@@ -318,6 +323,7 @@ class SupportPlan(models.Model):
         return f"{self.client} {self.period_start}–{self.period_end}"
 
 
+@pghistory.track()
 class SupportPlanReview(models.Model):
     """モニタリング: one review of a support plan.  A plan is reviewed at least every three months
     (see ``clients.rules.plan_review_due_on``)."""
@@ -356,6 +362,7 @@ class CaseNoteKind(models.TextChoices):
     CASE_MEETING = "case_meeting", _("Case meeting")  # ケース会議
 
 
+@pghistory.track()
 class CaseNote(models.Model):
     """ケース記録: a dated note about a client by one staff member, with the time spent."""
 
@@ -389,6 +396,7 @@ class CaseNote(models.Model):
         return f"{self.client} {self.day} {self.get_kind_display()}"
 
 
+@pghistory.track()
 class Diagnosis(models.Model):
     """An entry of the managed diagnosis list (shared by every office: reference data, not client data,
     so it has no ``office_path``).  Names are Japanese as written on medical documents."""
@@ -420,6 +428,7 @@ class PensionGrade(models.TextChoices):
     GRADE_3 = "3", _("Grade 3")
 
 
+@pghistory.track()
 class HealthRecord(models.Model):
     """Health and benefits of a client (要配慮個人情報): shown only inside the client's office, every
     export recorded in ``SensitiveExport``.  One row per client, created on first edit."""
@@ -471,6 +480,7 @@ class SensitiveExportKind(models.TextChoices):
     CLIENT_LIST_CSV = "client_list_csv", _("Client list with health data (CSV)")
 
 
+@pghistory.track()
 class SensitiveExport(models.Model):
     """A record of one export of sensitive data: who, when, what (kind, filters, which clients)."""
 
@@ -527,6 +537,7 @@ class JobField(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@pghistory.track()
 class CareerProfile(models.Model):
     """IPS career profile: the client's goals and job preferences, in their own words first.
     Every change is kept in ``CareerProfileChange`` (who, when, what it was after the change)."""
@@ -594,6 +605,7 @@ class CareerProfile(models.Model):
         return [JobField(value).label for value in self.job_fields if value in JobField.values]
 
 
+@pghistory.track()
 class WorkHistoryEntry(models.Model):
     """One earlier job of a client (part of the career profile)."""
 
@@ -622,6 +634,7 @@ class WorkHistoryEntry(models.Model):
         return f"{self.employer} {self.job_title}"
 
 
+@pghistory.track()
 class CareerProfileChange(models.Model):
     """One saved change of a career profile: who, when, which fields, and the profile after it."""
 
@@ -645,3 +658,9 @@ class CareerProfileChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+# Which diagnoses a client has (要配慮個人情報): the many-to-many link rows are in the audit trail too.
+pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), model_name="HealthRecordDiagnosisEvent")(
+    HealthRecord.diagnoses.through
+)

@@ -4,6 +4,7 @@ Core records shared with billing and case review: employers, hires and follow-up
 job-development log, applications, interviews and outreach live beside them.
 """
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +14,7 @@ from clients.models import Client, JobField, RecruitmentType
 from compostela.models import Office
 
 
+@pghistory.track()
 class Employer(models.Model):
     """企業: one employer of the office's shared employer list."""
 
@@ -50,6 +52,7 @@ class JobEndReason(models.TextChoices):
     CHANGED_JOB = "changed_job", _("Changed job")
 
 
+@pghistory.track()
 class Hire(models.Model):
     """就職: a client's hire into one job.  Its start date drives retention, phases and billing."""
 
@@ -131,6 +134,7 @@ class FollowUpKind(models.TextChoices):
     SUPPORT_REPORT = "support_report", _("Support report shared with the person")
 
 
+@pghistory.track()
 class FollowUpContact(models.Model):
     """定着支援: one follow-up contact after a hire."""
 
@@ -165,6 +169,7 @@ class FollowUpContact(models.Model):
         return f"{self.hire.client} {self.day} {self.get_kind_display()}"
 
 
+@pghistory.track()
 class EmployerPerson(models.Model):
     """A contact person at an employer (hiring manager, site supervisor …)."""
 
@@ -207,6 +212,7 @@ FACE_TO_FACE_EMPLOYER_KINDS = (
 )
 
 
+@pghistory.track()
 class EmployerContact(models.Model):
     """職場開拓: one entry of the job-development log."""
 
@@ -255,6 +261,7 @@ class ApplicationResult(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+@pghistory.track()
 class JobApplication(models.Model):
     """One application of a client's job search."""
 
@@ -303,6 +310,7 @@ class JobApplication(models.Model):
         return f"{self.client} → {self.employer} {self.job_title} ({self.applied_on})"
 
 
+@pghistory.track()
 class Interview(models.Model):
     """面接: one interview of an application."""
 
@@ -343,6 +351,7 @@ class OutreachKind(models.TextChoices):
     RE_ENGAGEMENT = "re_engagement", _("Re-engagement")
 
 
+@pghistory.track()
 class Outreach(models.Model):
     """アウトリーチ: work with a client outside the office."""
 
@@ -376,3 +385,9 @@ class Outreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.day} {self.get_kind_display()}"
+
+
+# Which clients a contact with an employer was about: the many-to-many link rows are in the audit trail too.
+pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), model_name="EmployerContactClientEvent")(
+    EmployerContact.clients.through
+)
