@@ -436,7 +436,9 @@ class HealthRecord(models.Model):
     office_path = "client__office"
 
     client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="health")
-    diagnoses = models.ManyToManyField(Diagnosis, blank=True, related_name="+", verbose_name=_("diagnoses"))
+    diagnoses = models.ManyToManyField(
+        Diagnosis, through="HealthRecordDiagnosis", blank=True, related_name="+", verbose_name=_("diagnoses")
+    )
     diagnosis_note = models.TextField(_("diagnosis details"), blank=True)
     disability_certificate = models.CharField(
         _("disability certificate"), max_length=12, choices=DisabilityCertificateKind.choices,
@@ -660,7 +662,20 @@ class CareerProfileChange(models.Model):
         return f"{self.client} {self.changed_at:%Y-%m-%d %H:%M}"
 
 
-# Which diagnoses a client has (要配慮個人情報): the many-to-many link rows are in the audit trail too.
-pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), model_name="HealthRecordDiagnosisEvent")(
-    HealthRecord.diagnoses.through
-)
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class HealthRecordDiagnosis(models.Model):
+    """Which diagnoses a client has (要配慮個人情報): the link rows of ``HealthRecord.diagnoses``.  A model of
+    its own (the table Django made for the link) so that the migrations carry its audit-trail triggers."""
+
+    healthrecord = models.ForeignKey(HealthRecord, on_delete=models.CASCADE, related_name="+")
+    diagnosis = models.ForeignKey(Diagnosis, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "clients_healthrecord_diagnoses"
+        unique_together = [("healthrecord", "diagnosis")]
+        verbose_name = _("diagnosis of a client")
+        verbose_name_plural = _("diagnoses of clients")
+
+    def __str__(self) -> str:
+        return str(self.diagnosis_id)

@@ -40,10 +40,12 @@ import functools
 import inspect
 import uuid
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 import pghistory
 import pgtrigger
 from django.apps import apps
+from django.db import connection
 from django.db.models import Model
 from pghistory.middleware import HistoryMiddleware
 from pghistory.models import Event
@@ -80,11 +82,47 @@ def event_models() -> list[type[Event]]:
 # --- Who is writing --------------------------------------------------------------------------------
 
 
+_depth: ContextVar[int] = ContextVar("compostela_audit_depth", default=0)
+
+
+@contextlib.contextmanager
+def _outermost() -> Iterator[None]:
+    """pghistory hands the context to the database with ``set_config(..., is_local => true)``: it lasts
+    until the end of the transaction.  When the outermost context ends inside a transaction that goes on
+    (an atomic block around it, a test), clear it, so that later writes are not attributed to it; one
+    statement, and only when the block wrote something."""
+    depth = _depth.get()
+    token = _depth.set(depth + 1)
+    wrote = False
+
+    def watch(execute, sql, params, many, context):
+        nonlocal wrote
+        wrote = wrote or not str(sql).lstrip()[:6].upper().startswith("SELECT")
+        return execute(sql, params, many, context)
+
+    try:
+        if depth:
+            yield
+            return
+        with connection.execute_wrapper(watch):
+            yield
+        if wrote and connection.in_atomic_block and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute(CLEAR_CONTEXT_SQL)
+    finally:
+        _depth.reset(token)
+
+
+CLEAR_CONTEXT_SQL = (
+    "SELECT set_config('pghistory.context_id', '', true), set_config('pghistory.context_metadata', '', true)"
+)
+
+
 @contextlib.contextmanager
 def _acting(**metadata) -> Iterator[dict]:
     """Set ``metadata`` in the pghistory context for the writes inside the block, and put the enclosing
     context's values back afterwards (pghistory merges nested contexts into the outermost one)."""
-    with pghistory.context() as current:
+    with _outermost(), pghistory.context() as current:
         saved = dict(current.metadata)
         current.metadata.update(metadata)
         try:
@@ -101,6 +139,10 @@ class AuditMiddleware(HistoryMiddleware):
     def get_context(self, request):
         request.audit_request_id = uuid.uuid4().hex[:12]
         return {**super().get_context(request), "method": request.method, "request": request.audit_request_id}
+
+    def __call__(self, request):
+        with _outermost():
+            return super().__call__(request)
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from compostela.models import AuditAction, AuditEvent
+from compostela.models import AuditAction, AuditEvent, Office
 
 HISTORY_LIMIT = 500  # newest events shown on one page
 
@@ -42,6 +42,12 @@ def audit_rows_history(model: type[Model], **recorded: Any) -> QuerySet[AuditEve
     if not rows:
         return AuditEvent.objects.none()
     return _newest_first(AuditEvent.objects.references(rows))
+
+
+def audit_exports() -> QuerySet[AuditEvent]:
+    """The recorded exports, newest first: the offices' "export" events (``audit.audit_record_export``);
+    what was exported and how many rows are in the context (``pgh_context["export"]``)."""
+    return _newest_first(AuditEvent.objects.across(Office.pgh_event_model).filter(pgh_label=AuditAction.EXPORT))
 
 
 # --- presentation ----------------------------------------------------------------------------------

@@ -227,8 +227,8 @@ class EmployerContact(models.Model):
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("staff member"))
     kind = models.CharField(_("kind"), max_length=20, choices=EmployerContactKind.choices)
-    clients = models.ManyToManyField(Client, blank=True, related_name="employer_contacts",
-                                     verbose_name=_("for clients"))
+    clients = models.ManyToManyField(Client, through="EmployerContactClient", blank=True,
+                                     related_name="employer_contacts", verbose_name=_("for clients"))
     outcome = models.TextField(_("outcome"), blank=True)
     minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -387,7 +387,21 @@ class Outreach(models.Model):
         return f"{self.client} {self.day} {self.get_kind_display()}"
 
 
-# Which clients a contact with an employer was about: the many-to-many link rows are in the audit trail too.
-pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), model_name="EmployerContactClientEvent")(
-    EmployerContact.clients.through
-)
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class EmployerContactClient(models.Model):
+    """Which clients a contact with an employer was about: the link rows of ``EmployerContact.clients``.  A
+    model of its own (the table Django made for the link) so that the migrations carry its audit-trail
+    triggers."""
+
+    employercontact = models.ForeignKey(EmployerContact, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "placements_employercontact_clients"
+        unique_together = [("employercontact", "client")]
+        verbose_name = _("client of an employer contact")
+        verbose_name_plural = _("clients of employer contacts")
+
+    def __str__(self) -> str:
+        return str(self.client_id)

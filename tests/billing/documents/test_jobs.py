@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from billing.documents.services import billing_document_request, billing_documents_run_queued
 from billing.models import DocumentStatus, GeneratedDocument
-from compostela.models import AuditEvent
+from compostela.history import audit_exports
 from compostela.pdf import pdf_text
 from tests.billing.documents.conftest import MAY
 from tests.conftest import logged_in
@@ -37,7 +37,7 @@ def test_asking_for_the_summary_makes_it_in_the_task_and_it_downloads_again(
         assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
         assert "billing-0110000001-2024-05-summary.pdf" in download["Content-Disposition"]
         assert "124,673円" in pdf_text(download.content)
-    assert AuditEvent.objects.filter(action="export", after__what__startswith="billing document").count() == 2
+    assert audit_exports().filter(pgh_context__export__what__startswith="billing document").count() == 2
     # and the month page lists it with its link
     page = manager_client.get(reverse("billing:index") + "?month=2024-05").content.decode()
     assert status["download_url"] in page
@@ -106,7 +106,7 @@ def test_documents_are_the_office_managers_only(world, who, code):
     http = logged_in(getattr(world, who))
     assert http.get(reverse("billing:document_download", args=[document.pk])).status_code == code
     assert http.get(reverse("billing:document_status", args=[document.pk])).status_code == code
-    assert not AuditEvent.objects.filter(action="export").exists()
+    assert not audit_exports().exists()
 
 
 def test_other_office_cannot_ask_for_a_stored_version_of_this_office(world, outsider_client):
