@@ -68,14 +68,6 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        migrations.RemoveField(
-            model_name='auditevent',
-            name='office',
-        ),
-        migrations.RemoveField(
-            model_name='auditevent',
-            name='user',
-        ),
         pgtrigger.migrations.AddTrigger(
             model_name='membership',
             trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "compostela_membershipevent" ("id", "office_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "role", "user_id") VALUES (NEW."id", NEW."office_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', NEW."id", NEW."role", NEW."user_id"); RETURN NULL;', hash='5c089214bf0b35d5d1b2ca1878df49989244f250', operation='INSERT', pgid='pgtrigger_insert_insert_1e4ab', table='compostela_membership', when='AFTER')),

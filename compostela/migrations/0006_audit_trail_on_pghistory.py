@@ -1,14 +1,13 @@
 """The audit trail moves to django-pghistory: the events recorded by the old trigger (compostela_auditevent)
 are carried over into the event tables of the apps (one per tracked model, made by the apps'
 ``pghistory_events`` migrations), then the old table, its trigger function and the triggers it had on every
-audited table are dropped.  ``compostela.AuditEvent`` becomes the read-only view of pghistory's ``Events``.
+audited table are dropped.  ``compostela.AuditEvent`` becomes the read-only view of pghistory's ``Events`` (the next migration).
 
 A carried-over event keeps its time, its action (the event's label), the row as it was recorded (after
 a create or change, before a delete) and its context: the user, and the request (id, method, path) or the
 reason (a command, a task, a migration).  An export becomes an "export" event of the office.
 """
 
-import django.db.models.manager
 from django.db import migrations
 
 CHUNK = 2000
@@ -112,19 +111,4 @@ class Migration(migrations.Migration):
             migrations.RunSQL.noop,
         ),
         migrations.DeleteModel(name="AuditEvent"),
-        migrations.CreateModel(
-            name="AuditEvent",
-            fields=[],
-            options={
-                "verbose_name": "audit event",
-                "verbose_name_plural": "audit events",
-                "proxy": True,
-                "indexes": [],
-                "constraints": [],
-            },
-            bases=("pghistory.events",),
-            managers=[
-                ("no_objects", django.db.models.manager.Manager()),
-            ],
-        ),
     ]
