@@ -7,7 +7,7 @@ LOCK_HASH := $(shell sha1sum requirements.lock | cut -c1-12)
 VENV_STAMP := $(VENV)/.installed-$(LOCK_HASH)
 MO_FILES := locale/ja/LC_MESSAGES/django.mo
 
-.PHONY: run test setup db lint format messages lock bench serve loadtest backup restore system-deps-run system-deps-test
+.PHONY: run test setup db lint format messages lock db-roles bench serve loadtest backup restore system-deps-run system-deps-test
 
 $(VENV_STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ setup: $(VENV_STAMP) .env system-deps-run $(MO_FILES)
 
 db: setup
 	$(PY) manage.py migrate --noinput
+
+# Production: the owner role and the application role of README "Database roles" (run after every migrate,
+# with the owner's DATABASE_URL).
+db-roles: setup
+	$(PY) manage.py db_roles
 
 run: db
 	$(PY) manage.py seed_demo

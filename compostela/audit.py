@@ -58,8 +58,8 @@ AUDITED_APPS = ("compostela", "regulations", "clients", "attendance", "placement
 AUDIT_EXEMPT: dict[str, str] = {
     "compostela.AuditEvent": "the trail itself (a read-only view over the event tables)",
     "billing.GeneratedDocument": "a print job holding the finished file (bytes, copied into the trail on every "
-                                 "progress update); it is made from tracked rows, and each download is recorded "
-                                 "as an export",
+    "progress update); it is made from tracked rows, and each download is recorded "
+    "as an export",
     "compostela.User": "password hashes and last_login on every login; roles are tracked as Membership",
     "compostela.User_groups": "Django groups are not used for access (roles are Memberships)",
     "compostela.User_user_permissions": "Django permissions are not used for access (roles are Memberships)",
@@ -69,7 +69,8 @@ AUDIT_EXEMPT: dict[str, str] = {
 def audited_models() -> list[type[Model]]:
     """The models whose rows the trail records (each has an event model: ``Model.pgh_event_model``)."""
     return [
-        model for model in apps.get_models(include_auto_created=True)
+        model
+        for model in apps.get_models(include_auto_created=True)
         if getattr(model, "pgh_event_models", None) and not issubclass(model, Event)
     ]
 

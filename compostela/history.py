@@ -170,6 +170,7 @@ def history_page(request: HttpRequest, title: str, events: QuerySet[AuditEvent])
     who may see which events (the client's, the attendance day's, the billing month's) and calls this."""
     rows = history_rows(events[:HISTORY_LIMIT])
     return render(
-        request, "compostela/history.html",
+        request,
+        "compostela/history.html",
         {"title": title, "rows": rows, "limit": HISTORY_LIMIT, "truncated": len(rows) == HISTORY_LIMIT},
     )

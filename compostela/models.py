@@ -48,7 +48,9 @@ office_number_validator = RegexValidator(r"^\d{10}$", _("The office number has e
                                          code=CompostelaError.OFFICE_NUMBER_FORMAT)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), pghistory.ManualEvent("export"))
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), pghistory.ManualEvent("export")
+)
 class Office(models.Model):
     """事業所: one employment-transition office.  Several offices share one schema."""
 

@@ -1,4 +1,6 @@
-"""Measure what the audit trail's triggers (django-pghistory) cost on attendance writes (run: .venv/bin/python scripts/audit_overhead.py).
+"""Measure what the audit trail's triggers (django-pghistory) cost on attendance writes.
+
+Run: .venv/bin/python scripts/audit_overhead.py.
 
 Works in one transaction on the configured database and rolls everything back.  Prints, for a day's
 upsert of 30 rows and for a bulk insert of ROWS rows: the time with the trail on, with the demo seeder's

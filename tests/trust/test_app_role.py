@@ -35,16 +35,21 @@ def _refused(statement: str) -> str:
 
 def test_the_app_role_may_not_update_delete_or_truncate_an_event_table(world, as_app_role):
     client = make_client(world.office)
-    for statement in ("UPDATE clients_clientevent SET pgh_label = 'delete'", "DELETE FROM clients_clientevent",
-                      "TRUNCATE clients_clientevent"):
+    for statement in (
+        "UPDATE clients_clientevent SET pgh_label = 'delete'",
+        "DELETE FROM clients_clientevent",
+        "TRUNCATE clients_clientevent",
+    ):
         assert "permission denied" in _refused(statement), statement
     assert len(events_of(Client, client.pk)) == 1
 
 
 def test_every_event_table_refuses_the_app_role_changes(world, as_app_role):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT table_name, privilege_type FROM information_schema.role_table_grants"
-                       " WHERE grantee = %s", [as_app_role])
+        cursor.execute(
+            "SELECT table_name, privilege_type FROM information_schema.role_table_grants WHERE grantee = %s",
+            [as_app_role],
+        )
         granted = cursor.fetchall()
     trail = set(trail_tables())
     assert {privilege for table, privilege in granted if table in trail} == {"SELECT", "INSERT"}
@@ -61,8 +66,10 @@ def test_the_app_roles_ordinary_writes_still_record_who_did_them(world, as_app_r
         Client.objects.filter(pk=client.pk).delete()
     events = events_of(Client, client.pk)
     assert [(e.pgh_label, e.user_id, e.reason) for e in events] == [
-        ("insert", world.manager.pk, "command: a test"), ("update", world.manager.pk, "command: a test"),
-        ("delete", world.manager.pk, "command: a test")]
+        ("insert", world.manager.pk, "command: a test"),
+        ("update", world.manager.pk, "command: a test"),
+        ("delete", world.manager.pk, "command: a test"),
+    ]
 
 
 def test_the_app_role_owns_nothing_and_may_create_nothing(world, as_app_role):

@@ -22,8 +22,10 @@ pytestmark = pytest.mark.django_db
 
 def _triggers() -> set[tuple[str, str]]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                       " WHERE t.tgname LIKE 'pgtrigger_%%'")
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname LIKE 'pgtrigger_%%'"
+        )
         return {(table, name.rsplit("_", 1)[0].removeprefix("pgtrigger_")) for table, name in cursor.fetchall()}
 
 
@@ -69,19 +71,35 @@ def test_rows_reaching_their_client_through_another_row_keep_the_link(world):
     period = ServicePeriod.objects.create(client=client, started_on=date(2025, 4, 1))
     employer = Employer.objects.create(office=world.office, name="札幌物流")
     hire = Hire.objects.create(
-        office=world.office, client=client, employer=employer, job_title="倉庫", job_field="warehouse",
-        recruitment_type="quota", start_date=date(2025, 6, 1), hours_per_week=20, hourly_wage=1010,
-        employment_form="permanent", disclosed=True, created_by=world.staff,
+        office=world.office,
+        client=client,
+        employer=employer,
+        job_title="倉庫",
+        job_field="warehouse",
+        recruitment_type="quota",
+        start_date=date(2025, 6, 1),
+        hours_per_week=20,
+        hourly_wage=1010,
+        employment_form="permanent",
+        disclosed=True,
+        created_by=world.staff,
     )
     contact = FollowUpContact.objects.create(
-        office=world.office, hire=hire, day=date(2025, 6, 10), staff=world.staff, kind=FollowUpKind.PHONE_ONLINE,
+        office=world.office,
+        hire=hire,
+        day=date(2025, 6, 10),
+        staff=world.staff,
+        kind=FollowUpKind.PHONE_ONLINE,
         minutes=15,
     )
     (period_event,) = events_of(ServicePeriod, period.pk)
     assert period_event.pgh_data["client_id"] == client.pk
     (contact_event,) = events_of(FollowUpContact, contact.pk)
     assert (contact_event.pgh_data["office_id"], contact_event.pgh_data["hire_id"], contact_event.pgh_data["day"]) == (
-        world.office.pk, hire.pk, "2025-06-10")
+        world.office.pk,
+        hire.pk,
+        "2025-06-10",
+    )
     (employer_event,) = events_of(Employer, employer.pk)
     assert employer_event.pgh_data["office_id"] == world.office.pk
 
@@ -91,7 +109,10 @@ def test_attendance_events_carry_office_client_and_day(world):
     row = make_attendance(client, date(2025, 4, 7), world.staff)
     (event,) = events_of(Attendance, row.pk)
     assert (event.pgh_data["office_id"], event.pgh_data["client_id"], event.pgh_data["day"]) == (
-        world.office.pk, client.pk, "2025-04-07")
+        world.office.pk,
+        client.pk,
+        "2025-04-07",
+    )
 
 
 def test_writes_in_a_request_are_attributed_to_its_user(world, rf: RequestFactory):
@@ -108,7 +129,10 @@ def test_writes_in_a_request_are_attributed_to_its_user(world, rf: RequestFactor
     (event,) = events_of(Client, request.created.pk)
     assert event.user_id == world.staff.pk
     assert (event.request, event.pgh_context["method"], event.pgh_context["url"]) == (
-        request.audit_request_id, "POST", "/clients/new/")
+        request.audit_request_id,
+        "POST",
+        "/clients/new/",
+    )
 
 
 def test_writes_after_the_request_are_no_longer_attributed_to_its_user(world, rf):
@@ -172,12 +196,16 @@ def test_the_bulk_seed_switch_is_refused_inside_a_web_request(world, rf):
     assert not Client.objects.exists()
 
 
-@pytest.mark.parametrize("statement", ["UPDATE clients_clientevent SET pgh_label = 'delete'",
-                                       "DELETE FROM clients_clientevent"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE clients_clientevent SET pgh_label = 'delete'", "DELETE FROM clients_clientevent"]
+)
 def test_the_trail_cannot_be_changed_or_deleted(world, statement):
     client = make_client(world.office)
-    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="Cannot update or delete"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(statement)
     assert len(events_of(Client, client.pk)) == 1
 
@@ -185,8 +213,13 @@ def test_the_trail_cannot_be_changed_or_deleted(world, statement):
 def test_a_certificate_change_is_recorded(world):
     client = make_client(world.office)
     certificate = Certificate.objects.create(
-        office=world.office, client=client, number="0123456789", municipality="札幌市",
-        period_start=date(2025, 4, 1), period_end=date(2026, 3, 31), income_category=IncomeCategory.GENERAL_1,
+        office=world.office,
+        client=client,
+        number="0123456789",
+        municipality="札幌市",
+        period_start=date(2025, 4, 1),
+        period_end=date(2026, 3, 31),
+        income_category=IncomeCategory.GENERAL_1,
         copay_cap=9300,
     )
     Certificate.objects.filter(pk=certificate.pk).update(period_end=date(2026, 3, 31) + timedelta(days=30))

@@ -72,7 +72,10 @@ def test_the_clients_health_export_is_recorded_in_the_trail(world):
     assert export.exported_by == world.supervisor and len(export.client_ids) == 1
     (event,) = events_of(SensitiveExport, export.pk)
     assert (event.pgh_label, event.user_id, event.pgh_data["office_id"]) == (
-        "insert", world.supervisor.pk, world.office.pk)
+        "insert",
+        world.supervisor.pk,
+        world.office.pk,
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "text"])
@@ -82,4 +85,3 @@ def test_the_billing_month_export_is_recorded(world, fmt):
     assert int(event.pgh_obj_id) == world.office.pk
     assert event.pgh_context["export"] == {"what": f"billing month 2025-04 ({fmt})", "rows": 0}
     assert (event.user_id, event.reason) == (None, "command: billing_month")
-

@@ -35,17 +35,24 @@ def trail_tables() -> list[str]:
 
 
 class Command(BaseCommand):
-    help = ("Create the owner (migrator) role and the application role if missing and grant the application "
-            "role its rights: the audit trail's event tables only SELECT and INSERT.")
+    help = (
+        "Create the owner (migrator) role and the application role if missing and grant the application "
+        "role its rights: the audit trail's event tables only SELECT and INSERT."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--owner-role", default="",
-                            help=f"Owner of the schema and tables (default: the connected role; e.g. {OWNER_ROLE}). "
-                                 "Another role than the connected one is created if missing (password from "
-                                 "DB_OWNER_PASSWORD) and made owner of everything (needs a superuser).")
-        parser.add_argument("--app-role", default=APP_ROLE,
-                            help="The role the application connects as (created if missing, password from "
-                                 "DB_APP_PASSWORD).")
+        parser.add_argument(
+            "--owner-role",
+            default="",
+            help=f"Owner of the schema and tables (default: the connected role; e.g. {OWNER_ROLE}). "
+            "Another role than the connected one is created if missing (password from "
+            "DB_OWNER_PASSWORD) and made owner of everything (needs a superuser).",
+        )
+        parser.add_argument(
+            "--app-role",
+            default=APP_ROLE,
+            help="The role the application connects as (created if missing, password from DB_APP_PASSWORD).",
+        )
         parser.add_argument("--database", default="default", help="Database alias (settings.DATABASES).")
 
     def handle(self, *args, owner_role, app_role, database, **options):
@@ -79,14 +86,22 @@ class Command(BaseCommand):
             for sequence in sequences:
                 run("GRANT USAGE, SELECT ON SEQUENCE {} TO {}", sequence, app_role)
             # tables and sequences a later migrate makes: readable and insertable until this runs again
-            run(f"ALTER DEFAULT PRIVILEGES FOR ROLE {{}} IN SCHEMA public GRANT {TRAIL_WRITES} ON TABLES TO {{}}",
-                owner, app_role)
-            run("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}",
-                owner, app_role)
-        self.stdout.write(self.style.SUCCESS(
-            f"Owner role {owner}; application role {app_role}: {len(tables) - len(trail)} tables read and written, "
-            f"{len(trail)} audit tables only read and appended to."
-        ))
+            run(
+                f"ALTER DEFAULT PRIVILEGES FOR ROLE {{}} IN SCHEMA public GRANT {TRAIL_WRITES} ON TABLES TO {{}}",
+                owner,
+                app_role,
+            )
+            run(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}",
+                owner,
+                app_role,
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Owner role {owner}; application role {app_role}: {len(tables) - len(trail)} tables read and written, "
+                f"{len(trail)} audit tables only read and appended to."
+            )
+        )
 
 
 class _Runner:
