@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from attendance import rules
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import AttendanceRow
+from compostela.dates import validate_service_date
 
 NO_ENTRY = ""
 STATUS_CHOICES = [(NO_ENTRY, _("No entry")), *AttendanceStatus.choices]
@@ -99,7 +100,8 @@ def row_initial(*, record: Attendance | None, client, fingerprint: str) -> dict:
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          validators=[validate_service_date])
 
 
 class OverrideForm(forms.Form):
@@ -111,14 +113,25 @@ class OverrideForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"],
-                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+                            validators=[validate_service_date])
 
 
-def parse_day(value: str | None, *, default: date) -> date:
+def parse_day(value: str | None, *, default: date) -> tuple[date, list[str]]:
+    """The day asked for, or ``default`` with the reason when it is not a date of 2000–2100."""
+    if not value:
+        return default, []
     form = DayForm({"day": value})
-    return form.cleaned_data["day"] if value and form.is_valid() else default
+    if form.is_valid():
+        return form.cleaned_data["day"], []
+    return default, form.errors["day"]
 
 
-def parse_month(value: str | None, *, default: date) -> date:
+def parse_month(value: str | None, *, default: date) -> tuple[date, list[str]]:
+    """The month asked for, or ``default`` with the reason when it is not a month of 2000–2100."""
+    if not value:
+        return default, []
     form = MonthForm({"month": value})
-    return form.cleaned_data["month"] if value and form.is_valid() else default
+    if form.is_valid():
+        return form.cleaned_data["month"], []
+    return default, form.errors["month"]

@@ -40,6 +40,7 @@ from attendance.selectors import (
     attendance_month_counts,
 )
 from compostela.audit import audited
+from compostela.dates import is_after_today
 from compostela.models import Membership, Office, Role, User
 
 MSG_FUTURE_DAY = gettext_lazy("Attendance cannot be entered for a day after today.")
@@ -227,7 +228,7 @@ def attendance_record_day(
     rule) is saved with a warning.
     """
     today = today or timezone.localdate()
-    if day > today:
+    if is_after_today(day, today):
         raise DayRejected([ValidationError(MSG_FUTURE_DAY, code=AttendanceError.FUTURE_DAY)])
     override_reason = (override_reason or "").strip()
     with transaction.atomic():

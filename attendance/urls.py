@@ -6,5 +6,5 @@ app_name = "attendance"
 urlpatterns = [
     path("", views.attendance_day, name="day"),
     path("month/", views.attendance_month, name="month"),
-    path("history/<str:day>/", views.attendance_day_history, name="history"),
+    path("history/<service_day:day>/", views.attendance_day_history, name="history"),
 ]

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -20,6 +19,7 @@ from attendance import rules
 from attendance.forms import (
     NO_ENTRY,
     NOTE_MAX_LENGTH,
+    STATUS_CHOICES,
     STATUS_KEYS,
     TIME_STEP,
     AttendanceRowForm,
@@ -124,7 +124,9 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
     """The roster of one day (``?day=YYYY-MM-DD``, today by default): view, enter and save it."""
     today = timezone.localdate()
     source = request.POST if request.method == "POST" else request.GET
-    day = parse_day(source.get("day"), default=today)
+    day, refused = parse_day(source.get("day"), default=today)
+    for reason in refused:
+        messages.warning(request, reason)
     office = request.office
     roster = attendance_roster(office=office, day=day, today=today)
     readonly = roster.month_closed or roster.is_future
@@ -179,7 +181,9 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         # text, so that the template does not localize the same number on every row
         "note_placeholder": AttendanceRowForm.base_fields["note"].widget.attrs["placeholder"],
         "note_max_length": str(NOTE_MAX_LENGTH), "time_step": str(TIME_STEP),
-        "disabled": mark_safe(" disabled") if readonly else "",  # noqa: S308 - a constant
+        # the status radios of every row, labels translated once: (key, value, label); the key is the radio's
+        # keyboard key (data-key, static/js/attendance.js) and the last part of its id, as RadioSelect numbered it
+        "status_choices": [(STATUS_KEYS[value], value, str(label)) for value, label in STATUS_CHOICES],
         "totals": [(status, label, status_mark(status), sum(1 for r in recorded if r.status == status))
                    for status, label in AttendanceStatus.choices],
         "closed_day": rules.office_closed_day(day),
@@ -192,7 +196,10 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
 def attendance_month(request: HttpRequest) -> HttpResponse:
     """The client × day grid of a month (``?month=YYYY-MM``, this month by default) with monthly counts."""
     today = timezone.localdate()
-    month = rules.month_start(parse_month(request.GET.get("month"), default=today))
+    asked, refused = parse_month(request.GET.get("month"), default=today)
+    for reason in refused:
+        messages.warning(request, reason)
+    month = rules.month_start(asked)
     grid = attendance_month_grid(office=request.office, month=month)
     rows = []
     for client in grid.clients:
@@ -219,11 +226,8 @@ def attendance_month(request: HttpRequest) -> HttpResponse:
 
 
 @office_required(Role.SUPERVISOR)
-def attendance_day_history(request: HttpRequest, day: str) -> HttpResponse:
+def attendance_day_history(request: HttpRequest, day: date) -> HttpResponse:
     """Every recorded change of the office's attendance of one day (the audit trail), newest first."""
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError as error:
-        raise Http404 from error
+    the_day = day
     events = audit_rows_history(Attendance, office=request.office, day=the_day)
     return history_page(request, _("History of the attendance of %(day)s") % {"day": the_day.isoformat()}, events)

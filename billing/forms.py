@@ -7,16 +7,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.errors import BillingError
+from compostela.dates import parse_service_month
 
-MONTH_FORMAT_ERROR = _("Enter a month as YYYY-MM.")
+MONTH_FORMAT_ERROR = _("Enter a month as YYYY-MM, between 2000 and 2100.")
 
 
 def parse_month(value: str) -> date | None:
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except (ValueError, AttributeError):
-        return None
+    """``YYYY-MM`` of 2000–2100 (compostela.dates), or None."""
+    return parse_service_month(value)
 
 
 class MonthField(forms.CharField):

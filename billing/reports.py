@@ -11,6 +11,7 @@ from billing.selectors import MonthStatement
 from billing.services.followup_cost import FollowUpCostYear, WhatIfRow
 from billing.services.rounding import rate_text
 from billing.services.tier import RetentionTier
+from compostela.spreadsheets import spreadsheet_cell
 
 LINE_COLUMNS = ["service", "client_id", "client_name", "certificate_number", "billable_days", "basic_units",
                 "addon_units", "total_units", "yen_per_unit", "total_yen", "copayment", "claimed"]
@@ -108,5 +109,5 @@ def to_csv(rows: list[dict], columns: list[str]) -> str:
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({column: spreadsheet_cell(value) for column, value in row.items()})
     return out.getvalue()

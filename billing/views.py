@@ -41,6 +41,7 @@ from billing.services.fees import BillingConfigurationError
 from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import retention_tier, retention_tier_override
 from compostela.audit import audit_record_export
+from compostela.dates import service_month
 from compostela.history import audit_rows_history, history_page
 from compostela.models import Role
 from compostela.scoping import office_required, scoped
@@ -48,10 +49,11 @@ from regulations.rules import fiscal_year_of
 
 
 def _month_from(year: int, month: int) -> date:
-    try:
-        return date(year, month, 1)
-    except ValueError as error:
-        raise Http404 from error
+    """The month of a URL (its converters already hold it to 2000–2100 and 1–12)."""
+    first = service_month(year, month)
+    if first is None:
+        raise Http404
+    return first
 
 
 def _month_url(month: date) -> str:
@@ -80,6 +82,8 @@ def _render_month(request: HttpRequest, *, month: date, version: int | None = No
 def billing_index(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET)
     month = form.cleaned_data["month"] if form.is_valid() and form.cleaned_data["month"] else None
+    for reason in form.errors.get("month", []):
+        messages.warning(request, reason)
     if month is None:
         month = timezone.localdate().replace(day=1) - relativedelta(months=1)
     return _render_month(request, month=month)
@@ -149,10 +153,14 @@ def billing_tier_override(request: HttpRequest) -> HttpResponse:
         return redirect("billing:tier")
     percent = form.cleaned_data["rate_percent"]
     fiscal_year = form.cleaned_data["fiscal_year"]
-    retention_tier_override(
-        office=request.office, fiscal_year=fiscal_year, by=request.user, reason=form.cleaned_data["reason"],
-        rate=None if percent is None else percent / Decimal(100),
-    )
+    try:
+        retention_tier_override(
+            office=request.office, fiscal_year=fiscal_year, by=request.user, reason=form.cleaned_data["reason"],
+            rate=None if percent is None else percent / Decimal(100),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('billing:tier')}?fiscal_year={fiscal_year}")
     messages.success(request, _("The override is recorded."))
     return redirect(f"{reverse('billing:tier')}?fiscal_year={fiscal_year}")
 

@@ -16,6 +16,7 @@ class ClientError(models.TextChoices):
     END_NEEDS_REASON = "end_needs_reason", "ending needs a reason"
     RETURN_ONLY_ENDED = "return_only_ended", "only a client whose use has ended can come back"
     RETURN_OVERLAPS = "return_overlaps", "a return starts on or before the end of the last period"
+    KANA_ONLY = "kana_only", "a name's reading (フリガナ) is not written in kana"
     # recipient certificates
     CERTIFICATE_NUMBER_FORMAT = "certificate_number_format", "a certificate number is not exactly 10 digits"
     CERTIFICATE_TOO_LONG = "certificate_too_long", "the service period is longer than the service allows"
@@ -26,6 +27,8 @@ class ClientError(models.TextChoices):
     EXTENSION_ONCE = "extension_once", "the service period was extended already"
     # health and benefits
     PENSION_AMOUNT_WITHOUT_PENSION = "pension_amount_without_pension", "a pension amount without a pension grade"
+    PENSION_KIND_WITH_GRADE = "pension_kind_with_grade", "a pension grade without its kind, or a kind without a grade"
+    BASIC_PENSION_GRADE_3 = "basic_pension_grade_3", "the basic disability pension has no grade 3"
     GRADE_WITHOUT_CERTIFICATE = "grade_without_certificate", "a disability grade without a disability certificate"
     # support plans and case notes
     PLAN_CLOSED = "plan_closed", "the support plan is closed"

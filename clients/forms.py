@@ -18,7 +18,6 @@ from clients.models import (
     JobField,
     WorkHistoryEntry,
 )
-from clients.selectors import kana_to_katakana
 from clients.services import CLIENT_FIELDS, REGISTER_STATUSES
 from compostela.models import Office, User
 
@@ -70,12 +69,6 @@ class ClientForm(forms.ModelForm):
             # the enrolment date follows the status (see the status form)
             del self.fields["enrolled_on"]
 
-    def clean_family_name_kana(self):
-        return kana_to_katakana(self.cleaned_data["family_name_kana"].strip())
-
-    def clean_given_name_kana(self):
-        return kana_to_katakana(self.cleaned_data["given_name_kana"].strip())
-
 
 class ClientRegisterForm(ClientForm):
     status = forms.ChoiceField(
@@ -125,8 +118,8 @@ class HealthForm(forms.ModelForm):
 
     class Meta:
         model = HealthRecord
-        fields = ["diagnoses", "diagnosis_note", "disability_certificate", "disability_grade", "pension_grade",
-                  "pension_amount", "public_assistance", "hospital", "doctor"]
+        fields = ["diagnoses", "diagnosis_note", "disability_certificate", "disability_grade", "pension_kind",
+                  "pension_grade", "pension_amount", "public_assistance", "hospital", "doctor"]
         widgets = {"diagnosis_note": forms.Textarea(attrs={"rows": 2})}
 
     def _post_clean(self):

@@ -11,12 +11,16 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.errors import ClientError
+from clients.rules import katakana_name
+from compostela.dates import validate_birth_date
 from compostela.models import Office
 
 
@@ -71,6 +75,9 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(status__in=[ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED])
 
 
+KANA_ONLY_MESSAGE = _("Write the reading in kana (katakana or hiragana), for example ヤマダ.")
+
+
 @pghistory.track()
 class Client(models.Model):
     """利用者: one person who uses (or used) the office."""
@@ -82,7 +89,7 @@ class Client(models.Model):
     given_name = models.CharField(_("given name"), max_length=50)
     family_name_kana = models.CharField(_("family name (kana)"), max_length=100)
     given_name_kana = models.CharField(_("given name (kana)"), max_length=100)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=[validate_birth_date])
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -141,6 +148,21 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name} {self.given_name}"
+
+    def clean(self) -> None:
+        """The readings of the name are kana (clients.rules.katakana_name), kept in katakana."""
+        errors = {}
+        for field in ("family_name_kana", "given_name_kana"):
+            value = getattr(self, field)
+            if not value:
+                continue
+            katakana = katakana_name(value)
+            if katakana is None:
+                errors[field] = ValidationError(KANA_ONLY_MESSAGE, code=ClientError.KANA_ONLY)
+            else:
+                setattr(self, field, katakana)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:
@@ -423,9 +445,16 @@ class DisabilityCertificateKind(models.TextChoices):
 
 class PensionGrade(models.TextChoices):
     NONE = "none", _("None")
-    GRADE_1 = "1", _("Grade 1")
-    GRADE_2 = "2", _("Grade 2")
-    GRADE_3 = "3", _("Grade 3")
+    GRADE_1 = "1", pgettext_lazy("pension grade", "Grade 1")
+    GRADE_2 = "2", pgettext_lazy("pension grade", "Grade 2")
+    GRADE_3 = "3", pgettext_lazy("pension grade", "Grade 3")
+
+
+class PensionKind(models.TextChoices):
+    """障害年金: the national basic pension has grades 1 and 2; the employees' pension also grade 3."""
+
+    BASIC = "basic", _("Disability Basic Pension (障害基礎年金)")
+    EMPLOYEES = "employees", _("Disability Employees' Pension (障害厚生年金)")
 
 
 @pghistory.track()
@@ -448,6 +477,7 @@ class HealthRecord(models.Model):
     pension_grade = models.CharField(
         _("disability pension"), max_length=4, choices=PensionGrade.choices, default=PensionGrade.NONE
     )
+    pension_kind = models.CharField(_("kind of pension"), max_length=10, choices=PensionKind.choices, blank=True)
     pension_amount = models.PositiveIntegerField(_("pension a year (yen)"), null=True, blank=True)
     public_assistance = models.BooleanField(_("public assistance (生活保護)"), default=False)
     hospital = models.CharField(_("main hospital"), max_length=200, blank=True)
@@ -471,6 +501,22 @@ class HealthRecord(models.Model):
             models.CheckConstraint(
                 condition=~Q(pension_grade=PensionGrade.NONE) | Q(pension_amount__isnull=True),
                 name="health_no_pension_no_amount",
+            ),
+            # a kind only with a pension (rows from before the kind was recorded may have a grade without it;
+            # health_update asks for the kind whenever a grade is given)
+            models.CheckConstraint(
+                condition=Q(pension_kind="")
+                | (~Q(pension_grade=PensionGrade.NONE) & Q(pension_kind__in=PensionKind.values)),
+                name="health_pension_kind_with_grade",
+                violation_error_code=ClientError.PENSION_KIND_WITH_GRADE,
+                violation_error_message=_("Give the kind of pension with its grade (and neither without a pension)."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(pension_kind=PensionKind.BASIC, pension_grade=PensionGrade.GRADE_3),
+                name="health_basic_pension_no_grade_3",
+                violation_error_code=ClientError.BASIC_PENSION_GRADE_3,
+                violation_error_message=_("The Disability Basic Pension has grades 1 and 2 only; grade 3 is the "
+                                          "Employees' Pension."),
             ),
         ]
 

@@ -8,11 +8,14 @@
 * ``certificate_warning(end, today)``: warn 60 and 30 days before a certificate's service period ends.
 * ``plan_review_due_on(...)``: a support plan is reviewed at least every three months.
 * ``age_on(birth_date, day)``.
+* ``katakana_name(text)``: a name in kana as the registry keeps it (katakana; hiragana and half-width kana
+  converted), or None when it is not kana.
 """
 
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -71,3 +74,27 @@ def plan_review_due_on(*, plan_start: date, agreed_on: date | None, last_review_
 
 def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+# katakana (ァ–ヺ), the prolonged sound mark and middle dot (ー・), the iteration marks (ヽヾ)
+KATAKANA = {chr(code) for code in range(0x30A1, 0x30FB)} | set("ー・ヽヾ")
+
+
+def kana_to_katakana(text: str) -> str:
+    """ひらがな → カタカナ (other characters unchanged): the registry keeps readings in katakana, and a search
+    typed in hiragana finds them."""
+    return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch for ch in text)
+
+
+def katakana_name(text: str) -> str | None:
+    """The kana of a name as the registry keeps it, or None when ``text`` is not kana.
+
+    Half-width kana become full-width (NFKC), hiragana become katakana, spaces (half- or full-width) between
+    words are kept as one full-width space.  Latin letters, digits, kanji and other signs are not kana:
+    ``Tesuto`` and ``123`` give None; ``やまだ はなこ`` gives ``ヤマダ　ハナコ``.
+    """
+    normal = unicodedata.normalize("NFKC", text)
+    words = kana_to_katakana(normal).split()
+    if not words or any(ch not in KATAKANA for word in words for ch in word):
+        return None
+    return "\u3000".join(words)

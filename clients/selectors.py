@@ -20,16 +20,11 @@ from clients.models import (
     SupportPlan,
     SupportPlanReview,
 )
-from clients.rules import CertificateWarning, age_on, certificate_warning, plan_review_due_on
+from clients.rules import CertificateWarning, age_on, certificate_warning, kana_to_katakana, plan_review_due_on
 from compostela.models import Office, User
 from regulations.rules import month_bounds
 
 REVIEW_DUE_SOON_DAYS = 14
-
-
-def kana_to_katakana(text: str) -> str:
-    """ひらがな → カタカナ, so that a search typed in hiragana finds names stored in katakana."""
-    return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch for ch in text)
 
 
 def client_search(*, office: Office, query: str = "", status: str = "", staff: User | None = None) -> QuerySet[Client]:

@@ -33,6 +33,7 @@ from clients.models import (
 )
 from clients.rules import certificate_longest_end, certificate_longest_months
 from compostela.audit import audited
+from compostela.dates import refuse_future_date
 from compostela.models import Membership, Office, Role, User
 from regulations import rules as regulations
 from regulations.selectors import FiguresNotConfigured, figures_on
@@ -101,6 +102,7 @@ MSG_PLAN_CLOSE_BEFORE_CREATED = gettext_noop("A plan cannot be closed before it 
 MSG_PLAN_AGREED_BEFORE_CREATED = gettext_noop("The client cannot agree to a plan before it was created.")
 MSG_REVIEW_BEFORE_PLAN = gettext_noop("A review cannot be before the plan was created.")
 MSG_NOT_IN_OFFICE = gettext_noop("This person has no role in the client's office.")
+MSG_PENSION_KIND_WITH_GRADE = gettext_noop("Give the kind of pension with its grade.")
 MSG_PENSION_AMOUNT_WITHOUT_PENSION = gettext_noop("A pension amount needs a pension grade.")
 MSG_GRADE_WITHOUT_CERTIFICATE = gettext_noop("A grade needs a disability certificate.")
 MSG_NO_STANDARD_CAP = gettext_noop(
@@ -322,8 +324,8 @@ def certificate_add(
 
 # --- health and benefits (sensitive) --------------------------------------------------------------------
 
-HEALTH_FIELDS = ("diagnosis_note", "disability_certificate", "disability_grade", "pension_grade", "pension_amount",
-                 "public_assistance", "hospital", "doctor")
+HEALTH_FIELDS = ("diagnosis_note", "disability_certificate", "disability_grade", "pension_grade", "pension_kind",
+                 "pension_amount", "public_assistance", "hospital", "doctor")
 
 
 @audited(by="by")
@@ -337,6 +339,9 @@ def health_update(*, client: Client, data: dict[str, Any], diagnoses: Iterable[D
     if health.pension_grade == PensionGrade.NONE and health.pension_amount is not None:
         errors["pension_amount"] = ValidationError(_(MSG_PENSION_AMOUNT_WITHOUT_PENSION),
                                                    code=ClientError.PENSION_AMOUNT_WITHOUT_PENSION)
+    if health.pension_grade != PensionGrade.NONE and not health.pension_kind:
+        errors["pension_kind"] = ValidationError(_(MSG_PENSION_KIND_WITH_GRADE),
+                                                 code=ClientError.PENSION_KIND_WITH_GRADE)
     if health.disability_certificate == DisabilityCertificateKind.NONE and health.disability_grade:
         errors["disability_grade"] = ValidationError(_(MSG_GRADE_WITHOUT_CERTIFICATE),
                                                      code=ClientError.GRADE_WITHOUT_CERTIFICATE)
@@ -492,8 +497,9 @@ def case_note_add(
     *, client: Client, kind: str, text: str, minutes: int, by: User, day: date | None = None
 ) -> CaseNote:
     """A dated case note (面談, 電話, 家族連絡, 医療連携, 生活・福祉の相談, ケース会議) by ``by``."""
-    note = CaseNote(client=client, kind=kind, text=text.strip(), minutes=minutes, author=by,
-                    day=day or timezone.localdate())
+    day = day or timezone.localdate()
+    refuse_future_date(day)
+    note = CaseNote(client=client, kind=kind, text=text.strip(), minutes=minutes, author=by, day=day)
     note.full_clean()
     note.save()
     return note

@@ -36,6 +36,7 @@ from compostela.forms import form_add_service_errors, form_submit
 from compostela.history import audit_client_history, history_page
 from compostela.models import Role
 from compostela.scoping import has_role, office_required, scoped
+from compostela.spreadsheets import spreadsheet_row
 from regulations import rules as regulations
 
 
@@ -123,7 +124,7 @@ def client_export(request: HttpRequest) -> HttpResponse:
     for client in clients:
         record = health.get(client.pk)
         writer.writerow(
-            [
+            spreadsheet_row([
                 client.pk,
                 client.family_name,
                 client.given_name,
@@ -138,12 +139,12 @@ def client_export(request: HttpRequest) -> HttpResponse:
                 record.diagnosis_note if record else "",
                 record.get_disability_certificate_display() if record else "",
                 record.disability_grade if record else "",
-                record.get_pension_grade_display() if record else "",
+                f"{record.get_pension_kind_display()} {record.get_pension_grade_display()}".strip() if record else "",
                 record.pension_amount if record and record.pension_amount is not None else "",
                 (_("yes") if record.public_assistance else _("no")) if record else "",
                 record.hospital if record else "",
                 record.doctor if record else "",
-            ]
+            ])
         )
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="clients-{today:%Y%m%d}.csv"'

@@ -107,7 +107,7 @@ def restore_database(*, dump: Path, database: str | None = None, using: str = DE
     if not database_is_empty(settings_dict, name):
         raise BackupError(
             f"Database {name!r} is not empty: restore only into an empty database "
-            "(give a new name with --database NAME)."
+            "(give a new database name with --name NAME)."
         )
     command = [pg_binary("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction", "--dbname", name,
                str(dump)]

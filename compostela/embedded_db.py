@@ -13,6 +13,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 DEFAULT_DATABASE_NAME = "compostela"
 
 
@@ -29,7 +31,13 @@ def embedded_database_url(pgdata: Path, database: str = DEFAULT_DATABASE_NAME) -
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgserver
+        try:
+            import pgserver
+        except ImportError as missing:  # a production install (requirements.lock alone) has no pgserver
+            raise ImproperlyConfigured(
+                "DATABASE_URL is not set, and the embedded PostgreSQL (pgserver, a development package in "
+                "requirements-dev.lock) is not installed: set DATABASE_URL to the production database."
+            ) from missing
 
     server = pgserver.get_server(pgdata, cleanup_mode=None)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")

@@ -6,3 +6,4 @@ from django.db import models
 
 class CompostelaError(models.TextChoices):
     OFFICE_NUMBER_FORMAT = "office_number_format", "an office number is not exactly 10 digits"
+    FUTURE_DATE = "future_date", "a record of what happened is dated after today"

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
-from compostela import views
+from compostela import dates, views
+
+# dates in URLs are checked where they enter: another year or month matches no URL (404), never a 500
+register_converter(dates.ServiceYearConverter, "service_year")
+register_converter(dates.MonthNumberConverter, "month_number")
+register_converter(dates.ServiceDayConverter, "service_day")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -5,7 +5,9 @@ For every operation: median and p95 wall time over ``runs`` repetitions (after o
 queries of one run (``CaptureQueriesContext``), the peak of Python allocations during one run
 (``tracemalloc``, a separate run so that tracing does not slow the timed ones) and, where one exists, a
 floor with the ratio between the two: the same result computed by ONE hand-written SQL query (roster, client
-list), or for billing the time to read its inputs with plain SELECTs (``BILLING_INPUT_SELECTS``).
+list), or for billing the time to read its inputs with plain SELECTs (``BILLING_INPUT_SELECTS``), or for the
+case review the same page with its rows written by the frozen HTML-in-Python renderer that the row templates
+replaced (``devtools/bench_reference.py``; issue 16 §5: the templates may cost at most 1.5× its page time).
 
 Pages are requested in-process through Django's test ``Client`` with a logged-in staff member of the office
 (the whole middleware stack, templates included; no network).  "Query counts constant in the number of
@@ -54,6 +56,8 @@ BILLING_FLOOR_RATIO = 5  # billing month ≤ 5× the time of reading its inputs 
 ALL_OFFICES_S = 5
 PDF_S = 10
 PEAK_MB = 500
+REVIEW_REFERENCE_RATIO = 1.5  # case review (300 people) ≤ 1.5× the page with the HTML-in-Python rows (issue 16)
+REFERENCE_BLOCKS = 4  # … timed in alternating blocks of runs / 4 each
 
 # The two offices the benchmark adds to compare query counts at two sizes (demo numbering, far past 50).
 SMALL_INDEX, LARGE_INDEX = 901, 903
@@ -135,6 +139,17 @@ def measure(operation: Callable[[], object], *, runs: int, prepare: Callable[[],
     finally:
         tracemalloc.stop()
     return Measured(times_ms=times, queries=counted.count, peak_mb=peak / 2**20)
+
+
+def measure_times(operation: Callable[[], object], *, runs: int) -> list[float]:
+    """Milliseconds of ``runs`` runs after one warm-up run."""
+    operation()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        operation()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 class QueryCounter:
@@ -257,6 +272,16 @@ def staff_client(office: Office) -> HttpClient:
     return http
 
 
+def html_in_python_templates() -> list[dict]:
+    """``settings.TEMPLATES`` with the case-review board's row fragment (``review/rows.html``) answered by the
+    frozen HTML-in-Python renderer (``devtools/bench_reference.py``): the benchmark's reference for the rows."""
+    return [
+        {**engine, "OPTIONS": {**engine.get("OPTIONS", {}), "environment": "devtools.bench_reference.environment"}}
+        if engine["BACKEND"].endswith(".Jinja2") else engine
+        for engine in settings.TEMPLATES
+    ]
+
+
 def get_ok(http: HttpClient, url: str) -> Callable[[], None]:
     def run():
         response = http.get(url)
@@ -278,8 +303,9 @@ def last_attendance_day(office: Office, today: date) -> date:
 
 # -- the benchmark ------------------------------------------------------------------------------------------------
 class Bench:
-    def __init__(self, data: DataSet, *, runs: int, heavy_runs: int, out=sys.stdout):
+    def __init__(self, data: DataSet, *, runs: int, heavy_runs: int, out=sys.stdout, only: list[str] | None = None):
         self.data, self.runs, self.heavy_runs, self.out = data, runs, heavy_runs, out
+        self.only = only  # step names (``case_review``); None: every step
         self.today = timezone.localdate()
         self.lines: list[Line] = []
 
@@ -291,6 +317,8 @@ class Bench:
                                DEBUG=False):  # as in production (no query log, no debug pages)
             for step in (self.roster_page, self.save_day, self.case_review, self.client_list, self.client_page,
                          self.billing_month, self.billing_all_offices, self.tier, self.followup_cost, self.pdfs):
+                if self.only and step.__name__ not in self.only:
+                    continue
                 self.log(f"bench: {step.__name__} …")
                 try:
                     step()
@@ -415,7 +443,28 @@ class Bench:
             selector = measure(lambda o=office, u=user: board(office=o, day=self.today, user=u, filters=None),
                                runs=max(1, self.runs // 2))
             line.extra = {"selector_median_ms": round(selector.median, 2), "selector_queries": selector.queries}
+            self._against_html_in_python(line, get_ok(staff_client(office), url), budget=office is self.data.large)
             self.lines.append(line)
+
+    def _against_html_in_python(self, line: Line, page: Callable[[], None], *, budget: bool) -> None:
+        """The floor of a case-review line: the same page with the rows written by the frozen HTML-in-Python
+        renderer (everything else as in production).  The two are timed in alternating blocks, so that both
+        see the same load of the machine; the ratio is of their medians."""
+        ours: list[float] = []
+        reference: list[float] = []
+        blocks = REFERENCE_BLOCKS if self.runs >= REFERENCE_BLOCKS else 1
+        for _ in range(blocks):
+            ours += measure_times(page, runs=max(1, self.runs // blocks))
+            with override_settings(TEMPLATES=html_in_python_templates()):
+                reference += measure_times(page, runs=max(1, self.runs // blocks))
+        with override_settings(TEMPLATES=html_in_python_templates()):
+            line.extra["html_in_python_queries"] = self._queries_of(page)
+        line.sql_ms = statistics.median(reference)
+        line.ratio = statistics.median(ours) / line.sql_ms
+        line.extra["templates_alternating_median_ms"] = round(statistics.median(ours), 2)
+        if budget:
+            line.checks.append(Check("vs HTML-in-Python reference", f"≤ {REVIEW_REFERENCE_RATIO}×",
+                                     f"{line.ratio:.2f}×", line.ratio <= REVIEW_REFERENCE_RATIO))
 
     # -- clients ---------------------------------------------------------------------------------------------
     def client_list(self) -> None:

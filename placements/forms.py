@@ -120,6 +120,7 @@ class HireForm(forms.ModelForm):
         fields = ["employer", "job_title", "job_field", "recruitment_type", "start_date", "hours_per_week",
                   "hourly_wage", "employment_form", "fixed_term_end", "disclosed", "competitive", "application"]
         widgets = {"start_date": DateInput(), "fixed_term_end": DateInput()}
+        labels = {"employer": _("Employer")}  # 就職先
 
     def __init__(self, *args, office: Office, client: Client, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,8 +129,13 @@ class HireForm(forms.ModelForm):
 
 
 class JobEndForm(forms.Form):
+    """Ending a job is a deliberate step: nothing is filled in for the user, and the end is confirmed."""
+
     ended_on = forms.DateField(label=_("job ended on"), widget=DateInput())
-    reason = forms.ChoiceField(label=_("reason the job ended"), choices=JobEndReason.choices)
+    reason = forms.ChoiceField(label=_("reason the job ended"), choices=[("", "---------"), *JobEndReason.choices])
+    confirmed = forms.BooleanField(
+        label=_("I have confirmed with the person or the employer that this job has ended."), required=True,
+    )
 
 
 class FollowUpForm(forms.ModelForm):
@@ -169,3 +175,9 @@ class OutreachForm(forms.ModelForm):
 class FiguresForm(forms.Form):
     start = forms.DateField(label=_("from"), required=False, widget=DateInput())
     end = forms.DateField(label=_("to"), required=False, widget=DateInput())
+
+
+class EmployerSearchForm(forms.Form):
+    """The employer list's search box (``?q=``): text without NUL characters, at most 100 characters."""
+
+    q = forms.CharField(required=False, max_length=100)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from clients.models import Client
 from clients.services import client_record_hire, client_record_job_end
 from compostela.audit import audited
+from compostela.dates import refuse_future_date
 from compostela.models import Office, User
 from placements.errors import PlacementError
 from placements.models import (
@@ -97,6 +98,7 @@ def employer_contact_log(*, office: Office, employer: Employer, day: date, staff
     _same_office(office, employer, *clients)
     if person is not None and person.employer_id != employer.pk:
         raise ValidationError(_(MSG_OTHER_OFFICE), code=PlacementError.OTHER_OFFICE)
+    refuse_future_date(day)
     contact = EmployerContact(office=office, employer=employer, day=day, staff=staff, kind=kind, outcome=outcome,
                               minutes=minutes, person=person)
     contact.full_clean()
@@ -218,6 +220,7 @@ def placement_record_job_end(*, hire: Hire, ended_on: date, reason: str, by: Use
 def followup_record(*, hire: Hire, day: date, staff: User, kind: str, minutes: int, note: str = "",
                     by: User) -> FollowUpContact:
     """定着支援: one follow-up contact after a hire."""
+    refuse_future_date(day)
     if day < hire.start_date:
         raise ValidationError({"day": ValidationError(_(MSG_FOLLOWUP_BEFORE_START),
                                                       code=PlacementError.FOLLOWUP_BEFORE_START)})
@@ -236,6 +239,7 @@ def followup_record(*, hire: Hire, day: date, staff: User, kind: str, minutes: i
 def outreach_record(*, client: Client, day: date, staff: User, kind: str, minutes: int, place: str = "",
                     note: str = "", by: User) -> Outreach:
     """アウトリーチ: home visit, accompaniment, family contact or re-engagement."""
+    refuse_future_date(day)
     outreach = Outreach(office_id=client.office_id, client=client, day=day, staff=staff, kind=kind, place=place,
                         minutes=minutes, note=note)
     outreach.full_clean()

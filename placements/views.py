@@ -24,6 +24,7 @@ from placements.forms import (
     EmployerContactForm,
     EmployerForm,
     EmployerPersonForm,
+    EmployerSearchForm,
     FiguresForm,
     FollowUpForm,
     HireForm,
@@ -60,7 +61,8 @@ def placement_index(request: HttpRequest) -> HttpResponse:
 
 @office_required()
 def employer_list_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
+    search = EmployerSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""  # a NUL or an over-long text is no search
     employers = _page(request, selectors.employer_list(office=request.office, query=query))
     return render(request, "placements/employer_list.html", {"employers": employers, "query": query})
 
@@ -322,7 +324,7 @@ def hire_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "hire": hire,
             "timeline": selectors.placement_hire_timeline(hire=hire, as_of=today),
-            "end_form": JobEndForm(initial={"ended_on": today}) if hire.ended_on is None else None,
+            "end_form": JobEndForm() if hire.ended_on is None else None,
         },
     )
 
@@ -330,7 +332,7 @@ def hire_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @office_required()
 def hire_end(request: HttpRequest, pk: int) -> HttpResponse:
     hire = get_object_or_404(scoped(request, Hire).select_related("client", "employer"), pk=pk)
-    form = JobEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    form = JobEndForm(request.POST or None)
     done = form_submit(
         request,
         form,

@@ -22,6 +22,7 @@ from compostela.models import Role
 from compostela.scoping import has_role, office_required, scoped
 from review import services
 from review.forms import BoardFilterForm, ReviewNoteForm, ReviewSettingsForm
+from review.labels import RowLabels
 from review.selectors import (
     ORDER_SPECIALIST,
     BoardFilters,
@@ -62,7 +63,7 @@ def case_review(request: HttpRequest) -> HttpResponse:
     board = review_board(office=request.office, day=timezone.localdate(), user=request.user, filters=filters)
     return render(request, "review/board.html", {
         "board": board, "form": form, "display": data.get("display", False),
-        "can_configure": has_role(request, Role.SUPERVISOR), "note_form": ReviewNoteForm(),
+        "can_configure": has_role(request, Role.SUPERVISOR), "note_form": ReviewNoteForm(), "labels": RowLabels(),
     })
 
 
@@ -71,7 +72,7 @@ def _panel(request: HttpRequest, client: Client, *, form: ReviewNoteForm | None 
     row = review_row(office=request.office, day=timezone.localdate(), client=client)
     context = {"client": client, "row": row, "notes": review_recent_notes(client=client),
                "note_form": form or ReviewNoteForm(), "saved": saved, "oob": bool(request.htmx),
-               "next_url": _current_board(request)}
+               "next_url": _current_board(request), "labels": RowLabels()}
     template = "review/person.html#panel" if request.htmx else "review/person.html"
     return render(request, template, context, status=status)
 
@@ -113,7 +114,8 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
         services.case_review_mark(office=request.office, client=client, day=day, by=request.user)
     if request.htmx:
         row = review_row(office=request.office, day=day, client=client)
-        return render(request, "review/board.html#summary", {"row": row})
+        return render(request, "review/summary.html", {"row": row, "labels": RowLabels(), "oob": False},
+                      using="jinja2")
     return _back(request, pk)
 
 

@@ -4,7 +4,8 @@
     python scripts/po_fill.py missing locale/ja/LC_MESSAGES/django.po            # list untranslated msgids
 
 ``fill`` sets the translation of each listed msgid (and clears its fuzzy flag); escapes such as \\n in
-the TSV are kept as written.  ``missing`` exits 1 when any entry is untranslated or fuzzy.
+the TSV are kept as written.  An entry with a context (msgctxt) is named ``[context]msgid`` in both
+commands.  ``missing`` exits 1 when any entry is untranslated or fuzzy.
 """
 
 from __future__ import annotations
@@ -47,11 +48,19 @@ def load(path: Path) -> list[dict]:
     return [parse_entry(block) for block in ENTRY_SPLIT.split(path.read_text(encoding="utf-8").strip())]
 
 
+def entry_key(fields: dict) -> str:
+    """The msgid, prefixed with ``[context]`` when the entry has one."""
+    msgid = _unquote(fields.get("msgid", ['msgid ""']))
+    if "msgctxt" in fields and msgid:
+        return f"[{_unquote(fields['msgctxt'])}]{msgid}"
+    return msgid
+
+
 def untranslated(entries: list[dict]) -> list[str]:
     missing = []
     for entry in entries:
         fields = entry["fields"]
-        msgid = _unquote(fields.get("msgid", ['msgid ""']))
+        msgid = entry_key(fields)
         if not msgid:
             continue
         strs = [_unquote(v) for k, v in fields.items() if k.startswith("msgstr")]
@@ -66,7 +75,7 @@ def fill(path: Path, pairs: dict[str, str]) -> int:
     done = 0
     for entry in entries:
         fields = entry["fields"]
-        msgid = _unquote(fields.get("msgid", ['msgid ""']))
+        msgid = entry_key(fields)
         if msgid not in pairs or not msgid:
             continue
         for key in [k for k in fields if k.startswith("msgstr")]:

@@ -286,7 +286,7 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
         "day": _recent(), "kind": "home_visit", "minutes": "30", "staff": world.staff.pk},
     "placements:application_result": lambda world: {"result": "rejected", "result_on": _recent()},
     "placements:interview_create": lambda world: {"day": _recent(), "staff": world.staff.pk},
-    "placements:hire_end": lambda world: {"ended_on": _recent(), "reason": "quit"},
+    "placements:hire_end": lambda world: {"ended_on": _recent(), "reason": "quit", "confirmed": "on"},
     "placements:followup_create": lambda world: {
         "day": _recent(), "kind": "phone_online", "minutes": "15", "staff": world.staff.pk},
 }

@@ -2,11 +2,13 @@
 fixtures, registered for the whole suite in ``tests/conftest.py``.
 
 Playwright cannot download browsers here, so the Debian binary is used.  Under CI=true a missing
-browser fails the run instead of skipping it.
+browser fails the run instead of skipping it.  Every page is opened by ``watched_page``: a test whose page
+logs an error in the browser console (a script error, a style the CSP blocked, a failed request) fails.
 """
 
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
@@ -32,9 +34,29 @@ def browser():
         browser.close()
 
 
+def watch_console(page) -> list[str]:
+    """The errors the page's console reports from now on (script errors, CSP refusals, failed loads)."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(f"console: {message.text}") if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    return errors
+
+
+@contextmanager
+def watched_page(browser, **context_options):
+    """A page in a new browser context; on leaving, fails if the console reported any error."""
+    options = {"viewport": {"width": 1280, "height": 800}, "locale": "ja-JP", **context_options}
+    context = browser.new_context(**options)
+    page = context.new_page()
+    errors = watch_console(page)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, "the browser console reported errors:\n" + "\n".join(errors)
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ja-JP")
-    page = context.new_page()
-    yield page
-    context.close()
+    with watched_page(browser) as page:
+        yield page

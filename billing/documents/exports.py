@@ -9,6 +9,7 @@ import pandas as pd
 
 from billing.selectors import MonthStatement
 from billing.services.followup_cost import FollowUpCostYear, WhatIfRow
+from compostela.spreadsheets import spreadsheet_frame
 
 SERVICE_JA = {"transition": "就労移行支援", "retention_support": "就労定着支援"}
 SOURCE_JA = {"claims": "請求実績", "estimate": "見込み", "mixed": "実績と見込み", "none": ""}
@@ -55,11 +56,18 @@ def followup_frames(report: FollowUpCostYear, what_if: list[WhatIfRow]) -> dict[
 
 
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    """One sheet per frame.  Text cells are neutralised (compostela.spreadsheets) and typed as strings, so
+    no cell is ever stored as a formula."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for sheet, frame in frames.items():
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-            columns = writer.sheets[sheet[:31]].column_dimensions
+            spreadsheet_frame(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+            worksheet = writer.sheets[sheet[:31]]
+            for row in worksheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
+            columns = worksheet.column_dimensions
             for i, name in enumerate(frame.columns):
                 columns[chr(ord("A") + i)].width = max(10, 2 * len(str(name)) + 2)
     return buffer.getvalue()
@@ -67,12 +75,12 @@ def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a BOM: Excel on Windows then reads the Japanese headers correctly."""
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def followup_csv(frames: dict[str, pd.DataFrame]) -> bytes:
     """The follow-up tables one after another in one CSV, each under its title line."""
     parts = []
     for title, frame in frames.items():
-        parts.append(f"# {title}\r\n" + frame.to_csv(index=False, lineterminator="\r\n"))
+        parts.append(f"# {title}\r\n" + spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n"))
     return "\r\n".join(parts).encode("utf-8-sig")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from attendance.services import attendance_lock_month, attendance_month_close, attendance_month_reopen
 from billing.errors import BillingError
@@ -17,12 +18,15 @@ from billing.models import ClaimLine, MonthClosing
 from billing.services.claims import billing_month_compute
 from compostela.audit import audited
 from compostela.models import Office, User
+from compostela.reasons import is_real_reason
 from regulations.rules import month_bounds
 
-ALREADY_CLOSED = "This month is already closed. Reopen it first to close it again."
-NOT_CLOSED = "This month is not closed."
-REOPEN_NEEDS_REASON = "Give the reason for reopening the month."
-MONTH_NOT_OVER = "A month can be closed only after its last day."
+ALREADY_CLOSED = gettext_noop("This month is already closed. Reopen it first to close it again.")
+NOT_CLOSED = gettext_noop("This month is not closed.")
+REOPEN_NEEDS_REASON = gettext_noop(
+    "Give the reason for reopening the month in a few words (not a single character or a number)."
+)
+MONTH_NOT_OVER = gettext_noop("A month can be closed only after its last day.")
 
 
 def _lock_office(office: Office) -> None:
@@ -69,7 +73,7 @@ def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosin
 @audited(by="by")
 @transaction.atomic
 def billing_month_reopen(*, office: Office, month: date, by: User, reason: str) -> MonthClosing:
-    if not reason.strip():
+    if not is_real_reason(reason):
         raise ValidationError(_(REOPEN_NEEDS_REASON), code=BillingError.REOPEN_NEEDS_REASON)
     _lock_office(office)
     closing = (

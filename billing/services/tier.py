@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from billing.errors import BillingError
 from billing.models import RetentionTierOverride, Service
@@ -25,6 +26,7 @@ from billing.services.fees import FeeBook, TierFee, fee_book_load
 from billing.services.rounding import rate as exact_rate
 from compostela.audit import audited
 from compostela.models import Office
+from compostela.reasons import is_real_reason
 from placements.retention import (
     HireRetention,
     placement_office_retention,
@@ -36,7 +38,10 @@ from regulations.rules import fiscal_year_bounds
 
 RETENTION_SUPPORT_LOOKBACK_YEARS = 3
 
-OVERRIDE_NEEDS_REASON = "Give the reason for the override (for example the city's notice)."
+OVERRIDE_NEEDS_REASON = gettext_noop(
+    "Give the reason for the override in a few words (for example the city's notice), not a single character "
+    "or a number."
+)
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,7 @@ def retention_tier_override(*, office: Office, fiscal_year: int, rate: Decimal |
     """Record a manager's override of a fiscal year's rate (``rate=None`` returns to the computed one)."""
     from django.core.exceptions import ValidationError
 
-    if not reason.strip():
+    if not is_real_reason(reason):
         raise ValidationError(_(OVERRIDE_NEEDS_REASON), code=BillingError.OVERRIDE_NEEDS_REASON)
     override = RetentionTierOverride(office=office, service=service, fiscal_year=fiscal_year, rate=rate,
                                      reason=reason.strip(), created_by=by)

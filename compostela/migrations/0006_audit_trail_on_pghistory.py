@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("compostela", "0005_pghistory_events"),
         ("regulations", "0003_pghistory_events"),
-        ("clients", "0013_pghistory_events"),
+        ("clients", "0015_pghistory_events"),
         ("attendance", "0003_pghistory_events"),
         ("placements", "0004_pghistory_events"),
         ("billing", "0007_pghistory_events"),

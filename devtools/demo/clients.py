@@ -35,6 +35,7 @@ from clients.models import (
     IncomeCategory,
     JobField,
     PensionGrade,
+    PensionKind,
     RecruitmentType,
     ReferralSource,
     ServicePeriod,
@@ -209,6 +210,8 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
             record.disability_grade = rng.choice(["2級", "3級"])
         if rng.random() < 0.35:
             record.pension_grade = rng.choice([PensionGrade.GRADE_2, PensionGrade.GRADE_3])
+            record.pension_kind = (PensionKind.EMPLOYEES if record.pension_grade == PensionGrade.GRADE_3
+                                   else rng.choice([PensionKind.BASIC, PensionKind.EMPLOYEES]))
             record.pension_amount = rng.choice([780000, 600000])
         health.append(record)
         diagnosis_links.append((record, rng.sample(diagnoses[:10], k=rng.choice([1, 1, 2]))))

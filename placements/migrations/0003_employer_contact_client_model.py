@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0012_health_record_diagnosis_model'),
+        ('clients', '0014_health_record_diagnosis_model'),
         ('placements', '0002_job_search_outreach'),
     ]
 

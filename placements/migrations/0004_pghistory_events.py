@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0013_pghistory_events'),
+        ('clients', '0015_pghistory_events'),
         ('compostela', '0005_pghistory_events'),
         ('placements', '0003_employer_contact_client_model'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

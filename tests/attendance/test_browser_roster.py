@@ -8,6 +8,7 @@ import pytest
 
 from attendance.models import Attendance, AttendanceStatus
 from compostela.models import Role
+from tests.browser_support import watch_console
 from tests.factories import (
     TEST_PASSWORD,
     AttendanceFactory,
@@ -89,6 +90,7 @@ def test_mark_all_as_attended_then_change_the_exceptions_on_a_tablet(live_server
     clients = [enrolled_client(office, kana=f"テスト{n}", enrolled_on=period[0], period=period) for n in range(6)]
     context = browser.new_context(viewport={"width": 820, "height": 1180}, locale="ja-JP", has_touch=True)
     page = context.new_page()
+    console_errors = watch_console(page)
     try:
         log_in(page, live_server, "sv")
         page.goto(f"{live_server.url}/attendance/")
@@ -104,3 +106,4 @@ def test_mark_all_as_attended_then_change_the_exceptions_on_a_tablet(live_server
         assert Attendance.objects.filter(day=today, status=AttendanceStatus.ATTENDED).count() == 5
     finally:
         context.close()
+    assert not console_errors, console_errors

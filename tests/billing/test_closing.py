@@ -71,7 +71,7 @@ def test_reopening_needs_a_reason_and_records_who_and_why(world, month_with_a_cl
 
 def test_reopening_an_open_month_is_refused(world):
     with pytest.raises(ValidationError) as refused:
-        billing_month_reopen(office=world.office, month=MAY, by=world.manager, reason="x")
+        billing_month_reopen(office=world.office, month=MAY, by=world.manager, reason="出席の訂正")
     assert codes_of(refused.value) == {BillingError.NOT_CLOSED}
 
 
@@ -90,3 +90,13 @@ def test_closing_again_stores_a_new_version_and_keeps_the_old_one(world, month_w
 def test_closings_of_another_office_are_separate(world, month_with_a_client):
     billing_month_close(office=world.office, month=MAY, by=world.manager)
     assert billing_closed_months(office=world.other_office, months=[MAY]) == set()
+
+
+@pytest.mark.parametrize("not_a_reason", ["0", "7", "123", "x", "..", "ああ", " - "])
+def test_reopening_refuses_a_reason_that_says_nothing(world, month_with_a_client, not_a_reason):
+    """Rule (compostela.reasons.is_real_reason): a reopen reason is a few words, not one character or digits."""
+    billing_month_close(office=world.office, month=MAY, by=world.manager)
+    with pytest.raises(ValidationError) as refused:
+        billing_month_reopen(office=world.office, month=MAY, by=world.manager, reason=not_a_reason)
+    assert codes_of(refused.value) == {BillingError.REOPEN_NEEDS_REASON}
+    assert billing_closed_months(office=world.office, months=[MAY]) == {MAY}

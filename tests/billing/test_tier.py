@@ -142,3 +142,24 @@ def test_tier_is_a_fixed_number_of_queries(world, django_assert_max_num_queries)
     retained_hires(world.office, 10)
     with django_assert_max_num_queries(9):
         retention_tier(office=world.office, fiscal_year=FY)
+
+
+@pytest.mark.parametrize("not_a_reason", ["0", "42", "a", "！"])
+def test_override_refuses_a_reason_that_says_nothing_and_the_page_says_why(world, not_a_reason):
+    """Rule (compostela.reasons.is_real_reason): an override reason is a few words; the page answers with the
+    message, not a 500."""
+    from django.urls import reverse
+
+    from tests.conftest import logged_in
+
+    with pytest.raises(ValidationError) as refused:
+        retention_tier_override(office=world.office, fiscal_year=FY, rate=Decimal("0.5"), reason=not_a_reason,
+                                by=world.manager)
+    assert codes_of(refused.value) == {BillingError.OVERRIDE_NEEDS_REASON}
+    response = logged_in(world.manager).post(
+        reverse("billing:tier_override"), {"fiscal_year": FY, "rate_percent": "50", "reason": not_a_reason},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "理由" in response.content.decode()
+    assert not RetentionTierOverride.objects.exists()

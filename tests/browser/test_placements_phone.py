@@ -8,6 +8,7 @@ import pytest
 
 from compostela.models import Role
 from placements.models import EmployerContact, FollowUpContact
+from tests.browser_support import watch_console
 from tests.factories import (
     TEST_PASSWORD,
     ClientFactory,
@@ -35,6 +36,7 @@ def test_log_employer_contact_and_followup_on_a_phone(live_server, browser, toda
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
     page = context.new_page()
+    console_errors = watch_console(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "es1")
@@ -71,3 +73,4 @@ def test_log_employer_contact_and_followup_on_a_phone(live_server, browser, toda
     assert (followup.hire, followup.minutes, followup.day) == (hire, 30, today)
     assert followup.day >= date(2000, 1, 1)
     context.close()
+    assert not console_errors, console_errors

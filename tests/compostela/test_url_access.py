@@ -60,6 +60,9 @@ def test_url_answers_as_declared(url_name, persona, world, client):
     assert response.status_code == expected, f"{persona} on {url_name}: {response.status_code} != {expected}"
     if persona == "anon" and expected == 302 and not access.public:
         assert "login" in response["Location"], f"anonymous {url_name} must be sent to a login page"
+    # rule: nothing a signed-in user receives stays in a shared PC's browser cache (pages, exports, PDFs)
+    if persona != "anon":
+        assert "no-store" in response.get("Cache-Control", ""), f"{url_name} for {persona}: no Cache-Control: no-store"
     # a refusal changes nothing at all; a page that is only read records nothing in the audit trail
     after = database_state()
     if expected in REFUSED or persona == "anon":

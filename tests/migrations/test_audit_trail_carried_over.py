@@ -14,7 +14,7 @@ from tests.trust.helpers import events_of
 
 BEFORE_PGHISTORY = [
     ("compostela", "0004_office_capacity_history"),
-    ("clients", "0011_refusal_codes"),
+    ("clients", "0013_pension_kind"),
     ("placements", "0002_job_search_outreach"),
     ("attendance", "0002_closed_month"),
     ("billing", "0006_office_capacity_moves_to_compostela"),

@@ -37,6 +37,10 @@ def test_bench_produces_every_line_and_the_json(tmp_path):
         "billing is compared with reading its inputs with plain SELECTs"
     one_office = next(line for line in billing if line["name"] == "billing month (1 office)")
     assert any(check["name"] == "vs plain SELECTs of its inputs" for check in one_office["checks"])
+    review = next(line for line in document["lines"] if line["name"] == "case review (300-person office)")
+    assert review["sql_ms"] and any(check["name"] == "vs HTML-in-Python reference" for check in review["checks"]), \
+        "the case review's page is compared with the same page with the frozen HTML-in-Python rows (issue 16)"
+    assert review["extra"]["html_in_python_queries"] == review["queries"]
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from clients.models import CaseNote, ClientStatus
 from compostela.models import Role
 from review.models import CaseReviewMark
+from tests.browser_support import watch_console
 from tests.factories import (
     TEST_PASSWORD,
     CaseNoteFactory,
@@ -61,6 +62,7 @@ def test_meeting_mode_with_the_keyboard_writes_a_note_seen_on_the_client_page(li
     clients = build_office(today)
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="ja-JP")
     page = context.new_page()
+    console_errors = watch_console(page)
     log_in(page, live_server, "supervisor")
     page.goto(f"{live_server.url}/review/?display=on")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -99,6 +101,7 @@ def test_meeting_mode_with_the_keyboard_writes_a_note_seen_on_the_client_page(li
     assert page.locator("text=来週、ハローワークに同行する").is_visible()
     assert note.client_id in {c.pk for c in clients}
     context.close()
+    assert not console_errors, console_errors
 
 
 def test_the_board_on_a_laptop(live_server, page, today):

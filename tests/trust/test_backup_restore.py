@@ -101,8 +101,10 @@ def test_restore_refuses_a_database_that_is_not_empty(world, tmp_path):
     make_client(world.office)
     call_command("backup_db", output_dir=str(tmp_path))
     (dump,) = tmp_path.glob("compostela-*.dump")
-    with pytest.raises(CommandError, match="is not empty"):
+    with pytest.raises(CommandError, match="is not empty") as refused:
         call_command("restore_db", str(dump))  # the configured (test) database
+    # the way out it names is the command's real option (--name), not Django's connection alias (--database)
+    assert "--name NAME" in str(refused.value) and "--database" not in str(refused.value)
     from clients.models import Client
 
     assert Client.objects.count() == 1

@@ -73,3 +73,32 @@ def test_the_client_address_behind_a_trusted_proxy_is_the_one_the_proxy_saw(sett
     assert client_ip(request) == "10.0.0.2"
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.9"  # not the spoofable left-most entry
+
+
+def test_one_users_lockout_does_not_lock_a_colleague_behind_the_same_address():
+    """Rule: the lock is by username and address together — five bad passwords for es2 from the office's
+    router must not refuse es1's correct password from that router."""
+    UserFactory(username="es1")
+    UserFactory(username="es2")
+    http = HttpClient()
+    office_router = {"REMOTE_ADDR": "203.0.113.7"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = attempt(http, "es2", "wrong-password", **office_router)
+    assert locked.status_code == 429
+    assert attempt(HttpClient(), "es1", TEST_PASSWORD, **office_router).status_code == 302
+    # es2 from another address is not locked either
+    assert attempt(HttpClient(), "es2", TEST_PASSWORD, REMOTE_ADDR="198.51.100.4").status_code == 302
+
+
+def test_an_address_is_locked_at_its_own_higher_limit_over_all_usernames(settings):
+    """Rule: LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, spread over usernames, lock the address."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+    UserFactory(username="cm")
+    guesser = {"REMOTE_ADDR": "192.0.2.66"}
+    for number in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        assert attempt(HttpClient(), f"guess{number}", "wrong-password", **guesser).status_code == 200
+    assert attempt(HttpClient(), "guess-last", "wrong-password", **guesser).status_code == 429
+    # now even a real user's right password is refused from that address, but not from another
+    assert attempt(HttpClient(), "cm", TEST_PASSWORD, **guesser).status_code == 429
+    assert attempt(HttpClient(), "cm", TEST_PASSWORD, REMOTE_ADDR="192.0.2.67").status_code == 302

@@ -46,3 +46,26 @@ def test_a_strong_password_is_accepted(world):
     assert response.status_code == 302
     world.staff.refresh_from_db()
     assert world.staff.check_password(strong)
+
+
+@pytest.mark.parametrize("made_of_the_username", ["{u}{u}{u}{u}", "My-{U}-password-9", "2026{u}2026"])
+def test_a_password_containing_the_username_is_refused_with_its_code(world, made_of_the_username):
+    """Rule: a password must not contain the username (es2 → es2es2es2es2 was accepted before)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = world.staff
+    user.username = "es2"
+    weak = made_of_the_username.format(u="es2", U="ES2")
+    with pytest.raises(ValidationError) as refused:
+        validate_password(weak, user)
+    assert "password_contains_user_attribute" in [error.code for error in refused.value.error_list]
+    http = logged_in(user)
+    user.save()
+    response = http.post(
+        reverse("password_change"), {"old_password": TEST_PASSWORD, "new_password1": weak, "new_password2": weak}
+    )
+    assert response.status_code == 200
+    assert "ユーザー名や氏名を含めないでください" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)

@@ -24,9 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--heavy-runs", type=int, default=3, help="Timed runs of the all-offices and PDF lines.")
         parser.add_argument("--large-clients", type=int, default=300, help="Clients of the large comparison office.")
         parser.add_argument("--small-clients", type=int, default=5, help="Clients of the small comparison office.")
+        parser.add_argument("--only", nargs="+", metavar="STEP",
+                            help="Run only these steps (e.g. case_review roster_page); every step by default.")
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench" / "results.json"))
 
-    def handle(self, *args, build, offices, runs, heavy_runs, large_clients, small_clients, output, **options):
+    def handle(self, *args, build, offices, runs, heavy_runs, large_clients, small_clients, only, output,
+               **options):
         started = time.monotonic()
         if not bench.dataset_ready(min_offices=offices):
             if not build:
@@ -45,7 +48,7 @@ class Command(BaseCommand):
         demo = bench.demo_offices()[:offices]
         data = bench.DataSet(offices=demo, office=demo[0], small=small, large=large)
         counts = bench.dataset_counts()
-        lines = bench.Bench(data, runs=runs, heavy_runs=heavy_runs).run()
+        lines = bench.Bench(data, runs=runs, heavy_runs=heavy_runs, only=only).run()
         self.stdout.write(
             f"Data set: {counts['offices']} offices, {counts['clients']} clients, {counts['attendance_rows']} "
             f"attendance rows, {counts['hires']} hires, {counts['followups']} follow-up contacts; "

@@ -1,21 +1,14 @@
-"""The HTML of the case-review board's rows, written in Python rather than in a template loop.
+"""FROZEN: the case-review rows as ``review/html.py`` wrote them in Python before they went back to templates
+(issue 16 §5) — kept ONLY as the benchmark's reference floor ("case review (300-person office) ≤ 1.5× the
+HTML-in-Python reference", ``devtools/bench.py``).  Production never imports devtools; do not use this
+anywhere else, and do not mend it: the rows are ``templates/jinja2/review/`` now.
 
-Why not a template: the board of a 300-person office has ~300 rows with 14 strip marks and their flags
-each, and the Django template engine spends ~3 µs per node — about 450 ms for the page, three times the
-150 ms page budget of issue 11.  Built here with f-strings the same rows take ~10 ms.  What a template
-would give stays true:
+``environment`` is the Jinja2 engine the benchmark swaps in to time the board page with these rows (its
+``review/rows.html`` calls ``rows_html``); everything else on the page is rendered as in production.
 
-* every value from the database or a translation goes through ``escape`` (the same function the template
-  engine's autoescaping uses), so the output is what ``{{ value }}`` would print;
-* every user-facing string is a ``gettext`` / ``ngettext`` call with the msgid the template used, looked up
-  once per language (``_texts``), not once per row;
-* one function (``summary_html``) writes a row's summary, used by the board (``review_rows``), the
-  htmx answer of the mark view and the detail panel's out-of-band update (``review_summary``), via the
-  ``review`` template tags — so the three can never disagree.
-
-The mark button posts the one ``<form id="review-mark">`` of the board (CSRF token and the board's address
-once, not once per row): without JavaScript it is a plain submit with ``formaction``; with htmx the button
-posts itself and swaps the row's summary.
+What the original said of itself: the board of a 300-person office has ~300 rows with 14 strip marks and
+their flags each; every value from the database or a translation goes through ``escape`` (the same function
+the template engine's autoescaping uses); the user-facing strings are translated once per language.
 """
 
 from __future__ import annotations
@@ -23,6 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from html import escape as _escape
 
+import jinja2
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -61,7 +55,8 @@ class _Texts:
         text = self._days_ago.get(days)
         if text is None:
             text = self._days_ago[days] = escape(
-                ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days})
+                ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
+            )
         return text
 
     def day_n(self, days: int) -> str:
@@ -91,8 +86,9 @@ def _texts() -> _Texts:
 @lru_cache(maxsize=2048)
 def _strip_mark(status: str, closed: bool, label: str) -> str:
     """One day of the strip; the same few hundred (day, status) marks repeat over the board's rows."""
-    return (f'<span class="s s-{escape(status or "none")}{" s-closed" if closed else ""}" '
-            f'title="{escape(label)}"></span>')
+    return (
+        f'<span class="s s-{escape(status or "none")}{" s-closed" if closed else ""}" title="{escape(label)}"></span>'
+    )
 
 
 def _strip(strip: list[StripDay]) -> str:
@@ -102,8 +98,10 @@ def _strip(strip: list[StripDay]) -> str:
 def _ago(label: str, day, days: int | None, texts: _Texts) -> str:
     if days is None:
         return f'<div class="c-ago"><span class="ago-label">{label}</span> <span class="muted">—</span></div>'
-    return (f'<div class="c-ago"><span class="ago-label">{label}</span> '
-            f'<span title="{day.isoformat()}">{texts.days_ago(days)}</span></div>')
+    return (
+        f'<div class="c-ago"><span class="ago-label">{label}</span> '
+        f'<span title="{day.isoformat()}">{texts.days_ago(days)}</span></div>'
+    )
 
 
 def summary_html(row: ReviewRow, *, oob: bool = False) -> SafeString:
@@ -115,13 +113,17 @@ def summary_html(row: ReviewRow, *, oob: bool = False) -> SafeString:
     mark_url = url + "mark/"
     clients = row.section == "clients"
     swap_oob = ' hx-swap-oob="true"' if oob else ""
-    out = [f'<div class="review-summary{" is-reviewed" if row.reviewed else ""}" id="summary-{pk}" data-summary'
-           f'{swap_oob}>'
-           f'<div class="c-name"><a href="{url}" hx-get="{url}" hx-target="#detail-{pk}" data-open>'
-           f'{escape(row.client.full_name)}</a>']
+    out = [
+        f'<div class="review-summary{" is-reviewed" if row.reviewed else ""}" id="summary-{pk}" data-summary'
+        f"{swap_oob}>"
+        f'<div class="c-name"><a href="{url}" hx-get="{url}" hx-target="#detail-{pk}" data-open>'
+        f"{escape(row.client.full_name)}</a>"
+    ]
     if row.reviewed:
-        out.append(f' <span class="reviewed-tick" title="{texts.reviewed_today}">✓'
-                   f'<span class="visually-hidden">{texts.reviewed_today}</span></span>')
+        out.append(
+            f' <span class="reviewed-tick" title="{texts.reviewed_today}">✓'
+            f'<span class="visually-hidden">{texts.reviewed_today}</span></span>'
+        )
     out.append('</div><div class="c-status">')
     if clients:
         out.append(escape(row.status_label))
@@ -149,26 +151,54 @@ def summary_html(row: ReviewRow, *, oob: bool = False) -> SafeString:
     out.append(_ago(texts.followup, row.last_followup, row.days_since_followup, texts))
     out.append('<div class="c-due">')
     if row.next_due:
-        out.append(f'<span class="ago-label">{escape(row.next_due.label)}</span> '
-                   f'<span title="{row.next_due.day.isoformat()}">{escape(row.next_due_short)}</span>')
+        out.append(
+            f'<span class="ago-label">{escape(row.next_due.label)}</span> '
+            f'<span title="{row.next_due.day.isoformat()}">{escape(row.next_due_short)}</span>'
+        )
     out.append('</div><div class="c-flags">')
     for flag in row.flags:
         explanation = escape(flag.explanation)
-        out.append(f'<details class="flag flag-{flag.level}" data-flag="{escape(flag.code)}">'
-                   f'<summary title="{explanation}">{escape(flag.label)}</summary><p>{explanation}</p></details>')
+        out.append(
+            f'<details class="flag flag-{flag.level}" data-flag="{escape(flag.code)}">'
+            f'<summary title="{explanation}">{escape(flag.label)}</summary><p>{explanation}</p></details>'
+        )
     reviewed = row.reviewed
-    out.append(f'</div><div class="c-mark"><button type="submit" form="{MARK_FORM_ID}" formaction="{mark_url}" '
-               f'name="reviewed" value="{"0" if reviewed else "1"}" hx-post="{mark_url}" '
-               f'hx-target="#summary-{pk}" hx-swap="outerHTML" class="mark{" done" if reviewed else ""}" data-mark '
-               f'aria-pressed="{"true" if reviewed else "false"}">'
-               f'{texts.reviewed if reviewed else texts.mark_reviewed}</button></div></div>')
+    out.append(
+        f'</div><div class="c-mark"><button type="submit" form="{MARK_FORM_ID}" formaction="{mark_url}" '
+        f'name="reviewed" value="{"0" if reviewed else "1"}" hx-post="{mark_url}" '
+        f'hx-target="#summary-{pk}" hx-swap="outerHTML" class="mark{" done" if reviewed else ""}" data-mark '
+        f'aria-pressed="{"true" if reviewed else "false"}">'
+        f"{texts.reviewed if reviewed else texts.mark_reviewed}</button></div></div>"
+    )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
 def rows_html(rows: list[ReviewRow]) -> SafeString:
     """The ``<li data-row>`` of each row: its summary and the (empty) place of its detail panel."""
-    return mark_safe("".join([  # noqa: S308 - built from summary_html, which escapes
-        f'<li class="review-row" id="row-{row.client.pk}" tabindex="-1" data-row>{summary_html(row)}'
-        f'<div class="review-detail" id="detail-{row.client.pk}" data-detail aria-live="polite"></div></li>'
-        for row in rows
-    ]))
+    return mark_safe(  # noqa: S308 - built from summary_html, which escapes
+        "".join(
+            [
+                f'<li class="review-row" id="row-{row.client.pk}" tabindex="-1" data-row>{summary_html(row)}'
+                f'<div class="review-detail" id="detail-{row.client.pk}" data-detail aria-live="polite"></div></li>'
+                for row in rows
+            ]
+        )
+    )
+
+
+# The board's row fragment, as the benchmark's reference: the rows from ``rows_html`` (a SafeString: Jinja2
+# prints it as it is).
+REFERENCE_ROWS_TEMPLATE = "{{ reference_rows(rows) }}"
+
+
+def environment(**options) -> jinja2.Environment:
+    """The ``jinja2`` engine of ``TEMPLATES`` with ``review/rows.html`` answered by ``rows_html``."""
+    loader = options.pop("loader")  # the engine's own (its DIRS)
+    options.pop("autoescape", None)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.DictLoader({"review/rows.html": REFERENCE_ROWS_TEMPLATE}), loader]),
+        autoescape=True,
+        **options,
+    )
+    env.globals["reference_rows"] = rows_html
+    return env
