@@ -41,7 +41,7 @@ db-roles: setup
 run: db
 	$(PY) manage.py seed_demo
 	@echo "Serving http://127.0.0.1:8000 — log in with one of the demo logins above."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(VENV)/bin/honcho -f Procfile start  # the dev server and the document worker (Procfile)
 
 test: setup system-deps-test
 	$(VENV)/bin/ruff check .

@@ -13,3 +13,4 @@ class AttendanceConfig(AppConfig):
 
         register_client_list_annotations(client_list_days_attended)
         register_client_page_part(client_page_attendance)
+        import attendance.importing  # noqa: F401 - registers the attendance import (the upload screen)

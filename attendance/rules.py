@@ -29,6 +29,13 @@ from regulations.rules import days_in_month, month_end, month_start
 
 BILLABLE = frozenset(BILLABLE_ATTENDANCE)  # count against granted days
 ABSENCES = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.ABSENT_SUPPORTED})
+# days of service: the record sheet (サービス提供実績記録票) shows their start and end times
+TIMED = frozenset({AttendanceStatus.ATTENDED, AttendanceStatus.OFFSITE})
+
+
+def lacks_times(status: str, start_time, end_time) -> bool:
+    """A day of service (通所, 施設外支援) saved without its start or end time: the record sheet needs both."""
+    return status in TIMED and (start_time is None or end_time is None)
 
 
 # Why a client cannot have attendance on a day (shown on the row).

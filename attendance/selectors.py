@@ -287,7 +287,7 @@ def attendance_month_grid(*, office: Office, month: date) -> MonthGrid:
     counts: dict[int, MonthCounts] = defaultdict(MonthCounts)
     day_users: dict[date, int] = defaultdict(int)
     for row in Attendance.objects.filter(office=office, day__range=(first, last)).only(
-        "client_id", "day", "status", "note"
+        "client_id", "day", "status", "note", "start_time", "end_time"
     ):
         cells[(row.client_id, row.day)] = row
         setattr(counts[row.client_id], row.status, getattr(counts[row.client_id], row.status) + 1)

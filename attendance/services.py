@@ -57,6 +57,9 @@ MSG_OVER_GRANTED_DAYS = gettext_lazy(
     "This would be day %(count)d of the month, beyond the %(granted)d granted days. "
     "A supervisor can confirm it with a reason."
 )
+MSG_MISSING_TIMES = gettext_lazy(
+    "%(name)s: saved without the start and end times. The record sheet needs them; add them when you can."
+)
 MSG_AT_GRANTED_DAYS = gettext_lazy("%(name)s reaches the granted days of the month (%(granted)d).")
 MSG_OVERRIDE_CONFIRMED = gettext_lazy("Confirmed beyond the granted days for %(name)s: %(reason)s")
 MSG_OVERRIDE_SUPERVISOR_ONLY = gettext_lazy("Only a supervisor or manager can confirm days beyond the granted days.")
@@ -363,6 +366,8 @@ def _check_day(*, office, day, rows, by, override_reason):
                          for field_errors in error.error_dict.values() for e in field_errors]
             continue
         to_write.append(record)
+        if rules.lacks_times(record.status, record.start_time, record.end_time):
+            summary.warnings.append(_(MSG_MISSING_TIMES) % {"name": client.full_name})
         if current is None:
             summary.created += 1
         else:

@@ -210,9 +210,12 @@ def attendance_month(request: HttpRequest) -> HttpResponse:
                 "day": day, "record": record, "mark": status_mark(record.status) if record else "",
                 "not_enrolled": (client.pk, day) in grid.not_enrolled,
                 "closed": day in grid.closed_days,
+                "lacks_times": record is not None and rules.lacks_times(record.status, record.start_time,
+                                                                         record.end_time),
             })
         rows.append({"client": client, "cells": cells, "counts": grid.counts[client.pk],
-                     "granted": grid.granted[client.pk]})
+                     "granted": grid.granted[client.pk],
+                     "days_without_times": [cell["day"] for cell in cells if cell["lacks_times"]]})
     context = {
         "grid": grid, "rows": rows, "month": month, "today": today,
         "month_form": MonthForm(initial={"month": month}),
@@ -221,6 +224,7 @@ def attendance_month(request: HttpRequest) -> HttpResponse:
         "day_totals": [grid.day_users.get(day, 0) for day in grid.days],
         "legend": [(status_mark(s), label) for s, label in AttendanceStatus.choices],
         "user_days": sum(grid.day_users.values()),
+        "days_without_times": sum(len(row["days_without_times"]) for row in rows),
     }
     return render(request, "attendance/month.html", context)
 

@@ -226,7 +226,7 @@ def _document_status(document) -> dict:
     return {
         "id": document.pk, "status": document.status, "percent": document.percent,
         "label": _(document.progress_label) if document.progress_label else document.get_status_display(),
-        "error": document.error if document.status == "failed" else "",
+        "error": _(document.error) if document.status == "failed" and document.error else "",
         "download_url": reverse("billing:document_download", args=[document.pk])
         if document.status == "done" else None,
         "filename": document.filename, "size": document.size, "pages": document.pages,

@@ -453,8 +453,8 @@ class PensionGrade(models.TextChoices):
 class PensionKind(models.TextChoices):
     """障害年金: the national basic pension has grades 1 and 2; the employees' pension also grade 3."""
 
-    BASIC = "basic", _("Disability Basic Pension (障害基礎年金)")
-    EMPLOYEES = "employees", _("Disability Employees' Pension (障害厚生年金)")
+    BASIC = "basic", _("Disability Basic Pension")
+    EMPLOYEES = "employees", _("Disability Employees' Pension")
 
 
 @pghistory.track()
@@ -479,7 +479,7 @@ class HealthRecord(models.Model):
     )
     pension_kind = models.CharField(_("kind of pension"), max_length=10, choices=PensionKind.choices, blank=True)
     pension_amount = models.PositiveIntegerField(_("pension a year (yen)"), null=True, blank=True)
-    public_assistance = models.BooleanField(_("public assistance (生活保護)"), default=False)
+    public_assistance = models.BooleanField(_("public assistance (welfare)"), default=False)
     hospital = models.CharField(_("main hospital"), max_length=200, blank=True)
     doctor = models.CharField(_("doctor"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -133,11 +133,11 @@ def _latest_period(client: Client) -> ServicePeriod | None:
     return client.periods.select_for_update().order_by("-started_on").first()
 
 
-@audited(by="by")
-@transaction.atomic
-def client_register(*, office: Office, data: dict[str, Any], status: str = ClientStatus.VISITOR, by: User) -> Client:
-    """Register a client as a visitor, trial or enrolled client, with the first period of use (it starts on the
-    first visit, else the enrolment date, else today)."""
+def client_build(*, office: Office, data: dict[str, Any], status: str = ClientStatus.VISITOR) -> tuple[Client,
+                                                                                                   ServicePeriod]:
+    """A new client and the first period of use, checked by every rule that needs no query (the fields, the
+    status, the enrolment date); the database constraints are checked on saving.  ``client_register`` saves
+    one; the import builds thousands this way and saves them in bulk."""
     if status not in REGISTER_STATUSES:
         raise ValidationError(_(MSG_BAD_TRANSITION) % {"current": "—", "target": ClientStatus(status).label},
                               code=ClientError.BAD_TRANSITION)
@@ -147,13 +147,25 @@ def client_register(*, office: Office, data: dict[str, Any], status: str = Clien
                                                               code=ClientError.ENROLL_NEEDS_DATE)})
     if status != ClientStatus.ENROLLED:
         client.enrolled_on = None
-    _check_staff_of(office, client.specialist, client.case_manager)
-    client.full_clean()
-    client.save()
+    client.full_clean(exclude=["office", "specialist", "case_manager"], validate_constraints=False)
     period = ServicePeriod(
         client=client, started_on=client.first_visit_on or client.enrolled_on or timezone.localdate(),
         enrolled_on=client.enrolled_on,
     )
+    period.full_clean(exclude=["client"], validate_constraints=False)
+    return client, period
+
+
+@audited(by="by")
+@transaction.atomic
+def client_register(*, office: Office, data: dict[str, Any], status: str = ClientStatus.VISITOR, by: User) -> Client:
+    """Register a client as a visitor, trial or enrolled client, with the first period of use (it starts on the
+    first visit, else the enrolment date, else today)."""
+    client, period = client_build(office=office, data=data, status=status)
+    _check_staff_of(office, client.specialist, client.case_manager)
+    client.full_clean()
+    client.save()
+    period.client = client
     period.full_clean()
     period.save()
     return client
@@ -250,17 +262,66 @@ def client_return(*, client: Client, on: date, enrolled: bool = False, by: User)
 # --- recipient certificates -----------------------------------------------------------------------------
 
 
-def _standard_copay_cap(income_category: str, day: date) -> int | None:
+def _standard_copay_cap(income_category: str, day: date, history: list | None = None) -> int | None:
     """The category's standard cap by the figures in force on ``day`` (None for an unknown category: the
     model's choices then refuse it with their own message).  Before the first recorded figures there is no
     standard to take: the cap on the certificate must be entered."""
     try:
-        return regulations.standard_copay_cap(income_category, figures_on(day=day))
+        return regulations.standard_copay_cap(income_category, figures_on(day=day, history=history))
     except regulations.RuleError:
         return None
     except FiguresNotConfigured as error:
         raise ValidationError({"copay_cap": ValidationError(_(MSG_NO_STANDARD_CAP) % {"day": day.isoformat()},
                                                             code=ClientError.NO_STANDARD_CAP)}) from error
+
+
+def certificate_build(
+    *, client: Client, number: str, municipality: str, period_start: date, period_end: date,
+    income_category: str, earlier: list[Certificate], number_taken: bool,
+    service: str = CertificateService.TRANSITION, granted_days: int | None = None, copay_cap: int | None = None,
+    is_extension: bool = False, figures: list | None = None,
+) -> Certificate:
+    """A new certificate checked by every rule of ``certificate_add`` against what the caller read:
+    ``earlier``, the client's certificates of the same service, and ``number_taken``, whether the number
+    belongs to another client of the office (``figures``: ``figures_history()``, read once by a caller that
+    builds many).  The database constraints are checked on saving."""
+    certificate = Certificate(
+        office=client.office, client=client, service=service, number=number, municipality=municipality,
+        period_start=period_start, period_end=period_end, is_extension=is_extension,
+        granted_days=granted_days or None, income_category=income_category,
+        copay_cap=_standard_copay_cap(income_category, period_start, figures) if copay_cap is None else copay_cap,
+    )
+    errors: dict[str, list[ValidationError]] = {}
+    if is_extension and service != CertificateService.TRANSITION:
+        errors["is_extension"] = [ValidationError(_(MSG_EXTENSION_TRANSITION_ONLY),
+                                                   code=ClientError.EXTENSION_TRANSITION_ONLY)]
+        is_extension = False  # judge the period as a plain decision of its service
+    if period_end >= period_start:
+        longest = certificate_longest_end(period_start, is_extension=is_extension, service=service)
+        if period_end > longest:
+            months = certificate_longest_months(service=service, is_extension=is_extension)
+            errors["period_end"] = [ValidationError(_(MSG_CERTIFICATE_TOO_LONG) % {"months": months, "end": longest},
+                                                     code=ClientError.CERTIFICATE_TOO_LONG)]
+        earlier = sorted((c for c in earlier if c.service == service), key=lambda c: c.period_start)
+        if any(c.period_start <= period_end and period_start <= c.period_end for c in earlier):
+            errors.setdefault("period_start", []).append(
+                ValidationError(_(MSG_CERTIFICATE_OVERLAP), code=ClientError.CERTIFICATE_OVERLAP))
+        if is_extension:
+            before = [c for c in earlier if c.period_end < period_start]
+            standard = [i for i, c in enumerate(before) if not c.is_extension]
+            if not before:
+                errors.setdefault("is_extension", []).append(
+                    ValidationError(_(MSG_EXTENSION_NEEDS_CERTIFICATE), code=ClientError.EXTENSION_NEEDS_CERTIFICATE))
+            elif not standard or any(c.is_extension for c in before[standard[-1] + 1:]):
+                errors.setdefault("is_extension", []).append(
+                    ValidationError(_(MSG_EXTENSION_ONCE), code=ClientError.EXTENSION_ONCE))
+    if number_taken:
+        errors.setdefault("number", []).append(
+            ValidationError(_(MSG_CERTIFICATE_NUMBER_TAKEN), code=ClientError.CERTIFICATE_NUMBER_TAKEN))
+    if errors:
+        raise ValidationError(errors)
+    certificate.full_clean(exclude=["office", "client"], validate_constraints=False)
+    return certificate
 
 
 @audited(by="by")
@@ -275,41 +336,12 @@ def certificate_add(
     only a transition certificate is extended.  The co-payment cap defaults to the income category's
     standard amount; granted days default to the standard amount (``regulations.rules.granted_days``)."""
     client = Client.objects.select_for_update().get(pk=client.pk)
-    certificate = Certificate(
-        office=client.office, client=client, service=service, number=number, municipality=municipality,
-        period_start=period_start, period_end=period_end, is_extension=is_extension,
-        granted_days=granted_days or None, income_category=income_category,
-        copay_cap=_standard_copay_cap(income_category, period_start) if copay_cap is None else copay_cap,
+    certificate = certificate_build(
+        client=client, number=number, municipality=municipality, period_start=period_start, period_end=period_end,
+        income_category=income_category, service=service, granted_days=granted_days, copay_cap=copay_cap,
+        is_extension=is_extension, earlier=list(client.certificates.filter(service=service)),
+        number_taken=Certificate.objects.filter(office=client.office, number=number).exclude(client=client).exists(),
     )
-    errors: dict[str, list[ValidationError]] = {}
-    if is_extension and service != CertificateService.TRANSITION:
-        errors["is_extension"] = [ValidationError(_(MSG_EXTENSION_TRANSITION_ONLY),
-                                                   code=ClientError.EXTENSION_TRANSITION_ONLY)]
-        is_extension = False  # judge the period as a plain decision of its service
-    if period_end >= period_start:
-        longest = certificate_longest_end(period_start, is_extension=is_extension, service=service)
-        if period_end > longest:
-            months = certificate_longest_months(service=service, is_extension=is_extension)
-            errors["period_end"] = [ValidationError(_(MSG_CERTIFICATE_TOO_LONG) % {"months": months, "end": longest},
-                                                     code=ClientError.CERTIFICATE_TOO_LONG)]
-        earlier = list(client.certificates.filter(service=service).order_by("period_start"))
-        if any(c.period_start <= period_end and period_start <= c.period_end for c in earlier):
-            errors.setdefault("period_start", []).append(
-                ValidationError(_(MSG_CERTIFICATE_OVERLAP), code=ClientError.CERTIFICATE_OVERLAP))
-        if is_extension:
-            before = [c for c in earlier if c.period_end < period_start]
-            standard = [i for i, c in enumerate(before) if not c.is_extension]
-            if not before:
-                errors.setdefault("is_extension", []).append(
-                    ValidationError(_(MSG_EXTENSION_NEEDS_CERTIFICATE), code=ClientError.EXTENSION_NEEDS_CERTIFICATE))
-            elif not standard or any(c.is_extension for c in before[standard[-1] + 1:]):
-                errors.setdefault("is_extension", []).append(
-                    ValidationError(_(MSG_EXTENSION_ONCE), code=ClientError.EXTENSION_ONCE))
-    if Certificate.objects.filter(office=client.office, number=number).exclude(client=client).exists():
-        errors.setdefault("number", []).append(
-            ValidationError(_(MSG_CERTIFICATE_NUMBER_TAKEN), code=ClientError.CERTIFICATE_NUMBER_TAKEN))
-    if errors:
-        raise ValidationError(errors)
     certificate.full_clean()
     try:
         with transaction.atomic():

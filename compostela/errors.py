@@ -7,3 +7,14 @@ from django.db import models
 class CompostelaError(models.TextChoices):
     OFFICE_NUMBER_FORMAT = "office_number_format", "an office number is not exactly 10 digits"
     FUTURE_DATE = "future_date", "a record of what happened is dated after today"
+    # the spreadsheet reader every import uses (compostela.tabular) and the import framework
+    IMPORT_NO_FILE = "import_no_file", "the file to import does not exist"
+    IMPORT_TOO_LARGE = "import_too_large", "the file is larger than the import limit"
+    IMPORT_UNPACKS_TOO_LARGE = "import_unpacks_too_large", "the XLSX archive unpacks past the limit (zip bomb)"
+    IMPORT_NOT_XLSX = "import_not_xlsx", "the file named .xlsx is not a readable workbook"
+    IMPORT_ENCODING = "import_encoding", "the CSV file is neither UTF-8 nor Shift_JIS"
+    IMPORT_NOT_CSV = "import_not_csv", "the CSV file cannot be parsed"
+    IMPORT_UNSUPPORTED_FILE = "import_unsupported_file", "the file is neither .csv nor .xlsx"
+    IMPORT_EMPTY = "import_empty", "the file has no header line"
+    IMPORT_MISSING_COLUMNS = "import_missing_columns", "the file lacks columns the import needs"
+    IMPORT_UNKNOWN_COLUMNS = "import_unknown_columns", "the file has columns the import does not know"

@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
-    "django_tasks",
+    "procrastinate.contrib.django",
     "pgtrigger",
     "pghistory",
     "compostela",
@@ -183,16 +183,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "compostela.security.lockout_response"
 AXES_VERBOSE = False
 
-# --- Background tasks (django-tasks): billing documents are made off the request --------------------
-# The job row is the queue (billing/documents/queue.py); in production run
-# `python manage.py billing_documents_worker` beside the web server.  With DEBUG on, a thread of the web
-# process makes them instead, so `make run` needs no second process (TASKS_RUN_IN_THREAD overrides).
-TASKS = {
-    "default": {
-        "BACKEND": "billing.documents.queue.DocumentQueueBackend",
-        "OPTIONS": {"run_in_thread": env.bool("TASKS_RUN_IN_THREAD", default=DEBUG)},
-    },
-}
+# --- Background tasks (Procrastinate, PostgreSQL): billing documents are made off the request ------------
+# Workers: `python manage.py procrastinate worker` (README "Production serving"); `make run` starts one beside
+# the dev server.  A worker beats every 10 s; a job of a worker silent for 30 s is stalled and the periodic
+# billing.recover_stalled_documents task makes it again (billing/documents/services.py).
+PROCRASTINATE_IMPORT_PATHS = ["billing.documents.tasks"]
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful", "update_heartbeat_interval": 10,
+                                 "stalled_worker_timeout": 30}
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

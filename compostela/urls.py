@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 
-from compostela import dates, views
+from compostela import dates, import_views, views
 
 # dates in URLs are checked where they enter: another year or month matches no URL (404), never a 500
 register_converter(dates.ServiceYearConverter, "service_year")
@@ -19,6 +19,8 @@ urlpatterns = [
     path("office/<int:pk>/", views.office_detail, name="office_detail"),
     path("office/", views.switch_office, name="switch_office"),
     path("language/", views.set_language, name="set_language"),
+    path("imports/", import_views.import_upload, name="import_upload"),
+    path("imports/<str:token>/", import_views.import_confirm, name="import_confirm"),
     path("clients/", include("clients.urls")),
     path("attendance/", include("attendance.urls")),
     path("review/", include("review.urls")),

@@ -58,9 +58,12 @@ PDF_S = 10
 PEAK_MB = 500
 REVIEW_REFERENCE_RATIO = 1.5  # case review (300 people) ≤ 1.5× the page with the HTML-in-Python rows (issue 16)
 REFERENCE_BLOCKS = 4  # … timed in alternating blocks of runs / 4 each
+IMPORT_ROWS = 10_000  # "importing 10,000 client rows"
+IMPORT_COPY_RATIO = 10  # … takes at most 10× the time of COPYing the same rows into the same tables
 
 # The two offices the benchmark adds to compare query counts at two sizes (demo numbering, far past 50).
 SMALL_INDEX, LARGE_INDEX = 901, 903
+IMPORT_INDEX = 905  # the office the client import line imports into (each run rolled back)
 DAY_ROWS = 30  # "saving a whole day (30 rows)"
 APP_SEEDERS = ["devtools.demo.clients", "devtools.demo.placements", "devtools.demo.attendance"]
 BILLABLE = regulations.BILLABLE_STATUSES
@@ -316,7 +319,8 @@ class Bench:
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False,
                                DEBUG=False):  # as in production (no query log, no debug pages)
             for step in (self.roster_page, self.save_day, self.case_review, self.client_list, self.client_page,
-                         self.billing_month, self.billing_all_offices, self.tier, self.followup_cost, self.pdfs):
+                         self.billing_month, self.billing_all_offices, self.tier, self.followup_cost, self.pdfs,
+                         self.client_import):
                 if self.only and step.__name__ not in self.only:
                     continue
                 self.log(f"bench: {step.__name__} …")
@@ -581,6 +585,49 @@ class Bench:
         line.extra = {"year": year}
         self.lines.append(line)
 
+    # -- the client import (issue 16) ----------------------------------------------------------------------
+    def client_import(self) -> None:
+        """import_clients of a 10,000-row CSV (the whole import: reading, every rule, writing) against the
+        same rows written with COPY, in the same run; each run rolled back."""
+        import csv
+
+        from clients.importing import import_clients
+
+        office, user = import_office()
+        rows = import_rows(IMPORT_ROWS)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "clients.csv"
+            with path.open("w", encoding="utf-8", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(IMPORT_HEADER)
+                writer.writerows(rows)
+            reports = []
+
+            def run_import():
+                reports.append(import_clients(office=office, path=path, by=user))
+
+            runs = max(1, self.heavy_runs)
+            m = measure(rolled_back(run_import), runs=runs)
+            floor = measure(rolled_back(lambda: copy_import_rows(office, rows)), runs=runs)
+        report = reports[-1]
+        line = Line(name=f"client import ({IMPORT_ROWS:,} rows, CSV)")
+        line.runs, line.median_ms, line.p95_ms = len(m.times_ms), m.median, m.p95
+        line.queries, line.peak_mb = m.queries, m.peak_mb
+        line.sql_ms = floor.median
+        line.ratio = m.median / floor.median if floor.median else None
+        if report.errors or report.created != IMPORT_ROWS:
+            line.checks.append(Check("imports every row", f"{IMPORT_ROWS} created",
+                                     f"{report.created} created, {len(report.errors)} errors", False))
+        line.checks.append(Check("vs COPY of the same rows", f"≤ {IMPORT_COPY_RATIO}×", f"{fmt(line.ratio)}×",
+                                 line.ratio is not None and line.ratio <= IMPORT_COPY_RATIO))
+        line.checks.append(Check("peak memory", f"≤ {PEAK_MB} MB", f"{m.peak_mb:.1f} MB", m.peak_mb <= PEAK_MB))
+        rows_per_s = round(IMPORT_ROWS / (m.median / 1000)) if m.median else None
+        copy_rows_per_s = round(IMPORT_ROWS / (floor.median / 1000)) if floor.median else None
+        line.extra = {"rows": IMPORT_ROWS, "rows_per_second": rows_per_s, "copy_rows_per_second": copy_rows_per_s,
+                      "queries_per_row": round(m.queries / IMPORT_ROWS, 3)}
+        line.note = f"{rows_per_s} rows/s (COPY {copy_rows_per_s} rows/s)"
+        self.lines.append(line)
+
     # -- PDFs ----------------------------------------------------------------------------------------------
     def pdfs(self) -> None:
         line = Line(name="PDFs (1 office, 1 month)")
@@ -612,6 +659,77 @@ class Bench:
         line.extra = {"pages": pages[-1], "pages_per_second": round(pages[-1] / (m.median / 1000), 1)
                       if m.median else None}
         self.lines.append(line)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def rolled_back(operation: Callable[[], object]) -> Callable[[], None]:
+    """``operation`` in a transaction that is always rolled back: every run starts from the same database."""
+    from django.db import transaction
+
+    def run():
+        try:
+            with transaction.atomic():
+                operation()
+                raise _Rollback
+        except _Rollback:
+            pass
+    return run
+
+
+def import_office() -> tuple[Office, User]:
+    office, _ = Office.objects.get_or_create(
+        number=demo_office_number(IMPORT_INDEX),
+        defaults={"name": f"ベンチマーク事業所{IMPORT_INDEX}", "capacity": 20, "area_grade": AreaGrade.GRADE_7,
+                  "opened_on": date(2012, 4, 1)},
+    )
+    user, _ = User.objects.get_or_create(username=demo_username(IMPORT_INDEX, "manager"))
+    Membership.objects.get_or_create(user=user, office=office, defaults={"role": "manager"})
+    return office, user
+
+
+IMPORT_HEADER = ["family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "status",
+                 "first_visit_on", "enrolled_on", "referral_source", "service", "certificate_number", "municipality",
+                 "certificate_start", "certificate_end", "income_category"]
+
+
+def import_rows(count: int) -> list[list[str]]:
+    """``count`` enrolled clients, each with a transition certificate (what an office's client list holds)."""
+    return [["山田", f"太郎{n}", "ヤマダ", f"タロウ{n}", f"{1960 + n % 40}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+             "enrolled", "2025-04-01", "2025-04-15", "hello_work", "transition", f"{n:010d}", "札幌市",
+             "2025-04-15", "2027-04-14", "general_1"] for n in range(count)]
+
+
+def copy_import_rows(office: Office, rows: list[list[str]]) -> None:
+    """The floor: the same clients, periods of use and certificates written with PostgreSQL COPY (psycopg's
+    ``cursor.copy``), no checks at all — what the database alone needs to store the rows."""
+    from clients.models import Certificate, ServicePeriod
+    from clients.models import Client as ClientModel
+
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [ClientModel._meta.db_table, len(rows)])
+        ids = [pk for (pk,) in cursor.fetchall()]
+        raw = cursor.cursor  # psycopg's own cursor: COPY is not part of the DB-API
+        columns = ("id, office_id, family_name, given_name, family_name_kana, given_name_kana, birth_date, phone, "
+                   "email, address, emergency_contact_name, emergency_contact_phone, referral_source, referral_note, "
+                   "first_visit_on, enrolled_on, status, end_reason, created_at, updated_at")
+        with raw.copy(f"COPY {ClientModel._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, office.pk, row[0], row[1], row[2], row[3], row[4], "", "", "", "", "", row[8], "",
+                                row[6], row[7], row[5], "", now, now])
+        with raw.copy(f"COPY {ServicePeriod._meta.db_table} (client_id, started_on, enrolled_on, end_reason, "
+                      "is_return) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, row[6], row[7], "", False])
+        with raw.copy(f"COPY {Certificate._meta.db_table} (office_id, client_id, service, number, municipality, "
+                      "period_start, period_end, is_extension, income_category, copay_cap, created_at) "
+                      "FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([office.pk, pk, row[9], row[10], row[11], row[12], row[13], False, row[14], 9300, now])
 
 
 def pdf_generator():
@@ -800,6 +918,8 @@ def render_table(lines: list[Line]) -> str:
             budgets = line.note
         elif "pages" in line.extra:
             budgets += f"; {line.extra['pages']} pages, {line.extra['pages_per_second']} pages/s"
+        elif "rows_per_second" in line.extra:
+            budgets += f"; {line.note}"
         body.append([line.name, fmt(line.median_ms), fmt(line.p95_ms), queries, fmt(line.peak_mb),
                      fmt(line.sql_ms, ".2f"), fmt(line.ratio, ".1f") + ("×" if line.ratio is not None else ""),
                      line.status, budgets])
@@ -821,7 +941,8 @@ def write_json(path: Path, *, lines: list[Line], counts: dict, started: float) -
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": __import__("os").cpu_count()},
         "budgets": {"page_median_ms": PAGE_MEDIAN_MS, "billing_floor_ratio": BILLING_FLOOR_RATIO,
-                    "all_offices_s": ALL_OFFICES_S, "pdf_s": PDF_S, "peak_mb": PEAK_MB},
+                    "all_offices_s": ALL_OFFICES_S, "pdf_s": PDF_S, "peak_mb": PEAK_MB,
+                    "import_copy_ratio": IMPORT_COPY_RATIO},
         "dataset": counts,
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "lines": [{**{k: v for k, v in asdict(line).items() if k != "checks"},

@@ -12,3 +12,4 @@ class PlacementsConfig(AppConfig):
         from placements.selectors import client_page_placements
 
         register_client_page_part(client_page_placements)
+        import placements.imports  # noqa: F401 - registers the hires and follow-ups imports (the upload screen)

@@ -12,4 +12,6 @@ class PlacementError(models.TextChoices):
     FIXED_TERM_ENDS_BEFORE_START = "fixed_term_ends_before_start", "the term ends before the job starts"
     CLOSED_JOB_DISCLOSED = "closed_job_disclosed", "an ordinary job without disclosure is marked disclosed"
     JOB_ALREADY_ENDED = "job_already_ended", "the job has ended already"
+    JOB_END_NEEDS_REASON = "job_end_needs_reason", "an end date without a reason, or a reason without a date"
+    JOB_ENDS_BEFORE_START = "job_ends_before_start", "the job ends before it starts"
     FOLLOWUP_BEFORE_START = "followup_before_start", "the follow-up contact is before the job started"

@@ -74,7 +74,9 @@ class Hire(models.Model):
     end_reason = models.CharField(_("reason the job ended"), max_length=16, choices=JobEndReason.choices, blank=True)
     competitive = models.BooleanField(
         _("competitive job"), default=True,
-        help_text=_("An ordinary job in the open labour market (not sheltered work such as 就労継続支援)."),
+        help_text=_(
+            "An ordinary job in the open labour market (not sheltered work such as continuous employment support)."
+        ),
     )
     application = models.ForeignKey(
         "JobApplication", on_delete=models.SET_NULL, null=True, blank=True, related_name="hires",

@@ -41,7 +41,7 @@ from regulations.selectors import figures_history
 
 PHASE_LABELS = {
     FollowUpPhase.UNPAID: _("Months 0–6: unpaid follow-up"),
-    FollowUpPhase.RETENTION_SUPPORT: _("Month 7 to year 3½: retention support (就労定着支援)"),
+    FollowUpPhase.RETENTION_SUPPORT: _("Month 7 to year 3½: retention support"),
     FollowUpPhase.AFTER: _("After year 3½"),
 }
 RETENTION_LABELS = {

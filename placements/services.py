@@ -36,6 +36,8 @@ from placements.models import (
 MSG_OTHER_OFFICE = gettext_noop("This record belongs to another office.")
 MSG_FOLLOWUP_BEFORE_START = gettext_noop("A follow-up contact cannot be before the job started.")
 MSG_JOB_ALREADY_ENDED = gettext_noop("This job has already ended.")
+MSG_JOB_END_NEEDS_REASON = gettext_noop("The end of a job and its reason go together.")
+MSG_JOB_ENDS_BEFORE_START = gettext_noop("The job cannot end before it starts.")
 MSG_INTERVIEW_BEFORE_APPLICATION = gettext_noop("The interview cannot be before the application.")
 MSG_FIXED_TERM_NEEDS_END = gettext_noop("A fixed-term job needs the end of its term; a permanent job has none.")
 MSG_CLOSED_JOB_DISCLOSED = gettext_noop("An ordinary job without disclosure cannot be marked as disclosed.")
@@ -170,7 +172,7 @@ def placement_record_hire(*, client: Client, employer: Employer, job_title: str,
                 hours_per_week=hours_per_week, hourly_wage=hourly_wage, employment_form=employment_form,
                 fixed_term_end=fixed_term_end, disclosed=disclosed, competitive=competitive,
                 application=application, created_by=by)
-    _check_hire_rules(hire)
+    hire_check_rules(hire)
     hire.full_clean()
     hire.save()
     client_record_hire(client=client, start_date=start_date, by=by)
@@ -180,8 +182,9 @@ def placement_record_hire(*, client: Client, employer: Employer, job_title: str,
     return hire
 
 
-def _check_hire_rules(hire: Hire) -> None:
-    """The database checks these too; here they become messages on the right field."""
+def hire_check_rules(hire: Hire) -> None:
+    """The rules of a hire (the database checks them too); here they become messages on the right field.
+    Recording a hire, ending it and the hires import check a hire with this one function."""
     from placements.models import EmploymentForm, RecruitmentType
 
     if (hire.employment_form == EmploymentForm.FIXED_TERM) != (hire.fixed_term_end is not None):
@@ -193,6 +196,12 @@ def _check_hire_rules(hire: Hire) -> None:
     if hire.recruitment_type == RecruitmentType.CLOSED and hire.disclosed:
         raise ValidationError({"disclosed": ValidationError(_(MSG_CLOSED_JOB_DISCLOSED),
                                                             code=PlacementError.CLOSED_JOB_DISCLOSED)})
+    if (hire.ended_on is None) != (not hire.end_reason):
+        raise ValidationError({"end_reason": ValidationError(_(MSG_JOB_END_NEEDS_REASON),
+                                                             code=PlacementError.JOB_END_NEEDS_REASON)})
+    if hire.ended_on is not None and hire.ended_on < hire.start_date:
+        raise ValidationError({"ended_on": ValidationError(_(MSG_JOB_ENDS_BEFORE_START),
+                                                           code=PlacementError.JOB_ENDS_BEFORE_START)})
 
 
 @audited(by="by")
@@ -205,6 +214,7 @@ def placement_record_job_end(*, hire: Hire, ended_on: date, reason: str, by: Use
         raise ValidationError(_(MSG_JOB_ALREADY_ENDED), code=PlacementError.JOB_ALREADY_ENDED)
     hire.ended_on = ended_on
     hire.end_reason = reason
+    hire_check_rules(hire)
     hire.full_clean()
     hire.save(update_fields=["ended_on", "end_reason"])
     still_employed = (

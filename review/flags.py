@@ -192,10 +192,10 @@ def flag_plan_review(*, status: ReviewStatus | None, day: date) -> Flag | None:
         return None
     if status.overdue:
         days = (day - status.due_on).days
-        explanation = _str(_("The support plan review (モニタリング) was due on %(due)s, %(days)d days ago.")) % {
+        explanation = _str(_("The support plan review was due on %(due)s, %(days)d days ago.")) % {
             "due": _day(status.due_on), "days": days}
         return Flag("plan_review", _str(_("Plan review overdue")), explanation, ALERT)
-    explanation = _str(_("The support plan review (モニタリング) is due on %(due)s.")) % {"due": _day(status.due_on)}
+    explanation = _str(_("The support plan review is due on %(due)s.")) % {"due": _day(status.due_on)}
     return Flag("plan_review", _str(_("Plan review due")), explanation, NOTICE)
 
 

@@ -14,7 +14,7 @@ class RowLabels:
         self.reviewed_today = gettext("Reviewed today")
         self.strip = gettext("Attendance, last two weeks")
         self.phase_unpaid = gettext("Follow-up, months 0–6")
-        self.phase_retention = gettext("就労定着支援")
+        self.phase_retention = gettext("Retention support")
         self.employer = gettext("Employer")
         self.followup = gettext("Follow-up")
         self.reviewed = gettext("Reviewed")

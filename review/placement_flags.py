@@ -162,7 +162,7 @@ def flag_six_month(*, start: date, active: bool, day: date) -> Flag | None:
     if not active or not 0 <= left <= SIX_MONTH_NOTICE_DAYS:
         return None
     explanation = _("The job reaches six months on %(day)s (in %(days)d days): it then counts for the "
-                    "retention rate, and 就労定着支援 can start.") % {"day": _day(six), "days": left}
+                    "retention rate, and retention support can start.") % {"day": _day(six), "days": left}
     return Flag("six_month", _("6 months in %(days)dd") % {"days": left}, explanation, NOTICE)
 
 
@@ -193,7 +193,7 @@ def flag_retention_face_to_face(*, start: date, month_face_to_face: int, active:
         return None
     if followup_phase(start=start, day=day) != FollowUpPhase.RETENTION_SUPPORT:
         return None
-    explanation = _("就労定着支援: no face-to-face contact with the person yet this month (%(month)s). The "
+    explanation = _("Retention support: no face-to-face contact with the person yet this month (%(month)s). The "
                     "month can be billed only with one (and a shared support report).") % {
         "month": f"{day.year}-{day.month:02}"}
     return Flag("retention_face_to_face", _("No face-to-face this month"), explanation, WARN)
@@ -205,15 +205,15 @@ def flag_retention_certificate(*, start: date, has_certificate: bool, active: bo
         return None
     if followup_phase(start=start, day=day) != FollowUpPhase.RETENTION_SUPPORT:
         return None
-    explanation = _("就労定着支援: no recipient certificate for retention support covers today. Its months cannot "
+    explanation = _("Retention support: no recipient certificate for retention support covers today. Its months cannot "
                     "be billed until the municipality's decision is recorded on the client page.")
-    return Flag("retention_certificate", _("No 定着 certificate"), explanation, WARN)
+    return Flag("retention_certificate", _("No retention-support certificate"), explanation, WARN)
 
 
 def flag_job_ended(*, ended_on: date | None, day: date) -> Flag | None:
     if ended_on is None or not 0 <= (day - ended_on).days <= JOB_ENDED_RECENTLY_DAYS:
         return None
-    explanation = _("The job ended on %(day)s. Offer the person to come back to the office (再利用).") % {
+    explanation = _("The job ended on %(day)s. Offer the person to come back to the office.") % {
         "day": _day(ended_on)}
     return Flag("job_ended", _("Job ended: offer return"), explanation, ALERT)
 

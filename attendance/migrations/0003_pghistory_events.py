@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('attendance', '0002_closed_month'),
-        ('clients', '0015_pghistory_events'),
+        ('clients', '0016_pghistory_events'),
         ('compostela', '0005_pghistory_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

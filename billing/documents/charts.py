@@ -1,6 +1,6 @@
 """Server-rendered SVG charts — one function per chart, the same markup on the billing pages and in the
-PDFs.  Japanese labels (the charts are office documents), black-and-white readable: every series has its
-own fill pattern or marker and its values written beside it, so nothing depends on colour.
+PDFs.  Labels in the user's language (Japanese on the office's documents), black-and-white readable: every
+series has its own fill pattern or marker and its values written beside it, so nothing depends on colour.
 
 Only presentation attributes (``fill=``, ``stroke=`` …) are used, never ``style=``: the pages' Content-
 Security-Policy forbids inline styles, and WeasyPrint reads the attributes too."""
@@ -11,8 +11,10 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.dateformat import format as date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, pgettext
 
 from billing.documents.series import SOURCE_CLAIMS, MonthPoint, RetentionYear
 from billing.services.followup_cost import Bucket
@@ -45,10 +47,23 @@ def _nice_max(value: int) -> int:
     return 10 * magnitude  # pragma: no cover
 
 
+YEN, DAYS, PEOPLE, PERCENT = "yen", "days", "people", "percent"
+
+
 def _axis_text(value: int, unit: str) -> str:
-    if unit == "円" and value >= 10000:
-        return f"{value / 10000:,.0f}万円" if value % 10000 == 0 else f"{value / 10000:,.1f}万円"
-    return f"{value:,}{unit}"
+    """A value with its unit as read in the user's language: 12万円 / ¥120,000, 30日 / 30 d, 3人 / 3, 50%."""
+    japanese = (get_language() or "ja").startswith("ja")
+    if unit == YEN:
+        if not japanese:
+            return f"¥{value:,}"
+        if value >= 10000:
+            return f"{value / 10000:,.0f}万円" if value % 10000 == 0 else f"{value / 10000:,.1f}万円"
+        return f"{value:,}円"
+    if unit == PERCENT:
+        return f"{value:,}%"
+    if unit == DAYS:
+        return pgettext("chart unit", "%(count)s d") % {"count": f"{value:,}"}
+    return pgettext("chart unit", "%(count)s people") % {"count": f"{value:,}"}
 
 
 def _svg(*, title: str, body: list[str], legend: list[str], uid: str) -> SafeString:
@@ -66,7 +81,7 @@ def _svg(*, title: str, body: list[str], legend: list[str], uid: str) -> SafeStr
 
 
 def _bars(*, title: str, bars: Sequence[Bar], unit: str, legend: list[tuple[str, bool]] | None = None,
-          line: Sequence[int] | None = None, line_unit: str = "", line_label: str = "",
+          line: Sequence[int] | None = None, line_unit: str = DAYS, line_label: str = "",
           top: int | None = None) -> SafeString:
     uid = f"chart{next(_ids)}"
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -132,33 +147,39 @@ def _bars(*, title: str, bars: Sequence[Bar], unit: str, legend: list[tuple[str,
 def chart_fees_and_days(points: Sequence[MonthPoint]) -> SafeString:
     """Fees (bars; hatched where estimated) and billable attendance days (line) per month."""
     bars = [
-        Bar(label=f"{p.month.month}月", value=p.yen, text=_axis_text(p.yen, "円") if p.yen else "",
+        Bar(label=date_format(p.month, "M"), value=p.yen, text=_axis_text(p.yen, YEN) if p.yen else "",
             hatched=p.source != SOURCE_CLAIMS,
-            sublabel=f"{p.month.year}年" if (i == 0 or p.month.month == 1) else "")
+            sublabel=pgettext("chart year", "%(year)s") % {"year": p.month.year}
+            if (i == 0 or p.month.month == 1) else "")
         for i, p in enumerate(points)
     ]
-    return _bars(title="月別の報酬と通所日数（直近12か月）", bars=bars, unit="円",
-                 legend=[("報酬（確定・請求済）", False), ("報酬（見込み）", True)],
-                 line=[p.days for p in points], line_unit="日", line_label="通所日数（延べ）")
+    return _bars(title=gettext("Fees and attendance days by month (last 12 months)"), bars=bars, unit=YEN,
+                 legend=[(gettext("Fees (closed and claimed)"), False), (gettext("Fees (estimate)"), True)],
+                 line=[p.days for p in points], line_unit=DAYS, line_label=gettext("Attendance days (total)"))
 
 
 def chart_hires_by_bucket(buckets: Sequence[Bucket]) -> SafeString:
     """Hires of the year by the client's attendance days before the hire."""
     bars = [
-        Bar(label=(f"{b.low}〜{b.high}日" if b.high is not None else f"{b.low}日以上"), value=b.hires,
-            text=f"{b.hires}人")
+        Bar(label=(gettext("%(low)s–%(high)s d") % {"low": b.low, "high": b.high} if b.high is not None
+                   else gettext("%(low)s d or more") % {"low": b.low}),
+            value=b.hires, text=_axis_text(b.hires, PEOPLE))
         for b in buckets
     ]
-    return _bars(title="就職までの通所日数別の就職者数", bars=bars, unit="人")
+    return _bars(title=gettext("Hires by attendance days before the hire"), bars=bars, unit=PEOPLE)
 
 
 def chart_retention_by_year(years: Sequence[RetentionYear]) -> SafeString:
     """Six-month retention per year of hire; years with hires still short of six months are hatched."""
     bars = [
-        Bar(label=f"{y.year}年", value=y.percent or 0,
-            text=(f"{y.percent}%（{y.retained}/{y.judged}人）" if y.percent is not None else "—"),
-            hatched=y.pending > 0, sublabel=f"就職{y.hires}人" if y.hires else "")
+        Bar(label=pgettext("chart year", "%(year)s") % {"year": y.year}, value=y.percent or 0,
+            text=(gettext("%(percent)s%% (%(retained)s of %(judged)s)")
+                  % {"percent": y.percent, "retained": y.retained, "judged": y.judged}
+                  if y.percent is not None else "—"),
+            hatched=y.pending > 0,
+            sublabel=gettext("%(hires)s hired") % {"hires": y.hires} if y.hires else "")
         for y in years
     ]
-    return _bars(title="就職後6か月定着率（就職年別）", bars=bars, unit="%", top=100,
-                 legend=[("定着率（確定）", False), ("6か月未到来の人を含む年", True)])
+    return _bars(title=gettext("Six-month retention by year of hire"), bars=bars, unit=PERCENT, top=100,
+                 legend=[(gettext("Retention (settled)"), False),
+                         (gettext("Year with people short of six months"), True)])

@@ -1,17 +1,27 @@
 """Asking for a billing document and making it (the background job's body).
 
-The ``GeneratedDocument`` row is the job: ``billing_document_request`` stores it as waiting and, once the
-transaction commits, enqueues the task; ``billing_document_build`` claims the row (waiting → being made,
-one UPDATE, so two workers never make the same file), reports progress on the row as it goes (the page
-polls it) and stores the finished file on the row, so it can be downloaded again."""
+The queue is Procrastinate's (``billing/documents/tasks.py``); the ``GeneratedDocument`` row is the print
+job the page shows.  ``billing_document_request`` stores the row as waiting and, in the same transaction,
+defers the task with a lock per document (Procrastinate runs jobs of one lock one at a time, and
+hands each job to one worker).  ``billing_document_build`` claims the row (waiting → being made, one UPDATE,
+so a second job of the same document makes nothing), reports progress on the row as it goes (the page polls
+it) and stores the finished file on the row, so it can be downloaded again.
+
+A worker killed mid-document (SIGKILL, out of memory, machine lost) stops beating; Procrastinate then finds
+its job stalled and ``billing_documents_recover_stalled`` (a periodic task) makes the document again, or
+marks it failed with the reason once it has been tried ``STALLED_RETRIES`` more times."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
+from procrastinate.contrib.django import app
+from procrastinate.jobs import Status
 
 from billing.documents import pdfs
 from billing.models import DocumentKind, DocumentStatus, GeneratedDocument
@@ -30,21 +40,35 @@ FILE_SUFFIX = {
     DocumentKind.MONTH_ALL: "all", DocumentKind.MONTH_SUMMARY: "summary",
     DocumentKind.MONTH_STATEMENTS: "statements", DocumentKind.MONTH_RECORDS: "records",
 }
-STALE_AFTER = timedelta(minutes=30)  # a job "being made" for longer than this lost its worker
+# A job is stalled when its worker has not beaten for this long (the workers' own setting: they beat every
+# 10 s, and prune workers silent for this long).
+STALLED_AFTER_SECONDS = settings.PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
+STALLED_RETRIES = 2  # a document whose worker stopped is made again this many times, then failed
+STEP_RESTART = gettext_noop("The worker stopped; the document is made again")
+WORKER_STOPPED = gettext_noop("The document could not be made: its worker stopped each time. Ask for it again; "
+                              "if this happens again, tell the administrator.")
 
 
 @audited(by="by")
+@transaction.atomic
 def billing_document_request(*, office: Office, kind: str, by, month: date | None = None, year: int | None = None,
                              version: int | None = None) -> GeneratedDocument:
-    """Store the job and enqueue its making after the commit."""
+    """Store the print job and defer its making, in one transaction: the queue is a table of the same
+    database, so there is never a row without its job nor a job without its row, and no worker sees the job
+    before the commit."""
     from billing.documents.tasks import generate_billing_document
 
     document = GeneratedDocument(office=office, kind=kind, month=month.replace(day=1) if month else None,
                                  year=year, closing_version=version, requested_by=by)
     document.full_clean(exclude=["content"])
     document.save()
-    transaction.on_commit(lambda: generate_billing_document.enqueue(document_id=document.pk))
+    generate_billing_document.configure(lock=document_lock(document.pk)).defer(document_id=document.pk)
     return document
+
+
+def document_lock(document_id: int) -> str:
+    """The Procrastinate lock of a document's jobs: never two at a time."""
+    return f"billing-document-{document_id}"
 
 
 def _claim(document_id: int) -> bool:
@@ -90,24 +114,28 @@ def _make(document: GeneratedDocument, progress) -> tuple[bytes, str, str, int |
     return data, f"{stem}-{FILE_SUFFIX[document.kind]}.pdf", "application/pdf", pdfs.page_count(data)
 
 
-def billing_documents_fail_stale() -> int:
-    """Jobs left "being made" by a worker that stopped are marked failed (they can be asked for again)."""
-    return GeneratedDocument.objects.filter(status=DocumentStatus.RUNNING,
-                                            started_at__lt=timezone.now() - STALE_AFTER).update(
-        status=DocumentStatus.FAILED, error="The worker stopped before the document was finished.",
-        finished_at=timezone.now())
-
-
-def billing_documents_run_queued(*, limit: int | None = None) -> int:
-    """Make waiting documents, oldest first (the worker's loop body); returns how many were made."""
+async def billing_documents_recover_stalled(*, seconds_since_heartbeat: float = STALLED_AFTER_SECONDS) -> dict:
+    """The document jobs of workers that stopped beating (Procrastinate's stalled jobs): each is made again
+    (the row waits again, the job goes back to the queue) or, once retried ``STALLED_RETRIES`` times, fails
+    with the reason.  Returns {document id: the status it is left in}."""
     from billing.documents.tasks import generate_billing_document
 
-    made = 0
-    while limit is None or made < limit:
-        next_id = (GeneratedDocument.objects.filter(status=DocumentStatus.QUEUED).order_by("requested_at", "pk")
-                   .values_list("pk", flat=True).first())
-        if next_id is None:
-            break
-        generate_billing_document.call(document_id=next_id)
-        made += 1
-    return made
+    left = {}
+    stalled = await app.job_manager.get_stalled_jobs(task_name=generate_billing_document.name,
+                                                     seconds_since_heartbeat=seconds_since_heartbeat)
+    for job in stalled:
+        document_id = job.task_kwargs["document_id"]
+        document = GeneratedDocument.objects.filter(pk=document_id, status__in=[DocumentStatus.QUEUED,
+                                                                                DocumentStatus.RUNNING])
+        if job.attempts < STALLED_RETRIES:
+            # the row first: a worker that takes the job at once must find it waiting
+            await document.aupdate(status=DocumentStatus.QUEUED, started_at=None, progress_done=0,
+                                   progress_label=STEP_RESTART)
+            await app.job_manager.retry_job(job)
+            left[document_id] = DocumentStatus.QUEUED
+        else:
+            await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+            await document.aupdate(status=DocumentStatus.FAILED, error=WORKER_STOPPED, finished_at=timezone.now())
+            left[document_id] = DocumentStatus.FAILED
+        logger.warning("billing document %s: its worker stopped; %s", document_id, left[document_id])
+    return left

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='healthrecord',
             name='pension_kind',
-            field=models.CharField(blank=True, choices=[('basic', 'Disability Basic Pension (障害基礎年金)'), ('employees', "Disability Employees' Pension (障害厚生年金)")], max_length=10, verbose_name='kind of pension'),
+            field=models.CharField(blank=True, choices=[('basic', 'Disability Basic Pension'), ('employees', "Disability Employees' Pension")], max_length=10, verbose_name='kind of pension'),
         ),
         migrations.AddConstraint(
             model_name='healthrecord',

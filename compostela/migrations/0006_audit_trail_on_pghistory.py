@@ -94,9 +94,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ("compostela", "0005_pghistory_events"),
         ("regulations", "0003_pghistory_events"),
-        ("clients", "0015_pghistory_events"),
+        ("clients", "0016_pghistory_events"),
         ("attendance", "0003_pghistory_events"),
-        ("placements", "0004_pghistory_events"),
+        ("placements", "0005_pghistory_events"),
         ("billing", "0007_pghistory_events"),
         ("review", "0002_pghistory_events"),
     ]

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0015_pghistory_events'),
+        ('clients', '0016_pghistory_events'),
         ('compostela', '0005_pghistory_events'),
         ('review', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

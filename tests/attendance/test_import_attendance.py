@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils.translation import gettext as _
 
+from attendance import importing as command
 from attendance import rules
-from attendance.management.commands import import_attendance as command
 from attendance.models import Attendance, AttendanceStatus
 from tests.factories import enrolled_client
 
@@ -86,9 +86,9 @@ def test_bad_lines_are_reported_with_their_line_numbers_and_nothing_is_imported(
     with pytest.raises(CommandError):
         call_command("import_attendance", str(path), "--office", world.office.number, stderr=err, stdout=StringIO())
     report = err.getvalue()
-    reported = {int(line.split(":")[0].split()[-1].rstrip("行目")) for line in report.splitlines()}
+    reported = {int(line.split(":")[1]) for line in report.splitlines()}  # FILE:LINE: column: reason
     assert reported == {3, 4, 5, 6, 7}
-    assert _("line %(line)d: %(message)s") % {"line": 7, "message": _(command.MSG_DUPLICATE) % {"line": 2}} in report
+    assert f"attendance.csv:7: date: {_(command.MSG_DUPLICATE) % {'line': 2}}" in report
 
 
 def test_roster_rules_apply_to_imported_lines(world, two_clients, tmp_path):
@@ -108,7 +108,7 @@ def test_partial_imports_the_good_lines_and_reports_the_others(world, two_client
     out, err = run(world, path, "--partial")
     assert Attendance.objects.filter(client=first).count() == 1
     assert not Attendance.objects.filter(client=second).exists()
-    assert err.startswith(_("line %(line)d: %(message)s") % {"line": 3, "message": ""})
+    assert err.startswith("attendance.csv:3: ")
 
 
 def test_another_offices_client_id_is_unknown(world, two_clients, tmp_path):
@@ -117,7 +117,7 @@ def test_another_offices_client_id_is_unknown(world, two_clients, tmp_path):
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_attendance", str(path), "--office", world.office.number, stderr=err, stdout=StringIO())
-    assert str(command.MSG_UNKNOWN_CLIENT_ID) % {"id": stranger.pk} in err.getvalue()
+    assert _(command.MSG_UNKNOWN_CLIENT_ID) % {"id": stranger.pk} in err.getvalue()
     assert not Attendance.objects.exists()
 
 

@@ -1,7 +1,7 @@
 """Rule: attended + off-site days of a month stay within the granted days (支給量) — a warning at the limit,
 refused beyond it unless a supervisor confirms with a reason, which is recorded."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.utils.translation import gettext as _
@@ -27,7 +27,8 @@ def test_reaching_the_granted_days_saves_with_a_warning(world, today):
     client = enrolled_client(world.office, granted_days=5)
     with_days_attended(client, 4)
     summary = attendance_record_day(office=world.office, day=DAY, by=world.staff,
-                                    rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.OFFSITE)])
+                                    rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.OFFSITE,
+                                                        start_time=time(10), end_time=time(15))])
     assert summary.warnings == [_(services.MSG_AT_GRANTED_DAYS) % {"name": client.full_name, "granted": 5}]
     assert Attendance.objects.filter(client=client).count() == 5
 

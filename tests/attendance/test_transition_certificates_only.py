@@ -79,5 +79,5 @@ def test_import_finds_a_person_by_a_retention_support_number_and_refuses_the_day
         call_command("import_attendance", str(path), "--office", world.office.number, stdout=StringIO(), stderr=err)
     except CommandError:
         pass
-    assert _("line %(line)d: %(message)s") % {"line": 2, "message": _(rules.MSG_OUTSIDE_CERTIFICATE)} in err.getvalue()
+    assert f"attendance.csv:2: {_(rules.MSG_OUTSIDE_CERTIFICATE)}" in err.getvalue()  # FILE:LINE: (row) reason
     assert not client.attendance.exists()

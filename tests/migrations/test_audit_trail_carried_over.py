@@ -14,8 +14,8 @@ from tests.trust.helpers import events_of
 
 BEFORE_PGHISTORY = [
     ("compostela", "0004_office_capacity_history"),
-    ("clients", "0013_pension_kind"),
-    ("placements", "0002_job_search_outreach"),
+    ("clients", "0014_english_labels"),
+    ("placements", "0003_english_help_text"),
     ("attendance", "0002_closed_month"),
     ("billing", "0006_office_capacity_moves_to_compostela"),
     ("review", "0001_initial"),

@@ -1,12 +1,15 @@
 """Rules: imports are all-or-nothing with a line-numbered report, accept CSV and XLSX and the office's
 Japanese labels, and re-importing the same file changes nothing."""
 
+import re
 from datetime import date
 
 import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.translation import gettext as _
 
+from compostela import importing
 from placements.models import Employer, FollowUpContact, Hire
 from tests.factories import ClientFactory
 
@@ -46,11 +49,12 @@ def test_import_creates_hires_and_employers_and_a_reimport_changes_nothing(world
 def test_one_bad_line_imports_nothing_and_names_the_line(world, clients, tmp_path, capsys):
     bad = GOOD + "札幌,三郎,1990-01-01,株式会社北倉庫,ピッキング,倉庫作業,quota,2023-07-01,20,1000,permanent,,yes,,\n"
     bad = bad.replace("25.5", "abc")
-    with pytest.raises(CommandError, match="nothing was imported"):
+    nothing = _(importing.MSG_NOTHING_IMPORTED) % {"count": 2}
+    with pytest.raises(CommandError, match=re.escape(nothing)):
         call_command("import_placements", "--office", world.office.number, write(tmp_path, bad))
     errors = capsys.readouterr().err
-    assert "line 3: hours_per_week" in errors
-    assert "line 4: no client of this office" in errors
+    assert "hires.csv:3: hours_per_week: not a number: 'abc'" in errors
+    assert "hires.csv:4: family_name: no client of this office" in errors
     assert not Hire.objects.exists() and not Employer.objects.exists()
 
 
@@ -84,12 +88,31 @@ def test_followup_for_an_unknown_hire_or_staff_is_reported(world, clients, tmp_p
                  "札幌,一郎,1990-01-01,株式会社北倉庫,2023-05-01,2023-05-02,面談,30,nobody,\n")
     with pytest.raises(CommandError):
         call_command("import_followups", "--office", world.office.number, write(tmp_path, followups, "f.csv"))
-    assert "line 2: no hire of this client" in capsys.readouterr().err
+    assert "f.csv:2: employer: no hire of this client" in capsys.readouterr().err
 
 
 def test_unknown_office_and_missing_columns_are_refused(world, tmp_path):
     with pytest.raises(CommandError, match="No office"):
         call_command("import_placements", "--office", "0000000000", write(tmp_path, GOOD))
-    with pytest.raises(CommandError, match="Missing columns: job_title"):
+    missing = _(importing.MSG_MISSING_COLUMNS) % {"columns": "job_title"}
+    with pytest.raises(CommandError, match=re.escape(f"hires.csv: {missing}")):
         call_command("import_placements", "--office", world.office.number,
                      write(tmp_path, GOOD.replace("job_title,", "")))
+
+
+def test_a_hire_ending_before_it_starts_is_refused_by_the_services_rule(world, clients, tmp_path, capsys):
+    from placements.services import MSG_JOB_ENDS_BEFORE_START
+
+    bad = HEADER + "札幌,一郎,1990-01-01,株式会社北倉庫,ピッキング,倉庫作業,quota,2023-05-01,20,1000,無期,,はい," \
+                   "2023-04-01,quit\n"
+    with pytest.raises(CommandError):
+        call_command("import_placements", "--office", world.office.number, write(tmp_path, bad))
+    assert f"hires.csv:2: ended_on: {_(MSG_JOB_ENDS_BEFORE_START)}" in capsys.readouterr().err
+    assert not Hire.objects.exists()
+
+
+def test_a_shift_jis_file_is_read(world, clients, tmp_path):
+    path = tmp_path / "hires.csv"
+    path.write_bytes(GOOD.encode("cp932"))
+    call_command("import_placements", "--office", world.office.number, str(path))
+    assert Hire.objects.count() == 2

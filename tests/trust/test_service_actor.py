@@ -26,6 +26,7 @@ from django.db.models import Model
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from attendance.importing import import_attendance
 from attendance.models import Attendance, AttendanceStatus, ClosedMonth
 from attendance.services import (
     AttendanceRow,
@@ -333,6 +334,12 @@ def _attendance_record_day(g):
     return partial(attendance_record_day, office=g.world.office, day=DAY, rows=[row], by=g.by)
 
 
+def _import_attendance(g):
+    number = enrolled(g).certificates.get().number
+    text = f"certificate_number,date,status,start,end\n{number},{DAY.isoformat()},通所,10:00,15:00\n"
+    return partial(import_attendance, office=g.world.office, path=write_file(g, "attendance.csv", text), by=g.by)
+
+
 def _attendance_month_close(g):
     return partial(attendance_month_close, office=g.world.office, month=MAY, by=g.by)
 
@@ -416,6 +423,7 @@ CASES = [
     Case(import_placements, (Employer, Hire), _import_placements),
     Case(import_followups, (FollowUpContact,), _import_followups),
     Case(attendance_record_day, (Attendance,), _attendance_record_day),
+    Case(import_attendance, (Attendance,), _import_attendance),
     Case(attendance_month_close, (ClosedMonth,), _attendance_month_close),
     Case(attendance_month_reopen, (ClosedMonth,), _attendance_month_reopen),
     Case(case_review_mark, (CaseReviewMark,), _case_review_mark),
@@ -559,7 +567,7 @@ def test_the_document_task_acts_for_the_person_who_asked_for_the_document(world,
     monkeypatch.setattr(tasks, "billing_document_build",
                         lambda *, document_id: written.append(make_client(world.office)) or "done")
     # when the task runs (outside the request)
-    tasks.generate_billing_document.call(document_id=document.pk)
+    tasks.generate_billing_document(document_id=document.pk)
     # then its writes name the person and the task
     (event,) = events_of(Client, written[0].pk)
     assert (event.user_id, event.reason) == (world.supervisor.pk, "task: generate_billing_document")

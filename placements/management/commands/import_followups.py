@@ -1,7 +1,7 @@
-from placements.imports import import_followups
-from placements.management.commands._base import ImportCommand
+from placements.imports import FOLLOWUPS
+from placements.management.commands._base import PlacementsImportCommand
 
 
-class Command(ImportCommand):
+class Command(PlacementsImportCommand):
     help = "Import follow-up contacts of imported hires (CSV/XLSX). All or nothing unless --partial."
-    importer = staticmethod(import_followups)
+    importer = FOLLOWUPS

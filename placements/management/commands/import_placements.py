@@ -1,7 +1,7 @@
-from placements.imports import import_placements
-from placements.management.commands._base import ImportCommand
+from placements.imports import PLACEMENTS
+from placements.management.commands._base import PlacementsImportCommand
 
 
-class Command(ImportCommand):
+class Command(PlacementsImportCommand):
     help = "Import an office's hires (CSV/XLSX). All or nothing unless --partial; re-importing changes nothing."
-    importer = staticmethod(import_placements)
+    importer = PLACEMENTS

@@ -70,3 +70,23 @@ def module_data(django_db_setup, django_db_blocker):
         return result
 
     return run
+
+
+@pytest.fixture
+def workers(tmp_path):
+    """Start real worker processes (``workers("plain")``, ``workers("stall")`` …, see ``worker_main.py``) on
+    the test database; a transactional test only, so that they see its rows.  Stopped, and the queue
+    emptied, at the end."""
+    from tests.billing.documents.workers import Worker, clear_the_queue
+
+    started = []
+
+    def start(*args: str) -> Worker:
+        worker = Worker(*args, log=tmp_path / f"worker-{len(started)}.log")
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+    clear_the_queue()

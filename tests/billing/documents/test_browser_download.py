@@ -1,4 +1,5 @@
-"""Rule: from the billing page a manager makes the month's PDF and downloads it in the browser."""
+"""Rule: from the billing page a manager makes the month's PDF and downloads it in the browser — made by a
+real worker process, the page following its progress until the download link appears."""
 
 from datetime import date, time
 from decimal import Decimal
@@ -24,9 +25,10 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_manager_makes_and_downloads_the_month_pdf(live_server, page, settings, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    # given the fee tables (a transactional test may follow one that flushed the migration's rows)
+def test_manager_makes_and_downloads_the_month_pdf(live_server, page, tmp_path, workers):
+    # given a worker, the fee tables (a transactional test may follow one that flushed the
+    # migration's rows)
+    workers("plain")
     call_command("billing_load_fees")
     # and an office with one client attending in May 2024
     office = OfficeFactory(name="就労移行支援事業所コンポステラ", number="0110000001")
@@ -45,9 +47,9 @@ def test_manager_makes_and_downloads_the_month_pdf(live_server, page, settings, 
     page.goto(f"{live_server.url}/billing/?month=2024-05")
     page.select_option("#id_document_kind", "month_all")
     page.click("form[action$='/documents/new/'] button[type=submit]")
-    # then the finished document is listed, and downloading it gives the PDF
+    # then the page follows the worker's progress until the finished document's link appears
     link = page.locator("tr.document a[href*='/download/']").first
-    link.wait_for()
+    link.wait_for(timeout=90_000)
     with page.expect_download() as info:
         link.click()
     path = tmp_path / info.value.suggested_filename

@@ -1,11 +1,13 @@
 """Rule: a month's documents are made by a background task that reports progress; the finished file can
-be downloaded again, by managers of the office only."""
+be downloaded again, by managers of the office only.  (The real workers: test_worker.py.)"""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob
 
-from billing.documents.services import billing_document_request, billing_documents_run_queued
+from billing.documents.services import billing_document_request, document_lock
+from billing.documents.tasks import generate_billing_document, recover_stalled_documents
 from billing.models import DocumentStatus, GeneratedDocument
 from compostela.history import audit_exports
 from compostela.pdf import pdf_text
@@ -13,19 +15,40 @@ from tests.billing.documents.conftest import MAY
 from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-QUEUE = {"default": {"BACKEND": "billing.documents.queue.DocumentQueueBackend"}}
 
 
-def test_asking_for_the_summary_makes_it_in_the_task_and_it_downloads_again(
-        known_month, manager_client, settings, django_capture_on_commit_callbacks):
-    settings.TASKS = IMMEDIATE
+def run_waiting_jobs() -> int:
+    """What a worker does with the jobs waiting in the queue, here in the test's transaction (the real
+    workers run in test_worker.py)."""
+    jobs = list(ProcrastinateJob.objects.filter(status="todo").order_by("id"))
+    for job in jobs:
+        app.tasks[job.task_name](**job.args)
+    return len(jobs)
+
+
+def test_asking_for_the_summary_defers_one_job_under_the_documents_lock(known_month, manager_client):
     # when the manager asks for the claim summary
-    with django_capture_on_commit_callbacks(execute=True):
-        response = manager_client.post(reverse("billing:document_new"),
-                                       {"kind": "month_summary", "month": "2024-05"})
-    # then the page is the month's, and the document is made
+    response = manager_client.post(reverse("billing:document_new"), {"kind": "month_summary", "month": "2024-05"})
+    # then the page is the month's, the document waits, and one job of it waits in the queue
     assert response.status_code == 302 and "month=2024-05" in response["Location"]
+    document = GeneratedDocument.objects.get()
+    assert document.status == DocumentStatus.QUEUED
+    (job,) = ProcrastinateJob.objects.filter(args__document_id=document.pk)
+    assert (job.task_name, job.args, job.lock, job.status) == (
+        generate_billing_document.name, {"document_id": document.pk}, document_lock(document.pk), "todo")
+
+
+def test_the_stalled_job_sweep_runs_every_minute():
+    (periodic,) = [p for p in app.periodic_registry.periodic_tasks.values()
+                   if p.task.name == recover_stalled_documents.name]
+    assert periodic.cron == "* * * * *"
+
+
+def test_asking_for_the_summary_makes_it_in_the_task_and_it_downloads_again(known_month, manager_client):
+    # when the manager asks for the claim summary, and the job runs
+    manager_client.post(reverse("billing:document_new"), {"kind": "month_summary", "month": "2024-05"})
+    assert run_waiting_jobs() == 1
+    # then the document is made
     document = GeneratedDocument.objects.get()
     assert (document.status, document.percent, document.pages) == (DocumentStatus.DONE, 100, 1)
     status = manager_client.get(reverse("billing:document_status", args=[document.pk])).json()
@@ -43,8 +66,7 @@ def test_asking_for_the_summary_makes_it_in_the_task_and_it_downloads_again(
     assert status["download_url"] in page
 
 
-def test_the_worker_makes_waiting_documents_and_progress_moves(known_month, world, settings):
-    settings.TASKS = QUEUE  # no worker in this process: the job waits
+def test_the_task_makes_the_waiting_document_and_progress_moves(known_month, world):
     document = billing_document_request(office=world.office, kind="month_records", month=MAY, by=world.manager)
     assert document.status == DocumentStatus.QUEUED and document.percent == 0
     seen = []
@@ -63,24 +85,23 @@ def test_the_worker_makes_waiting_documents_and_progress_moves(known_month, worl
 
     pdfs.billing_month_pdf = spy
     try:
-        assert billing_documents_run_queued() == 1
+        assert run_waiting_jobs() == 1
     finally:
         pdfs.billing_month_pdf = original
     document.refresh_from_db()
     assert document.status == DocumentStatus.DONE and document.pages == 2
     assert seen == [0, 25, 75, 100]
-    assert billing_documents_run_queued() == 0  # nothing left; a done job is never made twice
+    # a second job of a done document makes nothing
+    assert generate_billing_document(document_id=document.pk) == "skipped"
 
 
-def test_worker_command_once(known_month, world, settings):
-    settings.TASKS = QUEUE
+def test_the_followup_report_is_made_by_the_task(known_month, world):
     billing_document_request(office=world.office, kind="followup", year=2024, by=world.manager)
-    call_command("billing_documents_worker", "--once")
+    run_waiting_jobs()
     assert GeneratedDocument.objects.get().status == DocumentStatus.DONE
 
 
-def test_a_failing_document_is_recorded_as_failed(world, settings):
-    settings.TASKS = QUEUE
+def test_a_failing_document_is_recorded_as_failed(world):
     document = billing_document_request(office=world.office, kind="month_all", month=MAY, by=world.manager)
     from billing.documents import services
 
@@ -91,7 +112,7 @@ def test_a_failing_document_is_recorded_as_failed(world, settings):
 
     services._make = boom
     try:
-        billing_documents_run_queued()
+        run_waiting_jobs()
     finally:
         services._make = original
     document.refresh_from_db()
@@ -119,4 +140,4 @@ def test_other_office_cannot_ask_for_a_stored_version_of_this_office(world, outs
     response = outsider_client.post(reverse("billing:document_new"),
                                     {"kind": "month_all", "month": "2024-05", "version": "1"})
     assert response.status_code == 404
-    assert not GeneratedDocument.objects.exists()
+    assert not GeneratedDocument.objects.exists() and not ProcrastinateJob.objects.exists()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0013_pension_kind'),
+        ('clients', '0014_english_labels'),
     ]
 
     operations = [

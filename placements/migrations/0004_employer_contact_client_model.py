@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0014_health_record_diagnosis_model'),
-        ('placements', '0002_job_search_outreach'),
+        ('clients', '0015_health_record_diagnosis_model'),
+        ('placements', '0003_english_help_text'),
     ]
 
     operations = [
