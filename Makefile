@@ -7,7 +7,7 @@ LOCK_HASH := $(shell cat requirements.lock requirements-dev.lock | sha1sum | cut
 VENV_STAMP := $(VENV)/.installed-$(LOCK_HASH)
 MO_FILES := locale/ja/LC_MESSAGES/django.mo
 
-.PHONY: run test setup db lint format messages lock bench serve loadtest backup restore system-deps-run system-deps-test
+.PHONY: run test setup db lint format messages lock db-roles bench serve loadtest backup restore system-deps-run system-deps-test
 
 # Development machines (make run, make test) install both sets; production installs requirements.lock alone.
 $(VENV_STAMP): requirements.lock requirements-dev.lock
@@ -32,6 +32,11 @@ setup: $(VENV_STAMP) .env system-deps-run $(MO_FILES)
 
 db: setup
 	$(PY) manage.py migrate --noinput
+
+# Production: the owner role and the application role of README "Database roles" (run after every migrate,
+# with the owner's DATABASE_URL).
+db-roles: setup
+	$(PY) manage.py db_roles
 
 run: db
 	$(PY) manage.py seed_demo

@@ -3,6 +3,7 @@ confirmations of days beyond the granted days.  The tables kept their names from
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -24,6 +25,7 @@ class AttendanceStatus(models.TextChoices):
 BILLABLE_ATTENDANCE = tuple(AttendanceStatus(status) for status in regulations.BILLABLE_STATUSES)
 
 
+@pghistory.track()
 class Attendance(models.Model):
     """One client's day: the row that billing is paid for.  One row per client per day (upsert)."""
 
@@ -73,6 +75,7 @@ class Attendance(models.Model):
         return f"{self.client} {self.day} {self.get_status_display()}"
 
 
+@pghistory.track()
 class GrantedDaysOverride(models.Model):
     """A supervisor's recorded confirmation that a client may attend beyond the granted days in a month."""
 
@@ -98,6 +101,7 @@ class GrantedDaysOverride(models.Model):
         return f"{self.client} {self.month:%Y-%m}"
 
 
+@pghistory.track()
 class ClosedMonth(models.Model):
     """A month whose attendance is read-only because billing has closed it.  Billing writes it when it
     closes a month and deletes it when the month is reopened (``attendance.services.attendance_month_close`` /

@@ -39,7 +39,7 @@ from attendance.services import (
     attendance_fingerprint,
     attendance_record_day,
 )
-from compostela.history import audit_day_history, history_page
+from compostela.history import audit_rows_history, history_page
 from compostela.models import Role
 from compostela.scoping import has_role, office_required
 
@@ -233,5 +233,5 @@ def attendance_month(request: HttpRequest) -> HttpResponse:
 def attendance_day_history(request: HttpRequest, day: date) -> HttpResponse:
     """Every recorded change of the office's attendance of one day (the audit trail), newest first."""
     the_day = day
-    events = audit_day_history(office=request.office, table=Attendance._meta.db_table, day=the_day)
+    events = audit_rows_history(Attendance, office=request.office, day=the_day)
     return history_page(request, _("History of the attendance of %(day)s") % {"day": the_day.isoformat()}, events)

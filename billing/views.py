@@ -42,7 +42,7 @@ from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import retention_tier, retention_tier_override
 from compostela.audit import audit_record_export
 from compostela.dates import service_month
-from compostela.history import audit_billing_month_history, history_page
+from compostela.history import audit_rows_history, history_page
 from compostela.models import Role
 from compostela.scoping import office_required, scoped
 from regulations.rules import fiscal_year_of
@@ -328,5 +328,5 @@ def billing_month_history(request: HttpRequest, year: int, month: int) -> HttpRe
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise Http404
     first = date(year, month, 1)
-    events = audit_billing_month_history(office=request.office, month=first)
+    events = audit_rows_history(MonthClosing, office=request.office, month=first)  # and its claim lines
     return history_page(request, _("History of the billing of %(month)s") % {"month": f"{year}-{month:02d}"}, events)

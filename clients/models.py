@@ -7,6 +7,7 @@ beside these in this module.  Every model declares ``office_path`` so that
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
@@ -77,6 +78,7 @@ class ClientQuerySet(models.QuerySet):
 KANA_ONLY_MESSAGE = _("Write the reading in kana (katakana or hiragana), for example ヤマダ.")
 
 
+@pghistory.track()
 class Client(models.Model):
     """利用者: one person who uses (or used) the office."""
 
@@ -171,6 +173,7 @@ class Client(models.Model):
         return f"{self.family_name_kana} {self.given_name_kana}"
 
 
+@pghistory.track()
 class ServicePeriod(models.Model):
     """One period of use, from the first visit to its end.  A client who comes back (再利用) gets a new
     period; earlier periods are kept as they were."""
@@ -232,6 +235,7 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(service=CertificateService.RETENTION_SUPPORT)
 
 
+@pghistory.track()
 class Certificate(models.Model):
     """受給者証: the recipient certificate, one row per decision (renewals and extensions are new rows)."""
 
@@ -299,6 +303,7 @@ class Certificate(models.Model):
         return f"{self.number} ({self.period_start}–{self.period_end})"
 
 
+@pghistory.track()
 class SupportPlan(models.Model):
     """個別支援計画: the individual support plan, created by the supervisor and agreed by the client.
     It is reviewed (モニタリング) at least every three months; a new plan is a new row."""
@@ -340,6 +345,7 @@ class SupportPlan(models.Model):
         return f"{self.client} {self.period_start}–{self.period_end}"
 
 
+@pghistory.track()
 class SupportPlanReview(models.Model):
     """モニタリング: one review of a support plan.  A plan is reviewed at least every three months
     (see ``clients.rules.plan_review_due_on``)."""
@@ -378,6 +384,7 @@ class CaseNoteKind(models.TextChoices):
     CASE_MEETING = "case_meeting", _("Case meeting")  # ケース会議
 
 
+@pghistory.track()
 class CaseNote(models.Model):
     """ケース記録: a dated note about a client by one staff member, with the time spent."""
 
@@ -411,6 +418,7 @@ class CaseNote(models.Model):
         return f"{self.client} {self.day} {self.get_kind_display()}"
 
 
+@pghistory.track()
 class Diagnosis(models.Model):
     """An entry of the managed diagnosis list (shared by every office: reference data, not client data,
     so it has no ``office_path``).  Names are Japanese as written on medical documents."""
@@ -449,6 +457,7 @@ class PensionKind(models.TextChoices):
     EMPLOYEES = "employees", _("Disability Employees' Pension")
 
 
+@pghistory.track()
 class HealthRecord(models.Model):
     """Health and benefits of a client (要配慮個人情報): shown only inside the client's office, every
     export recorded in ``SensitiveExport``.  One row per client, created on first edit."""
@@ -456,7 +465,9 @@ class HealthRecord(models.Model):
     office_path = "client__office"
 
     client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="health")
-    diagnoses = models.ManyToManyField(Diagnosis, blank=True, related_name="+", verbose_name=_("diagnoses"))
+    diagnoses = models.ManyToManyField(
+        Diagnosis, through="HealthRecordDiagnosis", blank=True, related_name="+", verbose_name=_("diagnoses")
+    )
     diagnosis_note = models.TextField(_("diagnosis details"), blank=True)
     disability_certificate = models.CharField(
         _("disability certificate"), max_length=12, choices=DisabilityCertificateKind.choices,
@@ -517,6 +528,7 @@ class SensitiveExportKind(models.TextChoices):
     CLIENT_LIST_CSV = "client_list_csv", _("Client list with health data (CSV)")
 
 
+@pghistory.track()
 class SensitiveExport(models.Model):
     """A record of one export of sensitive data: who, when, what (kind, filters, which clients)."""
 
@@ -573,6 +585,7 @@ class JobField(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@pghistory.track()
 class CareerProfile(models.Model):
     """IPS career profile: the client's goals and job preferences, in their own words first.
     Every change is kept in ``CareerProfileChange`` (who, when, what it was after the change)."""
@@ -640,6 +653,7 @@ class CareerProfile(models.Model):
         return [JobField(value).label for value in self.job_fields if value in JobField.values]
 
 
+@pghistory.track()
 class WorkHistoryEntry(models.Model):
     """One earlier job of a client (part of the career profile)."""
 
@@ -668,6 +682,7 @@ class WorkHistoryEntry(models.Model):
         return f"{self.employer} {self.job_title}"
 
 
+@pghistory.track()
 class CareerProfileChange(models.Model):
     """One saved change of a career profile: who, when, which fields, and the profile after it."""
 
@@ -691,3 +706,22 @@ class CareerProfileChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class HealthRecordDiagnosis(models.Model):
+    """Which diagnoses a client has (要配慮個人情報): the link rows of ``HealthRecord.diagnoses``.  A model of
+    its own (the table Django made for the link) so that the migrations carry its audit-trail triggers."""
+
+    healthrecord = models.ForeignKey(HealthRecord, on_delete=models.CASCADE, related_name="+")
+    diagnosis = models.ForeignKey(Diagnosis, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "clients_healthrecord_diagnoses"
+        unique_together = [("healthrecord", "diagnosis")]
+        verbose_name = _("diagnosis of a client")
+        verbose_name_plural = _("diagnoses of clients")
+
+    def __str__(self) -> str:
+        return str(self.diagnosis_id)

@@ -415,5 +415,5 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def client_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded change of the client's rows (the audit trail), newest first."""
     client = get_object_or_404(scoped(request, Client), pk=pk)
-    events = audit_client_history(office=request.office, client_id=client.pk)
+    events = audit_client_history(client=client)
     return history_page(request, _("History of %(client)s") % {"client": client}, events)

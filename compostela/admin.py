@@ -185,12 +185,15 @@ class OfficeAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """The whole audit trail, for superusers only, read-only (the table itself refuses changes)."""
+    """The whole audit trail (every event table, through pghistory's ``Events``), for superusers only,
+    read-only (the event tables themselves refuse changes)."""
 
-    list_display = ["at", "action", "table_name", "row_pk", "user", "office", "client_id", "day", "context"]
-    list_filter = ["action", "table_name"]
-    search_fields = ["row_pk", "context", "table_name"]
-    date_hierarchy = "at"
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_model", "pgh_obj_id", "user", "reason", "request"]
+    list_filter = ["pgh_label"]
+    list_select_related = ["user"]
+
+    def get_queryset(self, request):
+        return AuditEvent.objects.select_related("user").order_by("-pgh_created_at", "-pgh_id")
 
     def has_add_permission(self, request):
         return False

@@ -1,11 +1,12 @@
-"""Reading the audit trail: the events of a client, an attendance day or a billing month, and the page that
-shows them readably.  The views live in the apps that own the rows (``clients``, ``attendance``,
-``billing``); they scope the request to the office and role and call ``history_page``."""
+"""Reading the audit trail: the events of a client, of an attendance day or of a billing month, and the page
+that shows them readably.  The events are pghistory's (``compostela.models.AuditEvent``, one list across the
+event tables, each event with the row as recorded and what changed since the row's previous event).  The
+views live in the apps that own the rows (``clients``, ``attendance``, ``billing``); they scope the request
+to the office and role and call ``history_page``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.apps import apps
@@ -22,20 +23,31 @@ HISTORY_LIMIT = 500  # newest events shown on one page
 # --- selectors -------------------------------------------------------------------------------------
 
 
-def audit_client_history(*, office: Office, client_id: int) -> QuerySet[AuditEvent]:
-    """Every recorded change of a client's rows, across the audited tables, newest first."""
-    return AuditEvent.objects.filter(office=office, client_id=client_id).select_related("user")
+def _newest_first(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    return events.select_related("user").order_by("-pgh_created_at", "-pgh_id")
 
 
-def audit_day_history(*, office: Office, table: str, day: date) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(office=office, table_name=table, day=day).select_related("user")
+def audit_client_history(*, client: Model) -> QuerySet[AuditEvent]:
+    """Every recorded change of the client and of the rows that point to the client (periods, certificates,
+    attendance, notes, plans, hires …), across the event tables, newest first."""
+    return _newest_first(AuditEvent.objects.references(client))
 
 
-def audit_billing_month_history(*, office: Office, month: date) -> QuerySet[AuditEvent]:
-    """Changes of the office's billing rows (closings, claims) of one month."""
-    return AuditEvent.objects.filter(office=office, table_name__startswith="billing_", day=month).select_related(
-        "user"
-    )
+def audit_rows_history(model: type[Model], **recorded: Any) -> QuerySet[AuditEvent]:
+    """Every recorded change of the rows of ``model`` whose recorded values match ``recorded`` (e.g. an
+    office's attendance of one day: ``office=…, day=…``) and of the rows that point to them (a closing's
+    claim lines), newest first.  The rows are found in the model's event table, so deleted rows count."""
+    keys = model.pgh_event_model.objects.filter(**recorded).values_list("pgh_obj_id", flat=True).distinct()
+    rows = [model(pk=key) for key in keys]
+    if not rows:
+        return AuditEvent.objects.none()
+    return _newest_first(AuditEvent.objects.references(rows))
+
+
+def audit_exports() -> QuerySet[AuditEvent]:
+    """The recorded exports, newest first: the offices' "export" events (``audit.audit_record_export``);
+    what was exported and how many rows are in the context (``pgh_context["export"]``)."""
+    return _newest_first(AuditEvent.objects.across(Office.pgh_event_model).filter(pgh_label=AuditAction.EXPORT))
 
 
 # --- presentation ----------------------------------------------------------------------------------
@@ -53,14 +65,18 @@ class EventRow:
     event: AuditEvent
     what: str
     changes: list[Change]
+    reason: str
 
 
 # Bookkeeping columns that say nothing to a reader of the history.
 HIDDEN_COLUMNS = {"id", "version", "created_at", "updated_at", "office_id"}
 
 
-def _models_by_table() -> dict[str, type[Model]]:
-    return {model._meta.db_table: model for model in apps.get_models()}
+def _tracked_model(event: AuditEvent) -> type[Model] | None:
+    try:
+        return apps.get_model(event.pgh_obj_model)
+    except LookupError:
+        return None
 
 
 def _field_for_column(model: type[Model] | None, column: str):
@@ -72,12 +88,26 @@ def _field_for_column(model: type[Model] | None, column: str):
     return None
 
 
-def _referenced(events: list[AuditEvent], tables: dict[str, type[Model]]) -> dict[tuple[type[Model], Any], str]:
+def _before_and_after(event: AuditEvent) -> tuple[dict, dict]:
+    """The row's values before and after the event, by column.  A change shows what differs from the row's
+    previous event (pghistory's ``pgh_diff``); a create shows the row, a delete the row as it was."""
+    data = {k: v for k, v in (event.pgh_data or {}).items() if not k.startswith("pgh_")}
+    if event.pgh_label == AuditAction.UPDATE and event.pgh_diff is not None:
+        diff = event.pgh_diff or {}
+        return {k: old for k, (old, _new) in diff.items()}, {k: new for k, (_old, new) in diff.items()}
+    if event.pgh_label == AuditAction.DELETE:
+        return data, {}
+    if event.pgh_label == AuditAction.EXPORT:
+        return {}, dict((event.pgh_context or {}).get("export") or {})
+    return {}, data
+
+
+def _referenced(events: list[AuditEvent]) -> dict[tuple[type[Model], Any], str]:
     """Names of every object the events point to through a foreign key: one query per referenced model."""
     wanted: dict[type[Model], set] = {}
     for event in events:
-        model = tables.get(event.table_name)
-        for values in (event.before or {}, event.after or {}):
+        model = _tracked_model(event)
+        for values in _before_and_after(event):
             for column, value in values.items():
                 if column in HIDDEN_COLUMNS:
                     continue
@@ -107,15 +137,15 @@ def _readable(field, value, names) -> Any:
 
 
 def _changes(event: AuditEvent, model: type[Model] | None, names) -> list[Change]:
-    before, after = event.before or {}, event.after or {}
+    before, after = _before_and_after(event)
     changes = []
     for key in sorted(set(before) | set(after)):
         if key in HIDDEN_COLUMNS:
             continue
         old, new = before.get(key), after.get(key)
-        if event.action == AuditAction.UPDATE and old == new:
+        if event.pgh_label == AuditAction.UPDATE and old == new:
             continue
-        if event.action != AuditAction.UPDATE and old in (None, "") and new in (None, ""):
+        if event.pgh_label != AuditAction.UPDATE and old in (None, "") and new in (None, ""):
             continue
         field = _field_for_column(model, key)
         label = str(field.verbose_name) if field is not None else key
@@ -126,13 +156,12 @@ def _changes(event: AuditEvent, model: type[Model] | None, names) -> list[Change
 def history_rows(events) -> list[EventRow]:
     """Rows of a history page; the names of related rows are read in one query per referenced model."""
     events = list(events)
-    tables = _models_by_table()
-    names = _referenced(events, tables)
+    names = _referenced(events)
     rows = []
     for event in events:
-        model = tables.get(event.table_name)
-        what = str(model._meta.verbose_name) if model is not None else (event.table_name or _("Export"))
-        rows.append(EventRow(event=event, what=what, changes=_changes(event, model, names)))
+        model = _tracked_model(event)
+        what = str(model._meta.verbose_name) if model is not None else event.pgh_obj_model
+        rows.append(EventRow(event=event, what=what, changes=_changes(event, model, names), reason=event.reason or ""))
     return rows
 
 
@@ -141,6 +170,7 @@ def history_page(request: HttpRequest, title: str, events: QuerySet[AuditEvent])
     who may see which events (the client's, the attendance day's, the billing month's) and calls this."""
     rows = history_rows(events[:HISTORY_LIMIT])
     return render(
-        request, "compostela/history.html",
+        request,
+        "compostela/history.html",
         {"title": title, "rows": rows, "limit": HISTORY_LIMIT, "truncated": len(rows) == HISTORY_LIMIT},
     )

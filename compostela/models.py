@@ -1,11 +1,12 @@
 """Offices, staff and their roles: the pieces every app shares."""
 
+import pghistory
+import pghistory.models
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from compostela.errors import CompostelaError
@@ -47,6 +48,9 @@ office_number_validator = RegexValidator(r"^\d{10}$", _("The office number has e
                                          code=CompostelaError.OFFICE_NUMBER_FORMAT)
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), pghistory.ManualEvent("export")
+)
 class Office(models.Model):
     """事業所: one employment-transition office.  Several offices share one schema."""
 
@@ -87,6 +91,7 @@ class Office(models.Model):
         return found.capacity if found is not None else self.capacity
 
 
+@pghistory.track()
 class OfficeCapacity(models.Model):
     """The office's capacity (利用定員) from a date; before the first row, ``Office.capacity`` applies
     (``Office.capacity_on``).  The roster's over-capacity warning and billing's reduction both read it."""
@@ -122,6 +127,7 @@ class Role(models.TextChoices):
 ROLE_RANK = {Role.STAFF: 1, Role.SUPERVISOR: 2, Role.MANAGER: 3}
 
 
+@pghistory.track()
 class Membership(models.Model):
     """A staff member's role in one office.  A user may belong to several offices."""
 
@@ -145,52 +151,33 @@ class Membership(models.Model):
 
 
 class AuditAction(models.TextChoices):
+    """The labels of the trail's events (``pgh_label``)."""
+
     INSERT = "insert", _("Created")
     UPDATE = "update", _("Changed")
     DELETE = "delete", _("Deleted")
     EXPORT = "export", _("Exported")
 
 
-class AuditEvent(models.Model):
-    """One recorded change (or export) of sensitive data.  Rows are written by the database trigger
-    ``compostela_audit_row`` on every audited table (see ``compostela.audit``), so no code path can skip
-    them, and the table refuses UPDATE and DELETE (append-only)."""
+class AuditEvent(pghistory.models.Events):
+    """The audit trail as one list: the events of every tracked model (``pghistory.models.Events``, a
+    read-only union over the event tables that django-pghistory fills by trigger; see ``compostela.audit``),
+    with who and why read from each event's context.  Nothing is stored under this name: it is a proxy."""
 
-    at = models.DateTimeField(_("when"), db_default=Now())
-    action = models.CharField(_("action"), max_length=8, choices=AuditAction.choices)
-    table_name = models.CharField(_("table"), max_length=63, blank=True)
-    row_pk = models.CharField(_("row"), max_length=64, blank=True)
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), null=True, blank=True)
-    # No foreign-key constraints: the trail must outlive users, offices and clients it mentions.
-    user = models.ForeignKey(
-        User, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, blank=True,
-        related_name="+", verbose_name=_("by"),
+    user = pghistory.ProxyField(
+        "pgh_context__user",
+        models.ForeignKey(User, on_delete=models.DO_NOTHING, null=True, related_name="+", verbose_name=_("by")),
     )
-    office = models.ForeignKey(
-        Office, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, blank=True,
-        related_name="+",
-    )
-    client_id = models.BigIntegerField(null=True, blank=True)
-    day = models.DateField(null=True, blank=True)  # the row's day (or month), when it has one
-    context = models.CharField(_("context"), max_length=200, blank=True, db_default="")
-    transaction_id = models.BigIntegerField(null=True, blank=True)
+    reason = pghistory.ProxyField("pgh_context__reason", models.TextField(_("reason"), null=True))
+    request = pghistory.ProxyField("pgh_context__request", models.TextField(_("request"), null=True))
 
     class Meta:
+        proxy = True
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["-at", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(action__in=AuditAction.values), name="audit_event_action_known"),
-        ]
-        indexes = [
-            # client history page: one client's events, newest first
-            models.Index(fields=["client_id", "-at"], name="audit_client_at"),
-            # attendance-day and month-closing history pages: a table's events of one office and day
-            models.Index(fields=["table_name", "office", "day"], name="audit_table_office_day"),
-            # history of one row
-            models.Index(fields=["table_name", "row_pk"], name="audit_table_row"),
-        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.table_name} {self.row_pk}"
+        return f"{self.pgh_created_at:%Y-%m-%d %H:%M} {self.pgh_label} {self.pgh_obj_model} {self.pgh_obj_id}"
+
+    def get_action_display(self) -> str:
+        return AuditAction(self.pgh_label).label if self.pgh_label in AuditAction.values else self.pgh_label

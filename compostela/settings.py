@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 import jinja2
+import pghistory
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "procrastinate.contrib.django",
+    "pgtrigger",
+    "pghistory",
     "compostela",
     "regulations",
     "clients",
@@ -91,11 +94,22 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "compostela.scoping.UserLanguageMiddleware",
     "compostela.scoping.OfficeScopeMiddleware",
-    "compostela.audit.AuditUserMiddleware",
+    "compostela.audit.AuditMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # last, as django-axes requires: turns a lockout into the "too many attempts" page
     "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail (django-pghistory, see compostela/audit.py): every tracked model records its creates,
+# changes and deletes through database triggers installed by the migrations; the context (who, which
+# request or command) is copied into each event row as JSON, so an event keeps the actor of its own write.
+PGHISTORY_DEFAULT_TRACKERS = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+# copied columns are nullable in the event tables: a column added to a model later is simply empty in the
+# events recorded before it, and the events carried over from the old trail keep what they had
+PGHISTORY_FIELD = pghistory.Field(null=True, blank=True)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(related_name="+", related_query_name="+")
+PGHISTORY_APPEND_ONLY = True  # the event tables refuse UPDATE and DELETE (and the app role may not either)
 
 ROOT_URLCONF = "compostela.urls"
 WSGI_APPLICATION = "compostela.wsgi.application"

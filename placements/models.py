@@ -4,6 +4,7 @@ Core records shared with billing and case review: employers, hires and follow-up
 job-development log, applications, interviews and outreach live beside them.
 """
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +14,7 @@ from clients.models import Client, JobField, RecruitmentType
 from compostela.models import Office
 
 
+@pghistory.track()
 class Employer(models.Model):
     """企業: one employer of the office's shared employer list."""
 
@@ -50,6 +52,7 @@ class JobEndReason(models.TextChoices):
     CHANGED_JOB = "changed_job", _("Changed job")
 
 
+@pghistory.track()
 class Hire(models.Model):
     """就職: a client's hire into one job.  Its start date drives retention, phases and billing."""
 
@@ -133,6 +136,7 @@ class FollowUpKind(models.TextChoices):
     SUPPORT_REPORT = "support_report", _("Support report shared with the person")
 
 
+@pghistory.track()
 class FollowUpContact(models.Model):
     """定着支援: one follow-up contact after a hire."""
 
@@ -167,6 +171,7 @@ class FollowUpContact(models.Model):
         return f"{self.hire.client} {self.day} {self.get_kind_display()}"
 
 
+@pghistory.track()
 class EmployerPerson(models.Model):
     """A contact person at an employer (hiring manager, site supervisor …)."""
 
@@ -209,6 +214,7 @@ FACE_TO_FACE_EMPLOYER_KINDS = (
 )
 
 
+@pghistory.track()
 class EmployerContact(models.Model):
     """職場開拓: one entry of the job-development log."""
 
@@ -223,8 +229,8 @@ class EmployerContact(models.Model):
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("staff member"))
     kind = models.CharField(_("kind"), max_length=20, choices=EmployerContactKind.choices)
-    clients = models.ManyToManyField(Client, blank=True, related_name="employer_contacts",
-                                     verbose_name=_("for clients"))
+    clients = models.ManyToManyField(Client, through="EmployerContactClient", blank=True,
+                                     related_name="employer_contacts", verbose_name=_("for clients"))
     outcome = models.TextField(_("outcome"), blank=True)
     minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -257,6 +263,7 @@ class ApplicationResult(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+@pghistory.track()
 class JobApplication(models.Model):
     """One application of a client's job search."""
 
@@ -305,6 +312,7 @@ class JobApplication(models.Model):
         return f"{self.client} → {self.employer} {self.job_title} ({self.applied_on})"
 
 
+@pghistory.track()
 class Interview(models.Model):
     """面接: one interview of an application."""
 
@@ -345,6 +353,7 @@ class OutreachKind(models.TextChoices):
     RE_ENGAGEMENT = "re_engagement", _("Re-engagement")
 
 
+@pghistory.track()
 class Outreach(models.Model):
     """アウトリーチ: work with a client outside the office."""
 
@@ -378,3 +387,23 @@ class Outreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.day} {self.get_kind_display()}"
+
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class EmployerContactClient(models.Model):
+    """Which clients a contact with an employer was about: the link rows of ``EmployerContact.clients``.  A
+    model of its own (the table Django made for the link) so that the migrations carry its audit-trail
+    triggers."""
+
+    employercontact = models.ForeignKey(EmployerContact, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "placements_employercontact_clients"
+        unique_together = [("employercontact", "client")]
+        verbose_name = _("client of an employer contact")
+        verbose_name_plural = _("clients of employer contacts")
+
+    def __str__(self) -> str:
+        return str(self.client_id)

@@ -3,6 +3,7 @@ The tables kept their names from the clients app."""
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +19,7 @@ from compostela.models import Office
 REVIEW_QUIET_DAYS_DEFAULT = 7  # "no contact of any kind for N days"
 
 
+@pghistory.track()
 class CaseReviewSettings(models.Model):
     """The office's settings of the morning case review (one row per office, created on first save)."""
 
@@ -46,6 +48,7 @@ class CaseReviewSettings(models.Model):
         return str(self.office)
 
 
+@pghistory.track()
 class CaseReviewMark(models.Model):
     """"Reviewed today": one person (client or employed person) reviewed at one office's meeting on one day."""
 

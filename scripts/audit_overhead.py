@@ -1,8 +1,10 @@
-"""Measure what the audit trigger costs on attendance writes (run: .venv/bin/python scripts/audit_overhead.py).
+"""Measure what the audit trail's triggers (django-pghistory) cost on attendance writes.
+
+Run: .venv/bin/python scripts/audit_overhead.py.
 
 Works in one transaction on the configured database and rolls everything back.  Prints, for a day's
 upsert of 30 rows and for a bulk insert of ROWS rows: the time with the trail on, with the demo seeder's
-switch (audit_context(bulk_seed=True)) and with the trigger disabled.
+switch (audit_context(bulk_seed=True)) and with the triggers disabled.
 """
 
 import os
@@ -45,7 +47,7 @@ def measure(label, office, clients, user, mode):
         sid = transaction.savepoint()
         if mode == "disabled":
             with connection.cursor() as cursor:
-                cursor.execute("ALTER TABLE clients_attendance DISABLE TRIGGER compostela_audit")
+                cursor.execute(f"ALTER TABLE {Attendance._meta.db_table} DISABLE TRIGGER USER")
         context = audit_context(reason="bench", bulk_seed=(mode == "bulk_seed"))
         with context:
             start = time.perf_counter()
@@ -77,7 +79,7 @@ def main():
             user = User.objects.create(username="bench-audit-user")
             clients = [Client.objects.create(office=office, family_name="試", given_name=str(i), family_name_kana="シ",
                                              given_name_kana="イ", birth_date=date(1990, 1, 1)) for i in range(30)]
-            modes = [("trail on", "on"), ("bulk_seed switch", "bulk_seed"), ("trigger disabled", "disabled")]
+            modes = [("trail on", "on"), ("bulk_seed switch", "bulk_seed"), ("triggers disabled", "disabled")]
             for label, mode in modes:
                 measure(label, office, clients, user, mode)
             raise Rollback

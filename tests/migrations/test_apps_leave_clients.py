@@ -10,7 +10,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from attendance.models import Attendance, ClosedMonth, GrantedDaysOverride
-from compostela.audit import install_audit_triggers
 from review.models import CaseReviewMark, CaseReviewSettings
 
 # The last migrations before the move; everything after them is the move and what came with it.
@@ -54,7 +53,6 @@ def test_rows_made_before_the_move_are_read_by_the_new_apps_after_it():
 
     # when the database migrates forward to today's schema
     _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-    install_audit_triggers()  # as after any migrate (post_migrate), for the tests that follow
 
     # then every row is there, read through the new apps, and the closed month locks attendance
     assert Attendance.objects.get(pk=attendance.pk).status == "attended"

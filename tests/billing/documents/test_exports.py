@@ -10,7 +10,7 @@ from django.urls import reverse
 from billing.documents.exports import CLAIM_COLUMNS
 from billing.selectors import billing_month_statement
 from billing.services.closing import billing_month_close
-from compostela.models import AuditEvent
+from compostela.history import audit_exports
 from tests.billing.documents.conftest import MAY, TOTAL_YEN
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_xlsx_round_trip_equals_the_claim_lines(known_month, manager_client, wor
     assert got == expected
     assert frame["総費用額"].sum() == TOTAL_YEN
     assert set(frame["単位数単価"]) == {"10.17"}
-    assert AuditEvent.objects.filter(action="export", after__what="billing month claim lines XLSX").exists()
+    assert audit_exports().filter(pgh_context__export__what="billing month claim lines XLSX").exists()
 
 
 def test_csv_has_a_bom_and_japanese_headers(known_month, manager_client):

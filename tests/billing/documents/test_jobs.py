@@ -9,7 +9,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from billing.documents.services import billing_document_request, document_lock
 from billing.documents.tasks import generate_billing_document, recover_stalled_documents
 from billing.models import DocumentStatus, GeneratedDocument
-from compostela.models import AuditEvent
+from compostela.history import audit_exports
 from tests.billing.documents.conftest import MAY
 from tests.conftest import logged_in
 from tests.pdf_reading import pdf_text
@@ -60,7 +60,7 @@ def test_asking_for_the_summary_makes_it_in_the_task_and_it_downloads_again(know
         assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
         assert "billing-0110000001-2024-05-summary.pdf" in download["Content-Disposition"]
         assert "124,673円" in pdf_text(download.content)
-    assert AuditEvent.objects.filter(action="export", after__what__startswith="billing document").count() == 2
+    assert audit_exports().filter(pgh_context__export__what__startswith="billing document").count() == 2
     # and the month page lists it with its link
     page = manager_client.get(reverse("billing:index") + "?month=2024-05").content.decode()
     assert status["download_url"] in page
@@ -127,7 +127,7 @@ def test_documents_are_the_office_managers_only(world, who, code):
     http = logged_in(getattr(world, who))
     assert http.get(reverse("billing:document_download", args=[document.pk])).status_code == code
     assert http.get(reverse("billing:document_status", args=[document.pk])).status_code == code
-    assert not AuditEvent.objects.filter(action="export").exists()
+    assert not audit_exports().exists()
 
 
 def test_other_office_cannot_ask_for_a_stored_version_of_this_office(world, outsider_client):

@@ -1,0 +1,79 @@
+"""Rule: the audit trail is append-only for the application.  In production the application connects as a
+role made by ``manage.py db_roles`` that owns no table and has no UPDATE, DELETE or TRUNCATE on the event
+tables; its ordinary writes still record events.  Proven here on the embedded server: the role is created
+inside the test's transaction (and disappears with it), and the statements run as that role."""
+
+import uuid
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from clients.models import Client
+from compostela.management.commands.db_roles import trail_tables
+from tests.trust.helpers import events_of, make_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_app_role():
+    """Run the rest of the test as a fresh application role (SET LOCAL ROLE: until the test's rollback)."""
+    role = f"compostela_app_test_{uuid.uuid4().hex[:8]}"
+    call_command("db_roles", app_role=role, stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET LOCAL ROLE "{role}"')
+    return role
+
+
+def _refused(statement: str) -> str:
+    with pytest.raises(DatabaseError) as refusal, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    return str(refusal.value)
+
+
+def test_the_app_role_may_not_update_delete_or_truncate_an_event_table(world, as_app_role):
+    client = make_client(world.office)
+    for statement in (
+        "UPDATE clients_clientevent SET pgh_label = 'delete'",
+        "DELETE FROM clients_clientevent",
+        "TRUNCATE clients_clientevent",
+    ):
+        assert "permission denied" in _refused(statement), statement
+    assert len(events_of(Client, client.pk)) == 1
+
+
+def test_every_event_table_refuses_the_app_role_changes(world, as_app_role):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, privilege_type FROM information_schema.role_table_grants WHERE grantee = %s",
+            [as_app_role],
+        )
+        granted = cursor.fetchall()
+    trail = set(trail_tables())
+    assert {privilege for table, privilege in granted if table in trail} == {"SELECT", "INSERT"}
+    assert "TRUNCATE" not in {privilege for _table, privilege in granted}
+    assert {"clients_client", "clients_clientevent"} <= {table for table, _privilege in granted}
+
+
+def test_the_app_roles_ordinary_writes_still_record_who_did_them(world, as_app_role):
+    from compostela.audit import audit_context
+
+    with audit_context(user=world.manager, reason="command: a test"):
+        client = make_client(world.office, phone="011-111-1111")
+        Client.objects.filter(pk=client.pk).update(phone="011-222-2222")
+        Client.objects.filter(pk=client.pk).delete()
+    events = events_of(Client, client.pk)
+    assert [(e.pgh_label, e.user_id, e.reason) for e in events] == [
+        ("insert", world.manager.pk, "command: a test"),
+        ("update", world.manager.pk, "command: a test"),
+        ("delete", world.manager.pk, "command: a test"),
+    ]
+
+
+def test_the_app_role_owns_nothing_and_may_create_nothing(world, as_app_role):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE tableowner = current_user")
+        assert cursor.fetchone()[0] == 0
+    assert "permission denied" in _refused("CREATE TABLE compostela_intruder (id int)")
