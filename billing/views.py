@@ -42,6 +42,7 @@ from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import retention_tier, retention_tier_override
 from compostela.audit import audit_record_export
 from compostela.dates import service_month
+from compostela.filenames import safe_filename
 from compostela.history import audit_rows_history, history_page
 from compostela.models import Role
 from compostela.scoping import office_required, scoped
@@ -254,7 +255,7 @@ def billing_document_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _file_response(data: bytes, *, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=safe_filename(filename))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -25,6 +25,7 @@ from billing.explain import ExplanationRow, claim_explanation_rows
 from billing.models import Service
 from billing.selectors import MonthStatement, StatementLine, billing_month_statement
 from billing.services.followup_cost import followup_cost_year, followup_what_if
+from compostela.filenames import safe_filename_part
 from compostela.models import Office
 from compostela.pdf import PdfFile, layout_html, write_pdf
 
@@ -184,14 +185,17 @@ def billing_month_zip(*, office: Office, month: date, version: int | None = None
         parts.setdefault(current, []).append(page)
     buffer = io.BytesIO()
     names = {f"part-client-{c.line.client_id}-{c.line.service}": c.line for c in doc.clients}
+    folder = safe_filename_part(doc.filename_stem)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{doc.filename_stem}/00_請求集計.pdf", layout.copy(parts.get("part-summary", [])).write_pdf())
+        archive.writestr(f"{folder}/00_請求集計.pdf", layout.copy(parts.get("part-summary", [])).write_pdf())
         done = 3
         for n, (anchor, pages) in enumerate(p for p in parts.items() if p[0] != "part-summary"):
             line = names.get(anchor)
             label = f"{line.client_name}" if line else anchor
             suffix = "" if line is None or line.service == Service.TRANSITION else "_就労定着支援"
-            archive.writestr(f"{doc.filename_stem}/{n + 1:02d}_{label}{suffix}.pdf", layout.copy(pages).write_pdf())
+            # entry names from safe parts only (a number and the sanitised name): no name leaves the folder
+            entry = f"{n + 1:02d}_{safe_filename_part(label, fallback='client')}{suffix}.pdf"
+            archive.writestr(f"{folder}/{entry}", layout.copy(pages).write_pdf())
             progress(done, total, label)
             done += 1
     progress(total, total, STEP_DONE)
