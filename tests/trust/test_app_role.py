@@ -77,3 +77,27 @@ def test_the_app_role_owns_nothing_and_may_create_nothing(world, as_app_role):
         cursor.execute("SELECT count(*) FROM pg_tables WHERE tableowner = current_user")
         assert cursor.fetchone()[0] == 0
     assert "permission denied" in _refused("CREATE TABLE compostela_intruder (id int)")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER TABLE clients_clientevent DISABLE TRIGGER ALL",
+        "ALTER TABLE clients_client DISABLE TRIGGER ALL",  # the triggers that write the trail
+        "SET session_replication_role = replica",  # would silence every trigger of the session
+    ],
+)
+def test_the_app_role_cannot_switch_the_trail_off(world, as_app_role, statement):
+    """Rule: as the application role, the trail's triggers can be neither disabled nor bypassed."""
+    refusal = _refused(statement)
+    assert "must be owner" in refusal or "permission denied" in refusal, refusal
+
+
+def test_the_app_role_cannot_drop_the_trails_triggers(world, as_app_role):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'clients_clientevent'::regclass "
+                       "AND NOT tgisinternal")
+        names = [name for (name,) in cursor.fetchall()]
+    assert names  # the append-only guard
+    for name in names:
+        assert "must be owner" in _refused(f'DROP TRIGGER "{name}" ON clients_clientevent')
