@@ -46,7 +46,7 @@ def recorder(path):
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "stall":
-        pdfs.billing_month_pdf = stall
+        pdfs.billing_month_pdf_file = stall  # what the task calls for a month's PDF
     elif mode == "record":
         services._make = recorder(sys.argv[2])
     execute_from_command_line(["manage.py", "procrastinate", "worker", "--name", f"test-{mode}-{os.getpid()}"])

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
-TIMEOUT = 90  # seconds: a worker starts Django in a few seconds, slower on a busy machine
+TIMEOUT = 180  # seconds: a worker starts Django in a few seconds, much slower on a busy CI machine
 
 
 def test_database_url() -> str:
