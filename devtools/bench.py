@@ -50,6 +50,7 @@ from django.utils import timezone
 from compostela.audit import audit_context
 from compostela.models import AreaGrade, Membership, Office, User
 from devtools.demo.offices import DEMO_PASSWORD, DEMO_STAFF, demo_office_number, demo_username
+from devtools.kana import kana_number
 from regulations import rules as regulations
 
 # -- budgets (issue 11) ---------------------------------------------------------------------------------------
@@ -713,14 +714,6 @@ def import_office() -> tuple[Office, User]:
 IMPORT_HEADER = ["family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "status",
                  "first_visit_on", "enrolled_on", "referral_source", "service", "certificate_number", "municipality",
                  "certificate_start", "certificate_end", "income_category"]
-
-
-KANA_DIGITS = "アイウエオカキクケコ"
-
-
-def kana_number(n: int) -> str:
-    """``n`` with kana for digits: a reading is kana only (clients.rules.katakana_name)."""
-    return "".join(KANA_DIGITS[int(digit)] for digit in str(n))
 
 
 def import_rows(count: int) -> list[list[str]]:

@@ -27,6 +27,7 @@ from clients.models import (
     SupportPlan,
 )
 from compostela.models import AreaGrade, Membership, Office, OfficeCapacity, Role, User
+from devtools.kana import kana_number
 from placements.models import (
     Employer,
     EmployerContact,
@@ -89,14 +90,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 IN_SERVICE = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)  # as Client.objects.in_service()
 
 
-KANA_DIGITS = "アイウエオカキクケコ"  # in kana order, so kana_number keeps the numbers' order
-
-
-def kana_number(n: int, width: int = 4) -> str:
-    """``n`` written with kana for digits (a reading is kana only: clients.rules.katakana_name)."""
-    return "".join(KANA_DIGITS[int(digit)] for digit in f"{n:0{width}d}")
-
-
 class ClientFactory(factory.django.DjangoModelFactory):
     """An enrolled client (first visit two weeks before the enrolment) with an open period of use, as
     ``client_register`` and the status changes leave one."""
@@ -109,7 +102,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     family_name = "佐々木"
     given_name = factory.Sequence(lambda n: f"花子{n}")
     family_name_kana = "ササキ"
-    given_name_kana = factory.Sequence(lambda n: f"ハナコ{kana_number(n)}")  # kana order is creation order
+    given_name_kana = factory.Sequence(lambda n: f"ハナコ{kana_number(n, width=4)}")  # kana order is creation order
     birth_date = date(1990, 5, 20)
     status = ClientStatus.ENROLLED
     enrolled_on = date(2024, 4, 1)
