@@ -3,13 +3,13 @@ confirmations of days beyond the granted days.  The tables kept their names from
 
 from __future__ import annotations
 
-import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from compostela.audit import track
 from compostela.models import Office
 from regulations import rules as regulations
 
@@ -25,7 +25,7 @@ class AttendanceStatus(models.TextChoices):
 BILLABLE_ATTENDANCE = tuple(AttendanceStatus(status) for status in regulations.BILLABLE_STATUSES)
 
 
-@pghistory.track()
+@track()
 class Attendance(models.Model):
     """One client's day: the row that billing is paid for.  One row per client per day (upsert)."""
 
@@ -75,7 +75,7 @@ class Attendance(models.Model):
         return f"{self.client} {self.day} {self.get_status_display()}"
 
 
-@pghistory.track()
+@track()
 class GrantedDaysOverride(models.Model):
     """A supervisor's recorded confirmation that a client may attend beyond the granted days in a month."""
 
@@ -101,7 +101,7 @@ class GrantedDaysOverride(models.Model):
         return f"{self.client} {self.month:%Y-%m}"
 
 
-@pghistory.track()
+@track()
 class ClosedMonth(models.Model):
     """A month whose attendance is read-only because billing has closed it.  Billing writes it when it
     closes a month and deletes it when the month is reopened (``attendance.services.attendance_month_close`` /

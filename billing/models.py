@@ -7,13 +7,13 @@ these rows live in ``billing/services/`` (one function per rule).
 
 from decimal import Decimal
 
-import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from compostela.audit import track
 from compostela.models import AreaGrade, Office
 
 TO_VERIFY = _("To verify against the ministry's notice before relying on it.")
@@ -24,7 +24,7 @@ class Service(models.TextChoices):
     RETENTION_SUPPORT = "retention_support", _("Employment retention support")  # 就労定着支援
 
 
-@pghistory.track()
+@track()
 class FeeSchedule(models.Model):
     """One revision of a service's basic-fee table (報酬告示).  The schedule in force on a day is the one
     with the latest ``valid_from`` on or before it; a revision is a new schedule, never a code change."""
@@ -50,7 +50,7 @@ class FeeSchedule(models.Model):
         return f"{self.get_service_display()} {self.valid_from} {self.name}"
 
 
-@pghistory.track()
+@track()
 class BasicFee(models.Model):
     """One row of a schedule: a capacity (or user-count) band and a retention-rate tier → units.
 
@@ -105,7 +105,7 @@ class AddOnKind(models.TextChoices):
     TRANSITION_PREP_II = "transition_prep_ii", _("Transition preparation (II)")
 
 
-@pghistory.track()
+@track()
 class AddOnRate(models.Model):
     """Units of one add-on (加算) from a date.  How it counts (per occurrence, per one-way trip, per
     billable day) belongs to the kind; the figures are data."""
@@ -131,7 +131,7 @@ class AddOnRate(models.Model):
         return f"{self.get_kind_display()} {self.valid_from}: {self.units}"
 
 
-@pghistory.track()
+@track()
 class AreaUnitPrice(models.Model):
     """Yen per unit (単価) for an area grade and a service, from a date."""
 
@@ -184,7 +184,7 @@ class FollowUpCostMethod(models.TextChoices):
     PER_MINUTE = "per_minute", _("Minutes × hourly staff cost")
 
 
-@pghistory.track()
+@track()
 class OfficeFeeSettings(models.Model):
     """An office's billing settings from a date: the settings in force on a day are the row with the
     latest ``valid_from`` on or before it (none: everything off, price from the area grade)."""
@@ -249,7 +249,7 @@ class OfficeFeeSettings(models.Model):
         return f"{self.office} {self.valid_from}"
 
 
-@pghistory.track()
+@track()
 class RetentionTierOverride(models.Model):
     """A manager's override of a fiscal year's retention rate (the city's notice wins).  Rows are never
     changed: the latest one counts, and one with no rate returns to the computed rate."""
@@ -287,7 +287,7 @@ class RetentionTierOverride(models.Model):
         return f"{self.office} FY{self.fiscal_year} {self.rate}"
 
 
-@pghistory.track()
+@track()
 class MonthClosing(models.Model):
     """One closing of an office's month.  Reopening keeps the row (with who, when and why); closing again
     stores a new version, so every earlier version stays readable."""
@@ -335,7 +335,7 @@ class MonthClosing(models.Model):
         return f"{self.office} {self.month:%Y-%m} v{self.version}"
 
 
-@pghistory.track()
+@track()
 class ClaimLine(models.Model):
     """One client's claim of one service for a closed month, stored as computed (the snapshot the PDFs
     print from).  ``explanation`` holds the structured why: days, units a day, each reduction and add-on."""

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from clients.errors import ClientError
 from clients.rules import katakana_name
+from compostela.audit import track
 from compostela.dates import validate_birth_date
 from compostela.models import Office
 
@@ -78,7 +79,7 @@ class ClientQuerySet(models.QuerySet):
 KANA_ONLY_MESSAGE = _("Write the reading in kana (katakana or hiragana), for example ヤマダ.")
 
 
-@pghistory.track()
+@track()
 class Client(models.Model):
     """利用者: one person who uses (or used) the office."""
 
@@ -173,7 +174,7 @@ class Client(models.Model):
         return f"{self.family_name_kana} {self.given_name_kana}"
 
 
-@pghistory.track()
+@track()
 class ServicePeriod(models.Model):
     """One period of use, from the first visit to its end.  A client who comes back (再利用) gets a new
     period; earlier periods are kept as they were."""
@@ -235,7 +236,7 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(service=CertificateService.RETENTION_SUPPORT)
 
 
-@pghistory.track()
+@track()
 class Certificate(models.Model):
     """受給者証: the recipient certificate, one row per decision (renewals and extensions are new rows)."""
 
@@ -303,7 +304,7 @@ class Certificate(models.Model):
         return f"{self.number} ({self.period_start}–{self.period_end})"
 
 
-@pghistory.track()
+@track()
 class SupportPlan(models.Model):
     """個別支援計画: the individual support plan, created by the supervisor and agreed by the client.
     It is reviewed (モニタリング) at least every three months; a new plan is a new row."""
@@ -345,7 +346,7 @@ class SupportPlan(models.Model):
         return f"{self.client} {self.period_start}–{self.period_end}"
 
 
-@pghistory.track()
+@track()
 class SupportPlanReview(models.Model):
     """モニタリング: one review of a support plan.  A plan is reviewed at least every three months
     (see ``clients.rules.plan_review_due_on``)."""
@@ -384,7 +385,7 @@ class CaseNoteKind(models.TextChoices):
     CASE_MEETING = "case_meeting", _("Case meeting")  # ケース会議
 
 
-@pghistory.track()
+@track()
 class CaseNote(models.Model):
     """ケース記録: a dated note about a client by one staff member, with the time spent."""
 
@@ -418,7 +419,7 @@ class CaseNote(models.Model):
         return f"{self.client} {self.day} {self.get_kind_display()}"
 
 
-@pghistory.track()
+@track()
 class Diagnosis(models.Model):
     """An entry of the managed diagnosis list (shared by every office: reference data, not client data,
     so it has no ``office_path``).  Names are Japanese as written on medical documents."""
@@ -457,7 +458,7 @@ class PensionKind(models.TextChoices):
     EMPLOYEES = "employees", _("Disability Employees' Pension")
 
 
-@pghistory.track()
+@track()
 class HealthRecord(models.Model):
     """Health and benefits of a client (要配慮個人情報): shown only inside the client's office, every
     export recorded in ``SensitiveExport``.  One row per client, created on first edit."""
@@ -528,7 +529,7 @@ class SensitiveExportKind(models.TextChoices):
     CLIENT_LIST_CSV = "client_list_csv", _("Client list with health data (CSV)")
 
 
-@pghistory.track()
+@track()
 class SensitiveExport(models.Model):
     """A record of one export of sensitive data: who, when, what (kind, filters, which clients)."""
 
@@ -585,7 +586,7 @@ class JobField(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-@pghistory.track()
+@track()
 class CareerProfile(models.Model):
     """IPS career profile: the client's goals and job preferences, in their own words first.
     Every change is kept in ``CareerProfileChange`` (who, when, what it was after the change)."""
@@ -653,7 +654,7 @@ class CareerProfile(models.Model):
         return [JobField(value).label for value in self.job_fields if value in JobField.values]
 
 
-@pghistory.track()
+@track()
 class WorkHistoryEntry(models.Model):
     """One earlier job of a client (part of the career profile)."""
 
@@ -682,7 +683,7 @@ class WorkHistoryEntry(models.Model):
         return f"{self.employer} {self.job_title}"
 
 
-@pghistory.track()
+@track()
 class CareerProfileChange(models.Model):
     """One saved change of a career profile: who, when, which fields, and the profile after it."""
 
@@ -709,7 +710,7 @@ class CareerProfileChange(models.Model):
 
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+@track(pghistory.InsertEvent(), pghistory.DeleteEvent())
 class HealthRecordDiagnosis(models.Model):
     """Which diagnoses a client has (要配慮個人情報): the link rows of ``HealthRecord.diagnoses``.  A model of
     its own (the table Django made for the link) so that the migrations carry its audit-trail triggers."""

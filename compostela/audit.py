@@ -1,8 +1,9 @@
 """The audit trail: every create, change and delete of sensitive rows, kept by django-pghistory.
 
 How it works
-* Each model of the trail is decorated ``@pghistory.track()`` in its app's ``models.py`` (the trackers, the
-  context field and append-only are set once in settings, ``PGHISTORY_*``).  pghistory generates an event
+* Each model of the trail is decorated ``@track()`` (``pghistory.track`` with the TRUNCATE guard, below) in
+  its app's ``models.py`` (the trackers, the context field and append-only are set once in settings,
+  ``PGHISTORY_*``).  pghistory generates an event
   model per tracked model (``ClientEvent`` …, in the same app) and its migrations install the triggers
   (django-pgtrigger) that copy the row into the event table on INSERT, UPDATE (when a field changed) and
   DELETE.  A trigger cannot be skipped by any code path: ORM, bulk_create, raw SQL, psql.
@@ -14,7 +15,8 @@ How it works
   name the user it was given, wherever it is called from (a view, a command, a task, a test).  That user
   wins over the request's user and over the user of an enclosing ``audit_context`` for the service's own
   writes only; the rest of the context (the request, the command) is kept.
-* Append-only: the event tables refuse UPDATE and DELETE by trigger (``PGHISTORY_APPEND_ONLY``), and in
+* Append-only: the event tables refuse UPDATE and DELETE by row trigger (``PGHISTORY_APPEND_ONLY``) and
+  TRUNCATE by statement trigger (``track``), and in
   production the application connects as a role that owns no table and was granted only SELECT and
   INSERT on them (``manage.py db_roles``; README, "Production").
 * Reading: ``compostela.models.AuditEvent`` (pghistory's ``Events`` across the event tables, with the
@@ -29,7 +31,7 @@ System actors: a write no person asked for has no user and its ``reason`` names 
 * a data migration: ``"migration: <app>.<migration name>"``.  The triggers are created by the migrations,
   so a data migration's writes are recorded once the table's event migration has run.
 
-Adding a model to an app of ``AUDITED_APPS``: decorate it ``@pghistory.track()`` and run makemigrations
+Adding a model to an app of ``AUDITED_APPS``: decorate it ``@track()`` and run makemigrations
 (or list it in ``AUDIT_EXEMPT`` with the reason); a test fails otherwise.
 """
 
@@ -78,6 +80,37 @@ def audited_models() -> list[type[Model]]:
 def event_models() -> list[type[Event]]:
     """The event tables of the trail."""
     return [model for model in apps.get_models() if issubclass(model, Event)]
+
+
+# --- The event tables -------------------------------------------------------------------------------
+
+NO_TRUNCATE = "no_truncate"
+
+
+def _no_truncate() -> pgtrigger.Trigger:
+    """A statement-level trigger refusing ``TRUNCATE`` of an event table.  pghistory's append-only guard is
+    a row trigger (UPDATE, DELETE), which ``TRUNCATE`` does not fire; this closes that gap for every role,
+    the owner included.  Only ``pgtrigger.ignore`` (a deliberate, visible act — the test database's flush
+    between transactional tests, ``tests/conftest.py``) passes it."""
+    return pgtrigger.Trigger(
+        name=NO_TRUNCATE,
+        level=pgtrigger.Statement,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Truncate,
+        func="RAISE EXCEPTION 'the audit trail is append-only: TRUNCATE of % refused', TG_TABLE_NAME;",
+    )
+
+
+def track(*trackers, **options):
+    """``pghistory.track`` for the trail: the trackers of the settings (``PGHISTORY_DEFAULT_TRACKERS``) unless
+    given, UPDATE and DELETE refused (``PGHISTORY_APPEND_ONLY``) and TRUNCATE refused (``_no_truncate``).
+    Every tracked model is decorated ``@track()``."""
+    return pghistory.track(*trackers, meta={"triggers": [_no_truncate()]}, **options)
+
+
+def truncate_guard_uris() -> list[str]:
+    """The TRUNCATE guards of every event table, for ``pgtrigger.ignore``."""
+    return [f"{model._meta.label}:{NO_TRUNCATE}" for model in event_models()]
 
 
 # --- Who is writing --------------------------------------------------------------------------------

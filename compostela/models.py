@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from compostela.audit import track
 from compostela.errors import CompostelaError
 
 
@@ -48,7 +49,7 @@ office_number_validator = RegexValidator(r"^\d{10}$", _("The office number has e
                                          code=CompostelaError.OFFICE_NUMBER_FORMAT)
 
 
-@pghistory.track(
+@track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), pghistory.ManualEvent("export")
 )
 class Office(models.Model):
@@ -91,7 +92,7 @@ class Office(models.Model):
         return found.capacity if found is not None else self.capacity
 
 
-@pghistory.track()
+@track()
 class OfficeCapacity(models.Model):
     """The office's capacity (利用定員) from a date; before the first row, ``Office.capacity`` applies
     (``Office.capacity_on``).  The roster's over-capacity warning and billing's reduction both read it."""
@@ -127,7 +128,7 @@ class Role(models.TextChoices):
 ROLE_RANK = {Role.STAFF: 1, Role.SUPERVISOR: 2, Role.MANAGER: 3}
 
 
-@pghistory.track()
+@track()
 class Membership(models.Model):
     """A staff member's role in one office.  A user may belong to several offices."""
 

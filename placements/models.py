@@ -11,10 +11,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, JobField, RecruitmentType
+from compostela.audit import track
 from compostela.models import Office
 
 
-@pghistory.track()
+@track()
 class Employer(models.Model):
     """企業: one employer of the office's shared employer list."""
 
@@ -52,7 +53,7 @@ class JobEndReason(models.TextChoices):
     CHANGED_JOB = "changed_job", _("Changed job")
 
 
-@pghistory.track()
+@track()
 class Hire(models.Model):
     """就職: a client's hire into one job.  Its start date drives retention, phases and billing."""
 
@@ -136,7 +137,7 @@ class FollowUpKind(models.TextChoices):
     SUPPORT_REPORT = "support_report", _("Support report shared with the person")
 
 
-@pghistory.track()
+@track()
 class FollowUpContact(models.Model):
     """定着支援: one follow-up contact after a hire."""
 
@@ -171,7 +172,7 @@ class FollowUpContact(models.Model):
         return f"{self.hire.client} {self.day} {self.get_kind_display()}"
 
 
-@pghistory.track()
+@track()
 class EmployerPerson(models.Model):
     """A contact person at an employer (hiring manager, site supervisor …)."""
 
@@ -214,7 +215,7 @@ FACE_TO_FACE_EMPLOYER_KINDS = (
 )
 
 
-@pghistory.track()
+@track()
 class EmployerContact(models.Model):
     """職場開拓: one entry of the job-development log."""
 
@@ -263,7 +264,7 @@ class ApplicationResult(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-@pghistory.track()
+@track()
 class JobApplication(models.Model):
     """One application of a client's job search."""
 
@@ -312,7 +313,7 @@ class JobApplication(models.Model):
         return f"{self.client} → {self.employer} {self.job_title} ({self.applied_on})"
 
 
-@pghistory.track()
+@track()
 class Interview(models.Model):
     """面接: one interview of an application."""
 
@@ -353,7 +354,7 @@ class OutreachKind(models.TextChoices):
     RE_ENGAGEMENT = "re_engagement", _("Re-engagement")
 
 
-@pghistory.track()
+@track()
 class Outreach(models.Model):
     """アウトリーチ: work with a client outside the office."""
 
@@ -390,7 +391,7 @@ class Outreach(models.Model):
 
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+@track(pghistory.InsertEvent(), pghistory.DeleteEvent())
 class EmployerContactClient(models.Model):
     """Which clients a contact with an employer was about: the link rows of ``EmployerContact.clients``.  A
     model of its own (the table Django made for the link) so that the migrations carry its audit-trail

@@ -5,15 +5,16 @@ The figures in force on a day are those of the row with the latest ``valid_from`
 source and says whether anyone checked it against the ministry's notice (``to_verify``).
 """
 
-import pghistory
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from compostela.audit import track
+
 TO_VERIFY = _("To verify against the ministry's notice before relying on it.")
 
 
-@pghistory.track()
+@track()
 class RegulatoryFigures(models.Model):
     """The figures of one revision (``regulations.rules.Figures`` as a row): co-payment percentage and the
     standard monthly caps, the over-capacity and missing-plan percentages, the new-office rate and years,

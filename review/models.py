@@ -3,7 +3,6 @@ The tables kept their names from the clients app."""
 
 from __future__ import annotations
 
-import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from compostela.audit import track
 from compostela.models import Office
 
 # --- Case review (issue 7): the 9:00 meeting's marks and the office's review settings ------------------------
@@ -19,7 +19,7 @@ from compostela.models import Office
 REVIEW_QUIET_DAYS_DEFAULT = 7  # "no contact of any kind for N days"
 
 
-@pghistory.track()
+@track()
 class CaseReviewSettings(models.Model):
     """The office's settings of the morning case review (one row per office, created on first save)."""
 
@@ -48,7 +48,7 @@ class CaseReviewSettings(models.Model):
         return str(self.office)
 
 
-@pghistory.track()
+@track()
 class CaseReviewMark(models.Model):
     """"Reviewed today": one person (client or employed person) reviewed at one office's meeting on one day."""
 

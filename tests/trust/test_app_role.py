@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from clients.models import Client
+from compostela.audit import event_models
 from compostela.management.commands.db_roles import trail_tables
 from tests.trust.helpers import events_of, make_client
 
@@ -101,3 +102,13 @@ def test_the_app_role_cannot_drop_the_trails_triggers(world, as_app_role):
     assert names  # the append-only guard
     for name in names:
         assert "must be owner" in _refused(f'DROP TRIGGER "{name}" ON clients_clientevent')
+
+
+def test_no_role_may_truncate_an_event_table_not_even_the_owner(world):
+    """Rule: the trail is append-only for every connection — a TRUNCATE (which fires no row trigger) is
+    refused by a statement trigger on every event table, even for the owner that could be the app in
+    development."""
+    client = make_client(world.office)
+    for table in sorted(model._meta.db_table for model in event_models()):
+        assert "append-only: TRUNCATE" in _refused(f'TRUNCATE "{table}" CASCADE'), table
+    assert len(events_of(Client, client.pk)) == 1

@@ -30,7 +30,7 @@ def test_every_model_of_the_audited_apps_is_tracked_or_exempted_with_a_reason():
     }
     tracked = {model._meta.label for model in audit.audited_models()}
     missing = every - tracked - set(audit.AUDIT_EXEMPT)
-    assert not missing, f"decorate these models @pghistory.track() (or list them in AUDIT_EXEMPT): {sorted(missing)}"
+    assert not missing, f"decorate these models @audit.track() (or exempt them): {sorted(missing)}"
     assert not tracked & set(audit.AUDIT_EXEMPT), "a model is both tracked and exempt"
     assert all(reason.strip() for reason in audit.AUDIT_EXEMPT.values())
 
