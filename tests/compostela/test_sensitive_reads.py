@@ -118,3 +118,33 @@ def test_a_read_cannot_be_rewritten_even_by_the_owner(world):
         SensitiveRead.objects.filter(pk=read.pk).update(user=world.manager)
     read.refresh_from_db()
     assert read.user == world.staff
+
+
+@pytest.mark.parametrize("sensitive", SENSITIVE_PAGES, ids=IDS)
+def test_a_read_costs_one_insert(world, sensitive, monkeypatch):
+    """The page's queries with the read log, less those without it: the INSERT of the read, and (inside a
+    transaction only, as in a test; a GET in production runs in autocommit) the clearing of the audit context
+    after a write (compostela.audit._outermost)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from compostela import reads
+    from compostela.audit import CLEAR_CONTEXT_SQL
+
+    url, _client = _url_and_client(world, sensitive)
+    http = logged_in(world.supervisor)
+    http.get(url)  # warm the session and caches
+
+    def queries() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert http.get(url).status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    with_log = queries()
+    monkeypatch.setattr(reads.SensitiveRead.objects, "create", lambda **fields: None)
+    without_log = queries()
+    inserts = [sql for sql in with_log if 'INSERT INTO "compostela_sensitiveread"' in sql]
+    cleared_anyway = CLEAR_CONTEXT_SQL in without_log  # the history page's CTE already counts as a statement
+    assert len(inserts) == 1
+    assert with_log.count(CLEAR_CONTEXT_SQL) == 1
+    assert len(with_log) - len(without_log) == (1 if cleared_anyway else 2)
