@@ -56,9 +56,7 @@ def record_read(request: HttpRequest, *, client_id: int, page: ReadPage) -> None
 def reads_of_client(*, office: Office, client_id: int) -> QuerySet[SensitiveRead]:
     """Who read the client's records in ``office``, newest first (index ``sensitive_read_office_client``)."""
     return (
-        SensitiveRead.objects.filter(office=office, client_id=client_id)
-        .select_related("user")
-        .order_by("-at", "-pk")
+        SensitiveRead.objects.filter(office=office, client_id=client_id).select_related("user").order_by("-at", "-pk")
     )
 
 

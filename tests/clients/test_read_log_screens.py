@@ -20,8 +20,9 @@ UTC = ZoneInfo("UTC")
 
 def _read(office, user, client, *, at=None, page=ReadPage.HEALTH) -> SensitiveRead:
     fields = {"at": at} if at else {}
-    return SensitiveRead.objects.create(office=office, user=user, client_id=client.pk, page=page,
-                                        path=f"/clients/{client.pk}/", **fields)
+    return SensitiveRead.objects.create(
+        office=office, user=user, client_id=client.pk, page=page, path=f"/clients/{client.pk}/", **fields
+    )
 
 
 def test_the_manager_sees_who_read_a_client_in_japan_time(world):
@@ -63,8 +64,12 @@ def test_the_lists_are_paginated_newest_first(world):
 
 def test_a_client_page_lists_the_exports_that_included_the_client(world):
     client, other = ClientFactory(office=world.office), ClientFactory(office=world.office)
-    SensitiveExport.objects.create(office=world.office, exported_by=world.supervisor,
-                                   kind=SensitiveExportKind.CLIENT_LIST_CSV, client_ids=[client.pk])
+    SensitiveExport.objects.create(
+        office=world.office,
+        exported_by=world.supervisor,
+        kind=SensitiveExportKind.CLIENT_LIST_CSV,
+        client_ids=[client.pk],
+    )
     http = logged_in(world.manager)
     assert len(http.get(reverse("clients:reads", args=[client.pk])).context["exports"]) == 1
     assert len(http.get(reverse("clients:reads", args=[other.pk])).context["exports"]) == 0
@@ -97,17 +102,23 @@ def test_only_managers_see_the_read_log(world, role):
     http = logged_in(getattr(world, role))
     assert http.get(reverse("clients:reads", args=[client.pk])).status_code == 403
     assert http.get(reverse("clients:staff_reads", args=[world.staff.pk])).status_code == 403
-    assert reverse("clients:reads", args=[client.pk]) not in http.get(
-        reverse("clients:detail", args=[client.pk])).content.decode()
+    assert (
+        reverse("clients:reads", args=[client.pk])
+        not in http.get(reverse("clients:detail", args=[client.pk])).content.decode()
+    )
 
 
 def test_the_manager_reaches_the_read_log_from_the_client_page_and_the_staff_list(world):
     client = ClientFactory(office=world.office)
     http = logged_in(world.manager)
-    assert reverse("clients:reads", args=[client.pk]) in http.get(
-        reverse("clients:detail", args=[client.pk])).content.decode()
-    assert reverse("clients:staff_reads", args=[world.staff.pk]) in http.get(
-        reverse("office_detail", args=[world.office.pk])).content.decode()
+    assert (
+        reverse("clients:reads", args=[client.pk])
+        in http.get(reverse("clients:detail", args=[client.pk])).content.decode()
+    )
+    assert (
+        reverse("clients:staff_reads", args=[world.staff.pk])
+        in http.get(reverse("office_detail", args=[world.office.pk])).content.decode()
+    )
 
 
 def test_the_read_log_screens_are_a_fixed_number_of_queries(world, django_assert_max_num_queries):

@@ -62,7 +62,12 @@ def test_opening_a_sensitive_page_records_exactly_one_read(world, sensitive):
     assert response.status_code == 200
     (read,) = SensitiveRead.objects.all()
     assert (read.user, read.office, read.client_id, read.page, read.path) == (
-        user, world.office, client.pk, sensitive.page, url)
+        user,
+        world.office,
+        client.pk,
+        sensitive.page,
+        url,
+    )
     assert read.at >= before
 
 
@@ -112,8 +117,9 @@ def test_a_read_cannot_be_rewritten_even_by_the_owner(world):
     """Rule: the read log is append-only (a trigger refuses UPDATE for every role)."""
     from django.db import DatabaseError, transaction
 
-    read = SensitiveRead.objects.create(office=world.office, user=world.staff, client_id=1, page=ReadPage.CLIENT,
-                                        path="/clients/1/")
+    read = SensitiveRead.objects.create(
+        office=world.office, user=world.staff, client_id=1, page=ReadPage.CLIENT, path="/clients/1/"
+    )
     with pytest.raises(DatabaseError), transaction.atomic():
         SensitiveRead.objects.filter(pk=read.pk).update(user=world.manager)
     read.refresh_from_db()

@@ -22,9 +22,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _read(world, *, days_ago: float, client_id: int = 1) -> SensitiveRead:
-    return SensitiveRead.objects.create(office=world.office, user=world.staff, client_id=client_id,
-                                        page=ReadPage.CLIENT, path=f"/clients/{client_id}/",
-                                        at=timezone.now() - timedelta(days=days_ago))
+    return SensitiveRead.objects.create(
+        office=world.office,
+        user=world.staff,
+        client_id=client_id,
+        page=ReadPage.CLIENT,
+        path=f"/clients/{client_id}/",
+        at=timezone.now() - timedelta(days=days_ago),
+    )
 
 
 def test_the_read_log_and_its_purges_are_trail_tables():

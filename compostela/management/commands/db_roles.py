@@ -2,8 +2,8 @@
 
 * The owner (migrator) role owns the schema and every table; ``migrate`` runs as it.
 * The application role is the one the web server and the workers connect as.  It owns nothing, may read and
-  write the application's tables, but on the audit trail's event tables it may only SELECT and INSERT (the
-  triggers insert in its name): no UPDATE, DELETE or TRUNCATE, so the trail is append-only for the
+  write the application's tables, but on the audit trail's event tables and the read log it may only SELECT
+  and INSERT (the triggers insert in its name): no UPDATE, DELETE or TRUNCATE, so the trail is append-only for the
   application whatever its code does.  It may TRUNCATE no table and create nothing.
 
 Run it as the owner (or a superuser) after every ``migrate`` (``make db-roles``): new tables get their

@@ -13,7 +13,7 @@ from compostela.reads import PurgeRefused, reads_purge
 
 MSG_REFUSED = (
     "The database role {role!r} may not delete reads: run purge_sensitive_reads with the owner role's "
-    "DATABASE_URL (README, \"The read log\")."
+    'DATABASE_URL (README, "The read log").'
 )
 
 
