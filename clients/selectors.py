@@ -17,6 +17,7 @@ from clients.models import (
     CertificateService,
     Client,
     HealthRecord,
+    SensitiveExport,
     SupportPlan,
     SupportPlanReview,
 )
@@ -224,3 +225,21 @@ def case_notes_of(*, client: Client) -> QuerySet[CaseNote]:
 
 def profile_history(*, client: Client) -> QuerySet[CareerProfileChange]:
     return client.profile_changes.select_related("changed_by")
+
+
+def sensitive_exports_of_client(*, client: Client) -> QuerySet[SensitiveExport]:
+    """The recorded exports of health data that included ``client``, newest first (the manager's page of who
+    read the client's records)."""
+    return SensitiveExport.objects.filter(office_id=client.office_id, client_ids__contains=[client.pk]).select_related(
+        "exported_by"
+    )
+
+
+def sensitive_exports_by(*, office: Office, user: User) -> QuerySet[SensitiveExport]:
+    """The recorded exports of health data by ``user`` in ``office``, newest first."""
+    return SensitiveExport.objects.filter(office=office, exported_by=user)
+
+
+def clients_by_pk(*, office: Office, pks) -> dict[int, Client]:
+    """The office's clients among ``pks``, by pk (one query; a pk of another office is left out)."""
+    return Client.objects.filter(office=office, pk__in=set(pks)).in_bulk()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import read_views, views
 
 app_name = "clients"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/history/", views.client_history, name="history"),
+    path("<int:pk>/reads/", read_views.client_reads, name="reads"),
+    path("reads/staff/<int:pk>/", read_views.staff_reads, name="staff_reads"),
     path("<int:pk>/status/", views.client_status, name="status"),
     path("<int:pk>/return/", views.client_return, name="return"),
     path("<int:pk>/certificates/new/", views.certificate_add, name="certificate_add"),

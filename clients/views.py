@@ -34,7 +34,8 @@ from clients.forms import (
 from clients.models import CareerProfile, Client, ClientStatus, HealthRecord, SensitiveExportKind, SupportPlan
 from compostela.forms import form_add_service_errors, form_submit
 from compostela.history import audit_client_history, history_page
-from compostela.models import Role
+from compostela.models import ReadPage, Role
+from compostela.reads import record_read
 from compostela.scoping import has_role, office_required, scoped
 from compostela.spreadsheets import spreadsheet_row
 from regulations import rules as regulations
@@ -172,6 +173,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
 @office_required()
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
+    record_read(request, client_id=client.pk, page=ReadPage.CLIENT)
     page = selectors.client_page(client=client, today=timezone.localdate())
     return render(
         request,
@@ -182,6 +184,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "granted_days": regulations.granted_days(
                 page.current_certificate.granted_days if page.current_certificate else None, page.today),
             "can_supervise": has_role(request, Role.SUPERVISOR),
+            "can_see_reads": has_role(request, Role.MANAGER),
             "status_form": StatusChangeForm(initial={"on": page.today}),
             "return_form": ReturnForm(initial={"on": page.today}),
             "statuses": ClientStatus,
@@ -192,6 +195,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @office_required()
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
+    record_read(request, client_id=client.pk, page=ReadPage.EDIT)
     form = ClientForm(request.POST or None, instance=client, office=request.office)
     done = form_submit(
         request,
@@ -266,6 +270,7 @@ def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
 @office_required()
 def health_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
+    record_read(request, client_id=client.pk, page=ReadPage.HEALTH)
     instance = HealthRecord.objects.filter(client=client).first()
     form = HealthForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -284,6 +289,7 @@ def health_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @office_required()
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
+    record_read(request, client_id=client.pk, page=ReadPage.PROFILE)
     instance = CareerProfile.objects.filter(client=client).first()
     jobs = [
         {"id": job.pk, **{name: getattr(job, name) for name in services.JOB_FIELDS}}
@@ -306,6 +312,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @office_required()
 def profile_history(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
+    record_read(request, client_id=client.pk, page=ReadPage.PROFILE_HISTORY)
     labels = {name: CareerProfile._meta.get_field(name).verbose_name for name in services.PROFILE_FIELDS}
     labels["work_history"] = _("work history")
     changes = [
@@ -415,5 +422,6 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def client_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded change of the client's rows (the audit trail), newest first."""
     client = get_object_or_404(scoped(request, Client), pk=pk)
+    record_read(request, client_id=client.pk, page=ReadPage.HISTORY)
     events = audit_client_history(client=client)
     return history_page(request, _("History of %(client)s") % {"client": client}, events)

@@ -2,11 +2,13 @@
 
 import pghistory
 import pghistory.models
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compostela.audit import track
@@ -182,3 +184,84 @@ class AuditEvent(pghistory.models.Events):
 
     def get_action_display(self) -> str:
         return AuditAction(self.pgh_label).label if self.pgh_label in AuditAction.values else self.pgh_label
+
+
+# --- The read log: who opened which client's sensitive page (compostela.reads) ------------------------------
+
+
+class ReadPage(models.TextChoices):
+    """The pages that show one client's sensitive records; each records a ``SensitiveRead`` when opened."""
+
+    CLIENT = "client", _("Client page")
+    EDIT = "edit", _("Client details form")
+    HEALTH = "health", _("Health and benefits (diagnoses)")
+    PROFILE = "profile", _("Career profile")
+    PROFILE_HISTORY = "profile_history", _("Career profile changes")
+    HISTORY = "history", _("History (recorded changes)")
+    CASE_REVIEW = "case_review", _("Case review details")
+    PLACEMENTS = "placements", _("Job search page")
+    HIRE = "hire", _("Job and follow-up page")
+
+
+class SensitiveRead(models.Model):
+    """One opening of a page of one client's sensitive records: who, when, which client, which page.
+
+    Append-only and cheap: one INSERT per page view (``compostela.reads.record_read``), never an update; the
+    application role may only SELECT and INSERT it (``manage.py db_roles``), an UPDATE is refused by trigger
+    for everyone, and old rows are deleted only by ``manage.py purge_sensitive_reads`` run as the owner role.
+    ``client_id`` is the pk of ``clients.Client`` kept as a number: compostela imports no domain app, and a
+    client's reads outlive nothing (clients are never deleted, and a read log must not block anything)."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("read by"))
+    client_id = models.BigIntegerField(_("client"))
+    page = models.CharField(_("page"), max_length=20, choices=ReadPage.choices)
+    path = models.CharField(_("address"), max_length=200)
+    at = models.DateTimeField(_("read at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sensitive record read")
+        verbose_name_plural = _("sensitive record reads")
+        constraints = [
+            models.CheckConstraint(condition=Q(page__in=ReadPage.values), name="sensitive_read_page_known"),
+        ]
+        indexes = [
+            # the manager's "who read this person's records", newest first
+            models.Index(fields=["office", "client_id", "-at"], name="sensitive_read_office_client"),
+            # the manager's "what did this staff member open", newest first
+            models.Index(fields=["office", "user", "-at"], name="sensitive_read_office_user"),
+            # the purge: rows older than the retention
+            models.Index(fields=["at"], name="sensitive_read_at"),
+        ]
+        triggers = [
+            # nobody rewrites a read, not even the owner; rows only leave by the purge (a DELETE)
+            pgtrigger.Protect(name="sensitive_read_no_update", operation=pgtrigger.Update),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.page} {self.client_id}"
+
+
+@pghistory.track()  # a purge is only inserted (a trigger refuses the rest); tracked like every table
+class SensitiveReadPurge(models.Model):
+    """One run of ``manage.py purge_sensitive_reads``: when, by which database role and operating-system
+    user, the cutoff and how many reads were deleted.  Its insert is an event of the audit trail too."""
+
+    ran_at = models.DateTimeField(_("run at"), default=timezone.now)
+    cutoff = models.DateTimeField(_("reads before"))
+    deleted = models.PositiveIntegerField(_("reads deleted"))
+    database_role = models.CharField(_("database role"), max_length=63)
+    run_by = models.CharField(_("run by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("read log purge")
+        verbose_name_plural = _("read log purges")
+        ordering = ["-ran_at"]
+        triggers = [
+            pgtrigger.Protect(name="sensitive_read_purge_no_change", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M} {self.deleted} < {self.cutoff:%Y-%m-%d}"

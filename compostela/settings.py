@@ -161,6 +161,10 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# The read log (compostela/reads.py): reads older than this many days are deleted by
+# ``manage.py purge_sensitive_reads`` (run as the owner role); default two years.
+SENSITIVE_READ_RETENTION_DAYS = env.int("SENSITIVE_READ_RETENTION_DAYS", default=730)
+
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins in a row for one username from one
 # address, further logins of that username from that address are refused for the cool-off time (a colleague
 # behind the same office NAT is not locked out); after LOGIN_ADDRESS_FAILURE_LIMIT failures from one address

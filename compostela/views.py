@@ -5,8 +5,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from compostela.models import Office
-from compostela.scoping import SESSION_OFFICE_KEY, office_required, request_memberships, scoped
+from compostela.models import Office, Role
+from compostela.scoping import SESSION_OFFICE_KEY, has_role, office_required, request_memberships, scoped
 from compostela.selectors import office_staff
 from compostela.services import user_set_language
 
@@ -19,7 +19,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @office_required()
 def office_detail(request: HttpRequest, pk: int) -> HttpResponse:
     office = get_object_or_404(scoped(request, Office), pk=pk)
-    return render(request, "compostela/office_detail.html", {"office": office, "staff": office_staff(office=office)})
+    return render(
+        request,
+        "compostela/office_detail.html",
+        {"office": office, "staff": office_staff(office=office), "can_see_reads": has_role(request, Role.MANAGER)},
+    )
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from attendance.selectors import attendance_outside_use
 from clients.models import Client
 from compostela.forms import form_add_service_errors, form_submit
+from compostela.models import ReadPage
+from compostela.reads import record_read
 from compostela.scoping import office_required, scoped
 from placements import fidelity, selectors, services
 from placements import figures as figure_selectors
@@ -175,6 +177,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 @office_required()
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(scoped(request, Client), pk=pk)
+    record_read(request, client_id=client.pk, page=ReadPage.PLACEMENTS)
     return render(
         request,
         "placements/client_detail.html",
@@ -329,6 +332,7 @@ def _warn_attendance_outside_use(request: HttpRequest, client: Client) -> None:
 @office_required()
 def hire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hire = get_object_or_404(scoped(request, Hire).select_related("client", "employer"), pk=pk)
+    record_read(request, client_id=hire.client_id, page=ReadPage.HIRE)
     today = timezone.localdate()
     return render(
         request,

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.models import Client
-from compostela.models import Role
+from compostela.models import ReadPage, Role
+from compostela.reads import record_read
 from compostela.scoping import has_role, office_required, scoped
 from review import services
 from review.forms import BoardFilterForm, ReviewNoteForm, ReviewSettingsForm
@@ -79,8 +80,11 @@ def _panel(request: HttpRequest, client: Client, *, form: ReviewNoteForm | None 
 
 @office_required()
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    """The person's details: every flag explained, the latest notes, the case-review note form."""
-    return _panel(request, _person(request, pk))
+    """The person's details: every flag explained, the latest notes, the case-review note form (a page, or
+    with htmx the board's details panel: either is one read of the person's records)."""
+    client = _person(request, pk)
+    record_read(request, client_id=client.pk, page=ReadPage.CASE_REVIEW)
+    return _panel(request, client)
 
 
 @require_POST

@@ -154,6 +154,9 @@ ACCESS: dict[str, Access] = {
     "clients:plan_close": _supervisor_object(kwargs=lambda world: {"pk": _plan(world).pk}),
     "clients:plan_agreement": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
     "clients:plan_review": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    # the read log (compostela/reads.py): the office's managers only; another office's client or staff 404
+    "clients:reads": office_object("manager", kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:staff_reads": office_object("manager", kwargs=lambda world: {"pk": world.staff.pk}),
     "attendance:day": page(),
     "attendance:month": page(),
     "review:board": page(),

@@ -2,8 +2,8 @@
 
 * The owner (migrator) role owns the schema and every table; ``migrate`` runs as it.
 * The application role is the one the web server and the workers connect as.  It owns nothing, may read and
-  write the application's tables, but on the audit trail's event tables it may only SELECT and INSERT (the
-  triggers insert in its name): no UPDATE, DELETE or TRUNCATE, so the trail is append-only for the
+  write the application's tables, but on the audit trail's event tables and the read log it may only SELECT
+  and INSERT (the triggers insert in its name): no UPDATE, DELETE or TRUNCATE, so the trail is append-only for the
   application whatever its code does.  It may TRUNCATE no table and create nothing.
 
 Run it as the owner (or a superuser) after every ``migrate`` (``make db-roles``): new tables get their
@@ -21,6 +21,7 @@ from django.db import connections, transaction
 from psycopg import sql
 
 from compostela.audit import event_models
+from compostela.models import SensitiveRead, SensitiveReadPurge
 
 OWNER_ROLE = "compostela_owner"
 APP_ROLE = "compostela_app"
@@ -30,8 +31,11 @@ TRAIL_WRITES = "SELECT, INSERT"
 
 def trail_tables() -> list[str]:
     """The tables the application may only read and append to: the event tables (and pghistory's context
-    table, which this installation leaves empty: the context is copied into each event)."""
-    return sorted({model._meta.db_table for model in event_models()} | {"pghistory_context"})
+    table, which this installation leaves empty: the context is copied into each event), the read log and
+    the record of its purges (``compostela.reads``: only ``purge_sensitive_reads``, run as the owner, deletes
+    old reads)."""
+    read_log = {SensitiveRead._meta.db_table, SensitiveReadPurge._meta.db_table}
+    return sorted({model._meta.db_table for model in event_models()} | {"pghistory_context"} | read_log)
 
 
 class Command(BaseCommand):
