@@ -244,7 +244,7 @@ class SensitiveRead(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.page} {self.client_id}"
 
 
-@pghistory.track()  # a purge is only inserted (a trigger refuses the rest); tracked like every table
+@track()  # a purge is only inserted (a trigger refuses the rest); tracked like every table
 class SensitiveReadPurge(models.Model):
     """One run of ``manage.py purge_sensitive_reads``: when, by which database role and operating-system
     user, the cutoff and how many reads were deleted.  Its insert is an event of the audit trail too."""
