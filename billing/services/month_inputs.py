@@ -6,8 +6,8 @@ with their certificates (就労移行支援 and 就労定着支援 apart: each s
 certificates only) and agreed support plans, the hires that make the retention tier and the users of
 就労定着支援 that make its rate.  Each is one ordinary query below — sixteen at most, whatever the number of
 clients and days; one more (the manager's confirmed co-payment caps) only in a month where someone's
-certificates carry different caps.  No rule is decided here: the retention rules, the fee look-ups and every billing rule stay
-in their one Python function each.
+certificates carry different caps.  No rule is decided here: the retention rules, the fee look-ups and
+every billing rule stay in their one Python function each.
 """
 
 from __future__ import annotations
