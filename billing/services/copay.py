@@ -31,14 +31,18 @@ COPAY_CAP_MONTH_CLOSED = gettext_noop("This month is closed: reopen it to change
 def copay_cap_certificates(*, client: Client, month: date) -> list[Certificate]:
     """The client's certificates (every service) that overlap ``month``, in period order — one query."""
     first, last = month_bounds(month)
-    return list(Certificate.objects.filter(client=client, period_start__lte=last, period_end__gte=first)
-                .order_by("period_start", "pk"))
+    return list(
+        Certificate.objects.filter(client=client, period_start__lte=last, period_end__gte=first).order_by(
+            "period_start", "pk"
+        )
+    )
 
 
 @audited(by="by")
 @transaction.atomic
-def billing_copay_cap_confirm(*, office: Office, client: Client, month: date, certificate_id: int,
-                              by: User) -> CopayCapDecision:
+def billing_copay_cap_confirm(
+    *, office: Office, client: Client, month: date, certificate_id: int, by: User
+) -> CopayCapDecision:
     """Record that ``certificate_id``'s cap governs ``client``'s ``month`` (a later answer replaces it; the
     history keeps every one).  Refused when the month is closed, or when the certificate is not one of the
     client's certificates of the month whose caps differ (then there is nothing to confirm)."""

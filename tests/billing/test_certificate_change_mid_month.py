@@ -42,8 +42,9 @@ CAP_URL = "billing:copay_cap"
 
 @pytest.fixture
 def office(world):
-    retention_tier_override(office=world.office, fiscal_year=2024, rate=Decimal("0.3"), reason="札幌市通知",
-                            by=world.manager)
+    retention_tier_override(
+        office=world.office, fiscal_year=2024, rate=Decimal("0.3"), reason="札幌市通知", by=world.manager
+    )
     return world.office
 
 
@@ -51,11 +52,17 @@ def changing_client(office, *, cap_b=0, kana="ヤマダ"):
     """Certificate A (… to June 15th: 20 granted days, general 1, cap 9,300) then B (June 16th …: 10 granted
     days, cap ``cap_b``), attending every day of June with an agreed plan."""
     client = ClientFactory(office=office, family_name_kana=kana)
-    a = CertificateFactory(client=client, period_start=date(2023, 6, 16),
-                           period_end=date(2024, 6, 15), granted_days=20, copay_cap=9300)
-    b = CertificateFactory(client=client, period_start=date(2024, 6, 16),
-                           period_end=date(2025, 6, 15), granted_days=10, copay_cap=cap_b,
-                           income_category=IncomeCategory.LOW_INCOME if cap_b == 0 else IncomeCategory.GENERAL_1)
+    a = CertificateFactory(
+        client=client, period_start=date(2023, 6, 16), period_end=date(2024, 6, 15), granted_days=20, copay_cap=9300
+    )
+    b = CertificateFactory(
+        client=client,
+        period_start=date(2024, 6, 16),
+        period_end=date(2025, 6, 15),
+        granted_days=10,
+        copay_cap=cap_b,
+        income_category=IncomeCategory.LOW_INCOME if cap_b == 0 else IncomeCategory.GENERAL_1,
+    )
     plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     attend(client, EVERY_DAY)
     return client, a, b
@@ -74,11 +81,25 @@ def test_each_certificate_bills_its_own_days_under_its_own_granted_days(office):
     # then 25 billable days — not B's 10 for the whole month, nor the standard 22
     assert (line.billable_days, line.days["over_granted_days"], line.days["granted_days_to_confirm"]) == (25, 5, True)
     first, second = line.certificates
-    assert (first["number"], first["first"], first["last"], first["granted_days"], len(first["days"]),
-            first["billable"], first["basic_units"]) == (a.number, "2024-06-01", "2024-06-15", 20, 15, 15, 15 * UNITS)
-    assert (second["number"], second["first"], second["last"], second["granted_days"], len(second["days"]),
-            second["billable"], second["over_granted_days"], second["basic_units"]) == (
-        b.number, "2024-06-16", "2024-06-30", 10, 15, 10, 5, 10 * UNITS)
+    assert (
+        first["number"],
+        first["first"],
+        first["last"],
+        first["granted_days"],
+        len(first["days"]),
+        first["billable"],
+        first["basic_units"],
+    ) == (a.number, "2024-06-01", "2024-06-15", 20, 15, 15, 15 * UNITS)
+    assert (
+        second["number"],
+        second["first"],
+        second["last"],
+        second["granted_days"],
+        len(second["days"]),
+        second["billable"],
+        second["over_granted_days"],
+        second["basic_units"],
+    ) == (b.number, "2024-06-16", "2024-06-30", 10, 15, 10, 5, 10 * UNITS)
     assert line.basic_units == first["basic_units"] + second["basic_units"] == 25 * UNITS
 
 
@@ -97,8 +118,9 @@ def test_the_persons_lines_are_held_until_the_manager_confirms_the_cap(office):
 @pytest.mark.parametrize(("chosen", "cap"), [("a", 9300), ("b", 0)])
 def test_the_confirmed_certificates_cap_governs_the_whole_month(office, world, chosen, cap):
     client, a, b = changing_client(office)
-    billing_copay_cap_confirm(office=office, client=client, month=JUNE, certificate_id={"a": a, "b": b}[chosen].pk,
-                              by=world.manager)
+    billing_copay_cap_confirm(
+        office=office, client=client, month=JUNE, certificate_id={"a": a, "b": b}[chosen].pk, by=world.manager
+    )
     line, _result = transition_line(office, client)
     assert line.holds == []
     assert line.copay_cap == cap
@@ -129,8 +151,9 @@ def test_a_transition_and_a_retention_support_line_share_one_cap(office, world):
     office_settings(world.office, runs_retention_support=True)
     client = ClientFactory(office=office)
     CertificateFactory(client=client, copay_cap=9300)
-    SupportCertificateFactory(client=client, period_start=date(2024, 4, 1), period_end=date(2025, 3, 31),
-                              copay_cap=9300)
+    SupportCertificateFactory(
+        client=client, period_start=date(2024, 4, 1), period_end=date(2025, 3, 31), copay_cap=9300
+    )
     plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     attend(client, EVERY_DAY[:20])
     hire = HireFactory(client=client, office=office, start_date=date(2023, 10, 1))
@@ -209,8 +232,9 @@ def test_the_explanation_lists_both_certificates_and_the_cap_to_confirm(office):
 
 def test_the_explanation_names_who_confirmed_the_cap_and_when(office, world):
     client, a, _b = changing_client(office)
-    decision = billing_copay_cap_confirm(office=office, client=client, month=JUNE, certificate_id=a.pk,
-                                         by=world.manager)
+    decision = billing_copay_cap_confirm(
+        office=office, client=client, month=JUNE, certificate_id=a.pk, by=world.manager
+    )
     line, _result = transition_line(office, client)
     text = " ".join(f"{r.label} {r.detail}" for r in claim_explanation_rows(line.explanation()))
     assert str(world.manager) in text and f"{decision.decided_at.astimezone():%Y-%m-%d}" in text
@@ -223,8 +247,9 @@ def test_the_manager_confirms_the_cap_on_the_month_page(office, world, manager_c
     page = manager_client.get(reverse("billing:index"), {"month": "2024-06"}).content.decode()
     assert reverse(CAP_URL, kwargs={"year": 2024, "month": 6, "client_id": client.pk}) in page
     assert a.number in page and b.number in page and "要確認" in page
-    response = manager_client.post(reverse(CAP_URL, kwargs={"year": 2024, "month": 6, "client_id": client.pk}),
-                                   {"certificate": b.pk})
+    response = manager_client.post(
+        reverse(CAP_URL, kwargs={"year": 2024, "month": 6, "client_id": client.pk}), {"certificate": b.pk}
+    )
     assert response.status_code == 302
     decision = CopayCapDecision.objects.get(client=client, month=JUNE)
     assert (decision.certificate, decision.decided_by, decision.office) == (b, world.manager, office)

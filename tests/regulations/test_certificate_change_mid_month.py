@@ -39,9 +39,23 @@ def test_each_certificate_takes_the_days_it_is_valid_on_and_its_own_granted_days
     a, b = certificate_days([B, A], SEPTEMBER, EVERY_DAY)
     # then
     assert (a.certificate, a.first, a.last, len(a.days), a.granted, len(a.counted), a.over_granted) == (
-        A, date(2025, 9, 1), date(2025, 9, 15), 15, 20, 15, 0)
+        A,
+        date(2025, 9, 1),
+        date(2025, 9, 15),
+        15,
+        20,
+        15,
+        0,
+    )
     assert (b.certificate, b.first, b.last, len(b.days), b.granted, len(b.counted), b.over_granted) == (
-        B, date(2025, 9, 16), date(2025, 9, 30), 15, 10, 10, 5)
+        B,
+        date(2025, 9, 16),
+        date(2025, 9, 30),
+        15,
+        10,
+        10,
+        5,
+    )
     assert b.counted == tuple(EVERY_DAY[15:25])  # the first ten of its own days
 
 
