@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from billing.errors import BillingError
 from billing.explain import claim_explanation_rows
@@ -110,7 +111,14 @@ def test_the_persons_lines_are_held_until_the_manager_confirms_the_cap(office):
     assert (line.copay_cap, line.copayment, line.claimed) == (None, 0, 0)  # not claimable, no cap picked
     assert line.total_yen > 0 and result.claimed_yen == 0
     assert [x.client for x in result.held_lines] == [client]
-    assert any(str(client) in w and "co-payment caps" in w for w in result.warnings)
+    assert (
+        _(
+            "%(client)s: the certificates of this month carry different co-payment caps; confirm which one governs "
+            "the month (the lines are held until then)."
+        )
+        % {"client": client}
+        in result.warnings
+    )
     assert line.cap_decision["to_confirm"] and line.cap_decision["confirmed"] is None
     assert [c["copay_cap"] for c in line.cap_decision["candidates"]] == [9300, 0]
 
