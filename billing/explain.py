@@ -37,7 +37,9 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
               "certificate %(outside)s, beyond the granted %(granted)s days %(over)s → billable %(billable)s") % {
                 "attended": days.get("attended", 0), "offsite": days.get("offsite", 0),
                 "outside_use": days.get("outside_period_of_use", 0),
-                "outside": days.get("outside_certificate", 0), "granted": days.get("granted_days", 0),
+                "outside": days.get("outside_certificate", 0),
+                "granted": " / ".join(str(c["granted_days"]) for c in explanation["certificates"])
+                if len(explanation.get("certificates") or []) > 1 else days.get("granted_days", 0),
                 "over": days.get("over_granted_days", 0), "billable": days.get("billable", 0)},
             None,
         ))
