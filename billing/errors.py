@@ -17,3 +17,7 @@ class BillingError(models.TextChoices):
     DAYS_FORMAT = "days_format", "the days are not positive whole numbers separated by commas"
     DOCUMENT_NEEDS_YEAR = "document_needs_year", "the follow-up report needs its year"
     DOCUMENT_NEEDS_MONTH = "document_needs_month", "a month's document needs its month"
+    # a certificate that changes mid-month: the line is held until the manager confirms the month's cap
+    COPAY_CAP_TO_CONFIRM = "copay_cap_to_confirm", "the month's co-payment cap is to confirm (certificates differ)"
+    COPAY_CAP_NOT_A_CHOICE = "copay_cap_not_a_choice", "the certificate is not one of the month's with a different cap"
+    COPAY_CAP_MONTH_CLOSED = "copay_cap_month_closed", "the month is closed: its cap cannot change"

@@ -6,7 +6,9 @@ translated rows (what, how many × how much, units) without recomputing anything
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,10 +37,23 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
               "certificate %(outside)s, beyond the granted %(granted)s days %(over)s → billable %(billable)s") % {
                 "attended": days.get("attended", 0), "offsite": days.get("offsite", 0),
                 "outside_use": days.get("outside_period_of_use", 0),
-                "outside": days.get("outside_certificate", 0), "granted": days.get("granted_days", 0),
+                "outside": days.get("outside_certificate", 0),
+                "granted": " / ".join(str(c["granted_days"]) for c in explanation["certificates"])
+                if len(explanation.get("certificates") or []) > 1 else days.get("granted_days", 0),
                 "over": days.get("over_granted_days", 0), "billable": days.get("billable", 0)},
             None,
         ))
+        certificates = explanation.get("certificates") or []
+        if len(certificates) > 1:
+            rows.extend(certificate_rows(certificates))
+        if days.get("granted_days_to_confirm"):
+            rows.append(ExplanationRow(
+                _("Granted days (to confirm)"),
+                _("The certificate changes within the month: each certificate's granted days are applied to the days "
+                  "it covers, not prorated. Our sources do not say how a month's granted days split; confirm with "
+                  "the municipality."),
+                None,
+            ))
     else:
         rows.append(ExplanationRow(
             _("Face-to-face contacts"), ", ".join(days.get("face_to_face", [])), None,
@@ -84,6 +99,17 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
             "verify": _(" — price to verify") if explanation.get("yen_per_unit_to_verify") else ""},
         None,
     ))
+    decision_row = cap_decision_row(explanation.get("cap_decision") or {})
+    if decision_row is not None:
+        rows.append(decision_row)
+    if explanation.get("copay_cap") is None and "copay_cap" in explanation:
+        rows.append(ExplanationRow(
+            _("Co-payment"),
+            _("floor(%(yen)s × 10 %%) = %(raw)s yen; the cap is to confirm: the line is held, nothing is claimed "
+              "yet") % {"yen": explanation.get("total_yen"), "raw": explanation.get("copay_raw")},
+            None,
+        ))
+        return rows
     rows.append(ExplanationRow(
         _("Co-payment"),
         _("min(floor(%(yen)s × 10 %%) = %(raw)s, cap %(cap)s) = %(copay)s yen; claimed %(claimed)s yen") % {
@@ -93,3 +119,58 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
         None,
     ))
     return rows
+
+
+def _day_numbers(days: list[str]) -> str:
+    return ", ".join(str(date.fromisoformat(d).day) for d in days) or "—"
+
+
+def _short(day: str) -> str:
+    return date.fromisoformat(day).strftime("%m-%d")
+
+
+def certificate_rows(certificates: list[dict]) -> list[ExplanationRow]:
+    """One row per certificate of a month the certificate changed in: its number, its days of validity in
+    the month, granted days, cap, the days it covered and what they came to."""
+    return [
+        ExplanationRow(
+            _("Certificate %(number)s") % {"number": c["number"]},
+            _("valid %(first)s–%(last)s; granted %(granted)s days%(standard)s; cap %(cap)s yen; covered days "
+              "%(days)s (%(count)s) → billable %(billable)s, beyond the granted days %(over)s; basic %(basic)s "
+              "units, add-ons %(addons)s units") % {
+                "first": _short(c["first"]), "last": _short(c["last"]), "granted": c["granted_days"],
+                "standard": _(" (standard)") if c.get("granted_days_standard") else "", "cap": c["copay_cap"],
+                "days": _day_numbers(c.get("days", [])), "count": len(c.get("days", [])),
+                "billable": c.get("billable", 0), "over": c.get("over_granted_days", 0),
+                "basic": c.get("basic_units", 0), "addons": c.get("addon_units", 0)},
+            c.get("basic_units", 0) + c.get("addon_units", 0),
+        )
+        for c in certificates
+    ]
+
+
+def cap_decision_row(decision: dict) -> ExplanationRow | None:
+    """The month's cap when the certificates of the month carry different caps: who confirmed which, and
+    when — or that it is still to confirm (the line is held)."""
+    if not decision.get("to_confirm"):
+        return None
+    caps = ", ".join(_("%(number)s (%(first)s–%(last)s) %(cap)s yen") % {
+        "number": c["number"], "first": _short(c["first"]), "last": _short(c["last"]), "cap": c["copay_cap"]}
+        for c in decision.get("candidates", []))
+    confirmed = decision.get("confirmed")
+    if confirmed is None:
+        return ExplanationRow(
+            _("Cap of the month (to confirm)"),
+            _("The certificates of the month carry different caps: %(caps)s. The manager confirms which one "
+              "governs the month; the line is held until then.") % {"caps": caps},
+            None,
+        )
+    at = timezone.localtime(datetime.fromisoformat(confirmed["at"]))
+    return ExplanationRow(
+        _("Cap of the month"),
+        _("%(cap)s yen, the cap of certificate %(number)s, confirmed by %(who)s on %(when)s (the month's "
+          "certificates: %(caps)s)") % {
+            "cap": confirmed["copay_cap"], "number": confirmed["number"], "who": confirmed["by"],
+            "when": f"{at:%Y-%m-%d %H:%M}", "caps": caps},
+        None,
+    )

@@ -32,6 +32,13 @@ class MonthForm(forms.Form):
     month = MonthField(label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
 
 
+class CopayCapForm(forms.Form):
+    """Which certificate's co-payment cap governs a month whose certificates carry different caps (the
+    choices are checked by ``billing_copay_cap_confirm``: the month's certificates of the client)."""
+
+    certificate = forms.IntegerField(label=_("Certificate whose cap governs the month"), min_value=1)
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Reason for reopening"), max_length=300)
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client
+from clients.models import Certificate, Client
 from compostela.audit import track
 from compostela.models import AreaGrade, Office
 
@@ -285,6 +285,53 @@ class RetentionTierOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} FY{self.fiscal_year} {self.rate}"
+
+
+@track()
+class CopayCapDecision(models.Model):
+    """The manager's answer to "which cap governs the month?" for a person whose certificates of the month
+    carry different co-payment caps (a certificate changed mid-month).  ``shared/domain.md``: the rule is not
+    in our sources, so the product asks and records (who, when; earlier answers stay in the history) and never
+    picks silently.  The answer names the certificate and the cap it carried: if that certificate's cap is
+    changed later, the month is to confirm again."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("client"))
+    month = models.DateField(_("month"))
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="+", verbose_name=_("certificate whose cap governs")
+    )
+    copay_cap = models.PositiveIntegerField(_("co-payment monthly cap (yen)"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("confirmed by")
+    )
+    decided_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        verbose_name = _("co-payment cap decision")
+        verbose_name_plural = _("co-payment cap decisions")
+        ordering = ["office", "month", "client"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "month"], name="copay_cap_decision_one_per_client_month",
+                violation_error_message=_("The cap of this month is already confirmed for this client."),
+                violation_error_code="copay_cap_decision_one_per_client_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="copay_cap_decision_month_first_day",
+                violation_error_message=_("A month is given by its first day."),
+                violation_error_code="copay_cap_decision_month_first_day",
+            ),
+        ]
+        indexes = [
+            # billing month: the decisions of an office's month
+            models.Index(fields=["office", "month"], name="copay_cap_decision_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.month:%Y-%m} {self.copay_cap}"
 
 
 @track()

@@ -68,6 +68,17 @@ class StatementLine:
     claimed: int
     explanation: dict
 
+    @property
+    def holds(self) -> list[str]:
+        """``BillingError`` codes holding the line (not claimable; closing refuses): a pre-close check reads
+        them.  ``copay_cap_to_confirm``: the month's certificates carry different caps, not yet confirmed."""
+        return list(self.explanation.get("hold") or [])
+
+    @property
+    def cap_decision(self) -> dict:
+        """The month's cap when the certificates differ (``billing.services.claims.copay_settle``)."""
+        return self.explanation.get("cap_decision") or {}
+
 
 @dataclass
 class MonthStatement:
@@ -98,6 +109,10 @@ class MonthStatement:
     @property
     def claimed_yen(self) -> int:
         return sum(line.claimed for line in self.lines)
+
+    @property
+    def held_lines(self) -> list[StatementLine]:
+        return [line for line in self.lines if line.holds]
 
 
 def _line_from_snapshot(line: ClaimLine) -> StatementLine:

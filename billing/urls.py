@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.billing_index, name="index"),
     path(f"{MONTH}/close/", views.billing_close, name="close"),
     path(f"{MONTH}/reopen/", views.billing_reopen, name="reopen"),
+    path(f"{MONTH}/copay-cap/<int:client_id>/", views.billing_copay_cap, name="copay_cap"),
     path(f"{MONTH}/history/", views.billing_month_history, name="month_history"),
     path(f"{MONTH}/v<int:version>/", views.billing_month_version, name="version"),
     path("tier/", views.billing_tier, name="tier"),

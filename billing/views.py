@@ -26,6 +26,7 @@ from billing.documents.series import billing_monthly_series, placement_retention
 from billing.documents.services import billing_document_request
 from billing.explain import claim_explanation_rows
 from billing.forms import (
+    CopayCapForm,
     DocumentRequestForm,
     FiscalYearForm,
     MonthForm,
@@ -37,9 +38,11 @@ from billing.forms import (
 from billing.models import DocumentKind, MonthClosing
 from billing.selectors import billing_documents, billing_month_statement
 from billing.services.closing import billing_month_close, billing_month_reopen
+from billing.services.copay import billing_copay_cap_confirm
 from billing.services.fees import BillingConfigurationError
 from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import retention_tier, retention_tier_override
+from clients.models import Client
 from compostela.audit import audit_record_export
 from compostela.dates import service_month
 from compostela.filenames import safe_filename
@@ -125,6 +128,28 @@ def billing_reopen(request: HttpRequest, year: int, month: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("%(month)s reopened.") % {"month": f"{first:%Y-%m}"})
+    return redirect(_month_url(first))
+
+
+@require_POST
+@office_required(Role.MANAGER)
+def billing_copay_cap(request: HttpRequest, year: int, month: int, client_id: int) -> HttpResponse:
+    """The manager confirms which certificate's co-payment cap governs a client's month (certificates with
+    different caps in one month); another office's client answers 404."""
+    first = _month_from(year, month)
+    client = get_object_or_404(scoped(request, Client), pk=client_id)
+    form = CopayCapForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the certificate whose co-payment cap governs the month."))
+        return redirect(_month_url(first))
+    try:
+        billing_copay_cap_confirm(office=request.office, client=client, month=first,
+                                  certificate_id=form.cleaned_data["certificate"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The co-payment cap of %(month)s is confirmed for %(client)s.") % {
+            "month": f"{first:%Y-%m}", "client": client})
     return redirect(_month_url(first))
 
 

@@ -12,12 +12,13 @@ reference, and ``shared/domain.md`` wins over both.
 * months: ``month_start`` / ``month_end`` / ``days_in_month`` / ``month_bounds`` / ``months_ending_with`` /
   ``rolling_window``
 * granted days (支給量): ``standard_granted_days`` / ``granted_days``
-* certificates: ``certificate_on`` (a day) / ``certificate_for_month`` (a month's granted days and cap) /
-  ``latest_certificate_in_month``
+* certificates: ``certificate_on`` (a day) / ``certificate_for_month`` (the line's certificate number) /
+  ``latest_certificate_in_month``; a certificate that changes mid-month: ``certificate_days`` (each one's own
+  days and granted days) / ``granted_days_to_confirm`` / ``copay_cap_to_confirm`` / ``month_copay_cap``
 * attendance: ``BILLABLE_STATUSES`` / ``is_billable``
 * over capacity (定員超過利用減算): ``day_over_capacity`` / ``rolling_limit_x100`` / ``rolling_over_capacity``
 * missing support plan (個別支援計画未作成減算): ``plan_month`` / ``plan_missing_months`` / ``plan_missing_percent``
-* co-payment: ``standard_copay_cap`` / ``copayment_before_cap`` / ``copayment``
+* co-payment: ``standard_copay_cap`` / ``copayment_before_cap`` / ``copayment`` / ``copayments_under_one_cap``
 * placements: ``six_month_date`` / ``hire_retention`` / ``month_after_start`` / ``followup_phase`` /
   ``retention_support_span`` / ``retention_support_month_billable``
 * fiscal years and the fee tier: ``fiscal_year_of`` / ``fiscal_year_bounds`` / ``new_office``
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -218,22 +219,92 @@ def latest_certificate_in_month(certificates: Iterable[P], month: date) -> P | N
 
 
 def certificate_for_month(certificates: Sequence[P], month: date, billable_days: Iterable[date]) -> P | None:
-    """The certificate that sets a transition month's granted days and co-payment cap (billing's rule): the
-    one covering the month's last billable day that some certificate covers; with no such day, the one
-    covering the month's last day; else the latest that overlaps the month (``latest_certificate_in_month``).
+    """The one certificate that stands for a month: the one covering the month's last billable day that some
+    certificate covers; with no such day, the one covering the month's last day; else the latest that
+    overlaps the month (``latest_certificate_in_month``).
 
     ``billable_days``: the client's days of the month with a billable status (any order).
 
-    Open question: ``shared/domain.md`` is silent on which certificate sets a month's granted days when a
-    certificate changes mid-month (for the co-payment cap it says the manager confirms it and the product
-    never picks silently).  This is billing's choice until the office's municipality says otherwise; the
-    roster's old copy took the latest overlapping certificate instead, which differs when a certificate ends
-    mid-month with attendance on it and no attendance under the next one.
+    Billing prints its number on the transition line; the line's granted days and co-payment cap no longer
+    come from it when a certificate changes mid-month — each certificate applies to its own days
+    (``certificate_days``) and the month's cap is confirmed by the manager (``month_copay_cap``).  The roster
+    and the case review still show one month's granted days from it.
     """
     first, last = month_bounds(month)
     covered = [d for d in billable_days if first <= d <= last and certificate_on(certificates, d) is not None]
     anchor = max(covered) if covered else last
     return certificate_on(certificates, anchor) or latest_certificate_in_month(certificates, month)
+
+
+# --- a month under more than one certificate (a certificate that changes mid-month) -------------------------
+@dataclass(frozen=True)
+class CertificateDays(Generic[P]):
+    """One certificate's share of a month: its validity within the month, the days it covers (of the days
+    given) and, of those, the ones its granted days allow (in day order)."""
+
+    certificate: P
+    first: date  # its first valid day in the month
+    last: date  # its last valid day in the month
+    days: tuple[date, ...]
+    granted: int
+    counted: tuple[date, ...]
+
+    @property
+    def over_granted(self) -> int:
+        return len(self.days) - len(self.counted)
+
+
+def certificate_days(certificates: Iterable[P], month: date, days: Iterable[date]) -> list[CertificateDays[P]]:
+    """Each certificate applies to its own days: every one of ``days`` (the client's billable days of the
+    month) is the certificate's valid on that day (``certificate_on``), and a certificate's granted days
+    (支給量, ``granted_days``) are checked over its own days only.  One entry per certificate overlapping the
+    month, in period order, even with no day; a day no certificate covers is in none (never billed).
+
+    Granted days of a part of a month: ``shared/domain.md`` and the seeds say nothing on a certificate that
+    covers only part of a month.  The certificate's own monthly figure applies to the days it covers, not
+    prorated; when two certificates share the month the explanation marks it to confirm
+    (``granted_days_to_confirm``) rather than invent a proration."""
+    first, last = month_bounds(month)
+    month_certificates = sorted((c for c in certificates if _overlaps(c, first, last)),
+                                key=lambda c: c.period_start)
+    covered: dict[int, list[date]] = {id(c): [] for c in month_certificates}
+    for day in sorted(d for d in days if first <= d <= last):
+        certificate = certificate_on(month_certificates, day)
+        if certificate is not None:
+            covered[id(certificate)].append(day)
+    parts = []
+    for certificate in month_certificates:
+        own = tuple(covered[id(certificate)])
+        granted = granted_days(certificate.granted_days, month)
+        parts.append(CertificateDays(certificate=certificate, first=max(first, certificate.period_start),
+                                     last=min(last, certificate.period_end), days=own, granted=granted,
+                                     counted=own[:granted]))
+    return parts
+
+
+def granted_days_to_confirm(parts: Sequence[CertificateDays]) -> bool:
+    """Are the month's granted days an open question (要確認)?  Yes when more than one certificate covers
+    part of the month: each one's monthly figure is applied to its own days (``certificate_days``), which
+    the sources neither confirm nor deny."""
+    return len(parts) > 1
+
+
+def copay_cap_to_confirm(caps: Iterable[int]) -> bool:
+    """Does the manager have to confirm the month's co-payment cap?  Yes when the person's certificates of
+    the month carry different caps (``shared/domain.md``: which cap governs is not in our sources and the
+    product never picks silently); the same cap on every one leaves nothing to confirm."""
+    return len(set(caps)) > 1
+
+
+def month_copay_cap(*, caps: Sequence[int], confirmed: int | None) -> int | None:
+    """The person's co-payment cap for the month: the one cap of the month's certificates when they agree,
+    else the one the manager confirmed (it must be one of them); ``None`` while the cap is still to confirm
+    (the person's lines are held).  No certificate: cap 0 (nothing is charged without one)."""
+    if not caps:
+        return 0
+    if not copay_cap_to_confirm(caps):
+        return caps[0]
+    return confirmed if confirmed in caps else None
 
 
 # --- attendance --------------------------------------------------------------------------------------------
@@ -380,6 +451,20 @@ def copayment(*, total_yen: int, cap: int, figures: Figures) -> int:
     if cap < 0:
         raise RuleError(MSG_YEN_NEGATIVE.format(yen=cap), code=RuleErrorCode.YEN_NEGATIVE)
     return min(copayment_before_cap(total_yen=total_yen, figures=figures), cap)
+
+
+def copayments_under_one_cap(*, totals: Sequence[int], cap: int, figures: Figures) -> list[int]:
+    """The co-payments of one person's lines of the month (``totals``: each line's total yen, in the order
+    they are charged — transition first): each line's 10 % (``copayment_before_cap``), the person's one
+    monthly cap shared by every line (a transition and a retention-support line share one cap)."""
+    if cap < 0:
+        raise RuleError(MSG_YEN_NEGATIVE.format(yen=cap), code=RuleErrorCode.YEN_NEGATIVE)
+    left, out = cap, []
+    for total in totals:
+        share = min(copayment_before_cap(total_yen=total, figures=figures), left)
+        out.append(share)
+        left -= share
+    return out
 
 
 # --- placements: six months, retention, follow-up ----------------------------------------------------------

@@ -3,21 +3,26 @@
 就労移行支援, for every client with attendance in the month:
 
 * billable days = attended + off-site days inside a transition certificate's period (a 就労定着支援
-  certificate is another decision and does not count), the first ``granted days`` of them (granted days:
-  the certificate's, else days in the month − 8);
+  certificate is another decision and does not count); each certificate applies to its own days: of the
+  days it covers, the first ``granted days`` of its own (the certificate's figure, else days in the month − 8;
+  not prorated when it covers part of the month, which the explanation marks to confirm);
 * basic units per day = the tier's daily units, × 70 % on a day the office was over capacity (more than
   150 % of capacity that day, or the month is over because the three months ending with it exceed
   capacity × open days × 125 %), then × 70 % / 50 % when the month has no agreed support plan (first two
   such months in a row / from the third); every percentage step rounds half up to a whole unit;
 * add-ons: absence with support (at most 4 a month), transport per one-way trip, meals for low-income and
   public-assistance clients, office add-ons per billable day (office settings in force on the 1st);
-* total yen = floor(total units × yen per unit), once per client-month; co-payment = min(floor(10 %),
-  the certificate's monthly cap); claimed = total − co-payment.
+* total yen = floor(total units × yen per unit), once per client-month.
 
 就労定着支援, when the office runs it: every employed person with a face-to-face contact in months 7–42
 after the start (and, from April 2021, a support report shared that month) and a 就労定着支援 certificate
-overlapping the month (the latest; its cap is the co-payment's) — one month's fee of the tier for the
-office's rate and its number of users that month.
+overlapping the month (the latest) — one month's fee of the tier for the office's rate and its number of
+users that month.
+
+Co-payment (``copay_settle``): floor(10 %) of each line, the person's lines sharing one monthly cap — the cap
+of the month's certificates, or, when they carry different caps (a certificate changed mid-month), the one
+the manager confirmed; until then the person's lines are held (not claimable; closing refuses);
+claimed = total − co-payment.
 
 ``billing_month_compute`` reads a fixed number of queries (``month_inputs``: sixteen at most), whatever the
 number of clients and days.
@@ -34,7 +39,8 @@ from django.utils.translation import gettext as _
 
 from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
 from attendance.rules import EnrolmentFacts, period_refusal
-from billing.models import AddOnKind, Service
+from billing.errors import BillingError
+from billing.models import AddOnKind, CopayCapDecision, Service
 from billing.services.fees import FeeBook
 from billing.services.month_inputs import AgreedPlan, MonthContact, month_inputs_read
 from billing.services.rounding import rate_text, units_percent, units_to_yen
@@ -132,6 +138,11 @@ class ClaimLineResult:
     total_yen: int = 0
     copay_raw: int = 0
     copayment: int = 0
+    # the person's cap for the month (``copay_settle``); None while the manager has not confirmed it
+    copay_cap: int | None = None
+    certificates: list[dict] = field(default_factory=list)  # each certificate's own days, units and cap
+    cap_decision: dict = field(default_factory=dict)  # the month's cap: the candidates and who confirmed it
+    holds: list[str] = field(default_factory=list)  # ``BillingError`` codes: the line is not claimable yet
 
     @property
     def client_name(self) -> str:
@@ -142,8 +153,8 @@ class ClaimLineResult:
         return self.certificate.number if self.certificate else ""
 
     @property
-    def copay_cap(self) -> int:
-        return self.certificate.copay_cap if self.certificate else 0
+    def held(self) -> bool:
+        return bool(self.holds)
 
     @property
     def basic_units(self) -> int:
@@ -159,13 +170,14 @@ class ClaimLineResult:
 
     @property
     def claimed(self) -> int:
-        return self.total_yen - self.copayment
+        """The municipality's part — nothing while the line is held (not claimable)."""
+        return 0 if self.held else self.total_yen - self.copayment
 
     def finish(self) -> ClaimLineResult:
-        """Units → yen once for the client-month, then the co-payment."""
+        """Units → yen once for the client-month and the co-payment before the cap (the cap is the person's
+        for the month across their lines: ``copay_settle``)."""
         self.total_yen = units_to_yen(units=self.total_units, yen_per_unit=self.yen_per_unit)
         self.copay_raw = regulations.copayment_before_cap(total_yen=self.total_yen, figures=self.figures)
-        self.copayment = regulations.copayment(total_yen=self.total_yen, cap=self.copay_cap, figures=self.figures)
         return self
 
     def explanation(self) -> dict:
@@ -196,6 +208,9 @@ class ClaimLineResult:
             "copay_cap": self.copay_cap,
             "copayment": self.copayment,
             "claimed": self.claimed,
+            "certificates": self.certificates,
+            "cap_decision": self.cap_decision,
+            "hold": self.holds,
         }
 
 
@@ -224,6 +239,11 @@ class MonthClaims:
     @property
     def claimed_yen(self) -> int:
         return sum(line.claimed for line in self.lines)
+
+    @property
+    def held_lines(self) -> list[ClaimLineResult]:
+        """Lines not claimable yet (each names its ``BillingError`` codes in ``holds``): closing refuses them."""
+        return [line for line in self.lines if line.held]
 
     def summary(self) -> dict:
         """The month-level explanation stored with a closing (JSON)."""
@@ -265,7 +285,9 @@ def transition_claim_line(
 ) -> ClaimLineResult:
     """One client's 就労移行支援 claim for ``month`` from its attendance ``rows`` (dicts, sorted by day).
     ``certificates`` are the client's transition certificates (``MonthInputs.certificates``); ``use`` its
-    periods of use (``MonthInputs.use``): a day outside them is never billed (``attendance.rules.period_refusal``)."""
+    periods of use (``MonthInputs.use``): a day outside them is never billed (``attendance.rules.period_refusal``).
+    Each certificate applies to its own days (``regulations.rules.certificate_days``): its granted days over
+    them, its income category for their meals; the line carries each certificate's days and units."""
     first, last = month_bounds(month)
     settings = book.settings_on(first)
     yen_per_unit, to_verify = book.yen_per_unit_on(service=Service.TRANSITION, day=first)
@@ -273,11 +295,14 @@ def transition_claim_line(
     attended = [r for r in rows if regulations.is_billable(r["status"])]
     billable = [r for r in attended if use is None or period_refusal(use, r["day"]) is None]
     outside_use = len(attended) - len(billable)
-    in_cert = [r for r in billable if regulations.certificate_on(certificates, r["day"])]
+    parts = regulations.certificate_days(certificates, month, [r["day"] for r in billable])
+    covered = {d for part in parts for d in part.days}
+    counted_days = {d for part in parts for d in part.counted}
+    in_cert = [r for r in billable if r["day"] in covered]
     outside = len(billable) - len(in_cert)
-    cert = regulations.certificate_for_month(certificates, month, [r["day"] for r in billable])
+    counted = [r for r in in_cert if r["day"] in counted_days]
+    cert = regulations.certificate_for_month(certificates, month, [r["day"] for r in billable])  # its number
     granted = regulations.granted_days(cert.granted_days if cert else None, month)
-    counted = in_cert[:granted]
     line = ClaimLineResult(service=Service.TRANSITION, client=client, certificate=cert,
                            yen_per_unit=yen_per_unit, yen_per_unit_to_verify=to_verify, figures=figures)
     line.billable_days = len(counted)
@@ -290,6 +315,7 @@ def transition_claim_line(
         "outside_period_of_use": outside_use,
         "granted_days": granted,
         "granted_days_standard": not (cert and cert.granted_days),
+        "granted_days_to_confirm": regulations.granted_days_to_confirm(parts),
         "over_granted_days": len(in_cert) - len(counted),
         "billable": len(counted),
     }
@@ -309,6 +335,7 @@ def transition_claim_line(
         "plan_missing_percent": plan_percent,
     }
     groups: dict[tuple, BasicGroup] = {}
+    units_on: dict[date, int] = {}
     for r in counted:
         base = tier.units_on(r["day"])
         units, steps = base, []
@@ -323,9 +350,11 @@ def transition_claim_line(
         if key not in groups:
             groups[key] = BasicGroup(days=[], base_units=base, steps=steps, units_per_day=units)
         groups[key].days.append(r["day"])
+        units_on[r["day"]] = units
     line.basic = list(groups.values())
 
-    # add-ons
+    # add-ons: absence with support is the month's (its monthly maximum); the others go with a billable day,
+    # so with that day's certificate (meals: its income category)
     supported = [r for r in rows if r["status"] == AttendanceStatus.ABSENT_SUPPORTED
                  and regulations.certificate_on(certificates, r["day"])]
     if supported:
@@ -335,18 +364,41 @@ def transition_claim_line(
         line.addons.append(AddOnLine(kind=AddOnKind.ABSENCE_SUPPORT, count=capped, units_each=rate.units,
                                      capped_from=count if capped != count else None))
     transport_kind = settings.transport_kind()
-    trips = sum(int(r["transport_to"]) + int(r["transport_from"]) for r in counted)
-    if transport_kind and trips:
-        line.addons.append(AddOnLine(kind=transport_kind, count=trips,
-                                     units_each=book.addon_on(kind=transport_kind, day=first).units))
-    meals = sum(1 for r in counted if r["meal"])
-    if settings.meals and meals and cert is not None and cert.income_category in MEAL_ELIGIBLE:
-        line.addons.append(AddOnLine(kind=AddOnKind.MEALS, count=meals,
-                                     units_each=book.addon_on(kind=AddOnKind.MEALS, day=first).units))
-    if counted:
-        for kind in settings.daily_addon_kinds():
-            line.addons.append(AddOnLine(kind=kind, count=len(counted),
-                                         units_each=book.addon_on(kind=kind, day=first).units))
+    daily_kinds = settings.daily_addon_kinds() if counted else []
+    by_day = {r["day"]: r for r in counted}
+    per_part: list[dict[str, int]] = []  # add-on counts of each certificate's counted days, by kind
+    for part in parts:
+        own = [by_day[d] for d in part.counted]
+        counts: dict[str, int] = {}
+        if transport_kind:
+            counts[transport_kind] = sum(int(r["transport_to"]) + int(r["transport_from"]) for r in own)
+        if settings.meals and part.certificate.income_category in MEAL_ELIGIBLE:
+            counts[AddOnKind.MEALS] = sum(1 for r in own if r["meal"])
+        for kind in daily_kinds:
+            counts[kind] = len(own)
+        per_part.append(counts)
+    units_each = {kind: book.addon_on(kind=kind, day=first).units
+                  for kind in {k for counts in per_part for k, n in counts.items() if n}}
+    for kind in [transport_kind, AddOnKind.MEALS, *daily_kinds]:
+        count = sum(counts.get(kind, 0) for counts in per_part) if kind else 0
+        if count:
+            line.addons.append(AddOnLine(kind=kind, count=count, units_each=units_each[kind]))
+
+    line.certificates = [
+        {
+            "id": part.certificate.pk, "number": part.certificate.number,
+            "period_start": part.certificate.period_start.isoformat(),
+            "period_end": part.certificate.period_end.isoformat(),
+            "first": part.first.isoformat(), "last": part.last.isoformat(),
+            "granted_days": part.granted, "granted_days_standard": not part.certificate.granted_days,
+            "income_category": part.certificate.income_category, "copay_cap": part.certificate.copay_cap,
+            "days": [d.isoformat() for d in part.days], "billable": len(part.counted),
+            "over_granted_days": part.over_granted,
+            "basic_units": sum(units_on[d] for d in part.counted),
+            "addon_units": sum(n * units_each.get(kind, 0) for kind, n in counts.items()),
+        }
+        for part, counts in zip(parts, per_part, strict=True)
+    ]
     return line.finish()
 
 
@@ -404,8 +456,69 @@ def retention_support_lines(
                          "overridden": tier.overridden, "new_office": False}
             line.basic = [BasicGroup(days=[], base_units=fee.units, steps=[], units_per_day=fee.units)]
             line.basic[0].days = [first]  # one month's fee
+            line.certificates = [{
+                "id": cert.pk, "number": cert.number, "period_start": cert.period_start.isoformat(),
+                "period_end": cert.period_end.isoformat(), "first": max(first, cert.period_start).isoformat(),
+                "last": min(last, cert.period_end).isoformat(), "granted_days": None,
+                "income_category": cert.income_category, "copay_cap": cert.copay_cap,
+            }]
             lines.append(line.finish())
     return lines, tier, warnings
+
+
+# -- the person's co-payment cap ----------------------------------------------------------------------------
+def copay_settle(
+    *, month: date, lines: list[ClaimLineResult], certificates: dict[int, list[Certificate]],
+    support_certificates: dict[int, list[Certificate]], decisions: dict[int, CopayCapDecision],
+) -> None:
+    """Each person's co-payments for the month: one cap for the person across their lines (transition first,
+    ``regulations.rules.copayments_under_one_cap``).  The cap is that of the certificates of the month of the
+    services billed; when they carry different caps (a certificate changed mid-month) it is the one the
+    manager confirmed (``decisions``), and until then the person's lines are held (``COPAY_CAP_TO_CONFIRM``:
+    not claimable, closing refuses) — ``regulations.rules.month_copay_cap``."""
+    first, last = month_bounds(month)
+    by_client: dict[int, list[ClaimLineResult]] = defaultdict(list)
+    for line in lines:
+        by_client[line.client.pk].append(line)
+    for pk, own in by_client.items():
+        services = {line.service for line in own}
+        month_certificates = sorted(
+            [c for c in certificates.get(pk, []) if Service.TRANSITION in services
+             and c.period_start <= last and c.period_end >= first]
+            + [c for c in support_certificates.get(pk, []) if Service.RETENTION_SUPPORT in services],
+            key=lambda c: (c.period_start, c.pk))
+        caps = [c.copay_cap for c in month_certificates]
+        decision = decisions.get(pk)
+        confirmed = None
+        if decision is not None and any(c.pk == decision.certificate_id and c.copay_cap == decision.copay_cap
+                                        for c in month_certificates):
+            confirmed = decision.copay_cap
+        cap = regulations.month_copay_cap(caps=caps, confirmed=confirmed)
+        to_confirm = regulations.copay_cap_to_confirm(caps)
+        cap_decision = {
+            "to_confirm": to_confirm,
+            "candidates": [{"id": c.pk, "number": c.number, "service": c.service,
+                            "first": max(first, c.period_start).isoformat(),
+                            "last": min(last, c.period_end).isoformat(), "copay_cap": c.copay_cap}
+                           for c in month_certificates] if to_confirm else [],
+            "confirmed": None if confirmed is None else {
+                "certificate_id": decision.certificate_id,
+                "number": next(c.number for c in month_certificates if c.pk == decision.certificate_id),
+                "copay_cap": decision.copay_cap, "by": str(decision.decided_by),
+                "at": decision.decided_at.isoformat(),
+            },
+        }
+        if cap is None:
+            for line in own:
+                line.copay_cap, line.copayment = None, 0
+                line.holds.append(BillingError.COPAY_CAP_TO_CONFIRM)
+        else:
+            shares = regulations.copayments_under_one_cap(totals=[line.total_yen for line in own], cap=cap,
+                                                          figures=own[0].figures)
+            for line, share in zip(own, shares, strict=True):
+                line.copay_cap, line.copayment = cap, share
+        for line in own:
+            line.cap_decision = cap_decision
 
 
 # -- the month ----------------------------------------------------------------------------------------------
@@ -453,5 +566,11 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
         )
         lines.extend(support_lines)
         warnings.extend(support_warnings)
+    copay_settle(month=first, lines=lines, certificates=certificates, support_certificates=inputs.support_certificates,
+                 decisions=inputs.cap_decisions)
+    held = {line.client.pk: line.client for line in lines if BillingError.COPAY_CAP_TO_CONFIRM in line.holds}
+    for client in held.values():
+        warnings.append(_("%(client)s: the certificates of this month carry different co-payment caps; confirm "
+                              "which one governs the month (the lines are held until then).") % {"client": client})
     return MonthClaims(office=office, month=first, lines=lines, tier=tier, over_capacity=over,
                        retention_support=support_tier, warnings=warnings)

@@ -27,6 +27,10 @@ REOPEN_NEEDS_REASON = gettext_noop(
     "Give the reason for reopening the month in a few words (not a single character or a number)."
 )
 MONTH_NOT_OVER = gettext_noop("A month can be closed only after its last day.")
+COPAY_CAP_TO_CONFIRM = gettext_noop(
+    "The month cannot be closed yet: confirm which certificate's co-payment cap governs the month for "
+    "%(clients)s (their certificates of the month carry different caps)."
+)
 
 
 def _lock_office(office: Office) -> None:
@@ -48,6 +52,10 @@ def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosin
     if MonthClosing.objects.filter(office=office, month=first, reopened_at__isnull=True).exists():
         raise ValidationError(_(ALREADY_CLOSED), code=BillingError.ALREADY_CLOSED)
     claims = billing_month_compute(office=office, month=first)
+    held = [line.client_name for line in claims.held_lines if BillingError.COPAY_CAP_TO_CONFIRM in line.holds]
+    if held:
+        raise ValidationError(_(COPAY_CAP_TO_CONFIRM) % {"clients": ", ".join(dict.fromkeys(held))},
+                              code=BillingError.COPAY_CAP_TO_CONFIRM)
     previous = MonthClosing.objects.filter(office=office, month=first).aggregate(v=Max("version"))["v"] or 0
     closing = MonthClosing(
         office=office, month=first, version=previous + 1, closed_at=timezone.now(), closed_by=by,

@@ -5,19 +5,21 @@ counts of the two months before it (over-capacity), the month's follow-up contac
 with their certificates (就労移行支援 and 就労定着支援 apart: each service is billed on its own
 certificates only) and agreed support plans, the hires that make the retention tier and the users of
 就労定着支援 that make its rate.  Each is one ordinary query below — sixteen at most, whatever the number of
-clients and days.  No rule is decided here: the retention rules, the fee look-ups and every billing rule stay
-in their one Python function each.
+clients and days; one more (the manager's confirmed co-payment caps) only in a month where someone's
+certificates carry different caps.  No rule is decided here: the retention rules, the fee look-ups and
+every billing rule stay in their one Python function each.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
 from attendance import rules as attendance_rules
 from attendance.models import BILLABLE_ATTENDANCE, Attendance
+from billing.models import CopayCapDecision
 from billing.services.fees import FeeBook, fee_book_load
 from billing.services.tier import retention_support_window, retention_tier_window
 from clients.models import Certificate, CertificateService, Client, ServicePeriod, SupportPlan
@@ -64,6 +66,9 @@ class MonthInputs:
     use: dict[int, attendance_rules.EnrolmentFacts]  # each client's periods of use (no day outside one is billed)
     tier_hires: list[tuple[date, date | None, date | None]]  # (start, ended_on, fixed_term_end) of the tier window
     support_users: list[tuple[int, bool]]  # (client id, employed at the end of the previous fiscal year)
+    # the manager's confirmed co-payment caps of the month, by client — read only when someone's certificates
+    # of the month carry different caps (a certificate changed mid-month), so most months spend no query
+    cap_decisions: dict[int, CopayCapDecision] = field(default_factory=dict)
 
 
 def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
@@ -107,9 +112,17 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
                 | Q(service=CertificateService.RETENTION_SUPPORT, period_end__gte=first))
         .order_by("period_start", "pk")
     )
+    month_caps: dict[int, set[int]] = {}
     for cert in month_certificates:
         by_service = certificates if cert.service == CertificateService.TRANSITION else support_certificates
         by_service.setdefault(cert.client_id, []).append(cert)
+        if cert.period_end >= first:
+            month_caps.setdefault(cert.client_id, set()).add(cert.copay_cap)
+    to_confirm = [pk for pk, caps in month_caps.items() if regulations.copay_cap_to_confirm(caps)]
+    cap_decisions = {} if not to_confirm else {
+        d.client_id: d for d in CopayCapDecision.objects.filter(office=office, month=first, client_id__in=to_confirm)
+        .select_related("decided_by")
+    }
 
     plans: dict[int, list[AgreedPlan]] = {}
     for row in (SupportPlan.objects.filter(client_id__in=client_ids, agreed_on__isnull=False,
@@ -145,4 +158,5 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
             .order_by().values_list("start_date", "ended_on", "fixed_term_end")
         ),
         support_users=retention_support_users(office=office, first=support_from, as_of=support_as_of),
+        cap_decisions=cap_decisions,
     )
