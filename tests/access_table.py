@@ -190,9 +190,9 @@ ACCESS: dict[str, Access] = {
     "placements:outreach_list": page(),
     "placements:figures": page(),
     "billing:version": office_object("manager", kwargs=lambda world: _billing_closing_kwargs(world)),
-    # a manager of another office closes (or tries to reopen) a month of their own office: a redirect
-    "billing:close": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
-                            kwargs=lambda world: {"year": 2024, "month": 5}),
+    # the closing's confirmation page (GET; POST closes): a manager of another office sees their own month
+    "billing:close": page("manager", kwargs=lambda world: {"year": 2024, "month": 5}),
+    # a manager reopens a month of their own office: a redirect
     "billing:reopen": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
                              kwargs=lambda world: {"year": 2024, "month": 5}, data=lambda world: {"reason": "訂正"}),
     "billing:tier": page("manager"),
@@ -201,6 +201,8 @@ ACCESS: dict[str, Access] = {
         data=lambda world: {"fiscal_year": 2024, "rate_percent": "35", "reason": "札幌市通知"},
     ),
     "billing:followup_cost": page("manager"),
+    # the retention-support rate of an office with no history (issue 18): the manager's own office only
+    "billing:no_history_rate": page("manager"),
     # billing documents and exports (issue 9): managers only; a document of another office answers 404
     "billing:month_summary_pdf": page("manager", kwargs=lambda world: {"year": 2024, "month": 5}),
     "billing:month_export": page("manager", kwargs=lambda world: {"year": 2024, "month": 5, "fmt": "xlsx"}),
