@@ -100,48 +100,76 @@ def _transition_checks(claims: MonthClaims, line: ClaimLineResult, rows: list[di
     days_lost, units_lost = _lost_to(line, "plan_missing")
     if units_lost:
         months, percent = line.reductions["plan_missing_months"], line.reductions["plan_missing_percent"]
-        out.append(PreCloseCheck(
-            code=CloseCheck.PLAN_MISSING, **_client_link(line, "plan"),
-            facts={"client": pk, "months": months, "percent": percent, "days": days_lost, "units": units_lost},
-            message=_("%(client)s: no agreed support plan (%(months)s month(s) in a row) — basic units × "
-                      "%(percent)s %% on %(days)s day(s): %(units)s (%(yen)s) less than with a plan.")
-            % {"client": client, "months": months, "percent": percent, "days": days_lost,
-               **_money(units_lost, line)},
-        ))
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.PLAN_MISSING,
+                **_client_link(line, "plan"),
+                facts={"client": pk, "months": months, "percent": percent, "days": days_lost, "units": units_lost},
+                message=_(
+                    "%(client)s: no agreed support plan (%(months)s month(s) in a row) — basic units × "
+                    "%(percent)s %% on %(days)s day(s): %(units)s (%(yen)s) less than with a plan."
+                )
+                % {
+                    "client": client,
+                    "months": months,
+                    "percent": percent,
+                    "days": days_lost,
+                    **_money(units_lost, line),
+                },
+            )
+        )
     billable = [r for r in rows if regulations.is_billable(r["status"])]
     use = inputs.use.get(pk) if inputs else None
     outside_use = [r["day"] for r in billable if use is not None and period_refusal(use, r["day"]) is not None]
     if outside_use:
         units = sum(claims.tier.units_on(d) for d in outside_use)
-        out.append(PreCloseCheck(
-            code=CloseCheck.OUTSIDE_PERIOD_OF_USE, **_client_link(line, "attendance"),
-            facts={"client": pk, "days": [d.isoformat() for d in outside_use]},
-            message=_("%(client)s: attendance on %(days)s falls outside the period of use and is not claimed "
-                      "(about %(units)s, %(yen)s). Correct the attendance or the period of use.")
-            % {"client": client, "days": _days_text(outside_use), **_money(units, line)},
-        ))
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.OUTSIDE_PERIOD_OF_USE,
+                **_client_link(line, "attendance"),
+                facts={"client": pk, "days": [d.isoformat() for d in outside_use]},
+                message=_(
+                    "%(client)s: attendance on %(days)s falls outside the period of use and is not claimed "
+                    "(about %(units)s, %(yen)s). Correct the attendance or the period of use."
+                )
+                % {"client": client, "days": _days_text(outside_use), **_money(units, line)},
+            )
+        )
     certificates = inputs.certificates.get(pk, []) if inputs else []
-    outside_cert = [r["day"] for r in billable if r["day"] not in outside_use
-                    and regulations.certificate_on(certificates, r["day"]) is None]
+    outside_cert = [
+        r["day"]
+        for r in billable
+        if r["day"] not in outside_use and regulations.certificate_on(certificates, r["day"]) is None
+    ]
     if outside_cert:
         units = sum(claims.tier.units_on(d) for d in outside_cert)
-        out.append(PreCloseCheck(
-            code=CloseCheck.OUTSIDE_CERTIFICATE, **_client_link(line, "certificate"),
-            facts={"client": pk, "days": [d.isoformat() for d in outside_cert]},
-            message=_("%(client)s: attendance on %(days)s is outside any recipient certificate and is not claimed "
-                      "(about %(units)s, %(yen)s). Enter the certificate or correct the attendance.")
-            % {"client": client, "days": _days_text(outside_cert), **_money(units, line)},
-        ))
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.OUTSIDE_CERTIFICATE,
+                **_client_link(line, "certificate"),
+                facts={"client": pk, "days": [d.isoformat() for d in outside_cert]},
+                message=_(
+                    "%(client)s: attendance on %(days)s is outside any recipient certificate and is not claimed "
+                    "(about %(units)s, %(yen)s). Enter the certificate or correct the attendance."
+                )
+                % {"client": client, "days": _days_text(outside_cert), **_money(units, line)},
+            )
+        )
     beyond = line.days.get("over_granted_days", 0)
     if beyond:
         units = beyond * claims.tier.units_on(claims.month)
-        out.append(PreCloseCheck(
-            code=CloseCheck.BEYOND_GRANTED_DAYS, **_client_link(line, "certificate"),
-            facts={"client": pk, "days": beyond, "granted": line.days["granted_days"]},
-            message=_("%(client)s: %(days)s day(s) beyond the %(granted)s granted days are not claimed "
-                      "(about %(units)s, %(yen)s). Check the granted days on the certificate.")
-            % {"client": client, "days": beyond, "granted": line.days["granted_days"], **_money(units, line)},
-        ))
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.BEYOND_GRANTED_DAYS,
+                **_client_link(line, "certificate"),
+                facts={"client": pk, "days": beyond, "granted": line.days["granted_days"]},
+                message=_(
+                    "%(client)s: %(days)s day(s) beyond the %(granted)s granted days are not claimed "
+                    "(about %(units)s, %(yen)s). Check the granted days on the certificate."
+                )
+                % {"client": client, "days": beyond, "granted": line.days["granted_days"], **_money(units, line)},
+            )
+        )
     return out
 
 
@@ -157,19 +185,28 @@ def _over_capacity_check(claims: MonthClaims, transition: list[ClaimLineResult])
             units += lost
             yen += units_to_yen(units=lost, yen_per_unit=line.yen_per_unit)
     if over.rolling_over:
-        why = _("the three months ending with this one have %(days)s user-days, above the limit of %(limit)s: "
-                "the whole month is reduced") % {"days": over.rolling_user_days, "limit": over.rolling_limit}
+        why = _(
+            "the three months ending with this one have %(days)s user-days, above the limit of %(limit)s: "
+            "the whole month is reduced"
+        ) % {"days": over.rolling_user_days, "limit": over.rolling_limit}
         link = {"url_name": "attendance:month", "url_query": {"month": f"{claims.month:%Y-%m}"}}
     else:
         why = _("more users than the day's limit on %(days)s") % {"days": _days_text(over.days_over)}
         link = {"url_name": "attendance:day", "url_query": {"day": over.days_over[0].isoformat()}}
     return PreCloseCheck(
-        code=CloseCheck.OVER_CAPACITY, **link,
+        code=CloseCheck.OVER_CAPACITY,
+        **link,
         facts={"days": [d.isoformat() for d in over.days_over], "rolling": over.rolling_over, "units": units},
-        message=_("Over capacity: %(why)s — basic units × %(percent)s %% for %(people)s client(s): %(units)s "
-                  "(%(yen)s) less.")
-        % {"why": why, "percent": transition[0].figures.over_capacity_percent if transition else 70,
-           "people": people, "units": units_text(units), "yen": yen_text(yen)},
+        message=_(
+            "Over capacity: %(why)s — basic units × %(percent)s %% for %(people)s client(s): %(units)s (%(yen)s) less."
+        )
+        % {
+            "why": why,
+            "percent": transition[0].figures.over_capacity_percent if transition else 70,
+            "people": people,
+            "units": units_text(units),
+            "yen": yen_text(yen),
+        },
     )
 
 
@@ -178,19 +215,28 @@ def _missing_times_checks(claims: MonthClaims, rows_by_client: dict[int, list[di
     for line in claims.lines:
         if line.service != Service.TRANSITION:
             continue
-        days = [r["day"] for r in rows_by_client.get(line.client.pk, [])
-                if "start_time" in r and lacks_times(r["status"], r["start_time"], r["end_time"])]
+        days = [
+            r["day"]
+            for r in rows_by_client.get(line.client.pk, [])
+            if "start_time" in r and lacks_times(r["status"], r["start_time"], r["end_time"])
+        ]
         if days:
-            out.append(PreCloseCheck(
-                code=CloseCheck.MISSING_TIMES, url_name="attendance:day", url_query={"day": days[0].isoformat()},
-                facts={"client": line.client.pk, "days": [d.isoformat() for d in days]},
-                message=ngettext(
-                    "%(client)s: %(count)s day of service has no start or end time (%(days)s); the service "
-                    "record sheet needs both.",
-                    "%(client)s: %(count)s days of service have no start or end time (%(days)s); the service "
-                    "record sheet needs both.", len(days),
-                ) % {"client": line.client.full_name, "count": len(days), "days": _days_text(days)},
-            ))
+            out.append(
+                PreCloseCheck(
+                    code=CloseCheck.MISSING_TIMES,
+                    url_name="attendance:day",
+                    url_query={"day": days[0].isoformat()},
+                    facts={"client": line.client.pk, "days": [d.isoformat() for d in days]},
+                    message=ngettext(
+                        "%(client)s: %(count)s day of service has no start or end time (%(days)s); the service "
+                        "record sheet needs both.",
+                        "%(client)s: %(count)s days of service have no start or end time (%(days)s); the service "
+                        "record sheet needs both.",
+                        len(days),
+                    )
+                    % {"client": line.client.full_name, "count": len(days), "days": _days_text(days)},
+                )
+            )
     return out
 
 
@@ -200,14 +246,18 @@ def _earlier_months_check(earlier_open: list[date]) -> PreCloseCheck | None:
     months = sorted(earlier_open)
     shown = ", ".join(f"{m:%Y-%m}" for m in months[-6:]) + (" …" if len(months) > 6 else "")
     return PreCloseCheck(
-        code=CloseCheck.EARLIER_MONTH_OPEN, url_name="billing:index", url_query={"month": f"{months[-1]:%Y-%m}"},
+        code=CloseCheck.EARLIER_MONTH_OPEN,
+        url_name="billing:index",
+        url_query={"month": f"{months[-1]:%Y-%m}"},
         facts={"months": [m.isoformat() for m in months]},
         message=ngettext(
             "%(count)s earlier month is still open (%(months)s): close it first, or give the reason for closing "
             "this month out of order.",
             "%(count)s earlier months are still open (%(months)s): close them first, or give the reason for "
-            "closing this month out of order.", len(months),
-        ) % {"count": len(months), "months": shown},
+            "closing this month out of order.",
+            len(months),
+        )
+        % {"count": len(months), "months": shown},
     )
 
 
@@ -216,21 +266,33 @@ def _retention_support_checks(claims: MonthClaims) -> list[PreCloseCheck]:
     held = claims.held_lines
     if held:
         names = ", ".join(line.client.full_name for line in held)
-        out.append(PreCloseCheck(
-            code=CloseCheck.RETENTION_SUPPORT_HELD, url_name="billing:no_history_rate",
-            facts={"clients": [line.client.pk for line in held]},
-            message=ngettext(
-                "Retention support of %(names)s is held (to confirm): the office has no retention-support history "
-                "and the rate to use is not set. Set it from the city's notice; the month cannot be closed "
-                "until then.",
-                "Retention support of %(count)s people (%(names)s) is held (to confirm): the office has no "
-                "retention-support history and the rate to use is not set. Set it from the city's notice; the "
-                "month cannot be closed until then.", len(held),
-            ) % {"names": names, "count": len(held)},
-        ))
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.RETENTION_SUPPORT_HELD,
+                url_name="billing:no_history_rate",
+                facts={"clients": [line.client.pk for line in held]},
+                message=ngettext(
+                    "Retention support of %(names)s is held (to confirm): the office has no retention-support history "
+                    "and the rate to use is not set. Set it from the city's notice; the month cannot be closed "
+                    "until then.",
+                    "Retention support of %(count)s people (%(names)s) is held (to confirm): the office has no "
+                    "retention-support history and the rate to use is not set. Set it from the city's notice; the "
+                    "month cannot be closed until then.",
+                    len(held),
+                )
+                % {"names": names, "count": len(held)},
+            )
+        )
     for pk, text in claims.support_notes:
-        out.append(PreCloseCheck(code=CloseCheck.RETENTION_SUPPORT_NOTE, url_name="placements:client",
-                                 url_args=(pk,), facts={"client": pk, "text": text}, message=text))
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.RETENTION_SUPPORT_NOTE,
+                url_name="placements:client",
+                url_args=(pk,),
+                facts={"client": pk, "text": text},
+                message=text,
+            )
+        )
     return out
 
 

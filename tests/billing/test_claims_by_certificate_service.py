@@ -3,17 +3,15 @@ certificate (its granted days, its cap); 就労定着支援 needs a retention-su
 (its cap).  A certificate of the other service never stands in, whether or not one of its own exists."""
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.utils.translation import gettext as _
 
 from billing.models import Service
 from billing.services.claims import billing_month_compute
-from billing.services.tier import retention_support_no_history_rate_set
 from clients.models import IncomeCategory
 from placements.models import FollowUpKind
-from tests.billing.helpers import weekdays
+from tests.billing.helpers import confirm_no_history_rate, weekdays
 from tests.factories import (
     CertificateFactory,
     ClientFactory,
@@ -33,8 +31,7 @@ MAY_DAYS = weekdays(date(2024, 5, 1), date(2024, 5, 31))  # 23 weekdays; standar
 def office(world):
     office_settings(world.office, runs_retention_support=True)
     # no retention-support history (0 ÷ 0): the manager has confirmed the lowest tier from the city's notice
-    retention_support_no_history_rate_set(office=world.office, rate=Decimal(0), notice="札幌市通知 2024-04",
-                                          by=world.manager)
+    confirm_no_history_rate(world.office, world.manager)
     return world.office
 
 
