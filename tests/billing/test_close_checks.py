@@ -89,8 +89,9 @@ def test_over_capacity_lists_the_days_and_links_to_the_roster(office):
 
 
 def test_attendance_outside_the_period_of_use_is_listed_with_its_days(office):
-    client = client_with_plan(office, family_name="期間", given_name="外子", enrolled_on=date(2024, 5, 8),
-                              first_visit_on=date(2024, 5, 8))
+    client = client_with_plan(
+        office, family_name="期間", given_name="外子", enrolled_on=date(2024, 5, 8), first_visit_on=date(2024, 5, 8)
+    )
     CertificateFactory(client=client)
     attend(client, [date(2024, 5, 6), date(2024, 5, 7), date(2024, 5, 8)], **TIMES)
     check = only(checks_of(office), CloseCheck.OUTSIDE_PERIOD_OF_USE)
@@ -187,5 +188,9 @@ def test_the_checks_read_no_database(office, django_assert_num_queries):
     with django_assert_num_queries(0):
         checks = close_checks(claims=claims, earlier_open=[APRIL])
         [c.message for c in checks]
-    assert {c.code for c in checks} >= {CloseCheck.PLAN_MISSING, CloseCheck.BEYOND_GRANTED_DAYS,
-                                        CloseCheck.MISSING_TIMES, CloseCheck.EARLIER_MONTH_OPEN}
+    assert {c.code for c in checks} >= {
+        CloseCheck.PLAN_MISSING,
+        CloseCheck.BEYOND_GRANTED_DAYS,
+        CloseCheck.MISSING_TIMES,
+        CloseCheck.EARLIER_MONTH_OPEN,
+    }
