@@ -138,7 +138,7 @@ def billing_close(request: HttpRequest, year: int, month: int) -> HttpResponse:
                                               confirmed=form.cleaned_data["confirmed"])
             except (ValidationError, BillingConfigurationError) as error:
                 messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-                status = 409
+                status = 422
             else:
                 messages.success(request, _("%(month)s closed (version %(version)s).") % {
                     "month": f"{first:%Y-%m}", "version": closing.version})
@@ -238,7 +238,7 @@ def billing_no_history_rate(request: HttpRequest) -> HttpResponse:
     current_label = next((label for value, label in tiers if current and value == str(current.rate)), "")
     return render(request, "billing/no_history_rate.html", {
         "form": form, "current": current, "current_label": current_label, "support": support,
-    }, status=400 if form.is_bound and form.errors else 200)
+    }, status=422 if form.is_bound and form.errors else 200)
 
 
 @office_required(Role.MANAGER)

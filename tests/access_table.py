@@ -296,4 +296,16 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "placements:hire_end": lambda world: {"ended_on": _recent(), "reason": "quit", "confirmed": "on"},
     "placements:followup_create": lambda world: {
         "day": _recent(), "kind": "phone_online", "minutes": "15", "staff": world.staff.pk},
+    "billing:close": lambda world: {"confirmed": _close_digest(world), "reason": "4月分は返戻待ち"},
+    "billing:no_history_rate": lambda world: {"rate": "0.9000", "notice": "札幌市障がい福祉課の通知"},
 }
+
+
+def _close_digest(world) -> str:
+    """The digest of the points to check of May 2024 as the confirmation page shows it."""
+    from datetime import date
+
+    from billing.selectors import billing_close_checks
+    from billing.services.checks import checks_digest
+
+    return checks_digest(billing_close_checks(office=world.office, month=date(2024, 5, 1)))

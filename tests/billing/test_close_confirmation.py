@@ -68,7 +68,7 @@ def test_a_stale_confirmation_is_refused_and_the_new_list_is_shown(manager_clien
     attend(client_without_plan, [date(2024, 5, 20)])
     response = manager_client.post(CLOSE_URL, {"confirmed": digest})
     page = response.content.decode()
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert not MonthClosing.objects.exists()
     assert 'data-code="missing_times"' in page and digest_on(page) != digest
     with pytest.raises(ValidationError) as refused:
@@ -100,7 +100,7 @@ def test_the_screen_asks_for_the_reason_and_refuses_without_it(manager_client, a
     page = manager_client.get(CLOSE_URL).content.decode()
     assert 'data-code="earlier_month_open"' in page and 'name="reason"' in page
     response = manager_client.post(CLOSE_URL, {"confirmed": digest_on(page), "reason": ""})
-    assert response.status_code == 409 and not MonthClosing.objects.exists()
+    assert response.status_code == 422 and not MonthClosing.objects.exists()
     assert "2024-04" in response.content.decode()
 
 

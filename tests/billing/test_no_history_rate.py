@@ -92,9 +92,9 @@ def test_the_setting_is_recorded_in_the_audit_trail_with_who_changed_it(manager_
 
 def test_the_setting_needs_the_notice_and_a_tier_of_the_table(manager_client, world, supported):
     response = manager_client.post(URL, {"rate": "0.9000", "notice": "1"})
-    assert response.status_code == 400 and not RetentionSupportNoHistoryRate.objects.exists()
+    assert response.status_code == 422 and not RetentionSupportNoHistoryRate.objects.exists()
     response = manager_client.post(URL, {"rate": "0.12345", "notice": "札幌市通知"})
-    assert response.status_code == 400 and not RetentionSupportNoHistoryRate.objects.exists()
+    assert response.status_code == 422 and not RetentionSupportNoHistoryRate.objects.exists()
     with pytest.raises(ValidationError) as refused:
         retention_support_no_history_rate_set(office=world.office, rate=Decimal("0.5"), notice="..", by=world.manager)
     assert codes_of(refused.value) == {BillingError.NO_HISTORY_BASIS_NEEDS_NOTICE}
