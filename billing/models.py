@@ -299,7 +299,7 @@ class RetentionSupportNoHistoryRate(models.Model):
     office = models.OneToOneField(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
     rate = models.DecimalField(
         _("retention rate to use"), max_digits=6, decimal_places=4,
-        help_text=_("A rate the chosen tier holds, as a fraction (0.9 = 90 %)."),
+        help_text=_("A rate that the chosen tier holds, written as a fraction (0.9 is 90 percent)."),
     )
     notice = models.CharField(_("notice"), max_length=300,
                               help_text=_("The city's notice the rate comes from (title, number, date)."))
