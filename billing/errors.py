@@ -15,6 +15,7 @@ class BillingError(models.TextChoices):
     RETENTION_SUPPORT_HELD = "retention_support_held", "retention-support lines are held (rate with no history unset)"
     # the retention-support rate of an office with no history
     NO_HISTORY_BASIS_NEEDS_NOTICE = "no_history_basis_needs_notice", "the rate basis needs the notice it comes from"
+    NO_HISTORY_RATE_FRACTION = "no_history_rate_fraction", "the rate with no history is a fraction from 0 to 1"
     # the retention tier
     OVERRIDE_NEEDS_REASON = "override_needs_reason", "overriding the retention rate needs a reason"
     # forms

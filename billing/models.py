@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from billing.errors import BillingError
 from clients.models import Client
 from compostela.models import AreaGrade, Office
 
@@ -311,8 +312,16 @@ class RetentionSupportNoHistoryRate(models.Model):
         verbose_name = _("retention-support rate with no history")
         verbose_name_plural = _("retention-support rates with no history")
         constraints = [
-            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=1), name="no_history_rate_fraction"),
-            models.CheckConstraint(condition=~Q(notice=""), name="no_history_rate_has_notice"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=1), name="no_history_rate_fraction",
+                violation_error_message=_("The rate is a fraction between 0 and 1."),
+                violation_error_code=BillingError.NO_HISTORY_RATE_FRACTION.value,
+            ),
+            models.CheckConstraint(
+                condition=~Q(notice=""), name="no_history_rate_has_notice",
+                violation_error_message=_("Name the city's notice the rate comes from."),
+                violation_error_code=BillingError.NO_HISTORY_BASIS_NEEDS_NOTICE.value,
+            ),
         ]
 
     def __str__(self) -> str:
