@@ -10,6 +10,12 @@ class BillingError(models.TextChoices):
     ALREADY_CLOSED = "already_closed", "the month is closed already"
     REOPEN_NEEDS_REASON = "reopen_needs_reason", "reopening needs a reason"
     NOT_CLOSED = "not_closed", "the month to reopen is not closed"
+    EARLIER_MONTH_OPEN = "earlier_month_open", "an earlier month is still open (closing out of order needs a reason)"
+    STALE_CONFIRMATION = "stale_confirmation", "the points to check changed since the confirmation page was shown"
+    RETENTION_SUPPORT_HELD = "retention_support_held", "retention-support lines are held (rate with no history unset)"
+    # the retention-support rate of an office with no history
+    NO_HISTORY_BASIS_NEEDS_NOTICE = "no_history_basis_needs_notice", "the rate basis needs the notice it comes from"
+    NO_HISTORY_RATE_FRACTION = "no_history_rate_fraction", "the rate with no history is a fraction from 0 to 1"
     # the retention tier
     OVERRIDE_NEEDS_REASON = "override_needs_reason", "overriding the retention rate needs a reason"
     # forms
@@ -21,3 +27,19 @@ class BillingError(models.TextChoices):
     COPAY_CAP_TO_CONFIRM = "copay_cap_to_confirm", "the month's co-payment cap is to confirm (certificates differ)"
     COPAY_CAP_NOT_A_CHOICE = "copay_cap_not_a_choice", "the certificate is not one of the month's with a different cap"
     COPAY_CAP_MONTH_CLOSED = "copay_cap_month_closed", "the month is closed: its cap cannot change"
+
+
+class CloseCheck(models.TextChoices):
+    """The kinds of points listed before a month is closed (``billing.checks.close_checks``): what costs money
+    or breaks a rule, each with where it is fixed."""
+
+    PLAN_MISSING = "plan_missing", "missing support plan reduction"
+    OVER_CAPACITY = "over_capacity", "over-capacity reduction"
+    OUTSIDE_PERIOD_OF_USE = "outside_period_of_use", "attendance outside a period of use"
+    OUTSIDE_CERTIFICATE = "outside_certificate", "attendance outside a certificate"
+    BEYOND_GRANTED_DAYS = "beyond_granted_days", "days beyond the granted days"
+    MISSING_TIMES = "missing_times", "days of service without start or end time"
+    EARLIER_MONTH_OPEN = "earlier_month_open", "earlier months still open"
+    RETENTION_SUPPORT_HELD = "retention_support_held", "retention support held: rate with no history not set"
+    RETENTION_SUPPORT_NOTE = "retention_support_note", "retention support not claimed for a person"
+    COPAY_CAP_TO_CONFIRM = "copay_cap_to_confirm", "co-payment cap to confirm: a certificate changed mid-month"

@@ -105,3 +105,28 @@ class DocumentRequestForm(forms.Form):
         elif not data.get("month"):
             raise forms.ValidationError(MONTH_FORMAT_ERROR, code=BillingError.DOCUMENT_NEEDS_MONTH)
         return data
+
+
+class CloseForm(forms.Form):
+    """The confirmation of a month's closing: the digest of the points to check the manager saw, and the
+    reason when earlier months are still open (``billing_month_close`` decides whether it is needed)."""
+
+    confirmed = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    reason = forms.CharField(
+        label=_("Reason for closing out of order"), max_length=300, required=False,
+        help_text=_("Needed only while an earlier month is still open."),
+    )
+
+
+class NoHistoryRateForm(forms.Form):
+    """The retention-support rate of an office with no history: one of the schedule's tiers, and the notice."""
+
+    rate = forms.ChoiceField(label=_("Tier to use"))
+    notice = forms.CharField(label=_("The city's notice (title, number, date)"), max_length=300)
+
+    def __init__(self, *args, tiers: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rate"].choices = tiers
+
+    def clean_rate(self) -> Decimal:
+        return Decimal(self.cleaned_data["rate"])

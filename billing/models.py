@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from billing.errors import BillingError
 from clients.models import Certificate, Client
 from compostela.audit import track
 from compostela.models import AreaGrade, Office
@@ -332,6 +333,46 @@ class CopayCapDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.month:%Y-%m} {self.copay_cap}"
+
+
+@track()
+class RetentionSupportNoHistoryRate(models.Model):
+    """The 就労定着支援 rate an office uses while it has no retention-support history (no past user: the
+    rate would be 0 ÷ 0).  The rule is not in our sources: the manager confirms it from the city's notice,
+    choosing one of the schedule's tiers; until then the month's retention-support lines are held (要確認).
+    One row per office, changed in place; every change is recorded (pghistory)."""
+
+    office_path = "office"
+
+    office = models.OneToOneField(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    rate = models.DecimalField(
+        _("retention rate to use"), max_digits=6, decimal_places=4,
+        help_text=_("A rate that the chosen tier holds, written as a fraction (0.9 is 90 percent)."),
+    )
+    notice = models.CharField(_("notice"), max_length=300,
+                              help_text=_("The city's notice the rate comes from (title, number, date)."))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        verbose_name = _("retention-support rate with no history")
+        verbose_name_plural = _("retention-support rates with no history")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=1), name="no_history_rate_fraction",
+                violation_error_message=_("The rate is a fraction between 0 and 1."),
+                violation_error_code=BillingError.NO_HISTORY_RATE_FRACTION.value,
+            ),
+            models.CheckConstraint(
+                condition=~Q(notice=""), name="no_history_rate_has_notice",
+                violation_error_message=_("Name the city's notice the rate comes from."),
+                violation_error_code=BillingError.NO_HISTORY_BASIS_NEEDS_NOTICE.value,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.rate}"
 
 
 @track()

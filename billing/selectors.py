@@ -25,6 +25,34 @@ def billing_runs_retention_support(*, office: Office, day: date) -> bool:
     return office_settings_on(office=office, day=day).runs_retention_support
 
 
+def billing_earlier_open_months(*, office: Office, month: date) -> list[date]:
+    """The months before ``month`` that are still open: a month of the office with attendance recorded (any
+    status), or closed once and reopened, that has no closing in force now — first days, oldest first.  Two
+    queries: the months with attendance (an index scan of the office's days), and the closings before the
+    month."""
+    from attendance.models import Attendance
+
+    first = month.replace(day=1)
+    with_attendance = set(Attendance.objects.filter(office=office, day__lt=first).dates("day", "month"))
+    closed, in_force = set(), set()
+    for closed_month, reopened_at in (MonthClosing.objects.filter(office=office, month__lt=first)
+                                      .values_list("month", "reopened_at")):
+        closed.add(closed_month)
+        if reopened_at is None:
+            in_force.add(closed_month)
+    return sorted((with_attendance | closed) - in_force)
+
+
+def billing_close_checks(*, office: Office, month: date, claims=None) -> list:
+    """The points to check before closing ``month`` (``billing.services.checks.close_checks``), from the
+    month's claims (computed here unless given) and its earlier open months."""
+    from billing.services.checks import close_checks
+    from billing.services.claims import billing_month_compute
+
+    claims = claims or billing_month_compute(office=office, month=month)
+    return close_checks(claims=claims, earlier_open=billing_earlier_open_months(office=office, month=month))
+
+
 def billing_month_is_closed(*, office: Office, month: date) -> bool:
     return bool(billing_closed_months(office=office, months=[month.replace(day=1)]))
 
@@ -89,6 +117,7 @@ class MonthStatement:
     summary: dict
     versions: list[MonthClosing] = field(default_factory=list)
     error: str = ""
+    claims: object = None  # the live computation (billing.services.claims.MonthClaims) of an open month
 
     @property
     def is_snapshot(self) -> bool:
@@ -156,7 +185,7 @@ def billing_month_statement(*, office: Office, month: date, version: int | None 
         for line in claims.lines
     ]
     return MonthStatement(office=office, month=first, closing=None, versions=versions, lines=lines,
-                          summary=claims.summary())
+                          summary=claims.summary(), claims=claims)
 
 
 def billing_documents(*, office: Office, month: date | None = None, year: int | None = None,

@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{MONTH}/v<int:version>/", views.billing_month_version, name="version"),
     path("tier/", views.billing_tier, name="tier"),
     path("tier/override/", views.billing_tier_override, name="tier_override"),
+    path("retention-support/no-history-rate/", views.billing_no_history_rate, name="no_history_rate"),
     path("followup-cost/", views.billing_followup_cost, name="followup_cost"),
     # documents and exports (issue 9)
     path(f"{MONTH}/summary.pdf", views.billing_month_summary_pdf, name="month_summary_pdf"),

@@ -24,24 +24,34 @@ from billing.documents.exports import to_csv as exports_csv
 from billing.documents.pdfs import KIND_SUMMARY, SEED_WHAT_IF, DocumentError, billing_month_pdf
 from billing.documents.series import billing_monthly_series, placement_retention_by_year
 from billing.documents.services import billing_document_request
+from billing.errors import CloseCheck
 from billing.explain import claim_explanation_rows
 from billing.forms import (
+    CloseForm,
     CopayCapForm,
     DocumentRequestForm,
     FiscalYearForm,
     MonthForm,
+    NoHistoryRateForm,
     ReopenForm,
     TierOverrideForm,
     WhatIfForm,
     YearForm,
 )
 from billing.models import DocumentKind, MonthClosing
-from billing.selectors import billing_documents, billing_month_statement
+from billing.selectors import billing_close_checks, billing_documents, billing_month_statement
+from billing.services.checks import checks_digest
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.copay import billing_copay_cap_confirm
-from billing.services.fees import BillingConfigurationError
+from billing.services.fees import BillingConfigurationError, fee_book_load
 from billing.services.followup_cost import followup_cost_year, followup_what_if
-from billing.services.tier import retention_tier, retention_tier_override
+from billing.services.tier import (
+    retention_support_no_history_rate_set,
+    retention_support_tier,
+    retention_support_tier_choices,
+    retention_tier,
+    retention_tier_override,
+)
 from clients.models import Client
 from compostela.audit import audit_record_export
 from compostela.dates import service_month
@@ -64,15 +74,21 @@ def _month_url(month: date) -> str:
     return f"{reverse('billing:index')}?month={month:%Y-%m}"
 
 
+def _month_is_over(month: date) -> bool:
+    return month + relativedelta(months=1) <= timezone.localdate()
+
+
 def _render_month(request: HttpRequest, *, month: date, version: int | None = None) -> HttpResponse:
     statement = billing_month_statement(office=request.office, month=month, version=version)
     lines = [(line, claim_explanation_rows(line.explanation)) for line in statement.lines]
+    checks = (billing_close_checks(office=request.office, month=month, claims=statement.claims)
+              if statement.claims is not None else [])
     return render(request, "billing/month.html", {
+        "checks": checks,
         "statement": statement, "lines": lines, "month": month,
         "previous_month": month - relativedelta(months=1), "next_month": month + relativedelta(months=1),
         "month_form": MonthForm(initial={"month": f"{month:%Y-%m}"}), "reopen_form": ReopenForm(),
-        "can_close": statement.closing is None and not statement.error
-        and month + relativedelta(months=1) <= timezone.localdate(),
+        "can_close": statement.closing is None and not statement.error and _month_is_over(month),
         "viewing_old_version": version is not None and statement.closing is not None
         and statement.closing.reopened_at is not None,
         "fees_chart": chart_fees_and_days(billing_monthly_series(office=request.office, last_month=month)),
@@ -100,18 +116,47 @@ def billing_month_version(request: HttpRequest, year: int, month: int, version: 
     return _render_month(request, month=first, version=version)
 
 
-@require_POST
 @office_required(Role.MANAGER)
 def billing_close(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The confirmation of a closing: GET lists the points to check with a confirm form; POST closes, unless
+    the list changed since it was shown, a line is held, or earlier months are open and no reason is given
+    (``billing_month_close``) — then the page shows why and the list as it is now."""
     first = _month_from(year, month)
-    try:
-        closing = billing_month_close(office=request.office, month=first, by=request.user)
-    except (ValidationError, BillingConfigurationError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, _("%(month)s closed (version %(version)s).") % {
-            "month": f"{first:%Y-%m}", "version": closing.version})
-    return redirect(_month_url(first))
+    statement = billing_month_statement(office=request.office, month=first)
+    if statement.closing is not None or statement.error or not _month_is_over(first):
+        if statement.error:
+            messages.error(request, statement.error)
+        elif statement.closing is not None:
+            messages.info(request, _("This month is already closed."))
+        else:
+            messages.error(request, _("A month can be closed only after its last day."))
+        return redirect(_month_url(first))
+    form = CloseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                closing = billing_month_close(office=request.office, month=first, by=request.user,
+                                              reason=form.cleaned_data["reason"],
+                                              confirmed=form.cleaned_data["confirmed"])
+            except (ValidationError, BillingConfigurationError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+                status = 422
+            else:
+                messages.success(request, _("%(month)s closed (version %(version)s).") % {
+                    "month": f"{first:%Y-%m}", "version": closing.version})
+                return redirect(_month_url(first))
+        else:
+            messages.error(request, _("The confirmation was not understood: read the list and confirm again."))
+            status = 400
+    checks = billing_close_checks(office=request.office, month=first, claims=statement.claims)
+    earlier_open = any(c.code == CloseCheck.EARLIER_MONTH_OPEN for c in checks)
+    form = CloseForm(initial={"confirmed": checks_digest(checks),
+                              "reason": form.data.get("reason", "") if form.is_bound else ""})
+    return render(request, "billing/close_confirm.html", {
+        "month": first, "statement": statement, "checks": checks, "form": form, "earlier_open": earlier_open,
+        "blocked": any(c.blocks for c in checks),
+    }, status=status)
 
 
 @require_POST
@@ -189,6 +234,36 @@ def billing_tier_override(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('billing:tier')}?fiscal_year={fiscal_year}")
     messages.success(request, _("The override is recorded."))
     return redirect(f"{reverse('billing:tier')}?fiscal_year={fiscal_year}")
+
+
+@office_required(Role.MANAGER)
+def billing_no_history_rate(request: HttpRequest) -> HttpResponse:
+    """The 就労定着支援 rate of an office with no retention-support history, confirmed by the manager from the
+    city's notice (until it is set, the month's retention-support lines are held)."""
+    today = timezone.localdate()
+    book = fee_book_load(office=request.office)
+    try:
+        tiers = retention_support_tier_choices(book=book, day=today)
+        support = retention_support_tier(office=request.office, fiscal_year=fiscal_year_of(today), book=book)
+    except BillingConfigurationError as error:
+        messages.error(request, str(error))
+        return redirect("billing:tier")
+    current = book.no_history_rate
+    initial = {"rate": str(current.rate), "notice": current.notice} if current else {}
+    form = NoHistoryRateForm(request.POST or None, tiers=tiers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retention_support_no_history_rate_set(office=request.office, rate=form.cleaned_data["rate"],
+                                                  notice=form.cleaned_data["notice"], by=request.user)
+        except ValidationError as error:
+            form.add_error("notice", error)
+        else:
+            messages.success(request, _("The retention-support rate for an office with no history is recorded."))
+            return redirect("billing:no_history_rate")
+    current_label = next((label for value, label in tiers if current and value == str(current.rate)), "")
+    return render(request, "billing/no_history_rate.html", {
+        "form": form, "current": current, "current_label": current_label, "support": support,
+    }, status=422 if form.is_bound and form.errors else 200)
 
 
 @office_required(Role.MANAGER)

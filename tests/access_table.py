@@ -193,9 +193,9 @@ ACCESS: dict[str, Access] = {
     "placements:outreach_list": page(),
     "placements:figures": page(),
     "billing:version": office_object("manager", kwargs=lambda world: _billing_closing_kwargs(world)),
-    # a manager of another office closes (or tries to reopen) a month of their own office: a redirect
-    "billing:close": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
-                            kwargs=lambda world: {"year": 2024, "month": 5}),
+    # the closing's confirmation page (GET; POST closes): a manager of another office sees their own month
+    "billing:close": page("manager", kwargs=lambda world: {"year": 2024, "month": 5}),
+    # a manager reopens a month of their own office: a redirect
     "billing:reopen": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
                              kwargs=lambda world: {"year": 2024, "month": 5}, data=lambda world: {"reason": "訂正"}),
     "billing:tier": page("manager"),
@@ -204,6 +204,8 @@ ACCESS: dict[str, Access] = {
         data=lambda world: {"fiscal_year": 2024, "rate_percent": "35", "reason": "札幌市通知"},
     ),
     "billing:followup_cost": page("manager"),
+    # the retention-support rate of an office with no history (issue 18): the manager's own office only
+    "billing:no_history_rate": page("manager"),
     # billing documents and exports (issue 9): managers only; a document of another office answers 404
     "billing:month_summary_pdf": page("manager", kwargs=lambda world: {"year": 2024, "month": 5}),
     "billing:month_export": page("manager", kwargs=lambda world: {"year": 2024, "month": 5, "fmt": "xlsx"}),
@@ -297,4 +299,16 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "placements:hire_end": lambda world: {"ended_on": _recent(), "reason": "quit", "confirmed": "on"},
     "placements:followup_create": lambda world: {
         "day": _recent(), "kind": "phone_online", "minutes": "15", "staff": world.staff.pk},
+    "billing:close": lambda world: {"confirmed": _close_digest(world), "reason": "4月分は返戻待ち"},
+    "billing:no_history_rate": lambda world: {"rate": "0.9000", "notice": "札幌市障がい福祉課の通知"},
 }
+
+
+def _close_digest(world) -> str:
+    """The digest of the points to check of May 2024 as the confirmation page shows it."""
+    from datetime import date
+
+    from billing.selectors import billing_close_checks
+    from billing.services.checks import checks_digest
+
+    return checks_digest(billing_close_checks(office=world.office, month=date(2024, 5, 1)))

@@ -42,7 +42,7 @@ from attendance.rules import EnrolmentFacts, period_refusal
 from billing.errors import BillingError
 from billing.models import AddOnKind, CopayCapDecision, Service
 from billing.services.fees import FeeBook
-from billing.services.month_inputs import AgreedPlan, MonthContact, month_inputs_read
+from billing.services.month_inputs import AgreedPlan, MonthContact, MonthInputs, month_inputs_read
 from billing.services.rounding import rate_text, units_percent, units_to_yen
 from billing.services.tier import RetentionTier, retention_support_tier, retention_tier
 from clients.models import Certificate, Client, IncomeCategory
@@ -211,6 +211,7 @@ class ClaimLineResult:
             "certificates": self.certificates,
             "cap_decision": self.cap_decision,
             "hold": self.holds,
+            "held": self.held,
         }
 
 
@@ -223,6 +224,8 @@ class MonthClaims:
     over_capacity: OverCapacity
     retention_support: RetentionTier | None = None
     warnings: list[str] = field(default_factory=list)
+    support_notes: list[tuple[int, str]] = field(default_factory=list)  # (client id, why not claimed)
+    inputs: MonthInputs | None = None  # what the month was computed from (for the checks before closing)
 
     @property
     def total_units(self) -> int:
@@ -255,6 +258,7 @@ class MonthClaims:
             "over_capacity": self.over_capacity.as_dict(),
             "warnings": self.warnings,
             "lines": len(self.lines),
+            "held_lines": len(self.held_lines),
         }
 
 
@@ -266,6 +270,7 @@ def tier_summary(tier: RetentionTier) -> dict:
         "override_reason": tier.override.reason if tier.overridden else "",
         "periods": [{"from": p.starts_on.isoformat(), "label": p.tier.label, "units": p.tier.units,
                      "schedule": p.tier.schedule_name} for p in tier.periods],
+        "no_history": tier.no_history, "held": tier.held,
     }
 
 
@@ -405,10 +410,12 @@ def transition_claim_line(
 def retention_support_lines(
     *, office: Office, month: date, contacts: list[MonthContact], clients: dict[int, Client],
     certificates: dict[int, list[Certificate]], book: FeeBook, support_users: list[tuple[int, bool]],
-) -> tuple[list[ClaimLineResult], RetentionTier, list[str]]:
+) -> tuple[list[ClaimLineResult], RetentionTier, list[tuple[int, str]]]:
     """就労定着支援 lines of ``month`` from the month's follow-up ``contacts`` (``support_users``: who used the
     service in the three previous fiscal years, for the rate).  ``certificates`` are the clients' 就労定着支援
-    certificates (``MonthInputs.support_certificates``): a transition certificate does not count."""
+    certificates (``MonthInputs.support_certificates``): a transition certificate does not count.  When the
+    rate is held (no history and no confirmed rate: ``retention_support_tier``) each line is held: no units,
+    not claimable.  The notes are (client id, why a person with contact is not claimed)."""
     first, last = month_bounds(month)
     needs_report = book.figures_on(first).support_report_required
     faced: dict[int, list[date]] = defaultdict(list)
@@ -428,7 +435,7 @@ def retention_support_lines(
             reported.add(c.client_id)
     eligible = sorted(pk for pk in faced if not needs_report or pk in reported)
     warnings = [
-        _("%(client)s: face-to-face contact but no support report shared this month.") % {"client": clients[pk]}
+        (pk, _("%(client)s: face-to-face contact but no support report shared this month.") % {"client": clients[pk]})
         for pk in sorted(set(faced) - set(eligible))
     ]
     tier = retention_support_tier(office=office, fiscal_year=fiscal_year_of(first), book=book, users=support_users)
@@ -438,12 +445,13 @@ def retention_support_lines(
     for pk in eligible:
         cert = regulations.latest_certificate_in_month(certificates.get(pk, []), first)
         if cert is None:
-            warnings.append(_("%(client)s: no retention-support certificate covers this month; retention support "
-                              "is not claimed.") % {"client": clients[pk]})
+            warnings.append((pk, _("%(client)s: no retention-support certificate covers this month; retention "
+                                   "support is not claimed.") % {"client": clients[pk]}))
             continue
         billable.append((pk, cert))
     if billable:
         fee = book.tier_for(service=Service.RETENTION_SUPPORT, day=first, band=len(billable), rate=tier.rate)
+        held_label = _("to confirm: the rate of an office with no retention-support history is not set")
         for pk, cert in billable:
             line = ClaimLineResult(service=Service.RETENTION_SUPPORT, client=clients[pk], certificate=cert,
                                    yen_per_unit=yen_per_unit, yen_per_unit_to_verify=to_verify,
@@ -452,16 +460,21 @@ def retention_support_lines(
             line.days = {"face_to_face": [d.isoformat() for d in sorted(faced[pk])],
                          "support_report": pk in reported, "support_report_required": needs_report,
                          "users_this_month": len(billable)}
-            line.tier = {"fiscal_year": tier.fiscal_year, "rate": rate_text(tier.rate), "label": fee.label,
-                         "overridden": tier.overridden, "new_office": False}
-            line.basic = [BasicGroup(days=[], base_units=fee.units, steps=[], units_per_day=fee.units)]
-            line.basic[0].days = [first]  # one month's fee
+            line.tier = {"fiscal_year": tier.fiscal_year, "rate": rate_text(tier.rate),
+                         "label": held_label if tier.held else fee.label, "overridden": tier.overridden,
+                         "new_office": False, "no_history": tier.no_history, "held": tier.held}
             line.certificates = [{
                 "id": cert.pk, "number": cert.number, "period_start": cert.period_start.isoformat(),
                 "period_end": cert.period_end.isoformat(), "first": max(first, cert.period_start).isoformat(),
                 "last": min(last, cert.period_end).isoformat(), "granted_days": None,
                 "income_category": cert.income_category, "copay_cap": cert.copay_cap,
             }]
+            if tier.held:
+                # 要確認: no units until the manager confirms the rate (billing_month_close refuses)
+                line.holds.append(BillingError.RETENTION_SUPPORT_HELD)
+            else:
+                line.basic = [BasicGroup(days=[], base_units=fee.units, steps=[], units_per_day=fee.units)]
+                line.basic[0].days = [first]  # one month's fee
             lines.append(line.finish())
     return lines, tier, warnings
 
@@ -559,13 +572,15 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
                             % {"client": line.client, "days": line.days["over_granted_days"]})
     support_tier = None
     if settings.runs_retention_support:
-        support_lines, support_tier, support_warnings = retention_support_lines(
+        support_lines, support_tier, support_notes = retention_support_lines(
             office=office, month=first, contacts=inputs.contacts, clients=clients,
             certificates=inputs.support_certificates,
             book=book, support_users=inputs.support_users,
         )
         lines.extend(support_lines)
-        warnings.extend(support_warnings)
+        warnings.extend(text for _pk, text in support_notes)
+    else:
+        support_notes = []
     copay_settle(month=first, lines=lines, certificates=certificates, support_certificates=inputs.support_certificates,
                  decisions=inputs.cap_decisions)
     held = {line.client.pk: line.client for line in lines if BillingError.COPAY_CAP_TO_CONFIRM in line.holds}
@@ -573,4 +588,4 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
         warnings.append(_("%(client)s: the certificates of this month carry different co-payment caps; confirm "
                               "which one governs the month (the lines are held until then).") % {"client": client})
     return MonthClaims(office=office, month=first, lines=lines, tier=tier, over_capacity=over,
-                       retention_support=support_tier, warnings=warnings)
+                       retention_support=support_tier, warnings=warnings, support_notes=support_notes, inputs=inputs)

@@ -1,5 +1,10 @@
 """Month closing: the claim lines are stored as computed (a snapshot linked to a ``MonthClosing``
-version); reopening needs a reason and is recorded; closing again stores a new version."""
+version); reopening needs a reason and is recorded; closing again stores a new version.
+
+Before closing, the points to check (``billing.services.checks.close_checks``) are shown and confirmed: a
+confirmation given on another list is refused (the list changed since it was shown), a month with a held
+line is refused, and a month with earlier months still open (``billing_earlier_open_months``) is closed only
+with a reason, which is recorded in the audit context of the closing's writes and in its summary."""
 
 from __future__ import annotations
 
@@ -15,8 +20,10 @@ from django.utils.translation import gettext_noop
 from attendance.services import attendance_lock_month, attendance_month_close, attendance_month_reopen
 from billing.errors import BillingError
 from billing.models import ClaimLine, MonthClosing
+from billing.selectors import billing_earlier_open_months
+from billing.services.checks import checks_digest, close_checks
 from billing.services.claims import billing_month_compute
-from compostela.audit import audited
+from compostela.audit import audit_context, audited
 from compostela.models import Office, User
 from compostela.reasons import is_real_reason
 from regulations.rules import month_bounds
@@ -31,6 +38,17 @@ COPAY_CAP_TO_CONFIRM = gettext_noop(
     "The month cannot be closed yet: confirm which certificate's co-payment cap governs the month for "
     "%(clients)s (their certificates of the month carry different caps)."
 )
+EARLIER_MONTH_OPEN = gettext_noop(
+    "Earlier months are still open (%(months)s). Close them first, or give the reason for closing this month "
+    "out of order in a few words."
+)
+STALE_CONFIRMATION = gettext_noop(
+    "The points to check changed since the page was shown. Read the new list and confirm again."
+)
+RETENTION_SUPPORT_HELD = gettext_noop(
+    "Retention-support lines are held until the rate of an office with no retention-support history is set "
+    "from the city's notice: the month cannot be closed yet."
+)
 
 
 def _lock_office(office: Office) -> None:
@@ -40,7 +58,11 @@ def _lock_office(office: Office) -> None:
 
 @audited(by="by")
 @transaction.atomic
-def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosing:
+def billing_month_close(*, office: Office, month: date, by: User, reason: str = "",
+                        confirmed: str | None = None) -> MonthClosing:
+    """Close ``month``: refused while a line is held, when earlier months are open and ``reason`` is no real
+    reason, and when ``confirmed`` (the digest of the list the manager confirmed; None: not asked) differs
+    from the list now."""
     first, last = month_bounds(month)
     if last >= timezone.localdate():
         raise ValidationError(_(MONTH_NOT_OVER), code=BillingError.MONTH_NOT_OVER)
@@ -52,15 +74,36 @@ def billing_month_close(*, office: Office, month: date, by: User) -> MonthClosin
     if MonthClosing.objects.filter(office=office, month=first, reopened_at__isnull=True).exists():
         raise ValidationError(_(ALREADY_CLOSED), code=BillingError.ALREADY_CLOSED)
     claims = billing_month_compute(office=office, month=first)
-    held = [line.client_name for line in claims.held_lines if BillingError.COPAY_CAP_TO_CONFIRM in line.holds]
-    if held:
-        raise ValidationError(_(COPAY_CAP_TO_CONFIRM) % {"clients": ", ".join(dict.fromkeys(held))},
+    earlier_open = billing_earlier_open_months(office=office, month=first)
+    checks = close_checks(claims=claims, earlier_open=earlier_open)
+    if confirmed is not None and confirmed != checks_digest(checks):
+        raise ValidationError(_(STALE_CONFIRMATION), code=BillingError.STALE_CONFIRMATION)
+    cap_held = [line.client_name for line in claims.held_lines if BillingError.COPAY_CAP_TO_CONFIRM in line.holds]
+    if cap_held:
+        raise ValidationError(_(COPAY_CAP_TO_CONFIRM) % {"clients": ", ".join(dict.fromkeys(cap_held))},
                               code=BillingError.COPAY_CAP_TO_CONFIRM)
+    if any(BillingError.RETENTION_SUPPORT_HELD in line.holds for line in claims.held_lines):
+        raise ValidationError(_(RETENTION_SUPPORT_HELD), code=BillingError.RETENTION_SUPPORT_HELD)
+    if earlier_open and not is_real_reason(reason):
+        raise ValidationError(_(EARLIER_MONTH_OPEN) % {"months": ", ".join(f"{m:%Y-%m}" for m in earlier_open)},
+                              code=BillingError.EARLIER_MONTH_OPEN)
+    summary = claims.summary()
+    summary["checks"] = [{"code": c.code.value, "message": c.message} for c in checks]
+    if earlier_open:
+        summary["out_of_order"] = {"earlier_open": [m.isoformat() for m in earlier_open], "reason": reason.strip()}
+    if not earlier_open:
+        return _store_closing(office=office, first=first, claims=claims, summary=summary, by=by)
+    # the reason goes with every write of the closing into the audit trail, as a reopening's does
+    with audit_context(user=by, reason=f"closed out of order: {reason.strip()}"):
+        return _store_closing(office=office, first=first, claims=claims, summary=summary, by=by)
+
+
+def _store_closing(*, office: Office, first: date, claims, summary: dict, by: User) -> MonthClosing:
     previous = MonthClosing.objects.filter(office=office, month=first).aggregate(v=Max("version"))["v"] or 0
     closing = MonthClosing(
         office=office, month=first, version=previous + 1, closed_at=timezone.now(), closed_by=by,
         total_units=claims.total_units, total_yen=claims.total_yen, copayment_yen=claims.copayment_yen,
-        claimed_yen=claims.claimed_yen, summary=claims.summary(),
+        claimed_yen=claims.claimed_yen, summary=summary,
     )
     closing.full_clean()
     closing.save()

@@ -17,6 +17,7 @@ from billing.models import (
     BasicFee,
     FeeSchedule,
     OfficeFeeSettings,
+    RetentionSupportNoHistoryRate,
     RetentionTierOverride,
     Service,
 )
@@ -144,6 +145,8 @@ class FeeBook:
     capacities: list[OfficeCapacity] = field(default_factory=list)
     overrides: list[RetentionTierOverride] = field(default_factory=list)  # oldest first
     figures: list[regulations.Figures] = field(default_factory=list)  # the regulations' dated figures, oldest first
+    # the 就労定着支援 rate the manager confirmed for an office with no retention-support history (None: unset)
+    no_history_rate: RetentionSupportNoHistoryRate | None = None
 
     def figures_on(self, day: date) -> regulations.Figures:
         """The regulations' figures in force on ``day`` (co-payment, reductions, new office, reports)."""
@@ -224,9 +227,9 @@ class FeeBook:
 
 
 def fee_book_load(*, office: Office) -> FeeBook:
-    """Every fee table, the office's dated settings, capacity history and tier overrides, and the regulations'
-    dated figures — eight queries (one per table), whatever the period.  The global tables are a few dozen
-    rows; the office's rows a handful."""
+    """Every fee table, the office's dated settings, capacity history, tier overrides and retention-support rate
+    with no history, and the regulations' dated figures — nine queries (one per table), whatever the period.
+    The global tables are a few dozen rows; the office's rows a handful."""
     book = FeeBook(office=office)
     for schedule in FeeSchedule.objects.order_by("valid_from", "pk"):
         book.schedules.setdefault(schedule.service, []).append(schedule)
@@ -240,4 +243,5 @@ def fee_book_load(*, office: Office) -> FeeBook:
     book.capacities = list(OfficeCapacity.objects.filter(office=office).order_by("valid_from", "pk"))
     book.overrides = list(RetentionTierOverride.objects.filter(office=office).order_by("created_at", "pk"))
     book.figures = figures_history()
+    book.no_history_rate = RetentionSupportNoHistoryRate.objects.filter(office=office).first()
     return book

@@ -72,8 +72,8 @@ class MonthInputs:
 
 
 def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
-    """Everything ``billing_month_compute`` needs for ``office`` and ``month`` (any day of it) — eighteen
-    queries at most: the fee book (eight, with the regulations' figures), then one each below
+    """Everything ``billing_month_compute`` needs for ``office`` and ``month`` (any day of it) — nineteen
+    queries at most: the fee book (nine, with the regulations' figures), then one each below
     (``retention_support_users``: two)."""
     first, last = regulations.month_bounds(month)
     # over capacity (the rolling rule) and missing plans look at this month and the two before it
@@ -91,7 +91,7 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
     rows = list(
         Attendance.objects.filter(office=office, day__range=(first, last))
         .order_by("day", "client_id")
-        .values("client_id", "day", "status", "transport_to", "transport_from", "meal")
+        .values("client_id", "day", "status", "transport_to", "transport_from", "meal", "start_time", "end_time")
     )
     contacts = [
         MonthContact(*row) for row in

@@ -7,7 +7,10 @@ known at the end of the previous fiscal year.  An office in its first two fiscal
 "30 % to under 40 %".  A manager's recorded override (the city's notice) wins.
 
 就労定着支援: of everyone who used retention support in the past three fiscal years (a face-to-face contact
-in months 7–42 of a hire), the share still employed at the end of the previous fiscal year.
+in months 7–42 of a hire), the share still employed at the end of the previous fiscal year.  With no past
+user the rate is 0 ÷ 0: the rule for an office with no history is not in our sources, so the rate the manager
+confirmed from the city's notice (``RetentionSupportNoHistoryRate``) is used, and while it is unset the tier
+is *held* (要確認): the month's retention-support lines are not claimed and the month cannot be closed.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from billing.errors import BillingError
-from billing.models import RetentionTierOverride, Service
+from billing.models import RetentionSupportNoHistoryRate, RetentionTierOverride, Service
 from billing.services.fees import FeeBook, TierFee, fee_book_load
 from billing.services.rounding import rate as exact_rate
 from compostela.audit import audited
@@ -41,6 +44,10 @@ RETENTION_SUPPORT_LOOKBACK_YEARS = 3
 OVERRIDE_NEEDS_REASON = gettext_noop(
     "Give the reason for the override in a few words (for example the city's notice), not a single character "
     "or a number."
+)
+
+NO_HISTORY_NEEDS_NOTICE = gettext_noop(
+    "Name the city's notice the rate comes from (its title, number or date), not a single character or a number."
 )
 
 
@@ -76,6 +83,9 @@ class RetentionTier:
     hires: list[HireRetention] = field(default_factory=list)  # transition: every hire of the window
     capacities: list[CapacityYear] = field(default_factory=list)
     users: list[dict] = field(default_factory=list)  # retention support: each user and whether employed
+    # retention support with no past user (0 ÷ 0): the manager's confirmed rate, or held until it is set
+    no_history: bool = False
+    held: bool = False
 
     @property
     def retained(self) -> list[HireRetention]:
@@ -169,14 +179,54 @@ def retention_support_tier(*, office: Office, fiscal_year: int, book: FeeBook | 
     employed = {client_id for client_id, is_employed in rows if is_employed}
     computed = exact_rate(len(employed & users), len(users))
     override = book.override_of(service=Service.RETENTION_SUPPORT, fiscal_year=fiscal_year)
-    effective = override.rate if override is not None and override.rate is not None else computed
+    no_history = not users
+    held = False
+    if override is not None and override.rate is not None:
+        effective = override.rate
+    elif no_history and book.no_history_rate is not None:
+        effective = book.no_history_rate.rate
+    elif no_history:
+        effective, held = computed, True  # 0 ÷ 0 and no confirmed rate: 要確認, never 0 % silently
+    else:
+        effective = computed
     return RetentionTier(
         office=office, service=Service.RETENTION_SUPPORT, fiscal_year=fiscal_year, as_of=as_of,
         window=tuple(range(fiscal_year - RETENTION_SUPPORT_LOOKBACK_YEARS, fiscal_year)),
         numerator=len(employed & users), denominator=len(users), computed_rate=computed, new_office=False,
         override=override, rate=effective, band=None,
         users=[{"client_id": pk, "employed": pk in employed} for pk in sorted(users)],
+        no_history=no_history, held=held,
     )
+
+
+def retention_support_tier_choices(*, book: FeeBook, day: date) -> list[tuple[str, str]]:
+    """The tiers of the retention-support schedule in force on ``day`` (smallest band), highest first, as
+    (a rate the tier holds, its label with its units) — the choices of the no-history rate form."""
+    choices = []
+    for tier in book.tiers_on(service=Service.RETENTION_SUPPORT, day=day, band=1):
+        held_rate = tier.min_rate if tier.min_inclusive else tier.min_rate + Decimal("0.0001")
+        choices.append((str(held_rate), _("%(label)s (%(units)s units a month)") % {
+            "label": tier.label, "units": tier.units}))
+    return choices
+
+
+@audited(by="by")
+@transaction.atomic
+def retention_support_no_history_rate_set(*, office: Office, rate: Decimal, notice: str,
+                                          by) -> RetentionSupportNoHistoryRate:
+    """Record the 就労定着支援 rate the manager confirmed from the city's notice for an office with no
+    retention-support history (one row per office, changed in place; the trail keeps every version)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    if not is_real_reason(notice):
+        raise ValidationError(_(NO_HISTORY_NEEDS_NOTICE), code=BillingError.NO_HISTORY_BASIS_NEEDS_NOTICE)
+    row = RetentionSupportNoHistoryRate.objects.select_for_update().filter(office=office).first()
+    row = row or RetentionSupportNoHistoryRate(office=office)
+    row.rate, row.notice, row.confirmed_by, row.confirmed_at = rate, notice.strip(), by, timezone.now()
+    row.full_clean()
+    row.save()
+    return row
 
 
 @audited(by="by")

@@ -4,18 +4,27 @@ closed when attendance exists for them (so the screens show both snapshots and l
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
 from attendance.models import Attendance
-from billing.models import MonthClosing, OfficeFeeSettings, QualifiedStaff, TransportLevel
+from billing.models import (
+    MonthClosing,
+    OfficeFeeSettings,
+    QualifiedStaff,
+    RetentionSupportNoHistoryRate,
+    TransportLevel,
+)
 from billing.services.closing import billing_month_close
 from billing.services.fees import BillingConfigurationError
+from billing.services.tier import retention_support_no_history_rate_set
 from compostela.models import Membership, Office, Role
 
 CLOSE_MONTHS_BEFORE = 2  # close every month with attendance older than the last two
+DEMO_NOTICE = "デモ用の架空の通知（実績のない事業所の就労定着率）"
 
 
 @transaction.atomic
@@ -37,6 +46,9 @@ def seed(*, offices: list[Office], clients_per_office: int, years: int, rng, std
     manager = Membership.objects.filter(office=demo, role=Role.MANAGER).select_related("user").first()
     if manager is None:
         return
+    if not RetentionSupportNoHistoryRate.objects.filter(office=demo).exists():
+        # the demo's early years have no retention-support history (0 ÷ 0): a (made-up) notice sets the tier
+        retention_support_no_history_rate_set(office=demo, rate=Decimal(0), notice=DEMO_NOTICE, by=manager.user)
     today = timezone.localdate().replace(day=1)
     months = sorted({d.replace(day=1) for d in Attendance.objects.filter(office=demo).dates("day", "month")})
     already = set(MonthClosing.objects.filter(office=demo).values_list("month", flat=True))

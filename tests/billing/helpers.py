@@ -11,3 +11,23 @@ def weekdays(first: date, last: date) -> list[date]:
             out.append(day)
         day += timedelta(days=1)
     return out
+
+
+def confirm_no_history_rate(office, by, rate=None):
+    """The manager confirms the retention-support tier of an office with no history (0 ÷ 0) from the city's
+    notice — by default the lowest tier (rate 0), which the earlier tests of retention support assumed."""
+    from decimal import Decimal
+
+    from billing.services.tier import retention_support_no_history_rate_set
+
+    return retention_support_no_history_rate_set(office=office, rate=Decimal(0) if rate is None else rate,
+                                                  notice="札幌市通知 2024-04", by=by)
+
+
+def confirm_close(http, url: str, **data):
+    """Close a month through its confirmation page: read the page, then post the digest it shows."""
+    import re
+
+    page = http.get(url).content.decode()
+    digest = re.search(r'name="confirmed" value="([0-9a-f]+)"', page).group(1)
+    return http.post(url, {"confirmed": digest, **data})

@@ -11,7 +11,7 @@ from billing.models import Service
 from billing.services.claims import billing_month_compute
 from clients.models import IncomeCategory
 from placements.models import FollowUpKind
-from tests.billing.helpers import weekdays
+from tests.billing.helpers import confirm_no_history_rate, weekdays
 from tests.factories import (
     CertificateFactory,
     ClientFactory,
@@ -30,6 +30,8 @@ MAY_DAYS = weekdays(date(2024, 5, 1), date(2024, 5, 31))  # 23 weekdays; standar
 @pytest.fixture
 def office(world):
     office_settings(world.office, runs_retention_support=True)
+    # no retention-support history (0 ÷ 0): the manager has confirmed the lowest tier from the city's notice
+    confirm_no_history_rate(world.office, world.manager)
     return world.office
 
 

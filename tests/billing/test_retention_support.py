@@ -8,6 +8,7 @@ import pytest
 from billing.models import Service
 from billing.services.claims import billing_month_compute
 from placements.models import FollowUpKind
+from tests.billing.helpers import confirm_no_history_rate
 from tests.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
 
 MAY = date(2024, 5, 1)
@@ -16,6 +17,7 @@ MAY = date(2024, 5, 1)
 @pytest.fixture
 def office(world):
     office_settings(world.office, runs_retention_support=True)
+    confirm_no_history_rate(world.office, world.manager)  # no past user (0 ÷ 0): the notice's tier, the lowest
     return world.office
 
 
@@ -35,7 +37,7 @@ def test_month_8_with_face_to_face_and_report_bills_one_month_at_the_lowest_tier
     followup(hire, date(2024, 5, 10))
     followup(hire, date(2024, 5, 20), kind=FollowUpKind.SUPPORT_REPORT)
     [line] = support_lines(office)
-    assert line.basic_units == 1045  # nobody used retention support in the past three years: rate 0
+    assert line.basic_units == 1045  # nobody used retention support in the past three years: the confirmed lowest tier
     assert line.total_yen == 10627  # 1,045 × 10.17 = 10,627.65
     assert line.copayment == 1062
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from billing.models import MonthClosing, RetentionTierOverride
 from billing.services.closing import billing_month_close
 from billing.services.tier import retention_tier_override
-from tests.billing.helpers import weekdays
+from tests.billing.helpers import confirm_close, weekdays
 from tests.conftest import logged_in
 from tests.factories import CertificateFactory, ClientFactory, attend, plan
 
@@ -37,7 +37,7 @@ def test_month_page_lists_lines_totals_and_explanations(manager_client, may):
 
 
 def test_manager_closes_and_reopens_through_the_screen(manager_client, world, may):
-    assert manager_client.post(CLOSE_URL).status_code == 302
+    assert confirm_close(manager_client, CLOSE_URL).status_code == 302
     closing = MonthClosing.objects.get(office=world.office)
     assert closing.total_yen == 82478
     response = manager_client.post("/billing/month/2024/5/reopen/", {"reason": "出席の訂正"})

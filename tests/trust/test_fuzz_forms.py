@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("clock")  # VALID_POSTS are dated around th
 
 FUZZ_EXAMPLES = 8  # per form: the whole module stays near a minute on two cores
 ROLES = ["staff", "supervisor", "manager"]
-FORM_URLS = sorted(set(VALID_POSTS) | {"billing:close", "billing:reopen", "billing:tier_override"})
+FORM_URLS = sorted(set(VALID_POSTS) | {"billing:reopen", "billing:tier_override"})
 # Fields of the billing what-if form (a GET form: it computes, never writes).
 WHAT_IF_FIELDS = ["yen_per_day", "followups", "cost_per_followup", "days", "year"]
 

@@ -1,0 +1,344 @@
+"""The points to check before a month is closed: what costs money or breaks a rule, each naming the person,
+the days and the units or yen at stake, and linking to where it is fixed.
+
+``close_checks`` is pure (no query): it reads the month as ``billing_month_compute`` computed it (its lines,
+their explanations and the inputs they came from) and the earlier months still open
+(``billing.selectors.billing_earlier_open_months``).  Every rule it reports is decided elsewhere, once: the
+reductions by the claim lines (``regulations.rules``), a day outside a period of use by
+``attendance.rules.period_refusal``, a day outside a certificate by ``regulations.rules.certificate_on``, a
+day without times by ``attendance.rules.lacks_times``, a held retention-support line by
+``billing.services.tier.retention_support_tier``.  The month page lists the checks, the confirmation page
+shows them again, and ``billing_month_close`` refuses a confirmation given on another list
+(``checks_digest``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from attendance.rules import lacks_times, period_refusal
+from billing.errors import BillingError, CloseCheck
+from billing.models import Service
+from billing.services.claims import ClaimLineResult, MonthClaims
+from billing.services.rounding import units_to_yen
+from compostela.templatetags.compostela import units as units_text
+from compostela.templatetags.compostela import yen as yen_text
+from regulations import rules as regulations
+
+# the checks that stop a closing: a held line is never claimed, so the month cannot be closed around it
+BLOCKING = frozenset({CloseCheck.RETENTION_SUPPORT_HELD, CloseCheck.COPAY_CAP_TO_CONFIRM})
+
+
+@dataclass(frozen=True)
+class PreCloseCheck:
+    code: CloseCheck
+    message: str  # translated, names the person and what is at stake
+    url_name: str  # where it is fixed
+    url_args: tuple = ()
+    url_query: dict = field(default_factory=dict)
+    fragment: str = ""
+    facts: dict = field(default_factory=dict)  # language-independent: what the digest is made of
+
+    @property
+    def blocks(self) -> bool:
+        return self.code in BLOCKING
+
+    @property
+    def href(self) -> str:
+        url = reverse(self.url_name, args=self.url_args)
+        if self.url_query:
+            url += "?" + urlencode(self.url_query)
+        return url + (f"#{self.fragment}" if self.fragment else "")
+
+
+def checks_digest(checks: list[PreCloseCheck]) -> str:
+    """A short fingerprint of the list (codes and facts, not the wording): the confirmation form carries it,
+    and a closing confirmed on another list is refused."""
+    payload = json.dumps([[c.code.value, c.facts] for c in checks], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _days_text(days: list[date]) -> str:
+    return ", ".join(f"{d.month}/{d.day}" for d in days)
+
+
+def _lost_to(line: ClaimLineResult, reduction: str) -> tuple[int, int]:
+    """(days, units) the ``reduction`` step takes from the line's basic units."""
+    days = lost = 0
+    for group in line.basic:
+        before = group.base_units
+        for step in group.steps:
+            if step["reduction"] == reduction:
+                days += len(group.days)
+                lost += len(group.days) * (before - step["units_per_day"])
+            before = step["units_per_day"]
+    return days, lost
+
+
+def _money(units: int, line: ClaimLineResult) -> dict:
+    return {"units": units_text(units), "yen": yen_text(units_to_yen(units=units, yen_per_unit=line.yen_per_unit))}
+
+
+def _client_link(line_or_pk, fragment: str) -> dict:
+    pk = line_or_pk if isinstance(line_or_pk, int) else line_or_pk.client.pk
+    return {"url_name": "clients:detail", "url_args": (pk,), "fragment": fragment}
+
+
+def _transition_checks(claims: MonthClaims, line: ClaimLineResult, rows: list[dict]) -> list[PreCloseCheck]:
+    out = []
+    client, pk = line.client.full_name, line.client.pk
+    inputs = claims.inputs
+    days_lost, units_lost = _lost_to(line, "plan_missing")
+    if units_lost:
+        months, percent = line.reductions["plan_missing_months"], line.reductions["plan_missing_percent"]
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.PLAN_MISSING,
+                **_client_link(line, "plan"),
+                facts={"client": pk, "months": months, "percent": percent, "days": days_lost, "units": units_lost},
+                message=_(
+                    "%(client)s: no agreed support plan (%(months)s month(s) in a row) — basic units × "
+                    "%(percent)s %% on %(days)s day(s): %(units)s (%(yen)s) less than with a plan."
+                )
+                % {
+                    "client": client,
+                    "months": months,
+                    "percent": percent,
+                    "days": days_lost,
+                    **_money(units_lost, line),
+                },
+            )
+        )
+    billable = [r for r in rows if regulations.is_billable(r["status"])]
+    use = inputs.use.get(pk) if inputs else None
+    outside_use = [r["day"] for r in billable if use is not None and period_refusal(use, r["day"]) is not None]
+    if outside_use:
+        units = sum(claims.tier.units_on(d) for d in outside_use)
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.OUTSIDE_PERIOD_OF_USE,
+                **_client_link(line, "attendance"),
+                facts={"client": pk, "days": [d.isoformat() for d in outside_use]},
+                message=_(
+                    "%(client)s: attendance on %(days)s falls outside the period of use and is not claimed "
+                    "(about %(units)s, %(yen)s). Correct the attendance or the period of use."
+                )
+                % {"client": client, "days": _days_text(outside_use), **_money(units, line)},
+            )
+        )
+    certificates = inputs.certificates.get(pk, []) if inputs else []
+    outside_cert = [
+        r["day"]
+        for r in billable
+        if r["day"] not in outside_use and regulations.certificate_on(certificates, r["day"]) is None
+    ]
+    if outside_cert:
+        units = sum(claims.tier.units_on(d) for d in outside_cert)
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.OUTSIDE_CERTIFICATE,
+                **_client_link(line, "certificate"),
+                facts={"client": pk, "days": [d.isoformat() for d in outside_cert]},
+                message=_(
+                    "%(client)s: attendance on %(days)s is outside any recipient certificate and is not claimed "
+                    "(about %(units)s, %(yen)s). Enter the certificate or correct the attendance."
+                )
+                % {"client": client, "days": _days_text(outside_cert), **_money(units, line)},
+            )
+        )
+    beyond = line.days.get("over_granted_days", 0)
+    if beyond:
+        units = beyond * claims.tier.units_on(claims.month)
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.BEYOND_GRANTED_DAYS,
+                **_client_link(line, "certificate"),
+                facts={"client": pk, "days": beyond, "granted": line.days["granted_days"]},
+                message=_(
+                    "%(client)s: %(days)s day(s) beyond the %(granted)s granted days are not claimed "
+                    "(about %(units)s, %(yen)s). Check the granted days on the certificate."
+                )
+                % {"client": client, "days": beyond, "granted": line.days["granted_days"], **_money(units, line)},
+            )
+        )
+    return out
+
+
+def _over_capacity_check(claims: MonthClaims, transition: list[ClaimLineResult]) -> PreCloseCheck | None:
+    over = claims.over_capacity
+    if not (over.rolling_over or over.days_over):
+        return None
+    units = yen = people = 0
+    for line in transition:
+        _days, lost = _lost_to(line, "over_capacity")
+        if lost:
+            people += 1
+            units += lost
+            yen += units_to_yen(units=lost, yen_per_unit=line.yen_per_unit)
+    if over.rolling_over:
+        why = _(
+            "the three months ending with this one have %(days)s user-days, above the limit of %(limit)s: "
+            "the whole month is reduced"
+        ) % {"days": over.rolling_user_days, "limit": over.rolling_limit}
+        link = {"url_name": "attendance:month", "url_query": {"month": f"{claims.month:%Y-%m}"}}
+    else:
+        why = _("more users than the day's limit on %(days)s") % {"days": _days_text(over.days_over)}
+        link = {"url_name": "attendance:day", "url_query": {"day": over.days_over[0].isoformat()}}
+    return PreCloseCheck(
+        code=CloseCheck.OVER_CAPACITY,
+        **link,
+        facts={"days": [d.isoformat() for d in over.days_over], "rolling": over.rolling_over, "units": units},
+        message=_(
+            "Over capacity: %(why)s — basic units × %(percent)s %% for %(people)s client(s): %(units)s (%(yen)s) less."
+        )
+        % {
+            "why": why,
+            "percent": transition[0].figures.over_capacity_percent if transition else 70,
+            "people": people,
+            "units": units_text(units),
+            "yen": yen_text(yen),
+        },
+    )
+
+
+def _missing_times_checks(claims: MonthClaims, rows_by_client: dict[int, list[dict]]) -> list[PreCloseCheck]:
+    out = []
+    for line in claims.lines:
+        if line.service != Service.TRANSITION:
+            continue
+        days = [
+            r["day"]
+            for r in rows_by_client.get(line.client.pk, [])
+            if "start_time" in r and lacks_times(r["status"], r["start_time"], r["end_time"])
+        ]
+        if days:
+            out.append(
+                PreCloseCheck(
+                    code=CloseCheck.MISSING_TIMES,
+                    url_name="attendance:day",
+                    url_query={"day": days[0].isoformat()},
+                    facts={"client": line.client.pk, "days": [d.isoformat() for d in days]},
+                    message=ngettext(
+                        "%(client)s: %(count)s day of service has no start or end time (%(days)s); the service "
+                        "record sheet needs both.",
+                        "%(client)s: %(count)s days of service have no start or end time (%(days)s); the service "
+                        "record sheet needs both.",
+                        len(days),
+                    )
+                    % {"client": line.client.full_name, "count": len(days), "days": _days_text(days)},
+                )
+            )
+    return out
+
+
+def _earlier_months_check(earlier_open: list[date]) -> PreCloseCheck | None:
+    if not earlier_open:
+        return None
+    months = sorted(earlier_open)
+    shown = ", ".join(f"{m:%Y-%m}" for m in months[-6:]) + (" …" if len(months) > 6 else "")
+    return PreCloseCheck(
+        code=CloseCheck.EARLIER_MONTH_OPEN,
+        url_name="billing:index",
+        url_query={"month": f"{months[-1]:%Y-%m}"},
+        facts={"months": [m.isoformat() for m in months]},
+        message=ngettext(
+            "%(count)s earlier month is still open (%(months)s): close it first, or give the reason for closing "
+            "this month out of order.",
+            "%(count)s earlier months are still open (%(months)s): close them first, or give the reason for "
+            "closing this month out of order.",
+            len(months),
+        )
+        % {"count": len(months), "months": shown},
+    )
+
+
+def _retention_support_checks(claims: MonthClaims) -> list[PreCloseCheck]:
+    out = []
+    held = [line for line in claims.held_lines if BillingError.RETENTION_SUPPORT_HELD in line.holds]
+    if held:
+        names = ", ".join(line.client.full_name for line in held)
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.RETENTION_SUPPORT_HELD,
+                url_name="billing:no_history_rate",
+                facts={"clients": [line.client.pk for line in held]},
+                message=ngettext(
+                    "Retention support of %(names)s is held (to confirm): the office has no retention-support history "
+                    "and the rate to use is not set. Set it from the city's notice; the month cannot be closed "
+                    "until then.",
+                    "Retention support of %(count)s people (%(names)s) is held (to confirm): the office has no "
+                    "retention-support history and the rate to use is not set. Set it from the city's notice; the "
+                    "month cannot be closed until then.",
+                    len(held),
+                )
+                % {"names": names, "count": len(held)},
+            )
+        )
+    for pk, text in claims.support_notes:
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.RETENTION_SUPPORT_NOTE,
+                url_name="placements:client",
+                url_args=(pk,),
+                facts={"client": pk, "text": text},
+                message=text,
+            )
+        )
+    return out
+
+
+def _copay_cap_checks(claims: MonthClaims) -> list[PreCloseCheck]:
+    """A person whose certificates of the month carry different caps, not yet confirmed: one check each,
+    linking to the confirmation on the month page."""
+    out = []
+    seen: set[int] = set()
+    for line in claims.held_lines:
+        if BillingError.COPAY_CAP_TO_CONFIRM not in line.holds or line.client.pk in seen:
+            continue
+        seen.add(line.client.pk)
+        out.append(
+            PreCloseCheck(
+                code=CloseCheck.COPAY_CAP_TO_CONFIRM,
+                url_name="billing:index",
+                url_query={"month": f"{claims.month:%Y-%m}"},
+                fragment=f"copay-cap-{line.client.pk}-{line.service}",
+                facts={"client": line.client.pk},
+                message=_(
+                    "%(client)s: the certificates of this month carry different co-payment caps; confirm which one "
+                    "governs the month. The lines are held and the month cannot be closed until then."
+                )
+                % {"client": line.client.full_name},
+            )
+        )
+    return out
+
+
+def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCloseCheck]:
+    """Every point to check before closing ``claims``' month, blocking ones first, then the month's, then
+    person by person (as the lines are ordered)."""
+    rows_by_client: dict[int, list[dict]] = defaultdict(list)
+    for r in claims.inputs.rows if claims.inputs else []:
+        rows_by_client[r["client_id"]].append(r)
+    transition = [line for line in claims.lines if line.service == Service.TRANSITION]
+    checks: list[PreCloseCheck] = []
+    checks += _copay_cap_checks(claims)
+    checks += _retention_support_checks(claims)
+    earlier = _earlier_months_check(earlier_open)
+    if earlier:
+        checks.append(earlier)
+    over = _over_capacity_check(claims, transition)
+    if over:
+        checks.append(over)
+    for line in transition:
+        checks += _transition_checks(claims, line, rows_by_client.get(line.client.pk, []))
+    checks += _missing_times_checks(claims, rows_by_client)
+    return sorted(checks, key=lambda c: not c.blocks)
