@@ -38,9 +38,9 @@ WORDS = {
         "status": "Off-site support",
         "yes": "yes",
         "no": "no",
-        "client": "client",
-        "marked_at": "marked at",
-        "closed_by": "closed by",
+        "client": "Client",
+        "marked_at": "Marked at",
+        "closed_by": "Closed by",
     },
 }
 
@@ -92,7 +92,7 @@ def test_client_history_shows_labels_names_yes_no_and_tokyo_times_never_raw_valu
     words = WORDS[language]
     assert words["status"] in table  # the choice's label, not "offsite"
     assert "北村 一郎" in table  # the related row by name, not its id
-    assert f"<dt>{words['client']}</dt>" in table  # the field's verbose name
+    assert f"<dt>{words['client']}</dt>" in table  # the field's verbose name (capitalised in English)
     assert f"<ins>{words['yes']}</ins>" in table and f"<ins>{words['no']}</ins>" in table
     assert "<ins>10:00</ins>" in table  # a time as the screens show it (H:i), not 10:00:00
     assert f"<dt>{words['marked_at']}</dt>" in table
