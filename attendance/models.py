@@ -43,7 +43,8 @@ class Attendance(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)  # optimistic concurrency: bumped on every change
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("updated by"))
 
     class Meta:
         db_table = "clients_attendance"  # the table kept its name when the model left the clients app
@@ -84,8 +85,9 @@ class GrantedDaysOverride(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="granted_days_overrides")
     month = models.DateField(_("month"))
     reason = models.CharField(_("reason"), max_length=300)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    confirmed_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
 
     class Meta:
         db_table = "clients_granteddaysoverride"  # the table kept its name when the model left the clients app
@@ -111,7 +113,7 @@ class ClosedMonth(models.Model):
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"))
-    closed_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("closed month")

@@ -265,7 +265,8 @@ class RetentionTierOverride(models.Model):
         help_text=_("As on the city's notice, a fraction (0.35 = 35 %). Empty: use the computed rate again."),
     )
     reason = models.CharField(_("reason"), max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -386,10 +387,12 @@ class MonthClosing(models.Model):
     month = models.DateField(_("month"))
     version = models.PositiveSmallIntegerField(_("version"))
     closed_at = models.DateTimeField(_("closed at"))
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("closed by"))
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("reopened by"),
     )
     reopen_reason = models.CharField(_("reason for reopening"), max_length=300, blank=True)
     # The snapshot's totals and its month-level explanation (tier, prices, warnings), as computed at closing.

@@ -484,7 +484,8 @@ class HealthRecord(models.Model):
     hospital = models.CharField(_("main hospital"), max_length=200, blank=True)
     doctor = models.CharField(_("doctor"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("updated by"))
 
     class Meta:
         verbose_name = _("health and benefits")
@@ -626,7 +627,8 @@ class CareerProfile(models.Model):
     supports_needed = models.TextField(_("supports needed"), blank=True)
     things_to_avoid = models.TextField(_("things to avoid"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("updated by"))
 
     class Meta:
         verbose_name = _("career profile")

@@ -33,7 +33,8 @@ class CaseReviewSettings(models.Model):
                     "follow-up) for more than this many days is flagged."),
     )
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("updated by"))
 
     class Meta:
         db_table = "clients_casereviewsettings"  # the table kept its name when the model left the clients app
@@ -59,7 +60,7 @@ class CaseReviewMark(models.Model):
     day = models.DateField(_("date"))
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("marked by"))
-    marked_at = models.DateTimeField(auto_now_add=True)
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
 
     class Meta:
         db_table = "clients_casereviewmark"  # the table kept its name when the model left the clients app

@@ -5,10 +5,11 @@ Employed-side flags (each names its edge; a test pins both sides of it):
 * ``six_month``: the six-month day (``rules.six_month_date``) comes within 30 days (30 flagged, 31 not).
 * ``first_week``: the first week after the start (start … start + 6) is over without a follow-up contact;
   shown during the first month.
-* ``no_followup_month``: in months 0–6 (unpaid follow-up), no follow-up contact yet this calendar month.
+* ``no_followup_month``: in months 0–6 (unpaid follow-up), no follow-up contact yet this calendar month, and
+  one is due now (``monthly_contact_due``).
 * ``retention_face_to_face``: in the 就労定着支援 phase (month 7 to year 3½), no face-to-face contact with
   the person yet this calendar month — the month is not billable without one
-  (``rules.retention_support_month_billable``).
+  (``rules.retention_support_month_billable``) — and one is due now (``monthly_contact_due``).
 * ``retention_certificate``: in the 就労定着支援 phase, at an office that runs the service, no 就労定着支援
   recipient certificate covers the day — the months cannot be billed until the municipality's decision is on
   file (apply for it, or record it).
@@ -54,6 +55,12 @@ from review.flags import ALERT, NOTICE, WARN, Due, Flag
 SIX_MONTH_NOTICE_DAYS = 30
 FIRST_WEEK_DAYS = 7  # the first week: the start day and the six days after it
 JOB_ENDED_RECENTLY_DAYS = 30
+# A contact owed once a calendar month (a follow-up in months 0–6, a face-to-face meeting in 就労定着支援) is
+# flagged when it is due, not from the 1st: from this day of the month (about ten days left to arrange it) …
+MONTHLY_CONTACT_DUE_FROM_DAY = 20
+# … or earlier when the last one is more than this many days ago (the monthly rhythm has slipped: last month
+# had none, or it came early in the month).
+MONTHLY_CONTACT_INTERVAL_DAYS = 35
 IN_SERVICE = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)
 
 
@@ -128,9 +135,9 @@ def hire_is_active(hire: Hire, day: date) -> bool:
 
 def employed_hires(*, office: Office, day: date) -> dict[int, Hire]:
     """``client id → hire`` of the people in follow-up (the job still going first, else the latest), each
-    hire annotated with its follow-up counts: ``first_week``, ``month_contacts``, ``month_face_to_face`` and
-    ``last_followup_day``, and ``retention_certificate`` (a 就労定着支援 certificate covers the day).  One query
-    (index hire_office_start)."""
+    hire annotated with its follow-up counts: ``first_week``, ``month_contacts``, ``month_face_to_face``,
+    ``last_followup_day`` and ``last_face_to_face_day``, and ``retention_certificate`` (a 就労定着支援
+    certificate covers the day).  One query (index hire_office_start)."""
     month = day.replace(day=1)
     hires = (
         Hire.objects.filter(office=office, start_date__lte=day,
@@ -146,6 +153,8 @@ def employed_hires(*, office: Office, day: date) -> dict[int, Hire]:
             month_face_to_face=Count("followups", filter=Q(followups__day__gte=month, followups__day__lte=day,
                                                             followups__kind=FollowUpKind.FACE_TO_FACE)),
             last_followup_day=Max("followups__day", filter=Q(followups__day__lte=day)),
+            last_face_to_face_day=Max("followups__day", filter=Q(followups__day__lte=day,
+                                                                 followups__kind=FollowUpKind.FACE_TO_FACE)),
             retention_certificate=Exists(Certificate.objects.retention_support().filter(
                 client_id=OuterRef("client_id"), period_start__lte=day, period_end__gte=day)),
         )
@@ -176,22 +185,44 @@ def flag_first_week(*, start: date, first_week_contacts: int, active: bool, day:
     return Flag("first_week", _("No first-week follow-up"), explanation, ALERT)
 
 
-def flag_no_followup_month(*, start: date, month_contacts: int, active: bool, day: date) -> Flag | None:
-    """Months 0–6: no follow-up contact yet this calendar month (after the first week)."""
+def monthly_contact_due(*, day: date, held_this_month: bool, last_contact: date | None, since: date) -> bool:
+    """A contact owed once a calendar month and not yet held this month is due (flagged) from the
+    ``MONTHLY_CONTACT_DUE_FROM_DAY``-th, or as soon as the last one (else ``since``, when the duty began) is
+    more than ``MONTHLY_CONTACT_INTERVAL_DAYS`` days ago.  So the 2nd of a month with a contact late last
+    month flags nobody, and the 20th flags everyone still without one."""
+    if held_this_month:
+        return False
+    if day.day >= MONTHLY_CONTACT_DUE_FROM_DAY:
+        return True
+    return (day - (last_contact or since)).days > MONTHLY_CONTACT_INTERVAL_DAYS
+
+
+def flag_no_followup_month(*, start: date, month_contacts: int, last_contact: date | None, active: bool,
+                           day: date) -> Flag | None:
+    """Months 0–6: no follow-up contact yet this calendar month (after the first week), and one is due
+    (``monthly_contact_due``; the duty begins when the first week is over)."""
     if not active or month_contacts or (day - start).days < FIRST_WEEK_DAYS:
         return None
     if followup_phase(start=start, day=day) != FollowUpPhase.UNPAID:
+        return None
+    if not monthly_contact_due(day=day, held_this_month=False, last_contact=last_contact,
+                               since=start + timedelta(days=FIRST_WEEK_DAYS)):
         return None
     explanation = _("No follow-up contact yet this month (%(month)s). The office owes follow-up for the first "
                     "six months after the start.") % {"month": f"{day.year}-{day.month:02}"}
     return Flag("no_followup_month", _("No follow-up this month"), explanation, WARN)
 
 
-def flag_retention_face_to_face(*, start: date, month_face_to_face: int, active: bool, day: date) -> Flag | None:
-    """就労定着支援 phase: no face-to-face contact with the person yet this calendar month."""
+def flag_retention_face_to_face(*, start: date, month_face_to_face: int, last_face_to_face: date | None,
+                                active: bool, day: date) -> Flag | None:
+    """就労定着支援 phase: no face-to-face contact with the person yet this calendar month, and one is due
+    (``monthly_contact_due``; the duty begins on the six-month day)."""
     if not active or month_face_to_face:
         return None
     if followup_phase(start=start, day=day) != FollowUpPhase.RETENTION_SUPPORT:
+        return None
+    if not monthly_contact_due(day=day, held_this_month=False, last_contact=last_face_to_face,
+                               since=six_month_date(start)):
         return None
     explanation = _("Retention support: no face-to-face contact with the person yet this month (%(month)s). The "
                     "month can be billed only with one (and a shared support report).") % {
@@ -229,11 +260,11 @@ def employed_flags(*, hire: Hire, day: date, retention_support: bool = False) ->
         flag_first_week(start=hire.start_date, first_week_contacts=hire.first_week, active=active, day=day),
         flag_six_month(start=hire.start_date, active=active, day=day),
         flag_retention_face_to_face(start=hire.start_date, month_face_to_face=hire.month_face_to_face,
-                                    active=active, day=day),
+                                    last_face_to_face=hire.last_face_to_face_day, active=active, day=day),
     ]
     if flags[2] is None:  # the first-week flag says it already
         flags.append(flag_no_followup_month(start=hire.start_date, month_contacts=hire.month_contacts,
-                                            active=active, day=day))
+                                            last_contact=hire.last_followup_day, active=active, day=day))
     return sorted((f for f in flags if f), key=lambda f: -f.weight)
 
 

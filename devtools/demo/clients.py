@@ -1,6 +1,7 @@
 """Demo clients for ``seed_demo``: about 25 per office in every status, with periods of use, certificates
 (a few ending soon), health records drawn from the diagnoses in domain.md, IPS career profiles, support plans
-(some overdue for review) and case notes.
+(renewed every six months and reviewed every three — one person in fifteen has missed the last review) and
+case notes.
 
 Deterministic for the rng and idempotent: a client is found again by office, name and date of birth, and the
 rows that hang off a client are only made for clients created in this run.  Everything is written with
@@ -43,6 +44,7 @@ from clients.models import (
     SupportPlanReview,
     WorkHistoryEntry,
 )
+from clients.rules import PLAN_REVIEW_MONTHS
 from clients.services import PROFILE_FIELDS
 from compostela.models import Office, User
 from devtools.demo.caps import demo_copay_cap
@@ -51,6 +53,7 @@ from devtools.demo.offices import demo_username
 # One office's mix, repeated: about a third enrolled, some visitors and trials, employed, ended, one return.
 STATUS_CYCLE = ["enrolled", "visitor", "enrolled", "trial", "employed", "enrolled", "ended", "employed",
                 "enrolled", "trial", "return", "visitor", "employed", "enrolled", "ended"]
+PLAN_MONTHS = 6  # a support plan's period: renewed every six months
 END_REASONS = ["体調不良のため", "転居のため", "他の事業所へ移行", "本人の希望により", "家族の事情"]
 DREAM_JOBS = ["自分のペースで働ける事務職", "パン屋さんで働きたい", "プログラマーとして自立したい",
               "介護の仕事で人の役に立ちたい", "倉庫でコツコツ働きたい", "お店で接客をしてみたい"]
@@ -139,7 +142,7 @@ def _plan_client(office, office_number, n, kind, family, given, family_kana, giv
     else:
         first = today - timedelta(days=rng.randrange(200, max(span, 400)))
     enrolled = None if kind in ("visitor", "trial") else first + timedelta(days=rng.randrange(7, 30))
-    if kind == "enrolled" and n % 15 in (2, 8):  # a few certificates ending within 60 days
+    if kind == "enrolled" and n % 15 == 2:  # a few certificates ending within 60 days
         enrolled = today + timedelta(days=rng.randrange(20, 55)) - relativedelta(months=24) + timedelta(days=1)
         first = enrolled - timedelta(days=14)
     specialist = staff["es1"] if n % 2 == 0 else staff["es2"]
@@ -187,8 +190,10 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
         for period in p["periods"]:
             period.client = client
             periods.append(period)
-        if client.enrolled_on and author is not None:
-            first_enrolled = p["periods"][0].enrolled_on
+        # a trial (体験利用) is used under a certificate too; one trial in fifteen people has not received it yet
+        with_certificate = client.enrolled_on or (kind == "trial" and n % 15 != 9)
+        if with_certificate and author is not None:
+            first_enrolled = p["periods"][0].enrolled_on or client.first_visit_on
             category = rng.choice(IncomeCategory.values)
             start = first_enrolled
             end = start + relativedelta(months=24) - timedelta(days=1)
@@ -215,6 +220,11 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
             record.pension_amount = rng.choice([780000, 600000])
         health.append(record)
         diagnosis_links.append((record, rng.sample(diagnoses[:10], k=rng.choice([1, 1, 2]))))
+        if kind in ("visitor", "trial") and n % 15 != 11:  # a call this week; one visitor in fifteen is not called back
+            notes.append(CaseNote(
+                client=client, day=max(client.first_visit_on, today - timedelta(days=rng.randrange(0, 6))),
+                kind=CaseNoteKind.PHONE, text="見学・体験の感想と今後の予定を電話で確認。", minutes=15,
+                author=team["es1"] or author))
         if kind == "visitor":
             continue
         profile = CareerProfile(
@@ -246,13 +256,18 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
                 author=rng.choice([u for u in (team["es1"], team["es2"], team["cm"]) if u] or [author]),
             ))
         if client.enrolled_on and team["supervisor"] is not None and kind in ("enrolled", "employed", "return"):
-            created = max(client.enrolled_on, today - timedelta(days=360)) + timedelta(days=14)
+            # the plan is made two weeks after enrolment and renewed every six months: the open one is the
+            # latest, so the plans' review dates follow the enrolments, spread over the year
+            created = client.enrolled_on + timedelta(days=14)
+            while created + relativedelta(months=PLAN_MONTHS) <= today:
+                created += relativedelta(months=PLAN_MONTHS)
             created = min(created, today)
-            plans.append((SupportPlan(client=client, period_start=created, period_end=created + relativedelta(months=6),
+            plans.append((SupportPlan(client=client, period_start=created,
+                                      period_end=created + relativedelta(months=PLAN_MONTHS),
                                       goals="週4日の安定した通所と、希望する仕事への応募",
                                       support_content="週1回の面談、求人の紹介と職場開拓、通院との調整",
                                       created_by=team["supervisor"], created_on=created, agreed_on=created),
-                          n % 3 != 0))  # every third plan has no review: overdue when older than 3 months
+                          n % 15 == 5))  # one person in fifteen missed the last review: overdue
     ServicePeriod.objects.bulk_create(periods)
     Certificate.objects.bulk_create(certificates)
     HealthRecord.objects.bulk_create(health)
@@ -265,11 +280,15 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
     CaseNote.objects.bulk_create(notes)
     SupportPlan.objects.bulk_create([plan for plan, _reviewed in plans])
     reviews = []
-    for plan, reviewed in plans:
-        review_day = plan.created_on + relativedelta(months=3)
-        if reviewed and review_day <= today:
-            reviews.append(SupportPlanReview(plan=plan, reviewed_on=review_day, summary="通所は安定。目標を継続。",
-                                             reviewed_by=plan.created_by))
+    for plan, missed_the_last in plans:
+        # モニタリング every three months (clients.rules.plan_review_due_on), held in the days before it is due
+        days = []
+        due = plan.agreed_on + relativedelta(months=PLAN_REVIEW_MONTHS)
+        while due <= today:
+            days.append(max(plan.agreed_on + timedelta(days=1), due - timedelta(days=rng.randrange(0, 8))))
+            due = days[-1] + relativedelta(months=PLAN_REVIEW_MONTHS)
+        reviews += [SupportPlanReview(plan=plan, reviewed_on=day, summary="通所は安定。目標を継続。",
+                                      reviewed_by=plan.created_by) for day in days[: -1 if missed_the_last else None]]
     SupportPlanReview.objects.bulk_create(reviews)
 
 

@@ -204,9 +204,11 @@ def _client(rng, office, status, specialist, case_manager, first_visit, enrolled
 
 def _followups(rows: Rows, rng, hire: Hire, staff: list[User], until: date, retained_later: bool,
                main: User | None = None) -> None:
-    """~35 contacts in the first six months (within 3 days, weekly in the first month), then a monthly
-    face-to-face contact and support report while the job lasts (to the end of year 3½).  ``main`` makes
-    most of them (the person's specialist unless given)."""
+    """~35 contacts in the first six months (within 3 days, weekly in the first month, and one in every
+    calendar month), then a face-to-face contact on the person's usual day of each month and its support report
+    while the job lasts (to the end of year 3½) — so on any day of the month only a few are due and not yet
+    held (``review.placement_flags.monthly_contact_due``).  ``main`` makes most of them (the person's
+    specialist unless given)."""
     six = six_month_date(hire.start_date)
     first_end = min(six, until + timedelta(days=1))
     span = (first_end - hire.start_date).days
@@ -216,6 +218,15 @@ def _followups(rows: Rows, rng, hire: Hire, staff: list[User], until: date, reta
     target = max(1, round(FOLLOWUPS_FIRST_SIX_MONTHS * span / (six - hire.start_date).days))
     while len(days) < min(target + rng.randrange(-4, 5), span):
         days.add(hire.start_date + timedelta(days=min(span - 1, int(rng.triangular(0, span, 0)))))
+    # the office owes a contact in every calendar month of the six: one on a working day of the first three
+    # weeks where the draws left a month empty (about one month in ten stays empty: the supervisor's case)
+    month = hire.start_date.replace(day=1)
+    while month < first_end:
+        if not any(d.year == month.year and d.month == month.month for d in days) and rng.random() < 0.9:
+            day = max(hire.start_date, month.replace(day=rng.randrange(2, 20)))
+            if day < first_end:
+                days.add(day)
+        month += relativedelta(months=1)
     main = main or hire.client.specialist or staff[0]
     for day in sorted(days):
         rows.followups.append(FollowUpContact(
@@ -224,20 +235,37 @@ def _followups(rows: Rows, rng, hire: Hire, staff: list[User], until: date, reta
             note=""))
     if not retained_later:
         return
-    month = six
+    # 就労定着支援: a face-to-face meeting in every calendar month, on the person's usual day of the month (the
+    # office spreads them over the first three weeks), then the support report; a workplace visit every other
+    # month; about one month in twenty is missed (the supervisor's case)
+    usual = rng.randrange(2, 19)
     last = min(until, hire.start_date + relativedelta(months=RETENTION_SUPPORT_LAST_MONTH) - timedelta(days=1))
+    month = six.replace(day=1)
     while month <= last:
-        if rng.random() < 0.9:  # never a contact after ``until`` (today): the demo has no future contacts
-            if month + timedelta(days=3) <= last:
-                rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=month + timedelta(days=3),
-                                                      staff=main, kind=FollowUpKind.FACE_TO_FACE, minutes=45))
-            if month + timedelta(days=10) <= last:
-                rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=month + timedelta(days=10),
+        meeting = max(six, month.replace(day=min(28, max(1, usual + rng.randrange(-2, 3)))))
+        if rng.random() < 0.95 and meeting <= last:  # never a contact after ``until`` (today): none in the future
+            rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=meeting,
+                                                  staff=main, kind=FollowUpKind.FACE_TO_FACE, minutes=45))
+            report = meeting + timedelta(days=rng.randrange(1, 8))
+            if report <= last:
+                rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=report,
                                                       staff=main, kind=FollowUpKind.SUPPORT_REPORT, minutes=20))
-        if rng.random() < 0.5 and month + timedelta(days=15) <= last:
-            rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=month + timedelta(days=15),
+        visit = meeting + timedelta(days=rng.randrange(3, 10))
+        if rng.random() < 0.5 and visit <= last:
+            rows.followups.append(FollowUpContact(office=hire.office, hire=hire, day=visit,
                                                   staff=main, kind=FollowUpKind.WORKPLACE_VISIT, minutes=60))
         month += relativedelta(months=1)
+
+
+def _first_employer_meeting(rows: Rows, rng, office, client, specialists, employers, since: date, today: date
+                            ) -> None:
+    """IPS rapid search: a face-to-face employer contact for the person within four weeks of enrolment (or of
+    coming back) — for about seven people in eight; the others are the supervisor's case."""
+    day = since + timedelta(days=rng.randrange(5, 28))
+    if rng.random() < 0.875 and day <= today:
+        rows.contacts.append((EmployerContact(
+            office=office, employer=rng.choice(employers), day=day, staff=client.specialist or specialists[0],
+            kind=EmployerContactKind.FIRST_VISIT, minutes=45, outcome="本人の希望を伝え、職場を見学"), [client]))
 
 
 def _search(rows: Rows, rng, office, client, staff, employers, hired_at: Employer | None, field_: str,
@@ -338,6 +366,7 @@ def _seed_office(rows: Rows, rng: random.Random, office: Office, staff: dict[str
         if returned_on:
             rows.periods.append(ServicePeriod(client=client, started_on=returned_on, enrolled_on=returned_on,
                                               is_return=True))
+            _first_employer_meeting(rows, rng, office, client, specialists, employers, returned_on, today)
             # the new decision runs on past today (never ending today, as a real certificate would not)
             _certificates(rows, rng, office, client, returned_on,
                           max(today + relativedelta(months=6), returned_on + relativedelta(years=1)), seq, index)
@@ -375,6 +404,8 @@ def _seed_office(rows: Rows, rng: random.Random, office: Office, staff: dict[str
             continue
         _search(rows, rng, office, client, specialists, employers, None, rng.choice(fields), today,
                 contacts=rng.randrange(0, 8), applications=rng.randrange(0, 3), interviews=1, by=manager)
+        if client.enrolled_on:
+            _first_employer_meeting(rows, rng, office, client, specialists, employers, client.enrolled_on, today)
         for _ in range(rng.randrange(0, 3)):
             kind = rng.choice(list(OutreachKind))
             day = today - timedelta(days=rng.randrange(1, 60))

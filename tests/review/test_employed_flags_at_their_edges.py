@@ -31,7 +31,7 @@ def test_first_week_without_follow_up_is_flagged_once_the_week_is_over(world):
 
 
 def test_no_follow_up_this_month_is_flagged_in_the_unpaid_months(world):
-    day = date(2025, 6, 18)
+    day = date(2025, 6, 20)  # from the 20th (review.placement_flags.monthly_contact_due)
     last_month = employed_person(world.office, start=date(2025, 3, 1), by=world.staff)
     this_month = employed_person(world.office, start=date(2025, 3, 1), by=world.staff)
     FollowUpFactory(hire=last_month, day=date(2025, 5, 31), staff=world.staff)
@@ -40,14 +40,25 @@ def test_no_follow_up_this_month_is_flagged_in_the_unpaid_months(world):
     assert "no_followup_month" not in codes(this_month.client, day)
 
 
-def test_retention_support_month_without_face_to_face_is_flagged_from_the_six_month_day(world):
+def test_retention_support_month_without_face_to_face_is_flagged_once_one_is_due(world):
     start = date(2024, 12, 10)  # six months on 2025-06-10
     hire = employed_person(world.office, start=start, by=world.staff)
+    FollowUpFactory(hire=hire, day=date(2025, 5, 26), staff=world.staff, kind=FollowUpKind.FACE_TO_FACE)
     FollowUpFactory(hire=hire, day=date(2025, 6, 2), staff=world.staff, kind=FollowUpKind.PHONE_ONLINE)
     assert "retention_face_to_face" not in codes(hire.client, date(2025, 6, 9))  # still month 6: unpaid
-    assert "retention_face_to_face" in codes(hire.client, date(2025, 6, 10))
-    FollowUpFactory(hire=hire, day=date(2025, 6, 10), staff=world.staff, kind=FollowUpKind.FACE_TO_FACE)
-    assert "retention_face_to_face" not in codes(hire.client, date(2025, 6, 10))
+    assert "retention_face_to_face" not in codes(hire.client, date(2025, 6, 10))  # the last one 15 days ago
+    assert "retention_face_to_face" not in codes(hire.client, date(2025, 6, 19))
+    assert "retention_face_to_face" in codes(hire.client, date(2025, 6, 20))  # from the 20th
+    FollowUpFactory(hire=hire, day=date(2025, 6, 20), staff=world.staff, kind=FollowUpKind.FACE_TO_FACE)
+    assert "retention_face_to_face" not in codes(hire.client, date(2025, 6, 20))
+    assert "retention_face_to_face" not in codes(hire.client, date(2025, 7, 2))  # early in the next month
+
+
+def test_retention_support_face_to_face_is_flagged_early_when_the_last_one_is_over_35_days_ago(world):
+    hire = employed_person(world.office, start=date(2024, 12, 10), by=world.staff)
+    FollowUpFactory(hire=hire, day=date(2025, 6, 12), staff=world.staff, kind=FollowUpKind.FACE_TO_FACE)
+    assert "retention_face_to_face" not in codes(hire.client, date(2025, 7, 17))  # 35 days
+    assert "retention_face_to_face" in codes(hire.client, date(2025, 7, 18))  # 36 days
 
 
 def test_job_ended_within_30_days_offers_a_return_and_leaves_the_board_after(world):
