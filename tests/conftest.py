@@ -56,14 +56,15 @@ def today(clock) -> date:
 
 
 def load_shipped_tables() -> None:
-    """The rows the migrations ship (the fee tables, the regulations' dated figures).  A transactional test
-    starts from a flushed database, so they are loaded again."""
+    """The rows the migrations ship (the fee tables, the regulations' dated figures, the diagnosis list).  A
+    transactional test starts from a flushed database, so they are loaded again."""
     from django.apps import apps
 
     from billing.fee_data import fee_data_load
 
     fee_data_load()
     import_module("regulations.migrations.0002_load_figures_2019_2021").load(apps, None)
+    import_module("clients.migrations.0005_seed_diagnoses").seed(apps, None)
 
 
 @pytest.fixture(scope="session", autouse=True)
