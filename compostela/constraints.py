@@ -37,7 +37,10 @@ class _OnField:
         except ValidationError as error:
             if self.field is None:
                 raise
-            raise ValidationError({self.field: error}) from None
+            # a constraint raises one message with its code (violation_error_message, violation_error_code)
+            raise ValidationError(
+                {self.field: ValidationError(error.message, code=error.code, params=error.params)}
+            ) from None
 
     def deconstruct(self):
         _path, args, kwargs = super().deconstruct()
