@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import DEFAULT_DB_ALIAS, DataError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,6 +69,16 @@ class FieldExclusionConstraint(_OnField, ExclusionConstraint):
     """An ``ExclusionConstraint`` (no two periods overlap) whose violation is shown on ``field``."""
 
     database_path = "django.contrib.postgres.constraints.ExclusionConstraint"
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        # A period whose end is before its start is no range: PostgreSQL refuses to build it (DataError), which
+        # would end the request with a 500.  It overlaps nothing; the check constraint on its end says what is
+        # wrong.  The savepoint keeps the transaction usable after the refused query.
+        try:
+            with transaction.atomic(using=using):
+                super().validate(model, instance, exclude=exclude, using=using)
+        except DataError:
+            return
 
 
 # Messages several apps' constraints share.
