@@ -16,9 +16,12 @@ and code, shown on top of the form.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, DataError, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DataError, IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,6 +83,27 @@ class FieldExclusionConstraint(_OnField, ExclusionConstraint):
         except DataError:
             return
 
+
+
+@contextmanager
+def constraint_refusals(model: type[models.Model]) -> Iterator[None]:
+    """Save inside this block, after ``full_clean``: a constraint of ``model`` that only the insert can detect
+    (two people saving the same employer name at the same moment: each ``full_clean`` saw no other) is refused
+    as ``full_clean`` refuses it — its message and code, on its field — not as an ``IntegrityError`` and a 500.
+    The savepoint leaves the caller's transaction usable."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        constraint = next((each for each in model._meta.constraints if each.name == name), None)
+        if constraint is None:
+            raise
+        message, code = constraint.get_violation_error_message(), constraint.violation_error_code
+        field = getattr(constraint, "field", None)
+        if field is None:
+            raise ValidationError(message, code=code) from error
+        raise ValidationError({field: ValidationError(message, code=code)}) from error
 
 # Messages several apps' constraints share.
 # A choice outside the field's choices: the form's own choice field refuses it first; the constraint's message

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from clients.models import Client
 from clients.services import client_record_hire, client_record_job_end
 from compostela.audit import audited
+from compostela.constraints import constraint_refusals
 from compostela.dates import refuse_future_date
 from compostela.models import Office, User
 from placements.errors import PlacementError
@@ -60,7 +61,8 @@ def employer_create(*, office: Office, name: str, industry: str = "", address: s
     employer = Employer(office=office, name=name.strip(), industry=industry, address=address, area=area,
                         notes=notes)
     employer.full_clean()
-    employer.save()
+    with constraint_refusals(Employer):  # the same name saved by a colleague at the same moment
+        employer.save()
     return employer
 
 
@@ -73,7 +75,8 @@ def employer_update(*, employer: Employer, by: User, **fields) -> Employer:
             raise TypeError(f"employer_update: unknown field {key}")
         setattr(employer, key, value.strip() if key == "name" else value)
     employer.full_clean()
-    employer.save(update_fields=sorted(fields))
+    with constraint_refusals(Employer):
+        employer.save(update_fields=sorted(fields))
     return employer
 
 
@@ -84,7 +87,8 @@ def employer_person_add(*, employer: Employer, name: str, position: str = "", ph
     person = EmployerPerson(employer=employer, name=name.strip(), position=position, phone=phone, email=email,
                             note=note)
     person.full_clean()
-    person.save()
+    with constraint_refusals(EmployerPerson):
+        person.save()
     return person
 
 

@@ -63,7 +63,7 @@ from clients.services import (
 from compostela.constraints import FieldCheckConstraint, FieldExclusionConstraint, FieldUniqueConstraint
 from compostela.models import Membership, Office, OfficeCapacity, Role
 from compostela.services import user_set_language
-from placements.models import EmploymentForm, JobEndReason, RecruitmentType
+from placements.models import Employer, EmployerPerson, EmploymentForm, JobEndReason, RecruitmentType
 from placements.services import (
     application_record_result,
     employer_contact_log,
@@ -629,3 +629,26 @@ def test_the_outreach_form_says_0_minutes_on_the_minutes_field(world, staff_clie
     assert response.status_code == 200
     assert response.context["form"].errors.as_data()["minutes"][0].code == "minutes_range"
     assert "時間（分）は1〜720の範囲で入力してください。" in response.content.decode()
+
+
+# --- A conflict only the insert can see ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("save", "field", "code"), [
+    (lambda w: employer_create(office=w.office, name="株式会社北倉庫", by=w.staff), "name", "employer_name_taken"),
+    (lambda w: employer_person_add(employer=Employer.objects.get(name="株式会社北倉庫"), name="田中", by=w.staff),
+     "name", "person_name_taken"),
+])
+def test_a_name_saved_by_a_colleague_at_the_same_moment_is_refused_with_the_constraints_message(
+        world, monkeypatch, save, field, code):
+    # given the name is saved already, but full_clean did not see it (the colleague's save committed after it)
+    employer = EmployerFactory(office=world.office, name="株式会社北倉庫")
+    EmployerPerson.objects.create(employer=employer, name="田中")
+    monkeypatch.setattr(Employer, "validate_constraints", lambda self, exclude=None: None)
+    monkeypatch.setattr(EmployerPerson, "validate_constraints", lambda self, exclude=None: None)
+    # when the insert meets the unique constraint
+    with pytest.raises(ValidationError) as refused:
+        save(world)
+    # then it is refused as full_clean would refuse it, and the transaction is still usable
+    assert [each.code for each in refused.value.error_dict[field]] == [code]
+    assert Employer.objects.filter(office=world.office).count() == 1
