@@ -84,7 +84,6 @@ class FieldExclusionConstraint(_OnField, ExclusionConstraint):
             return
 
 
-
 @contextmanager
 def constraint_refusals(model: type[models.Model]) -> Iterator[None]:
     """Save inside this block, after ``full_clean``: a constraint of ``model`` that only the insert can detect
@@ -104,6 +103,7 @@ def constraint_refusals(model: type[models.Model]) -> Iterator[None]:
         if field is None:
             raise ValidationError(message, code=code) from error
         raise ValidationError({field: ValidationError(message, code=code)}) from error
+
 
 # Messages several apps' constraints share.
 # A choice outside the field's choices: the form's own choice field refuses it first; the constraint's message
