@@ -22,4 +22,8 @@ class AttendanceError(models.TextChoices):
     AFTER_END = "after_end", "the client's use had ended by the day"
     OUTSIDE_CERTIFICATE = "outside_certificate", "no transition certificate is valid on the day"
     OVER_GRANTED_DAYS = "over_granted_days", "the day would be beyond the month's granted days"
+    # the database constraints of attendance's other records
+    MONTH_FIRST_DAY = "month_first_day", "a month not stored as its first day"
+    OVERRIDE_ONCE_PER_MONTH = "override_once_per_month", "days beyond the granted days are confirmed already"
+    OVERRIDE_NEEDS_REASON = "override_needs_reason", "a confirmation beyond granted days without a reason"
     ROW_INVALID = "row_invalid", "the row breaks a rule of the model's fields (no code of its own)"

@@ -8,8 +8,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from attendance.errors import AttendanceError
 from clients.models import Client
 from compostela.audit import track
+from compostela.constraints import (
+    MSG_MONTH_FIRST_DAY,
+    MSG_UNKNOWN_CHOICE,
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+)
 from compostela.models import Office
 from regulations import rules as regulations
 
@@ -51,20 +58,34 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["client", "day"], name="attendance_one_row_per_client_day"),
-            models.CheckConstraint(condition=Q(status__in=AttendanceStatus.values), name="attendance_status_known"),
-            models.CheckConstraint(
+            FieldUniqueConstraint(
+                fields=["client", "day"], name="attendance_one_row_per_client_day",
+                field="day", violation_error_code=AttendanceError.DUPLICATE_ROW,
+                violation_error_message=_("The client already has attendance on this day."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(status__in=AttendanceStatus.values), name="attendance_status_known",
+                field="status", violation_error_code=AttendanceError.UNKNOWN_STATUS,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
                 condition=Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=F("start_time")),
                 name="attendance_end_after_start",
+                field="end_time", violation_error_code=AttendanceError.END_NOT_AFTER_START,
+                violation_error_message=_("The end time must be after the start time."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(status__in=BILLABLE_ATTENDANCE)
                 | Q(transport_to=False, transport_from=False, meal=False),
                 name="attendance_absence_has_no_transport_or_meal",
+                field="status", violation_error_code=AttendanceError.ABSENCE_NO_TRANSPORT_OR_MEAL,
+                violation_error_message=_("An absence has no transport and no meal."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=~Q(status=AttendanceStatus.ABSENT_SUPPORTED) | ~Q(note=""),
                 name="attendance_absence_support_has_note",
+                field="note", violation_error_code=AttendanceError.SUPPORT_NEEDS_NOTE,
+                violation_error_message=_("An absence with support needs a note on the call or visit."),
             ),
         ]
         indexes = [
@@ -94,9 +115,22 @@ class GrantedDaysOverride(models.Model):
         verbose_name = _("granted-days confirmation")
         verbose_name_plural = _("granted-days confirmations")
         constraints = [
-            models.UniqueConstraint(fields=["client", "month"], name="granted_days_override_once_per_month"),
-            models.CheckConstraint(condition=Q(month__day=1), name="granted_days_override_month_first_day"),
-            models.CheckConstraint(condition=~Q(reason=""), name="granted_days_override_has_reason"),
+            FieldUniqueConstraint(
+                fields=["client", "month"], name="granted_days_override_once_per_month",
+                field="month", violation_error_code=AttendanceError.OVERRIDE_ONCE_PER_MONTH,
+                violation_error_message=_("Days beyond the granted days are confirmed for this client and month "
+                                          "already."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(month__day=1), name="granted_days_override_month_first_day",
+                field="month", violation_error_code=AttendanceError.MONTH_FIRST_DAY,
+                violation_error_message=MSG_MONTH_FIRST_DAY,
+            ),
+            FieldCheckConstraint(
+                condition=~Q(reason=""), name="granted_days_override_has_reason",
+                field="reason", violation_error_code=AttendanceError.OVERRIDE_NEEDS_REASON,
+                violation_error_message=_("Give the reason for attending beyond the granted days."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,8 +153,16 @@ class ClosedMonth(models.Model):
         verbose_name = _("closed month")
         verbose_name_plural = _("closed months")
         constraints = [
-            models.UniqueConstraint(fields=["office", "month"], name="attendance_closed_month_once"),
-            models.CheckConstraint(condition=Q(month__day=1), name="attendance_closed_month_first_day"),
+            FieldUniqueConstraint(
+                fields=["office", "month"], name="attendance_closed_month_once",
+                field="month", violation_error_code=AttendanceError.MONTH_CLOSED,
+                violation_error_message=_("This month is closed already."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(month__day=1), name="attendance_closed_month_first_day",
+                field="month", violation_error_code=AttendanceError.MONTH_FIRST_DAY,
+                violation_error_message=MSG_MONTH_FIRST_DAY,
+            ),
         ]
 
     def __str__(self) -> str:

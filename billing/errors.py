@@ -27,6 +27,23 @@ class BillingError(models.TextChoices):
     COPAY_CAP_TO_CONFIRM = "copay_cap_to_confirm", "the month's co-payment cap is to confirm (certificates differ)"
     COPAY_CAP_NOT_A_CHOICE = "copay_cap_not_a_choice", "the certificate is not one of the month's with a different cap"
     COPAY_CAP_MONTH_CLOSED = "copay_cap_month_closed", "the month is closed: its cap cannot change"
+    COPAY_CAP_DECIDED = "copay_cap_decided", "the month's cap of the person is confirmed already (one row)"
+    # the database constraints (their messages are on the constraints, billing.models)
+    UNKNOWN_CHOICE = "unknown_choice", "a value outside the field's choices"
+    ONE_PER_DAY = "one_per_day", "a row of the same kind is in force from that date already"
+    ONE_PER_TIER = "one_per_tier", "the schedule has that tier already"
+    RATE_NOT_NEGATIVE = "rate_not_negative", "a negative rate"
+    BAND_ORDERED = "band_ordered", "a band ends below where it starts"
+    UNITS_POSITIVE = "units_positive", "units below 1"
+    PRICE_POSITIVE = "price_positive", "a yen per unit below 1"
+    MONTH_FIRST_DAY = "month_first_day", "a month not stored as its first day"
+    CLOSING_VERSION_TAKEN = "closing_version_taken", "that version of the month's closing exists already"
+    TOTALS_ADD_UP = "totals_add_up", "stored totals that do not add up"
+    CLAIM_LINE_ONCE = "claim_line_once", "the closing has a line of that service for that client already"
+    COPAY_WITHIN_TOTAL = "copay_within_total", "a co-payment above the total"
+    DOCUMENT_NEEDS_PERIOD = "document_needs_period", "a document without its year or month"
+    PROGRESS_WITHIN_TOTAL = "progress_within_total", "a document's progress past its total"
+    DONE_HAS_FILE = "done_has_file", "a finished document without its file"
 
 
 class CloseCheck(models.TextChoices):

@@ -15,7 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from billing.errors import BillingError
 from clients.models import Certificate, Client
 from compostela.audit import track
+from compostela.constraints import (
+    MSG_MONTH_FIRST_DAY,
+    MSG_UNKNOWN_CHOICE,
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+)
 from compostela.models import AreaGrade, Office
+
+MSG_ONE_PER_DAY = _("There is a row for this in force from this date already.")
+MSG_RATE_NOT_NEGATIVE = _("A rate cannot be negative.")
+MSG_PRICE_POSITIVE = _("The yen per unit is at least 1.")
+MSG_TOTALS_ADD_UP = _("The totals do not add up.")
 
 TO_VERIFY = _("To verify against the ministry's notice before relying on it.")
 
@@ -43,8 +54,16 @@ class FeeSchedule(models.Model):
         verbose_name_plural = _("fee schedules")
         ordering = ["service", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "valid_from"], name="fee_schedule_one_per_service_day"),
-            models.CheckConstraint(condition=Q(service__in=Service.values), name="fee_schedule_service_known"),
+            FieldUniqueConstraint(
+                fields=["service", "valid_from"], name="fee_schedule_one_per_service_day",
+                field="valid_from", violation_error_code=BillingError.ONE_PER_DAY,
+                violation_error_message=MSG_ONE_PER_DAY,
+            ),
+            FieldCheckConstraint(
+                condition=Q(service__in=Service.values), name="fee_schedule_service_known",
+                field="service", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,14 +98,26 @@ class BasicFee(models.Model):
         verbose_name_plural = _("basic fees")
         ordering = ["schedule", "band_min", "-min_rate", "min_inclusive"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["schedule", "band_min", "min_rate", "min_inclusive"], name="basic_fee_one_per_tier"
+            FieldUniqueConstraint(
+                fields=["schedule", "band_min", "min_rate", "min_inclusive"], name="basic_fee_one_per_tier",
+                field="min_rate", violation_error_code=BillingError.ONE_PER_TIER,
+                violation_error_message=_("The schedule already has a tier from this band and rate."),
             ),
-            models.CheckConstraint(condition=Q(min_rate__gte=0), name="basic_fee_min_rate_not_negative"),
-            models.CheckConstraint(
-                condition=Q(band_max__isnull=True) | Q(band_max__gte=F("band_min")), name="basic_fee_band_ordered"
+            FieldCheckConstraint(
+                condition=Q(min_rate__gte=0), name="basic_fee_min_rate_not_negative",
+                field="min_rate", violation_error_code=BillingError.RATE_NOT_NEGATIVE,
+                violation_error_message=MSG_RATE_NOT_NEGATIVE,
             ),
-            models.CheckConstraint(condition=Q(units__gte=1), name="basic_fee_units_positive"),
+            FieldCheckConstraint(
+                condition=Q(band_max__isnull=True) | Q(band_max__gte=F("band_min")), name="basic_fee_band_ordered",
+                field="band_max", violation_error_code=BillingError.BAND_ORDERED,
+                violation_error_message=_("The band cannot end below where it starts."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(units__gte=1), name="basic_fee_units_positive",
+                field="units", violation_error_code=BillingError.UNITS_POSITIVE,
+                violation_error_message=_("Give at least 1 unit."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,8 +155,16 @@ class AddOnRate(models.Model):
         verbose_name_plural = _("add-on rates")
         ordering = ["kind", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "valid_from"], name="addon_rate_one_per_kind_day"),
-            models.CheckConstraint(condition=Q(kind__in=AddOnKind.values), name="addon_rate_kind_known"),
+            FieldUniqueConstraint(
+                fields=["kind", "valid_from"], name="addon_rate_one_per_kind_day",
+                field="valid_from", violation_error_code=BillingError.ONE_PER_DAY,
+                violation_error_message=MSG_ONE_PER_DAY,
+            ),
+            FieldCheckConstraint(
+                condition=Q(kind__in=AddOnKind.values), name="addon_rate_kind_known",
+                field="kind", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,13 +186,25 @@ class AreaUnitPrice(models.Model):
         verbose_name_plural = _("area unit prices")
         ordering = ["service", "area_grade", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["area_grade", "service", "valid_from"], name="area_unit_price_one_per_grade_service_day"
+            FieldUniqueConstraint(
+                fields=["area_grade", "service", "valid_from"], name="area_unit_price_one_per_grade_service_day",
+                field="valid_from", violation_error_code=BillingError.ONE_PER_DAY,
+                violation_error_message=MSG_ONE_PER_DAY,
             ),
-            models.CheckConstraint(condition=Q(yen_per_unit__gte=Decimal("1")), name="area_unit_price_positive"),
-            models.CheckConstraint(condition=Q(service__in=Service.values), name="area_unit_price_service_known"),
-            models.CheckConstraint(
-                condition=Q(area_grade__in=AreaGrade.values), name="area_unit_price_area_grade_known"
+            FieldCheckConstraint(
+                condition=Q(yen_per_unit__gte=Decimal("1")), name="area_unit_price_positive",
+                field="yen_per_unit", violation_error_code=BillingError.PRICE_POSITIVE,
+                violation_error_message=MSG_PRICE_POSITIVE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(service__in=Service.values), name="area_unit_price_service_known",
+                field="service", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(area_grade__in=AreaGrade.values), name="area_unit_price_area_grade_known",
+                field="area_grade", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
         ]
 
@@ -226,23 +277,37 @@ class OfficeFeeSettings(models.Model):
         verbose_name_plural = _("office fee settings")
         ordering = ["office", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "valid_from"], name="office_fee_settings_one_per_day"),
-            models.CheckConstraint(
+            FieldUniqueConstraint(
+                fields=["office", "valid_from"], name="office_fee_settings_one_per_day",
+                field="valid_from", violation_error_code=BillingError.ONE_PER_DAY,
+                violation_error_message=MSG_ONE_PER_DAY,
+            ),
+            FieldCheckConstraint(
                 condition=Q(yen_per_unit__isnull=True) | Q(yen_per_unit__gte=Decimal("1")),
                 name="office_fee_settings_price_positive",
+                field="yen_per_unit", violation_error_code=BillingError.PRICE_POSITIVE,
+                violation_error_message=MSG_PRICE_POSITIVE,
             ),
-            models.CheckConstraint(
-                condition=Q(qualified_staff__in=QualifiedStaff.values), name="office_fee_settings_qualified_known"
+            FieldCheckConstraint(
+                condition=Q(qualified_staff__in=QualifiedStaff.values), name="office_fee_settings_qualified_known",
+                field="qualified_staff", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
-            models.CheckConstraint(
-                condition=Q(transition_prep__in=TransitionPrep.values), name="office_fee_settings_prep_known"
+            FieldCheckConstraint(
+                condition=Q(transition_prep__in=TransitionPrep.values), name="office_fee_settings_prep_known",
+                field="transition_prep", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
-            models.CheckConstraint(
-                condition=Q(transport__in=TransportLevel.values), name="office_fee_settings_transport_known"
+            FieldCheckConstraint(
+                condition=Q(transport__in=TransportLevel.values), name="office_fee_settings_transport_known",
+                field="transport", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(followup_cost_method__in=FollowUpCostMethod.values),
                 name="office_fee_settings_cost_method_known",
+                field="followup_cost_method", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
         ]
 
@@ -274,11 +339,21 @@ class RetentionTierOverride(models.Model):
         verbose_name_plural = _("retention tier overrides")
         ordering = ["office", "fiscal_year", "-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="tier_override_has_reason"),
-            models.CheckConstraint(
-                condition=Q(rate__isnull=True) | Q(rate__gte=0), name="tier_override_rate_not_negative"
+            FieldCheckConstraint(
+                condition=~Q(reason=""), name="tier_override_has_reason",
+                field="reason", violation_error_code=BillingError.OVERRIDE_NEEDS_REASON,
+                violation_error_message=_("Give the reason for the override (for example the city's notice)."),
             ),
-            models.CheckConstraint(condition=Q(service__in=Service.values), name="tier_override_service_known"),
+            FieldCheckConstraint(
+                condition=Q(rate__isnull=True) | Q(rate__gte=0), name="tier_override_rate_not_negative",
+                field="rate", violation_error_code=BillingError.RATE_NOT_NEGATIVE,
+                violation_error_message=MSG_RATE_NOT_NEGATIVE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(service__in=Service.values), name="tier_override_service_known",
+                field="service", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
         ]
         indexes = [
             # tier page and month computation: the latest override of an office's fiscal year
@@ -316,15 +391,14 @@ class CopayCapDecision(models.Model):
         verbose_name_plural = _("co-payment cap decisions")
         ordering = ["office", "month", "client"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["client", "month"], name="copay_cap_decision_one_per_client_month",
+            FieldUniqueConstraint(
+                fields=["client", "month"], name="copay_cap_decision_one_per_client_month", field="certificate",
                 violation_error_message=_("The cap of this month is already confirmed for this client."),
-                violation_error_code="copay_cap_decision_one_per_client_month",
+                violation_error_code=BillingError.COPAY_CAP_DECIDED,
             ),
-            models.CheckConstraint(
-                condition=Q(month__day=1), name="copay_cap_decision_month_first_day",
-                violation_error_message=_("A month is given by its first day."),
-                violation_error_code="copay_cap_decision_month_first_day",
+            FieldCheckConstraint(
+                condition=Q(month__day=1), name="copay_cap_decision_month_first_day", field="month",
+                violation_error_message=MSG_MONTH_FIRST_DAY, violation_error_code=BillingError.MONTH_FIRST_DAY,
             ),
         ]
         indexes = [
@@ -360,15 +434,15 @@ class RetentionSupportNoHistoryRate(models.Model):
         verbose_name = _("retention-support rate with no history")
         verbose_name_plural = _("retention-support rates with no history")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(rate__gte=0) & Q(rate__lte=1), name="no_history_rate_fraction",
+            FieldCheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=1), name="no_history_rate_fraction", field="rate",
                 violation_error_message=_("The rate is a fraction between 0 and 1."),
-                violation_error_code=BillingError.NO_HISTORY_RATE_FRACTION.value,
+                violation_error_code=BillingError.NO_HISTORY_RATE_FRACTION,
             ),
-            models.CheckConstraint(
-                condition=~Q(notice=""), name="no_history_rate_has_notice",
+            FieldCheckConstraint(
+                condition=~Q(notice=""), name="no_history_rate_has_notice", field="notice",
                 violation_error_message=_("Name the city's notice the rate comes from."),
-                violation_error_code=BillingError.NO_HISTORY_BASIS_NEEDS_NOTICE.value,
+                violation_error_code=BillingError.NO_HISTORY_BASIS_NEEDS_NOTICE,
             ),
         ]
 
@@ -407,18 +481,33 @@ class MonthClosing(models.Model):
         verbose_name_plural = _("month closings")
         ordering = ["office", "month", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "month", "version"], name="month_closing_version_unique"),
+            models.UniqueConstraint(
+                fields=["office", "month", "version"], name="month_closing_version_unique",
+                violation_error_code=BillingError.CLOSING_VERSION_TAKEN,
+                violation_error_message=_("This version of the month's closing exists already; perhaps a colleague "
+                                          "closed it just now."),
+            ),
             # at most one closing of a month is in force (not reopened) at a time
             models.UniqueConstraint(
-                fields=["office", "month"], condition=Q(reopened_at__isnull=True), name="month_closing_one_in_force"
+                fields=["office", "month"], condition=Q(reopened_at__isnull=True), name="month_closing_one_in_force",
+                violation_error_code=BillingError.ALREADY_CLOSED,
+                violation_error_message=_("The month is closed already."),
             ),
-            models.CheckConstraint(condition=Q(month__day=1), name="month_closing_month_first_day"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                condition=Q(month__day=1), name="month_closing_month_first_day",
+                field="month", violation_error_code=BillingError.MONTH_FIRST_DAY,
+                violation_error_message=MSG_MONTH_FIRST_DAY,
+            ),
+            FieldCheckConstraint(
                 condition=Q(reopened_at__isnull=True) | (~Q(reopen_reason="") & Q(reopened_at__gte=F("closed_at"))),
                 name="month_closing_reopen_has_reason",
+                field="reopen_reason", violation_error_code=BillingError.REOPEN_NEEDS_REASON,
+                violation_error_message=_("Give the reason for reopening the month."),
             ),
             models.CheckConstraint(
-                condition=Q(claimed_yen=F("total_yen") - F("copayment_yen")), name="month_closing_claimed_is_rest"
+                condition=Q(claimed_yen=F("total_yen") - F("copayment_yen")), name="month_closing_claimed_is_rest",
+                violation_error_code=BillingError.TOTALS_ADD_UP,
+                violation_error_message=MSG_TOTALS_ADD_UP,
             ),
         ]
 
@@ -453,14 +542,30 @@ class ClaimLine(models.Model):
         verbose_name_plural = _("claim lines")
         ordering = ["closing", "service", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["closing", "client", "service"], name="claim_line_one_per_client"),
-            models.CheckConstraint(condition=Q(service__in=Service.values), name="claim_line_service_known"),
-            models.CheckConstraint(
-                condition=Q(total_units=F("basic_units") + F("addon_units")), name="claim_line_units_add_up"
+            FieldUniqueConstraint(
+                fields=["closing", "client", "service"], name="claim_line_one_per_client",
+                field="client", violation_error_code=BillingError.CLAIM_LINE_ONCE,
+                violation_error_message=_("The closing already has a line of this service for this client."),
             ),
-            models.CheckConstraint(condition=Q(copayment__lte=F("total_yen")), name="claim_line_copay_within_total"),
+            FieldCheckConstraint(
+                condition=Q(service__in=Service.values), name="claim_line_service_known",
+                field="service", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
             models.CheckConstraint(
-                condition=Q(claimed=F("total_yen") - F("copayment")), name="claim_line_claimed_is_rest"
+                condition=Q(total_units=F("basic_units") + F("addon_units")), name="claim_line_units_add_up",
+                violation_error_code=BillingError.TOTALS_ADD_UP,
+                violation_error_message=MSG_TOTALS_ADD_UP,
+            ),
+            FieldCheckConstraint(
+                condition=Q(copayment__lte=F("total_yen")), name="claim_line_copay_within_total",
+                field="copayment", violation_error_code=BillingError.COPAY_WITHIN_TOTAL,
+                violation_error_message=_("The co-payment cannot be more than the total."),
+            ),
+            models.CheckConstraint(
+                condition=Q(claimed=F("total_yen") - F("copayment")), name="claim_line_claimed_is_rest",
+                violation_error_code=BillingError.TOTALS_ADD_UP,
+                violation_error_message=MSG_TOTALS_ADD_UP,
             ),
         ]
         indexes = [
@@ -521,18 +626,42 @@ class GeneratedDocument(models.Model):
         verbose_name_plural = _("generated documents")
         ordering = ["-requested_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=DocumentKind.values), name="generated_document_kind_known"),
-            models.CheckConstraint(condition=Q(status__in=DocumentStatus.values),
-                                   name="generated_document_status_known"),
-            models.CheckConstraint(condition=Q(month__isnull=True) | Q(month__day=1),
-                                   name="generated_document_month_first_day"),
-            models.CheckConstraint(condition=Q(kind="followup", year__isnull=False)
-                                   | (~Q(kind="followup") & Q(month__isnull=False)),
-                                   name="generated_document_has_period"),
-            models.CheckConstraint(condition=Q(progress_done__lte=F("progress_total")),
-                                   name="generated_document_progress_within_total"),
-            models.CheckConstraint(condition=~Q(status="done") | Q(content__isnull=False),
-                                   name="generated_document_done_has_file"),
+            FieldCheckConstraint(
+                condition=Q(kind__in=DocumentKind.values), name="generated_document_kind_known",
+                field="kind", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(status__in=DocumentStatus.values),
+                name="generated_document_status_known",
+                field="status", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__day=1),
+                name="generated_document_month_first_day",
+                field="month", violation_error_code=BillingError.MONTH_FIRST_DAY,
+                violation_error_message=MSG_MONTH_FIRST_DAY,
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="followup", year__isnull=False)
+                | (~Q(kind="followup") & Q(month__isnull=False)),
+                name="generated_document_has_period",
+                violation_error_code=BillingError.DOCUMENT_NEEDS_PERIOD,
+                violation_error_message=_("The follow-up report needs its year; a month's document needs its month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=F("progress_total")),
+                name="generated_document_progress_within_total",
+                violation_error_code=BillingError.PROGRESS_WITHIN_TOTAL,
+                violation_error_message=_("The progress cannot pass the total."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(content__isnull=False),
+                name="generated_document_done_has_file",
+                violation_error_code=BillingError.DONE_HAS_FILE,
+                violation_error_message=_("A finished document has its file."),
+            ),
         ]
         indexes = [
             # billing page: an office's latest documents of a month; worker: the queued ones

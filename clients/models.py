@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
-from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -21,6 +20,12 @@ from django.utils.translation import pgettext_lazy
 from clients.errors import ClientError
 from clients.rules import katakana_name
 from compostela.audit import track
+from compostela.constraints import (
+    MSG_MINUTES_RANGE,
+    MSG_UNKNOWN_CHOICE,
+    FieldCheckConstraint,
+    FieldExclusionConstraint,
+)
 from compostela.dates import validate_birth_date
 from compostela.models import Office
 
@@ -125,21 +130,33 @@ class Client(models.Model):
         verbose_name_plural = _("clients")
         ordering = ["family_name_kana", "given_name_kana", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=ClientStatus.values), name="client_status_known"),
-            models.CheckConstraint(
-                condition=Q(referral_source__in=ReferralSource.values), name="client_referral_source_known"
+            FieldCheckConstraint(
+                condition=Q(status__in=ClientStatus.values), name="client_status_known",
+                field="status", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                condition=Q(referral_source__in=ReferralSource.values), name="client_referral_source_known",
+                field="referral_source", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
                 condition=Q(enrolled_on__isnull=True) | Q(first_visit_on__isnull=True)
                 | Q(enrolled_on__gte=F("first_visit_on")),
                 name="client_enrolled_after_first_visit",
+                field="enrolled_on", violation_error_code=ClientError.ENROLLED_BEFORE_VISIT,
+                violation_error_message=_("The enrolment date cannot be before the first visit."),
             ),
-            models.CheckConstraint(
-                condition=~Q(status=ClientStatus.ENDED) | Q(ended_on__isnull=False), name="client_ended_has_date"
+            FieldCheckConstraint(
+                condition=~Q(status=ClientStatus.ENDED) | Q(ended_on__isnull=False), name="client_ended_has_date",
+                field="ended_on", violation_error_code=ClientError.ENDED_NEEDS_DATE,
+                violation_error_message=_("Give the date the use of the office ended."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(usual_start__isnull=True) | Q(usual_end__isnull=True) | Q(usual_end__gt=F("usual_start")),
                 name="client_usual_end_after_start",
+                field="usual_end", violation_error_code=ClientError.USUAL_END_BEFORE_START,
+                violation_error_message=_("The usual end time must be after the usual start time."),
             ),
         ]
         indexes = [
@@ -193,13 +210,17 @@ class ServicePeriod(models.Model):
         verbose_name_plural = _("periods of use")
         ordering = ["client", "started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="period_end_after_start"
+            FieldCheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="period_end_after_start",
+                field="ended_on", violation_error_code=ClientError.PERIOD_ENDS_BEFORE_START,
+                violation_error_message=_("A period of use cannot end before it starts."),
             ),
-            ExclusionConstraint(
+            FieldExclusionConstraint(
                 name="period_no_overlap_per_client",
                 expressions=[(SameId("client"), RangeOperators.EQUAL),
-                             (DateRangeClosed("started_on", "ended_on"), RangeOperators.OVERLAPS)],
+                (DateRangeClosed("started_on", "ended_on"), RangeOperators.OVERLAPS)],
+                field="started_on", violation_error_code=ClientError.PERIOD_OVERLAP,
+                violation_error_message=_("This period of use overlaps another period of use of the client."),
             ),
         ]
 
@@ -268,27 +289,44 @@ class Certificate(models.Model):
         verbose_name_plural = _("recipient certificates")
         ordering = ["client", "period_start"]
         constraints = [
-            models.CheckConstraint(condition=Q(number__regex=r"^\d{10}$"), name="certificate_number_ten_digits"),
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="certificate_end_after_start"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                condition=Q(number__regex=r"^\d{10}$"), name="certificate_number_ten_digits",
+                field="number", violation_error_code=ClientError.CERTIFICATE_NUMBER_FORMAT,
+                violation_error_message=_("The certificate number has exactly 10 digits."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="certificate_end_after_start",
+                field="period_end", violation_error_code=ClientError.CERTIFICATE_ENDS_BEFORE_START,
+                violation_error_message=_("The service period cannot end before it starts."),
+            ),
+            FieldCheckConstraint(
                 condition=Q(granted_days__isnull=True) | Q(granted_days__gte=1, granted_days__lte=31),
                 name="certificate_granted_days_1_31",
+                field="granted_days", violation_error_code=ClientError.GRANTED_DAYS_RANGE,
+                violation_error_message=_("Granted days are from 1 to 31 a month."),
             ),
-            models.CheckConstraint(
-                condition=Q(income_category__in=IncomeCategory.values), name="certificate_income_category_known"
+            FieldCheckConstraint(
+                condition=Q(income_category__in=IncomeCategory.values), name="certificate_income_category_known",
+                field="income_category", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
-            models.CheckConstraint(
-                condition=Q(service__in=CertificateService.values), name="certificate_service_known"
+            FieldCheckConstraint(
+                condition=Q(service__in=CertificateService.values), name="certificate_service_known",
+                field="service", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
             # The periods of one client's certificates of one service never overlap; a 就労定着支援 certificate
             # may run beside a 就労移行支援 one.  GiST cannot compare text with = without btree_gist, so there is
             # one partial constraint per service (the check above keeps every row under one of them).
             *[
-                ExclusionConstraint(
+                FieldExclusionConstraint(
                     name=f"certificate_no_overlap_per_client_{service}",
                     expressions=[(SameId("client"), RangeOperators.EQUAL),
                                  (DateRangeClosed("period_start", "period_end"), RangeOperators.OVERLAPS)],
                     condition=Q(service=service),
+                    field="period_start", violation_error_code=ClientError.CERTIFICATE_OVERLAP,
+                    violation_error_message=_("This period overlaps another certificate of the client for the same "
+                                              "service."),
                 )
                 for service in CertificateService.values
             ],
@@ -327,14 +365,22 @@ class SupportPlan(models.Model):
         verbose_name_plural = _("individual support plans")
         ordering = ["client", "-period_start"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="plan_end_after_start"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="plan_end_after_start",
+                field="period_end", violation_error_code=ClientError.PLAN_ENDS_BEFORE_START,
+                violation_error_message=_("The plan period cannot end before it starts."),
+            ),
+            FieldCheckConstraint(
                 condition=Q(agreed_on__isnull=True) | Q(agreed_on__gte=F("created_on")),
                 name="plan_agreed_after_created",
+                field="agreed_on", violation_error_code=ClientError.PLAN_AGREED_BEFORE_CREATED,
+                violation_error_message=_("The client cannot agree to a plan before it was created."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("created_on")),
                 name="plan_closed_after_created",
+                field="closed_on", violation_error_code=ClientError.PLAN_CLOSE_BEFORE_CREATED,
+                violation_error_message=_("A plan cannot be closed before it was created."),
             ),
         ]
         indexes = [
@@ -365,7 +411,11 @@ class SupportPlanReview(models.Model):
         verbose_name_plural = _("support plan reviews")
         ordering = ["plan", "-reviewed_on"]
         constraints = [
-            models.CheckConstraint(condition=~Q(summary=""), name="plan_review_has_summary"),
+            FieldCheckConstraint(
+                condition=~Q(summary=""), name="plan_review_has_summary",
+                field="summary", violation_error_code=ClientError.REVIEW_NEEDS_SUMMARY,
+                violation_error_message=_("Write the summary of the review."),
+            ),
         ]
         indexes = [
             # client page and case review: the latest review of a plan
@@ -405,10 +455,21 @@ class CaseNote(models.Model):
         verbose_name_plural = _("case notes")
         ordering = ["-day", "-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=CaseNoteKind.values), name="case_note_kind_known"),
-            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=720), name="case_note_minutes_range",
-                                   violation_error_code=ClientError.CASE_NOTE_MINUTES_RANGE),
-            models.CheckConstraint(condition=~Q(text=""), name="case_note_has_text"),
+            FieldCheckConstraint(
+                condition=Q(kind__in=CaseNoteKind.values), name="case_note_kind_known",
+                field="kind", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=720), name="case_note_minutes_range",
+                field="minutes", violation_error_code=ClientError.CASE_NOTE_MINUTES_RANGE,
+                violation_error_message=MSG_MINUTES_RANGE,
+            ),
+            FieldCheckConstraint(
+                condition=~Q(text=""), name="case_note_has_text",
+                field="text", violation_error_code=ClientError.CASE_NOTE_NEEDS_TEXT,
+                violation_error_message=_("Write the note."),
+            ),
         ]
         indexes = [
             # client page timeline: a client's notes, newest first
@@ -491,34 +552,46 @@ class HealthRecord(models.Model):
         verbose_name = _("health and benefits")
         verbose_name_plural = _("health and benefits")
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(disability_certificate__in=DisabilityCertificateKind.values),
                 name="health_disability_certificate_known",
+                field="disability_certificate", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=~Q(disability_certificate=DisabilityCertificateKind.NONE) | Q(disability_grade=""),
                 name="health_no_certificate_no_grade",
+                field="disability_grade", violation_error_code=ClientError.GRADE_WITHOUT_CERTIFICATE,
+                violation_error_message=_("A grade needs a disability certificate."),
             ),
-            models.CheckConstraint(condition=Q(pension_grade__in=PensionGrade.values), name="health_pension_known"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                condition=Q(pension_grade__in=PensionGrade.values), name="health_pension_known",
+                field="pension_grade", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
                 condition=~Q(pension_grade=PensionGrade.NONE) | Q(pension_amount__isnull=True),
                 name="health_no_pension_no_amount",
+                field="pension_amount", violation_error_code=ClientError.PENSION_AMOUNT_WITHOUT_PENSION,
+                violation_error_message=_("A pension amount needs a pension grade."),
             ),
             # a kind only with a pension (rows from before the kind was recorded may have a grade without it;
             # health_update asks for the kind whenever a grade is given)
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(pension_kind="")
                 | (~Q(pension_grade=PensionGrade.NONE) & Q(pension_kind__in=PensionKind.values)),
                 name="health_pension_kind_with_grade",
                 violation_error_code=ClientError.PENSION_KIND_WITH_GRADE,
                 violation_error_message=_("Give the kind of pension with its grade (and neither without a pension)."),
+                field="pension_kind",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=~Q(pension_kind=PensionKind.BASIC, pension_grade=PensionGrade.GRADE_3),
                 name="health_basic_pension_no_grade_3",
                 violation_error_code=ClientError.BASIC_PENSION_GRADE_3,
                 violation_error_message=_("The Disability Basic Pension has grades 1 and 2 only; grade 3 is the "
-                                          "Employees' Pension."),
+                "Employees' Pension."),
+                field="pension_grade",
             ),
         ]
 
@@ -550,8 +623,10 @@ class SensitiveExport(models.Model):
         verbose_name_plural = _("sensitive data exports")
         ordering = ["-exported_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=SensitiveExportKind.values), name="sensitive_export_kind_known"
+            FieldCheckConstraint(
+                condition=Q(kind__in=SensitiveExportKind.values), name="sensitive_export_kind_known",
+                field="kind", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
         ]
         indexes = [
@@ -634,17 +709,23 @@ class CareerProfile(models.Model):
         verbose_name = _("career profile")
         verbose_name_plural = _("career profiles")
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(recruitment_type="") | Q(recruitment_type__in=RecruitmentType.values),
                 name="profile_recruitment_type_known",
+                field="recruitment_type", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__gte=1, hours_per_week__lte=60),
                 name="profile_hours_per_week_range",
+                field="hours_per_week", violation_error_code=ClientError.HOURS_PER_WEEK_RANGE,
+                violation_error_message=_("Give the hours a week from 1 to 60."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(days_per_week__isnull=True) | Q(days_per_week__gte=1, days_per_week__lte=7),
                 name="profile_days_per_week_range",
+                field="days_per_week", violation_error_code=ClientError.DAYS_PER_WEEK_RANGE,
+                violation_error_message=_("Give the days a week from 1 to 7."),
             ),
         ]
 
@@ -674,11 +755,17 @@ class WorkHistoryEntry(models.Model):
         verbose_name_plural = _("work history")
         ordering = ["client", "-started_on", "pk"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(started_on__isnull=True) | Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="work_history_end_after_start",
+                field="ended_on", violation_error_code=ClientError.WORK_ENDS_BEFORE_START,
+                violation_error_message=_("An earlier job cannot end before it started."),
             ),
-            models.CheckConstraint(condition=~Q(employer=""), name="work_history_has_employer"),
+            FieldCheckConstraint(
+                condition=~Q(employer=""), name="work_history_has_employer",
+                field="employer", violation_error_code=ClientError.WORK_NEEDS_EMPLOYER,
+                violation_error_message=_("Give the employer of the earlier job."),
+            ),
         ]
 
     def __str__(self) -> str:

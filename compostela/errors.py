@@ -18,3 +18,8 @@ class CompostelaError(models.TextChoices):
     IMPORT_EMPTY = "import_empty", "the file has no header line"
     IMPORT_MISSING_COLUMNS = "import_missing_columns", "the file lacks columns the import needs"
     IMPORT_UNKNOWN_COLUMNS = "import_unknown_columns", "the file has columns the import does not know"
+    # the database constraints (their messages are on the constraints, compostela.models)
+    UNKNOWN_CHOICE = "unknown_choice", "a value outside the field's choices"
+    CAPACITY_POSITIVE = "capacity_positive", "a capacity below 1"
+    CAPACITY_ONE_PER_DAY = "capacity_one_per_day", "the office has a capacity from that date already"
+    ONE_ROLE_PER_OFFICE = "one_role_per_office", "the user has a role in the office already"

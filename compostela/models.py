@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compostela.audit import track
+from compostela.constraints import MSG_UNKNOWN_CHOICE, FieldCheckConstraint, FieldUniqueConstraint
 from compostela.errors import CompostelaError
 
 
@@ -26,7 +27,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(condition=Q(language__in=["ja", "en"]), name="user_language_known"),
+            FieldCheckConstraint(
+                condition=Q(language__in=["ja", "en"]), name="user_language_known",
+                field="language", violation_error_code=CompostelaError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -72,10 +77,20 @@ class Office(models.Model):
         verbose_name_plural = _("offices")
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=Q(number__regex=r"^\d{10}$"), name="office_number_ten_digits"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="office_capacity_positive"),
-            models.CheckConstraint(
-                condition=Q(area_grade__in=AreaGrade.values), name="office_area_grade_known"
+            FieldCheckConstraint(
+                condition=Q(number__regex=r"^\d{10}$"), name="office_number_ten_digits",
+                field="number", violation_error_code=CompostelaError.OFFICE_NUMBER_FORMAT,
+                violation_error_message=_("The office number has exactly 10 digits."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(capacity__gte=1), name="office_capacity_positive",
+                field="capacity", violation_error_code=CompostelaError.CAPACITY_POSITIVE,
+                violation_error_message=_("The capacity is at least 1."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(area_grade__in=AreaGrade.values), name="office_area_grade_known",
+                field="area_grade", violation_error_code=CompostelaError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
         ]
 
@@ -111,8 +126,16 @@ class OfficeCapacity(models.Model):
         verbose_name_plural = _("office capacities")
         ordering = ["office", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "valid_from"], name="office_capacity_one_per_day"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="office_capacity_history_positive"),
+            FieldUniqueConstraint(
+                fields=["office", "valid_from"], name="office_capacity_one_per_day",
+                field="valid_from", violation_error_code=CompostelaError.CAPACITY_ONE_PER_DAY,
+                violation_error_message=_("The office already has a capacity in force from this date."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(capacity__gte=1), name="office_capacity_history_positive",
+                field="capacity", violation_error_code=CompostelaError.CAPACITY_POSITIVE,
+                violation_error_message=_("The capacity is at least 1."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,8 +165,16 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "office"], name="membership_one_role_per_office"),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+            FieldUniqueConstraint(
+                fields=["user", "office"], name="membership_one_role_per_office",
+                field="office", violation_error_code=CompostelaError.ONE_ROLE_PER_OFFICE,
+                violation_error_message=_("This staff member already has a role in this office."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(role__in=Role.values), name="membership_role_known",
+                field="role", violation_error_code=CompostelaError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,7 +256,10 @@ class SensitiveRead(models.Model):
         verbose_name = _("sensitive record read")
         verbose_name_plural = _("sensitive record reads")
         constraints = [
-            models.CheckConstraint(condition=Q(page__in=ReadPage.values), name="sensitive_read_page_known"),
+            FieldCheckConstraint(
+                condition=Q(page__in=ReadPage.values), name="sensitive_read_page_known", field="page",
+                violation_error_message=MSG_UNKNOWN_CHOICE, violation_error_code=CompostelaError.UNKNOWN_CHOICE,
+            ),
         ]
         indexes = [
             # the manager's "who read this person's records", newest first

@@ -17,3 +17,11 @@ class PlacementError(models.TextChoices):
     FOLLOWUP_BEFORE_START = "followup_before_start", "the follow-up contact is before the job started"
     HIRE_BEFORE_OFFICE_OPENED = "hire_before_office_opened", "the hire starts before the office opened"
     HIRE_BEFORE_FIRST_USE = "hire_before_first_use", "the hire starts before the client's first period of use"
+    # the database constraints (their messages are on the constraints, placements.models)
+    UNKNOWN_CHOICE = "unknown_choice", "a value outside the field's choices"
+    EMPLOYER_NAME_TAKEN = "employer_name_taken", "the office has an employer of that name already"
+    PERSON_NAME_TAKEN = "person_name_taken", "the employer has a contact person of that name already"
+    HOURS_PER_WEEK_RANGE = "hours_per_week_range", "hours a week outside more than 0 to 60"
+    MINUTES_RANGE = "minutes_range", "minutes outside 1–720"
+    RESULT_NEEDS_DATE = "result_needs_date", "a result without its date (or a pending one with a date)"
+    ACCOMPANIED_NEEDS_STAFF = "accompanied_needs_staff", "an accompanied interview without the staff member"

@@ -12,7 +12,21 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, JobField, RecruitmentType
 from compostela.audit import track
+from compostela.constraints import (
+    MSG_MINUTES_RANGE,
+    MSG_UNKNOWN_CHOICE,
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+)
 from compostela.models import Office
+from placements.errors import PlacementError
+
+# The rules of a hire, checked by its constraints (full_clean shows them on their field)
+MSG_FIXED_TERM_NEEDS_END = _("A fixed-term job needs the end of its term; a permanent job has none.")
+MSG_FIXED_TERM_ENDS_BEFORE_START = _("The end of the fixed term cannot be before the start date.")
+MSG_JOB_END_NEEDS_REASON = _("The end of a job and its reason go together.")
+MSG_JOB_ENDS_BEFORE_START = _("The job cannot end before it starts.")
+MSG_CLOSED_JOB_DISCLOSED = _("An ordinary job without disclosure cannot be marked as disclosed.")
 
 
 @track()
@@ -34,7 +48,11 @@ class Employer(models.Model):
         verbose_name_plural = _("employers")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "name"], name="employer_name_unique_per_office"),
+            FieldUniqueConstraint(
+                fields=["office", "name"], name="employer_name_unique_per_office",
+                field="name", violation_error_code=PlacementError.EMPLOYER_NAME_TAKEN,
+                violation_error_message=_("The office already has an employer of this name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,31 +110,57 @@ class Hire(models.Model):
         verbose_name_plural = _("hires")
         ordering = ["-start_date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(job_field__in=JobField.values), name="hire_job_field_known"),
-            models.CheckConstraint(
-                condition=Q(recruitment_type__in=RecruitmentType.values), name="hire_recruitment_type_known"
+            FieldCheckConstraint(
+                condition=Q(job_field__in=JobField.values), name="hire_job_field_known",
+                field="job_field", violation_error_code=PlacementError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
-            models.CheckConstraint(
-                condition=Q(employment_form__in=EmploymentForm.values), name="hire_employment_form_known"
+            FieldCheckConstraint(
+                condition=Q(recruitment_type__in=RecruitmentType.values), name="hire_recruitment_type_known",
+                field="recruitment_type", violation_error_code=PlacementError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                condition=Q(employment_form__in=EmploymentForm.values), name="hire_employment_form_known",
+                field="employment_form", violation_error_code=PlacementError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
                 condition=Q(employment_form=EmploymentForm.PERMANENT, fixed_term_end__isnull=True)
-                | Q(employment_form=EmploymentForm.FIXED_TERM, fixed_term_end__isnull=False,
-                    fixed_term_end__gte=F("start_date")),
+                | Q(employment_form=EmploymentForm.FIXED_TERM, fixed_term_end__isnull=False),
                 name="hire_fixed_term_has_end",
+                field="fixed_term_end", violation_error_code=PlacementError.FIXED_TERM_NEEDS_END,
+                violation_error_message=MSG_FIXED_TERM_NEEDS_END,
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                condition=Q(fixed_term_end__isnull=True) | Q(fixed_term_end__gte=F("start_date")),
+                name="hire_fixed_term_ends_after_start",
+                field="fixed_term_end", violation_error_code=PlacementError.FIXED_TERM_ENDS_BEFORE_START,
+                violation_error_message=MSG_FIXED_TERM_ENDS_BEFORE_START,
+            ),
+            FieldCheckConstraint(
                 condition=Q(ended_on__isnull=True, end_reason="")
-                | Q(ended_on__isnull=False, ended_on__gte=F("start_date"), end_reason__in=JobEndReason.values),
+                | Q(ended_on__isnull=False, end_reason__in=JobEndReason.values),
                 name="hire_end_has_date_and_reason",
+                field="end_reason", violation_error_code=PlacementError.JOB_END_NEEDS_REASON,
+                violation_error_message=MSG_JOB_END_NEEDS_REASON,
             ),
-            models.CheckConstraint(
-                condition=Q(hours_per_week__gt=0, hours_per_week__lte=60), name="hire_hours_per_week_range"
+            FieldCheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("start_date")), name="hire_ends_after_start",
+                field="ended_on", violation_error_code=PlacementError.JOB_ENDS_BEFORE_START,
+                violation_error_message=MSG_JOB_ENDS_BEFORE_START,
+            ),
+            FieldCheckConstraint(
+                condition=Q(hours_per_week__gt=0, hours_per_week__lte=60), name="hire_hours_per_week_range",
+                field="hours_per_week", violation_error_code=PlacementError.HOURS_PER_WEEK_RANGE,
+                violation_error_message=_("Give the hours a week: more than 0, at most 60."),
             ),
             # an undisclosed ordinary job is the only one where the employer does not know
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=~Q(recruitment_type=RecruitmentType.CLOSED) | Q(disclosed=False),
                 name="hire_closed_job_not_disclosed",
+                field="disclosed", violation_error_code=PlacementError.CLOSED_JOB_DISCLOSED,
+                violation_error_message=MSG_CLOSED_JOB_DISCLOSED,
             ),
         ]
         indexes = [
@@ -159,8 +203,16 @@ class FollowUpContact(models.Model):
         verbose_name_plural = _("follow-up contacts")
         ordering = ["-day", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=FollowUpKind.values), name="followup_kind_known"),
-            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=720), name="followup_minutes_range"),
+            FieldCheckConstraint(
+                condition=Q(kind__in=FollowUpKind.values), name="followup_kind_known",
+                field="kind", violation_error_code=PlacementError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=720), name="followup_minutes_range",
+                field="minutes", violation_error_code=PlacementError.MINUTES_RANGE,
+                violation_error_message=MSG_MINUTES_RANGE,
+            ),
         ]
         indexes = [
             # hire timeline, follow-up cost and 就労定着支援 billing: contacts of a hire by date
@@ -191,7 +243,11 @@ class EmployerPerson(models.Model):
         verbose_name_plural = _("contact people")
         ordering = ["employer", "name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["employer", "name"], name="employer_person_name_unique"),
+            FieldUniqueConstraint(
+                fields=["employer", "name"], name="employer_person_name_unique",
+                field="name", violation_error_code=PlacementError.PERSON_NAME_TAKEN,
+                violation_error_message=_("The employer already has a contact person of this name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,10 +298,18 @@ class EmployerContact(models.Model):
         verbose_name_plural = _("employer contacts")
         ordering = ["-day", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=EmployerContactKind.values),
-                                   name="employer_contact_kind_known"),
-            models.CheckConstraint(condition=Q(minutes__isnull=True) | Q(minutes__gte=1, minutes__lte=720),
-                                   name="employer_contact_minutes_range"),
+            FieldCheckConstraint(
+                condition=Q(kind__in=EmployerContactKind.values),
+                name="employer_contact_kind_known",
+                field="kind", violation_error_code=PlacementError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(minutes__isnull=True) | Q(minutes__gte=1, minutes__lte=720),
+                name="employer_contact_minutes_range",
+                field="minutes", violation_error_code=PlacementError.MINUTES_RANGE,
+                violation_error_message=MSG_MINUTES_RANGE,
+            ),
         ]
         indexes = [
             # contact log and fidelity figures: an office's contacts in a date range
@@ -292,16 +356,31 @@ class JobApplication(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-applied_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(job_field__in=JobField.values), name="application_job_field_known"),
-            models.CheckConstraint(condition=Q(recruitment_type__in=RecruitmentType.values),
-                                   name="application_recruitment_type_known"),
-            models.CheckConstraint(condition=Q(result__in=ApplicationResult.values),
-                                   name="application_result_known"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                condition=Q(job_field__in=JobField.values), name="application_job_field_known",
+                field="job_field", violation_error_code=PlacementError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(recruitment_type__in=RecruitmentType.values),
+                name="application_recruitment_type_known",
+                field="recruitment_type", violation_error_code=PlacementError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(result__in=ApplicationResult.values),
+                name="application_result_known",
+                field="result", violation_error_code=PlacementError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
                 condition=Q(result=ApplicationResult.PENDING, result_on__isnull=True)
                 | (~Q(result=ApplicationResult.PENDING) & Q(result_on__isnull=False,
-                                                              result_on__gte=F("applied_on"))),
+                result_on__gte=F("applied_on"))),
                 name="application_result_has_date",
+                field="result_on", violation_error_code=PlacementError.RESULT_NEEDS_DATE,
+                violation_error_message=_("A result other than pending has its date, on or after the application; "
+                                          "a pending one has none."),
             ),
         ]
         indexes = [
@@ -334,8 +413,12 @@ class Interview(models.Model):
         verbose_name_plural = _("interviews")
         ordering = ["day", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(accompanied=False) | Q(staff__isnull=False),
-                                   name="interview_accompanied_has_staff"),
+            FieldCheckConstraint(
+                condition=Q(accompanied=False) | Q(staff__isnull=False),
+                name="interview_accompanied_has_staff",
+                field="staff", violation_error_code=PlacementError.ACCOMPANIED_NEEDS_STAFF,
+                violation_error_message=_("Choose the staff member who accompanies the client."),
+            ),
         ]
         indexes = [
             # client funnel: interviews of a client's applications by date
@@ -378,8 +461,16 @@ class Outreach(models.Model):
         verbose_name_plural = _("outreach")
         ordering = ["-day", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=OutreachKind.values), name="outreach_kind_known"),
-            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=720), name="outreach_minutes_range"),
+            FieldCheckConstraint(
+                condition=Q(kind__in=OutreachKind.values), name="outreach_kind_known",
+                field="kind", violation_error_code=PlacementError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=720), name="outreach_minutes_range",
+                field="minutes", violation_error_code=PlacementError.MINUTES_RANGE,
+                violation_error_message=MSG_MINUTES_RANGE,
+            ),
         ]
         indexes = [
             # client timeline: a client's outreach by date

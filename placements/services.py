@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from clients.models import Client
 from clients.services import client_record_hire, client_record_job_end
 from compostela.audit import audited
+from compostela.constraints import constraint_refusals
 from compostela.dates import refuse_future_date
 from compostela.models import Office, User
 from placements.errors import PlacementError
@@ -38,11 +39,7 @@ MSG_HIRE_BEFORE_FIRST_USE = gettext_noop("The hire starts before the client's fi
 MSG_OTHER_OFFICE = gettext_noop("This record belongs to another office.")
 MSG_FOLLOWUP_BEFORE_START = gettext_noop("A follow-up contact cannot be before the job started.")
 MSG_JOB_ALREADY_ENDED = gettext_noop("This job has already ended.")
-MSG_JOB_END_NEEDS_REASON = gettext_noop("The end of a job and its reason go together.")
-MSG_JOB_ENDS_BEFORE_START = gettext_noop("The job cannot end before it starts.")
 MSG_INTERVIEW_BEFORE_APPLICATION = gettext_noop("The interview cannot be before the application.")
-MSG_FIXED_TERM_NEEDS_END = gettext_noop("A fixed-term job needs the end of its term; a permanent job has none.")
-MSG_CLOSED_JOB_DISCLOSED = gettext_noop("An ordinary job without disclosure cannot be marked as disclosed.")
 MSG_HIRE_ALREADY_RECORDED = gettext_noop(
     "This hire (same employer and start date) is already recorded, perhaps by a colleague just now."
 )
@@ -64,7 +61,8 @@ def employer_create(*, office: Office, name: str, industry: str = "", address: s
     employer = Employer(office=office, name=name.strip(), industry=industry, address=address, area=area,
                         notes=notes)
     employer.full_clean()
-    employer.save()
+    with constraint_refusals(Employer):  # the same name saved by a colleague at the same moment
+        employer.save()
     return employer
 
 
@@ -77,7 +75,8 @@ def employer_update(*, employer: Employer, by: User, **fields) -> Employer:
             raise TypeError(f"employer_update: unknown field {key}")
         setattr(employer, key, value.strip() if key == "name" else value)
     employer.full_clean()
-    employer.save(update_fields=sorted(fields))
+    with constraint_refusals(Employer):
+        employer.save(update_fields=sorted(fields))
     return employer
 
 
@@ -88,7 +87,8 @@ def employer_person_add(*, employer: Employer, name: str, position: str = "", ph
     person = EmployerPerson(employer=employer, name=name.strip(), position=position, phone=phone, email=email,
                             note=note)
     person.full_clean()
-    person.save()
+    with constraint_refusals(EmployerPerson):
+        person.save()
     return person
 
 
@@ -186,34 +186,19 @@ def placement_record_hire(*, client: Client, employer: Employer, job_title: str,
 
 
 def hire_check_rules(hire: Hire, *, office_opened_on: date | None = None, first_use: date | None = None) -> None:
-    """The rules of a hire (the database checks them too); here they become messages on the right field.
-    Recording a hire, ending it and the hires import check a hire with this one function.  With
-    ``office_opened_on`` and ``first_use`` (the start of the client's first period of use) given, a hire
-    before either is refused: it cannot be the office's placement, and would count in the retention tier."""
-    from placements.models import EmploymentForm, RecruitmentType
-
+    """The rules of a hire, each a message on its field.  Recording a hire, ending it and the hires import
+    check a hire with this one function.  With ``office_opened_on`` and ``first_use`` (the start of the
+    client's first period of use) given, a hire before either is refused: it cannot be the office's placement,
+    and would count in the retention tier.  The rules of the hire itself (a fixed term has its end, on or after
+    the start; an end has its reason; an undisclosed job is not marked disclosed) are its database constraints,
+    checked here with their messages and codes (``Hire.Meta.constraints``)."""
     if office_opened_on is not None and hire.start_date < office_opened_on:
         raise ValidationError({"start_date": ValidationError(_(MSG_HIRE_BEFORE_OFFICE_OPENED),
                                                              code=PlacementError.HIRE_BEFORE_OFFICE_OPENED)})
     if first_use is not None and hire.start_date < first_use:
         raise ValidationError({"start_date": ValidationError(_(MSG_HIRE_BEFORE_FIRST_USE),
                                                              code=PlacementError.HIRE_BEFORE_FIRST_USE)})
-
-    if (hire.employment_form == EmploymentForm.FIXED_TERM) != (hire.fixed_term_end is not None):
-        raise ValidationError({"fixed_term_end": ValidationError(_(MSG_FIXED_TERM_NEEDS_END),
-                                                                 code=PlacementError.FIXED_TERM_NEEDS_END)})
-    if hire.fixed_term_end is not None and hire.fixed_term_end < hire.start_date:
-        raise ValidationError({"fixed_term_end": ValidationError(_(MSG_FIXED_TERM_NEEDS_END),
-                                                                 code=PlacementError.FIXED_TERM_ENDS_BEFORE_START)})
-    if hire.recruitment_type == RecruitmentType.CLOSED and hire.disclosed:
-        raise ValidationError({"disclosed": ValidationError(_(MSG_CLOSED_JOB_DISCLOSED),
-                                                            code=PlacementError.CLOSED_JOB_DISCLOSED)})
-    if (hire.ended_on is None) != (not hire.end_reason):
-        raise ValidationError({"end_reason": ValidationError(_(MSG_JOB_END_NEEDS_REASON),
-                                                             code=PlacementError.JOB_END_NEEDS_REASON)})
-    if hire.ended_on is not None and hire.ended_on < hire.start_date:
-        raise ValidationError({"ended_on": ValidationError(_(MSG_JOB_ENDS_BEFORE_START),
-                                                           code=PlacementError.JOB_ENDS_BEFORE_START)})
+    hire.validate_constraints()
 
 
 @audited(by="by")

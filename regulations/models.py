@@ -10,6 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from compostela.audit import track
+from compostela.constraints import FieldCheckConstraint
+from regulations.errors import RegulationsError
+
+MSG_PERCENT_1_100 = _("Give a percentage from 1 to 100.")
 
 TO_VERIFY = _("To verify against the ministry's notice before relying on it.")
 
@@ -59,33 +63,51 @@ class RegulatoryFigures(models.Model):
         verbose_name_plural = _("regulatory figures")
         ordering = ["valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(copay_percent__lte=100), name="regulatory_figures_copay_percent_max_100"
+            FieldCheckConstraint(
+                condition=Q(copay_percent__lte=100), name="regulatory_figures_copay_percent_max_100",
+                field="copay_percent", violation_error_code=RegulationsError.PERCENT_RANGE,
+                violation_error_message=_("The co-payment is at most 100 percent."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(over_capacity_percent__gte=1, over_capacity_percent__lte=100),
                 name="regulatory_figures_over_capacity_percent_1_100",
+                field="over_capacity_percent", violation_error_code=RegulationsError.PERCENT_RANGE,
+                violation_error_message=MSG_PERCENT_1_100,
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(plan_missing_early_percent__gte=1, plan_missing_early_percent__lte=100),
                 name="regulatory_figures_plan_missing_early_percent_1_100",
+                field="plan_missing_early_percent", violation_error_code=RegulationsError.PERCENT_RANGE,
+                violation_error_message=MSG_PERCENT_1_100,
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(plan_missing_later_percent__gte=1, plan_missing_later_percent__lte=100),
                 name="regulatory_figures_plan_missing_later_percent_1_100",
+                field="plan_missing_later_percent", violation_error_code=RegulationsError.PERCENT_RANGE,
+                violation_error_message=MSG_PERCENT_1_100,
             ),
-            models.CheckConstraint(
-                condition=Q(plan_missing_early_months__gte=1), name="regulatory_figures_plan_missing_early_months_1"
+            FieldCheckConstraint(
+                condition=Q(plan_missing_early_months__gte=1), name="regulatory_figures_plan_missing_early_months_1",
+                field="plan_missing_early_months", violation_error_code=RegulationsError.MONTHS_POSITIVE,
+                violation_error_message=_("Give at least one month."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(new_office_rate__gte=0, new_office_rate__lte=1),
                 name="regulatory_figures_new_office_rate_0_1",
+                field="new_office_rate", violation_error_code=RegulationsError.RATE_RANGE,
+                violation_error_message=_("Give the rate as a fraction from 0 to 1 (0.3000 for 30 percent)."),
             ),
-            models.CheckConstraint(condition=~Q(source_title=""), name="regulatory_figures_source_named"),
+            FieldCheckConstraint(
+                condition=~Q(source_title=""), name="regulatory_figures_source_named",
+                field="source_title", violation_error_code=RegulationsError.SOURCE_NAMED,
+                violation_error_message=_("Name the source of these figures."),
+            ),
             # a row marked verified says when and by whom
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(to_verify=True) | (Q(checked_on__isnull=False) & ~Q(checked_by="")),
                 name="regulatory_figures_verified_says_when_and_by_whom",
+                field="checked_by", violation_error_code=RegulationsError.VERIFIED_SAYS_WHO_AND_WHEN,
+                violation_error_message=_("Figures marked verified say when and by whom they were checked."),
             ),
         ]
 

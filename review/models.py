@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 from compostela.audit import track
+from compostela.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from compostela.models import Office
+from review.errors import ReviewError
 
 # --- Case review (issue 7): the 9:00 meeting's marks and the office's review settings ------------------------
 
@@ -41,8 +43,12 @@ class CaseReviewSettings(models.Model):
         verbose_name = _("case review settings")
         verbose_name_plural = _("case review settings")
         constraints = [
-            models.CheckConstraint(condition=Q(quiet_days__gte=1, quiet_days__lte=60),
-                                   name="case_review_quiet_days_1_60"),
+            FieldCheckConstraint(
+                condition=Q(quiet_days__gte=1, quiet_days__lte=60),
+                name="case_review_quiet_days_1_60",
+                field="quiet_days", violation_error_code=ReviewError.QUIET_DAYS_RANGE,
+                violation_error_message=_("Give the days without contact from 1 to 60."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,7 +74,11 @@ class CaseReviewMark(models.Model):
         verbose_name_plural = _("case review marks")
         constraints = [
             # its index (office, day, client) also serves the board's query: one office's marks of one day
-            models.UniqueConstraint(fields=["office", "day", "client"], name="case_review_mark_once_per_day"),
+            FieldUniqueConstraint(
+                fields=["office", "day", "client"], name="case_review_mark_once_per_day",
+                field="client", violation_error_code=ReviewError.MARKED_ALREADY,
+                violation_error_message=_("This person is marked as reviewed today already."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,10 +55,11 @@ def case_review_note_add(*, office: Office, client: Client, text: str, minutes: 
 @audited(by="by")
 @transaction.atomic
 def case_review_settings_save(*, office: Office, quiet_days: int, by: User) -> CaseReviewSettings:
+    # the rules first: the office's first settings are created with the value given
+    CaseReviewSettings(office=office, quiet_days=quiet_days, updated_by=by).full_clean(validate_unique=False)
     settings, _created = CaseReviewSettings.objects.select_for_update().get_or_create(
         office=office, defaults={"quiet_days": quiet_days, "updated_by": by})
     settings.quiet_days = quiet_days
     settings.updated_by = by
-    settings.full_clean()
     settings.save(update_fields=["quiet_days", "updated_by", "updated_at"])
     return settings

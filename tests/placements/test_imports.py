@@ -102,13 +102,13 @@ def test_unknown_office_and_missing_columns_are_refused(world, tmp_path):
 
 
 def test_a_hire_ending_before_it_starts_is_refused_by_the_services_rule(world, clients, tmp_path, capsys):
-    from placements.services import MSG_JOB_ENDS_BEFORE_START
+    from placements.models import MSG_JOB_ENDS_BEFORE_START
 
     bad = HEADER + "札幌,一郎,1990-01-01,株式会社北倉庫,ピッキング,倉庫作業,quota,2023-05-01,20,1000,無期,,はい," \
                    "2023-04-01,quit\n"
     with pytest.raises(CommandError):
         call_command("import_placements", "--office", world.office.number, write(tmp_path, bad))
-    assert f"hires.csv:2: ended_on: {_(MSG_JOB_ENDS_BEFORE_START)}" in capsys.readouterr().err
+    assert f"hires.csv:2: ended_on: {MSG_JOB_ENDS_BEFORE_START}" in capsys.readouterr().err
     assert not Hire.objects.exists()
 
 
