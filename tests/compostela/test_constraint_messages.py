@@ -113,7 +113,7 @@ def error_enum(label: str) -> type[TextChoices]:
     (enum,) = [
         value
         for value in vars(module).values()
-        if isinstance(value, type) and issubclass(value, TextChoices) and value is not TextChoices
+        if isinstance(value, type) and issubclass(value, TextChoices) and value.__name__.endswith("Error")
     ]
     return enum
 
