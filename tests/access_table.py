@@ -198,6 +198,10 @@ ACCESS: dict[str, Access] = {
     # a manager reopens a month of their own office: a redirect
     "billing:reopen": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
                              kwargs=lambda world: {"year": 2024, "month": 5}, data=lambda world: {"reason": "訂正"}),
+    # the month's co-payment cap of one client: another office's manager gets 404 for this office's client
+    "billing:copay_cap": Access(anon=302, other=404, staff=403, supervisor=403, manager=302, method="post",
+                                kwargs=lambda world: {"year": 2024, "month": 5, "client_id": _client(world).pk},
+                                data=lambda world: {"certificate": "1"}),
     "billing:tier": page("manager"),
     "billing:tier_override": Access(
         anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
