@@ -35,9 +35,9 @@ from attendance.services import (
     attendance_record_day,
 )
 from billing.documents.services import billing_document_request
-from billing.models import MonthClosing, RetentionTierOverride
+from billing.models import MonthClosing, RetentionSupportNoHistoryRate, RetentionTierOverride
 from billing.services.closing import billing_month_close, billing_month_reopen
-from billing.services.tier import retention_tier_override
+from billing.services.tier import retention_support_no_history_rate_set, retention_tier_override
 from clients.importing import import_clients
 from clients.models import (
     CareerProfile,
@@ -382,6 +382,11 @@ def _retention_tier_override(g):
                    reason="通知", by=g.by)
 
 
+def _retention_support_no_history_rate_set(g):
+    return partial(retention_support_no_history_rate_set, office=g.world.office, rate=Decimal("0.9"),
+                   notice="札幌市通知", by=g.by)
+
+
 @dataclass(frozen=True)
 class Case:
     service: Callable
@@ -433,6 +438,8 @@ CASES = [
     Case(billing_month_close, (MonthClosing, ClosedMonth), _billing_month_close),
     Case(billing_month_reopen, (MonthClosing, ClosedMonth), _billing_month_reopen),
     Case(retention_tier_override, (RetentionTierOverride,), _retention_tier_override),
+    Case(retention_support_no_history_rate_set, (RetentionSupportNoHistoryRate,),
+         _retention_support_no_history_rate_set),
 ]
 
 # Services that are @audited but write no audited table today (so no event can name anyone yet).
