@@ -499,14 +499,14 @@ class Diagnosis(models.Model):
 
 
 class DisabilityCertificateKind(models.TextChoices):
-    NONE = "none", _("None")
+    NONE = "none", _("No certificate")
     MENTAL = "mental", _("Mental health and welfare certificate")  # 精神障害者保健福祉手帳
     INTELLECTUAL = "intellectual", _("Rehabilitation certificate (intellectual)")  # 療育手帳
     PHYSICAL = "physical", _("Physical disability certificate")  # 身体障害者手帳
 
 
 class PensionGrade(models.TextChoices):
-    NONE = "none", _("None")
+    NONE = "none", _("No pension")
     GRADE_1 = "1", pgettext_lazy("pension grade", "Grade 1")
     GRADE_2 = "2", pgettext_lazy("pension grade", "Grade 2")
     GRADE_3 = "3", pgettext_lazy("pension grade", "Grade 3")
