@@ -35,8 +35,9 @@ from attendance.services import (
     attendance_record_day,
 )
 from billing.documents.services import billing_document_request
-from billing.models import MonthClosing, RetentionSupportNoHistoryRate, RetentionTierOverride
+from billing.models import CopayCapDecision, MonthClosing, RetentionSupportNoHistoryRate, RetentionTierOverride
 from billing.services.closing import billing_month_close, billing_month_reopen
+from billing.services.copay import billing_copay_cap_confirm
 from billing.services.tier import retention_support_no_history_rate_set, retention_tier_override
 from clients.importing import import_clients
 from clients.models import (
@@ -387,6 +388,17 @@ def _retention_support_no_history_rate_set(g):
                    notice="札幌市通知", by=g.by)
 
 
+def _billing_copay_cap_confirm(g):
+    client = enrolled(g)  # its certificate runs from 2025-04-01 (cap 9,300); a new one from 2026-03-16 (cap 0)
+    Certificate.objects.filter(client=client).update(period_end=date(2026, 3, 15))
+    Certificate.objects.create(office=g.world.office, client=client, number=f"{client.pk + 1:010d}",
+                               municipality="札幌市", period_start=date(2026, 3, 16), period_end=date(2027, 3, 31),
+                               income_category=IncomeCategory.LOW_INCOME, copay_cap=0)
+    first = Certificate.objects.filter(client=client).order_by("period_start").first()
+    return partial(billing_copay_cap_confirm, office=g.world.office, client=client, month=date(2026, 3, 1),
+                   certificate_id=first.pk, by=g.by)
+
+
 @dataclass(frozen=True)
 class Case:
     service: Callable
@@ -438,6 +450,7 @@ CASES = [
     Case(billing_month_close, (MonthClosing, ClosedMonth), _billing_month_close),
     Case(billing_month_reopen, (MonthClosing, ClosedMonth), _billing_month_reopen),
     Case(retention_tier_override, (RetentionTierOverride,), _retention_tier_override),
+    Case(billing_copay_cap_confirm, (CopayCapDecision,), _billing_copay_cap_confirm),
     Case(retention_support_no_history_rate_set, (RetentionSupportNoHistoryRate,),
          _retention_support_no_history_rate_set),
 ]
