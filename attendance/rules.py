@@ -4,7 +4,8 @@ certificate governs a month, billable statuses, over-capacity) are ``regulations
 applies them to attendance's facts.
 
 * ``month_start(day)`` / ``month_end(day)`` / ``days_in_month(day)`` (``regulations.rules``)
-* ``EnrolmentFacts.granted_days(month, billable_days)``: 支給量 of the certificate governing the month.
+* ``EnrolmentFacts.granted_days(month, billable_days)``: 支給量 of the certificate governing the month (shown);
+  ``days_under_certificate(day, billable_days)``: the days counted against the day's own certificate (the rule).
 * ``enrolment_problem(facts, day)``: why a client may not have attendance on ``day`` (or ``None``);
   ``enrolment_refusal(facts, day)`` gives the same answer as an ``AttendanceError`` code.
 * ``office_closed_day(day)``: weekends, Japanese public holidays and the year-end break (demo, month view).
@@ -98,6 +99,16 @@ class EnrolmentFacts:
 
     def refusal_on(self, day: date) -> AttendanceError | None:
         return enrolment_refusal(self, day)
+
+    def days_under_certificate(self, day: date, billable_days: Iterable[date]) -> tuple[int, int] | None:
+        """(billable days counted, granted days) of the certificate valid on ``day``, over that certificate's
+        own days of the month (``regulations.rules.certificate_days``, as billing counts them: a certificate
+        that changes mid-month has its own granted days); None when no certificate covers ``day``."""
+        certificate = self.certificate_on(day)
+        for part in regulations.certificate_days(self.certificates, day, billable_days):
+            if part.certificate is certificate:
+                return len(part.days), part.granted
+        return None
 
     def granted_days(self, month: date, billable_days: Iterable[date] = ()) -> int | None:
         """支給量 of ``month`` by the certificate that governs it (``regulations.rules.certificate_for_month``:

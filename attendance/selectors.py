@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from attendance import rules
@@ -30,12 +31,13 @@ class MonthCounts:
     offsite: int = 0
     absent: int = 0
     absent_supported: int = 0
-    last_billable: date | None = None  # the month's last attended or off-site day (it picks the certificate)
+    # the month's attended and off-site days: they pick the certificate that stands for the month, and each
+    # certificate's granted days are counted over its own days (``EnrolmentFacts.days_under_certificate``)
+    billable_on: tuple[date, ...] = ()
 
     @property
     def billable_days(self) -> list[date]:
-        """What ``EnrolmentFacts.granted_days`` needs of the month's billable days: the last one."""
-        return [self.last_billable] if self.last_billable else []
+        return sorted(self.billable_on)
 
     @property
     def billable(self) -> int:
@@ -203,11 +205,11 @@ def attendance_month_counts(*, office: Office, month: date, client_ids=None) -> 
         offsite=Count("pk", filter=Q(status=AttendanceStatus.OFFSITE)),
         absent=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
         absent_supported=Count("pk", filter=Q(status=AttendanceStatus.ABSENT_SUPPORTED)),
-        last_billable=Max("day", filter=Q(status__in=rules.BILLABLE)),
+        billable_on=ArrayAgg("day", filter=Q(status__in=rules.BILLABLE), default=Value([])),
     ).order_by()
     return {
         row["client_id"]: MonthCounts(row["attended"], row["offsite"], row["absent"], row["absent_supported"],
-                                      row["last_billable"])
+                                      tuple(row["billable_on"]))
         for row in aggregated
     }
 

@@ -340,8 +340,10 @@ def _check_day(*, office, day, rows, by, override_reason):
         newly_billable = row.status in rules.BILLABLE and (current is None or current.status not in rules.BILLABLE)
         if newly_billable:
             month_counts = counts.get(client.pk, MonthCounts())
-            granted = client.enrolment.granted_days(day, [*month_counts.billable_days, day])
-            count = month_counts.billable + 1
+            # counted against the certificate valid that day, over its own days (a certificate may change
+            # mid-month: each has its granted days, as billing counts them)
+            under = client.enrolment.days_under_certificate(day, [*month_counts.billable_days, day])
+            count, granted = under if under is not None else (month_counts.billable + 1, None)
             if granted is not None and count > granted and client.pk not in confirmed:
                 if override_reason and supervisor:
                     to_confirm.append(client)

@@ -10,7 +10,7 @@ from attendance import services
 from attendance.errors import AttendanceError
 from attendance.models import Attendance, AttendanceStatus, GrantedDaysOverride
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
-from tests.factories import AttendanceFactory, enrolled_client
+from tests.factories import AttendanceFactory, CertificateFactory, enrolled_client
 from tests.helpers import codes_of
 
 DAY = date(2025, 6, 12)
@@ -106,3 +106,20 @@ def test_editing_a_day_already_counted_does_not_trip_the_limit(world, today):
     attendance_record_day(office=world.office, day=DAY, by=world.staff, rows=[
         AttendanceRow(client_id=client.pk, status=AttendanceStatus.OFFSITE, note="企業実習")])
     assert Attendance.objects.get(client=client, day=DAY).status == AttendanceStatus.OFFSITE
+
+
+def test_a_certificate_that_changes_mid_month_counts_granted_days_over_its_own_days(world, today):
+    """Rule (as billing, ``regulations.rules.certificate_days``): each certificate's granted days count the
+    days it covers.  A (to May 15th, 20 days) then B (from May 16th, 10 days): an 11th day under A is fine
+    although B, which stands for the month, grants 10; an 11th day under B is beyond its granted days."""
+    client = enrolled_client(world.office, period=(date(2024, 5, 16), date(2025, 5, 15)), granted_days=20)
+    CertificateFactory(client=client, period_start=date(2025, 5, 16), period_end=date(2026, 5, 15), granted_days=10)
+    for day in [*range(1, 11), *range(16, 26)]:  # 10 days under A, 10 under B
+        AttendanceFactory(client=client, day=date(2025, 5, day), status=AttendanceStatus.ATTENDED)
+    attendance_record_day(office=world.office, day=date(2025, 5, 12), by=world.staff,  # the 11th day under A
+                          rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    with pytest.raises(DayRejected) as caught:  # the 11th day under B
+        attendance_record_day(office=world.office, day=date(2025, 5, 26), by=world.staff,
+                              rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
+    assert caught.value.row_codes == {client.pk: [AttendanceError.OVER_GRANTED_DAYS]}
+    assert caught.value.row_errors[client.pk] == [_(services.MSG_OVER_GRANTED_DAYS) % {"count": 11, "granted": 10}]
