@@ -95,7 +95,8 @@ class RosterRow:
     record: Attendance | None
     previous: Attendance | None
     month: MonthCounts
-    granted_days: int | None
+    granted_days: int | None  # of the certificate valid that day
+    counted: int = 0  # attended + off-site days of the month under that certificate
     problem: object = None  # why this client may not have attendance that day (only for rows kept on record)
 
     @property
@@ -266,11 +267,15 @@ def attendance_roster(*, office: Office, day: date, today: date) -> Roster:
         problem = client.enrolment.problem_on(day)
         if problem is not None and client.pk not in records:
             continue
+        month = counts.get(client.pk, MonthCounts())
+        # the days counted against the day's own certificate, as recording the day checks them
+        under = client.enrolment.days_under_certificate(day, month.billable_days)
+        counted, granted = under if under is not None else (
+            month.billable, client.enrolment.granted_days(day, month.billable_days))
         rows.append(RosterRow(
             client=client, facts=client.enrolment, record=records.get(client.pk),
-            previous=previous.get(client.pk), month=counts.get(client.pk, MonthCounts()),
-            granted_days=client.enrolment.granted_days(day, counts.get(client.pk, MonthCounts()).billable_days),
-            problem=problem,
+            previous=previous.get(client.pk), month=month,
+            granted_days=granted, counted=counted, problem=problem,
         ))
     return Roster(
         office=office, day=day, rows=rows,

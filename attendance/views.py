@@ -72,7 +72,7 @@ class RosterLine:
 
     @property
     def at_limit(self) -> bool:
-        return self.row.granted_days is not None and self.row.month.billable >= self.row.granted_days
+        return self.row.granted_days is not None and self.row.counted >= self.row.granted_days
 
 
 def _day_url(day: date) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from attendance import services
 from attendance.errors import AttendanceError
 from attendance.models import Attendance, AttendanceStatus, GrantedDaysOverride
+from attendance.selectors import attendance_roster
 from attendance.services import AttendanceRow, DayRejected, attendance_record_day
 from tests.factories import AttendanceFactory, CertificateFactory, enrolled_client
 from tests.helpers import codes_of
@@ -123,3 +124,18 @@ def test_a_certificate_that_changes_mid_month_counts_granted_days_over_its_own_d
                               rows=[AttendanceRow(client_id=client.pk, status=AttendanceStatus.ATTENDED)])
     assert caught.value.row_codes == {client.pk: [AttendanceError.OVER_GRANTED_DAYS]}
     assert caught.value.row_errors[client.pk] == [_(services.MSG_OVER_GRANTED_DAYS) % {"count": 11, "granted": 10}]
+
+
+def test_the_roster_shows_the_days_counted_against_the_days_own_certificate(world, today):
+    """Rule (the roster says what recording the day checks): under A (20 granted days) 10 days are counted,
+    not the month's 20 against B's 10."""
+    client = enrolled_client(world.office, period=(date(2024, 5, 16), date(2025, 5, 15)), granted_days=20)
+    CertificateFactory(client=client, period_start=date(2025, 5, 16), period_end=date(2026, 5, 15), granted_days=10)
+    for day in [*range(1, 11), *range(16, 26)]:
+        AttendanceFactory(client=client, day=date(2025, 5, day), status=AttendanceStatus.ATTENDED)
+    (under_a,) = [r for r in attendance_roster(office=world.office, day=date(2025, 5, 12), today=today).rows
+                  if r.client.pk == client.pk]
+    (under_b,) = [r for r in attendance_roster(office=world.office, day=date(2025, 5, 26), today=today).rows
+                  if r.client.pk == client.pk]
+    assert (under_a.counted, under_a.granted_days) == (10, 20)
+    assert (under_b.counted, under_b.granted_days) == (10, 10)
