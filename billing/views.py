@@ -41,7 +41,7 @@ from billing.forms import (
 from billing.models import DocumentKind, MonthClosing
 from billing.selectors import billing_close_checks, billing_documents, billing_month_statement
 from billing.services.checks import checks_digest
-from billing.services.closing import billing_month_close, billing_month_reopen
+from billing.services.closing import MONTH_NOT_OVER, billing_month_close, billing_month_reopen, month_is_over
 from billing.services.copay import billing_copay_cap_confirm
 from billing.services.fees import BillingConfigurationError, fee_book_load
 from billing.services.followup_cost import followup_cost_year, followup_what_if
@@ -74,10 +74,6 @@ def _month_url(month: date) -> str:
     return f"{reverse('billing:index')}?month={month:%Y-%m}"
 
 
-def _month_is_over(month: date) -> bool:
-    return month + relativedelta(months=1) <= timezone.localdate()
-
-
 def _render_month(request: HttpRequest, *, month: date, version: int | None = None) -> HttpResponse:
     statement = billing_month_statement(office=request.office, month=month, version=version)
     lines = [(line, claim_explanation_rows(line.explanation)) for line in statement.lines]
@@ -88,7 +84,8 @@ def _render_month(request: HttpRequest, *, month: date, version: int | None = No
         "statement": statement, "lines": lines, "month": month,
         "previous_month": month - relativedelta(months=1), "next_month": month + relativedelta(months=1),
         "month_form": MonthForm(initial={"month": f"{month:%Y-%m}"}), "reopen_form": ReopenForm(),
-        "can_close": statement.closing is None and not statement.error and _month_is_over(month),
+        "can_close": (statement.closing is None and not statement.error
+                      and month_is_over(month, today=timezone.localdate())),
         "viewing_old_version": version is not None and statement.closing is not None
         and statement.closing.reopened_at is not None,
         "fees_chart": chart_fees_and_days(billing_monthly_series(office=request.office, last_month=month)),
@@ -123,13 +120,13 @@ def billing_close(request: HttpRequest, year: int, month: int) -> HttpResponse:
     (``billing_month_close``) — then the page shows why and the list as it is now."""
     first = _month_from(year, month)
     statement = billing_month_statement(office=request.office, month=first)
-    if statement.closing is not None or statement.error or not _month_is_over(first):
+    if statement.closing is not None or statement.error or not month_is_over(first, today=timezone.localdate()):
         if statement.error:
             messages.error(request, statement.error)
         elif statement.closing is not None:
             messages.info(request, _("This month is already closed."))
         else:
-            messages.error(request, _("A month can be closed only after its last day."))
+            messages.error(request, _(MONTH_NOT_OVER))
         return redirect(_month_url(first))
     form = CloseForm(request.POST or None)
     status = 200

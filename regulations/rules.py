@@ -456,12 +456,11 @@ def copayment(*, total_yen: int, cap: int, figures: Figures) -> int:
 def copayments_under_one_cap(*, totals: Sequence[int], cap: int, figures: Figures) -> list[int]:
     """The co-payments of one person's lines of the month (``totals``: each line's total yen, in the order
     they are charged — transition first): each line's 10 % (``copayment_before_cap``), the person's one
-    monthly cap shared by every line (a transition and a retention-support line share one cap)."""
-    if cap < 0:
-        raise RuleError(MSG_YEN_NEGATIVE.format(yen=cap), code=RuleErrorCode.YEN_NEGATIVE)
+    monthly cap shared by every line (a transition and a retention-support line share one cap): each line is
+    ``copayment`` under what the lines before it left of the cap."""
     left, out = cap, []
     for total in totals:
-        share = min(copayment_before_cap(total_yen=total, figures=figures), left)
+        share = copayment(total_yen=total, cap=left, figures=figures)
         out.append(share)
         left -= share
     return out

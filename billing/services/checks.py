@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from attendance.rules import lacks_times, period_refusal
 from billing.errors import BillingError, CloseCheck
@@ -33,6 +33,16 @@ from billing.services.rounding import units_to_yen
 from compostela.templatetags.compostela import units as units_text
 from compostela.templatetags.compostela import yen as yen_text
 from regulations import rules as regulations
+
+# what the link of each kind of check says (where it leads); None: the client's page
+LINK_TEXT = {
+    CloseCheck.EARLIER_MONTH_OPEN: gettext_lazy("Open the earlier month"),
+    CloseCheck.RETENTION_SUPPORT_HELD: gettext_lazy("Set the rate"),
+    CloseCheck.MISSING_TIMES: gettext_lazy("Open the roster"),
+    CloseCheck.OVER_CAPACITY: gettext_lazy("Open the roster"),
+    CloseCheck.COPAY_CAP_TO_CONFIRM: gettext_lazy("Confirm the cap"),
+    None: gettext_lazy("Fix on the client's page"),
+}
 
 # the checks that stop a closing: a held line is never claimed, so the month cannot be closed around it
 BLOCKING = frozenset({CloseCheck.RETENTION_SUPPORT_HELD, CloseCheck.COPAY_CAP_TO_CONFIRM})
@@ -51,6 +61,10 @@ class PreCloseCheck:
     @property
     def blocks(self) -> bool:
         return self.code in BLOCKING
+
+    @property
+    def link_text(self) -> str:
+        return str(LINK_TEXT.get(self.code, LINK_TEXT[None]))
 
     @property
     def href(self) -> str:
@@ -88,9 +102,8 @@ def _money(units: int, line: ClaimLineResult) -> dict:
     return {"units": units_text(units), "yen": yen_text(units_to_yen(units=units, yen_per_unit=line.yen_per_unit))}
 
 
-def _client_link(line_or_pk, fragment: str) -> dict:
-    pk = line_or_pk if isinstance(line_or_pk, int) else line_or_pk.client.pk
-    return {"url_name": "clients:detail", "url_args": (pk,), "fragment": fragment}
+def _client_link(line: ClaimLineResult, fragment: str) -> dict:
+    return {"url_name": "clients:detail", "url_args": (line.client.pk,), "fragment": fragment}
 
 
 def _transition_checks(claims: MonthClaims, line: ClaimLineResult, rows: list[dict]) -> list[PreCloseCheck]:
@@ -175,8 +188,8 @@ def _transition_checks(claims: MonthClaims, line: ClaimLineResult, rows: list[di
 
 def _over_capacity_check(claims: MonthClaims, transition: list[ClaimLineResult]) -> PreCloseCheck | None:
     over = claims.over_capacity
-    if not (over.rolling_over or over.days_over):
-        return None
+    if not transition or not (over.rolling_over or over.days_over):
+        return None  # the reduction applies to transition lines only
     units = yen = people = 0
     for line in transition:
         _days, lost = _lost_to(line, "over_capacity")
@@ -202,7 +215,7 @@ def _over_capacity_check(claims: MonthClaims, transition: list[ClaimLineResult])
         )
         % {
             "why": why,
-            "percent": transition[0].figures.over_capacity_percent if transition else 70,
+            "percent": transition[0].figures.over_capacity_percent,
             "people": people,
             "units": units_text(units),
             "yen": yen_text(yen),

@@ -51,6 +51,11 @@ RETENTION_SUPPORT_HELD = gettext_noop(
 )
 
 
+def month_is_over(month: date, *, today: date) -> bool:
+    """A month can be closed once its last day is past (the month page offers closing by the same rule)."""
+    return month_bounds(month)[1] < today
+
+
 def _lock_office(office: Office) -> None:
     """Serialise closing and reopening of one office's months."""
     Office.objects.select_for_update().only("pk").get(pk=office.pk)
@@ -63,8 +68,8 @@ def billing_month_close(*, office: Office, month: date, by: User, reason: str = 
     """Close ``month``: refused while a line is held, when earlier months are open and ``reason`` is no real
     reason, and when ``confirmed`` (the digest of the list the manager confirmed; None: not asked) differs
     from the list now."""
-    first, last = month_bounds(month)
-    if last >= timezone.localdate():
+    first, _last = month_bounds(month)
+    if not month_is_over(first, today=timezone.localdate()):
         raise ValidationError(_(MONTH_NOT_OVER), code=BillingError.MONTH_NOT_OVER)
     # Wait for attendance saves of the month in progress (they hold this lock), and make later ones wait
     # until the closing is committed, so they see it and are refused: no saved day is missing from the claim.
