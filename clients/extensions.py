@@ -18,8 +18,26 @@ ListAnnotations = Callable[[date, date], dict[str, Any]]
 # (client=, today=) → {ClientPage field: value}; a "timeline" value is a list of entries merged with the notes
 PagePart = Callable[..., dict[str, Any]]
 
+# (office=, months=[first days]) → those of the months billing has closed (attendance registers its lock)
+ClosedMonths = Callable[..., set[date]]
+
 _list_annotations: list[ListAnnotations] = []
 _page_parts: list[PagePart] = []
+_closed_months: list[ClosedMonths] = []
+
+
+def register_closed_months(provider: ClosedMonths) -> None:
+    if provider not in _closed_months:
+        _closed_months.append(provider)
+
+
+def closed_months(*, office, months: list[date]) -> set[date]:
+    """Of ``months`` (first days), those billing has closed — what a support plan entered with a past date
+    must not change (``clients.plan_guard``)."""
+    found: set[date] = set()
+    for provider in _closed_months:
+        found |= provider(office=office, months=months)
+    return found
 
 
 def register_client_list_annotations(provider: ListAnnotations) -> None:

@@ -165,8 +165,8 @@ WorkHistoryFormSet = forms.formset_factory(WorkHistoryForm, extra=1, can_delete=
 class SupportPlanForm(forms.Form):
     period_start = forms.DateField(label=_("plan period start"), widget=DateInput())
     period_end = forms.DateField(label=_("plan period end"), widget=DateInput())
-    goals = forms.CharField(label=_("goals"), widget=forms.Textarea(attrs={"rows": 3}))
-    support_content = forms.CharField(label=_("support content"), widget=forms.Textarea(attrs={"rows": 4}))
+    long_term_goal = forms.CharField(label=_("long-term goal"), widget=forms.Textarea(attrs={"rows": 3}))
+    overall_policy = forms.CharField(label=_("overall support policy"), widget=forms.Textarea(attrs={"rows": 4}))
     agreed_on = forms.DateField(label=_("agreed by the client on"), required=False, widget=DateInput())
 
     def clean(self):

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,6 +27,7 @@ from compostela.constraints import (
     MSG_UNKNOWN_CHOICE,
     FieldCheckConstraint,
     FieldExclusionConstraint,
+    FieldUniqueConstraint,
 )
 from compostela.dates import validate_birth_date
 from compostela.models import Office
@@ -342,28 +345,66 @@ class Certificate(models.Model):
         return f"{self.number} ({self.period_start}–{self.period_end})"
 
 
+class PlanStep(models.TextChoices):
+    """Where a plan stands, from its dates (``SupportPlan.step``)."""
+
+    DRAFT = "draft", _("Draft")  # 原案
+    MEETING_HELD = "meeting_held", _("Support-plan meeting held")  # 個別支援会議
+    AGREED = "agreed", _("Agreed")  # 同意
+    DELIVERED = "delivered", _("Handed over")  # 交付
+    CLOSED = "closed", _("Closed")
+
+
 @track()
 class SupportPlan(models.Model):
-    """個別支援計画: the individual support plan, created by the supervisor and agreed by the client.
-    It is reviewed (モニタリング) at least every three months; a new plan is a new row."""
+    """個別支援計画: the individual support plan of one service (就労移行支援 or 就労定着支援), written by the
+    supervisor (サービス管理責任者) and agreed by the client.
+
+    Its steps are dates: assessment → draft (``created_on``) → support-plan meeting → the client's agreement
+    (after it was explained) → handed over to the client, and a copy to the client's consultation-support
+    office.  The contents change only while it is a draft; an agreed plan is changed by a new version
+    (``revises``), which keeps the old one readable.  It is monitored (``SupportPlanReview``) at least every
+    three months for 就労移行支援 (the figures in force say how often per service)."""
 
     office_path = "client__office"
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="support_plans")
+    service = models.CharField(_("service"), max_length=20, choices=CertificateService.choices,
+                               default=CertificateService.TRANSITION)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    revises = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions",
+                                verbose_name=_("revises"))
     period_start = models.DateField(_("plan period start"))
     period_end = models.DateField(_("plan period end"))
-    goals = models.TextField(_("goals"))
-    support_content = models.TextField(_("support content"))
+    # the contents
+    assessed_on = models.DateField(_("assessed on"), null=True, blank=True)  # アセスメント
+    assessment = models.TextField(_("assessment"), blank=True)
+    person_wishes = models.TextField(_("the person's wishes for life and work"), blank=True)  # 本人の意向
+    family_wishes = models.TextField(_("the family's wishes"), blank=True)  # 家族の意向
+    overall_policy = models.TextField(_("overall support policy"))  # 総合的な支援の方針
+    issues = models.TextField(_("issues to work on"), blank=True)  # 解決すべき課題
+    long_term_goal = models.TextField(_("long-term goal"))  # 長期目標
+    long_term_goal_by = models.DateField(_("long-term goal: to reach by"), null=True, blank=True)  # 達成時期
+    short_term_goal = models.TextField(_("short-term goal"), blank=True)  # 短期目標
+    short_term_goal_by = models.DateField(_("short-term goal: to reach by"), null=True, blank=True)
+    care_points = models.TextField(_("points of care"), blank=True)  # 留意事項
+    # the steps
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
-    created_on = models.DateField(_("created on"))
-    agreed_on = models.DateField(_("agreed by the client on"), null=True, blank=True)
+    created_on = models.DateField(_("draft written on"))  # 原案作成日
+    meeting_on = models.DateField(_("support-plan meeting on"), null=True, blank=True)  # 個別支援会議
+    meeting_attendees = models.TextField(_("who attended the meeting"), blank=True)
+    agreed_on = models.DateField(_("agreed by the client on"), null=True, blank=True)  # 同意日
+    delivered_on = models.DateField(_("handed over to the client on"), null=True, blank=True)  # 交付日
+    consultation_office = models.CharField(_("consultation-support office"), max_length=200, blank=True)
+    consultation_sent_on = models.DateField(_("copy sent to the consultation-support office on"), null=True,
+                                            blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("individual support plan")
         verbose_name_plural = _("individual support plans")
-        ordering = ["client", "-period_start"]
+        ordering = ["client", "-period_start", "-version"]
         constraints = [
             FieldCheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="plan_end_after_start",
@@ -382,6 +423,64 @@ class SupportPlan(models.Model):
                 field="closed_on", violation_error_code=ClientError.PLAN_CLOSE_BEFORE_CREATED,
                 violation_error_message=_("A plan cannot be closed before it was created."),
             ),
+            FieldCheckConstraint(
+                condition=Q(service__in=CertificateService.values), name="plan_service_known",
+                field="service", violation_error_code=ClientError.PLAN_SERVICE_UNKNOWN,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldUniqueConstraint(
+                fields=["client", "service", "version"], name="plan_version_once",
+                field="version", violation_error_code=ClientError.PLAN_VERSION_TAKEN,
+                violation_error_message=_("This client already has a plan of this service with this version."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(revises__isnull=True) | ~Q(revises=F("id")), name="plan_not_revising_itself",
+                field="revises", violation_error_code=ClientError.PLAN_REVISES_ITSELF,
+                violation_error_message=_("A plan cannot be a revision of itself."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(assessed_on__isnull=True) | Q(assessed_on__lte=F("created_on")),
+                name="plan_assessed_before_draft",
+                field="assessed_on", violation_error_code=ClientError.PLAN_ASSESSED_AFTER_DRAFT,
+                violation_error_message=_("The assessment comes before the draft: date it on or before the draft."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(meeting_on__isnull=True) | Q(meeting_on__gte=F("created_on")),
+                name="plan_meeting_after_draft",
+                field="meeting_on", violation_error_code=ClientError.PLAN_MEETING_BEFORE_DRAFT,
+                violation_error_message=_("The support-plan meeting discusses the draft: date it on or after the "
+                                          "draft."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(meeting_on__isnull=True) | Q(agreed_on__isnull=True) | Q(agreed_on__gte=F("meeting_on")),
+                name="plan_agreed_after_meeting",
+                field="agreed_on", violation_error_code=ClientError.PLAN_AGREED_BEFORE_MEETING,
+                violation_error_message=_("The client agrees to the plan after the support-plan meeting."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(delivered_on__isnull=True) | Q(agreed_on__isnull=False, delivered_on__gte=F("agreed_on")),
+                name="plan_delivered_after_agreed",
+                field="delivered_on", violation_error_code=ClientError.PLAN_DELIVERED_BEFORE_AGREED,
+                violation_error_message=_("The plan is handed over on or after the day the client agreed to it."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(consultation_sent_on__isnull=True)
+                | Q(agreed_on__isnull=False, consultation_sent_on__gte=F("agreed_on")),
+                name="plan_sent_after_agreed",
+                field="consultation_sent_on", violation_error_code=ClientError.PLAN_SENT_BEFORE_AGREED,
+                violation_error_message=_("The copy for the consultation-support office is the agreed plan: date "
+                                          "it on or after the agreement."),
+            ),
+            FieldCheckConstraint(
+                condition=~Q(long_term_goal=""), name="plan_has_long_term_goal",
+                field="long_term_goal", violation_error_code=ClientError.PLAN_NEEDS_LONG_TERM_GOAL,
+                violation_error_message=_("Write the long-term goal."),
+            ),
+            FieldCheckConstraint(
+                condition=~Q(overall_policy=""), name="plan_has_policy",
+                field="overall_policy", violation_error_code=ClientError.PLAN_NEEDS_POLICY,
+                violation_error_message=_("Write the overall support policy."),
+            ),
         ]
         indexes = [
             # billing (missing-plan reduction) and case review (review due): a client's plans by period
@@ -391,24 +490,86 @@ class SupportPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.client} {self.period_start}–{self.period_end}"
 
+    @property
+    def step(self) -> str:
+        if self.closed_on:
+            return PlanStep.CLOSED
+        if self.delivered_on:
+            return PlanStep.DELIVERED
+        if self.agreed_on:
+            return PlanStep.AGREED
+        if self.meeting_on:
+            return PlanStep.MEETING_HELD
+        return PlanStep.DRAFT
+
+
+@track()
+class PlanGoal(models.Model):
+    """One row of the plan's goals table: a concrete goal with the day it is to be reached, and the support
+    for it — what, by whom (a role, and the staff member when named), how often, until when.  The goal marked
+    ``is_employment`` is the plan's employment goal, shown beside the client's IPS career profile."""
+
+    office_path = "plan__client__office"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="goals")
+    order = models.PositiveSmallIntegerField(_("order"))
+    goal = models.TextField(_("goal"))  # 具体的な到達目標
+    target_on = models.DateField(_("to reach by"), null=True, blank=True)  # 達成時期
+    person_role = models.TextField(_("the person's part"), blank=True)  # 本人の役割
+    support = models.TextField(_("support"))  # 支援内容
+    provider = models.CharField(_("by whom"), max_length=100, blank=True)  # 担当 (role)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("staff member"))
+    frequency = models.CharField(_("how often"), max_length=100, blank=True)  # 頻度
+    support_until = models.DateField(_("support until"), null=True, blank=True)  # 支援期間
+    is_employment = models.BooleanField(_("employment goal"), default=False)
+
+    class Meta:
+        verbose_name = _("plan goal")
+        verbose_name_plural = _("plan goals")
+        ordering = ["plan", "order"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["plan", "order"], name="plan_goal_order_once",
+                field="order", violation_error_code=ClientError.GOAL_ORDER_TAKEN,
+                violation_error_message=_("Two goals of the plan cannot take the same place."),
+            ),
+            FieldCheckConstraint(
+                condition=~Q(goal=""), name="plan_goal_has_text",
+                field="goal", violation_error_code=ClientError.GOAL_NEEDS_TEXT,
+                violation_error_message=_("Write the goal."),
+            ),
+            FieldCheckConstraint(
+                condition=~Q(support=""), name="plan_goal_has_support",
+                field="support", violation_error_code=ClientError.GOAL_NEEDS_SUPPORT,
+                violation_error_message=_("Write the support for this goal."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} #{self.order}"
+
 
 @track()
 class SupportPlanReview(models.Model):
-    """モニタリング: one review of a support plan.  A plan is reviewed at least every three months
-    (see ``clients.rules.plan_review_due_on``)."""
+    """モニタリング: one dated monitoring of a support plan — progress per goal, the person's view, and
+    whether the plan changes (a change is a new version of the plan).  At least every three months for
+    就労移行支援 (``regulations.rules.plan_monitoring_due_on`` with the figures in force)."""
 
     office_path = "plan__client__office"
 
     plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="reviews")
-    reviewed_on = models.DateField(_("reviewed on"))
+    reviewed_on = models.DateField(_("monitored on"))
     summary = models.TextField(_("summary"))
+    person_view = models.TextField(_("the person's view"), blank=True)  # 本人の意見・満足度
+    changes_plan = models.BooleanField(_("the plan changes"), default=False)  # 計画変更の要否
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("reviewed by"))
+                                    verbose_name=_("monitored by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("support plan review")
-        verbose_name_plural = _("support plan reviews")
+        verbose_name = _("monitoring")
+        verbose_name_plural = _("monitoring records")
         ordering = ["plan", "-reviewed_on"]
         constraints = [
             FieldCheckConstraint(
@@ -424,6 +585,103 @@ class SupportPlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.reviewed_on}"
+
+
+class GoalProgressStatus(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")  # 達成
+    PROGRESSING = "progressing", _("Progressing")  # 一部達成・継続
+    NOT_YET = "not_yet", _("Not yet")  # 未達成
+
+
+@track()
+class GoalProgress(models.Model):
+    """A monitoring's note on one goal of the plan."""
+
+    office_path = "review__plan__client__office"
+
+    review = models.ForeignKey(SupportPlanReview, on_delete=models.PROTECT, related_name="progress")
+    goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(_("progress"), max_length=20, choices=GoalProgressStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("goal progress")
+        verbose_name_plural = _("goal progress")
+        ordering = ["review", "goal__order"]
+        constraints = [
+            FieldCheckConstraint(
+                condition=Q(status__in=GoalProgressStatus.values), name="goal_progress_status_known",
+                field="status", violation_error_code=ClientError.PROGRESS_UNKNOWN,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldUniqueConstraint(
+                fields=["review", "goal"], name="goal_progress_once",
+                field="goal", violation_error_code=ClientError.PROGRESS_ONCE,
+                violation_error_message=_("This goal's progress is in this monitoring already."),
+            ),
+            # "the goal belongs to the review's plan" — a trigger (migration), checked by the service first
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.goal_id}: {self.status}"
+
+
+class SignatureKind(models.TextChoices):
+    SCAN = "scan", _("Signed paper, scanned")
+    TABLET = "tablet", _("Signed on a tablet")
+
+
+SIGNATURE_MAX_BYTES = 5 * 1024 * 1024
+SIGNATURE_CONTENT_TYPES = ("application/pdf", "image/png", "image/jpeg")
+
+
+@track()
+class PlanSignature(models.Model):
+    """The client's signature on a plan's agreement: a scan of the signed paper, or a signature drawn on a
+    tablet (a PNG).  Kept in the database (not a public media folder) so it is served only through the
+    office's scoped screens and backed up with the records."""
+
+    office_path = "plan__client__office"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="signatures")
+    kind = models.CharField(_("kind"), max_length=10, choices=SignatureKind.choices)
+    signed_on = models.DateField(_("signed on"))
+    content = models.BinaryField(_("file"))
+    content_type = models.CharField(_("file type"), max_length=50)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan signature")
+        verbose_name_plural = _("plan signatures")
+        ordering = ["plan", "-recorded_at"]
+        constraints = [
+            FieldCheckConstraint(
+                condition=Q(kind__in=SignatureKind.values), name="plan_signature_kind_known",
+                field="kind", violation_error_code=ClientError.SIGNATURE_KIND_UNKNOWN,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(content_type__in=SIGNATURE_CONTENT_TYPES), name="plan_signature_type",
+                field="content_type", violation_error_code=ClientError.SIGNATURE_TYPE,
+                violation_error_message=_("Attach a PDF, PNG or JPEG file."),
+            ),
+            FieldCheckConstraint(
+                condition=GreaterThan(Length("content"), 0), name="plan_signature_not_empty",
+                field="content", violation_error_code=ClientError.SIGNATURE_EMPTY,
+                violation_error_message=_("The file is empty."),
+            ),
+            FieldCheckConstraint(
+                condition=LessThanOrEqual(Length("content"), SIGNATURE_MAX_BYTES), name="plan_signature_size",
+                field="content", violation_error_code=ClientError.SIGNATURE_TOO_LARGE,
+                violation_error_message=_("The file is larger than 5 MB."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.get_kind_display()} {self.signed_on}"
 
 
 class CaseNoteKind(models.TextChoices):

@@ -454,7 +454,7 @@ def career_profile_update(
 @audited(by="by")
 @transaction.atomic
 def support_plan_create(
-    *, client: Client, period_start: date, period_end: date, goals: str, support_content: str,
+    *, client: Client, period_start: date, period_end: date, long_term_goal: str, overall_policy: str,
     agreed_on: date | None = None, created_on: date | None = None, by: User,
 ) -> SupportPlan:
     """個別支援計画: supervisors (and managers) only."""
@@ -464,8 +464,8 @@ def support_plan_create(
         raise ValidationError({"agreed_on": ValidationError(_(MSG_PLAN_AGREED_BEFORE_CREATED),
                                                             code=ClientError.PLAN_AGREED_BEFORE_CREATED)})
     plan = SupportPlan(
-        client=client, period_start=period_start, period_end=period_end, goals=goals.strip(),
-        support_content=support_content.strip(), created_by=by, created_on=created_on, agreed_on=agreed_on,
+        client=client, period_start=period_start, period_end=period_end, long_term_goal=long_term_goal.strip(),
+        overall_policy=overall_policy.strip(), created_by=by, created_on=created_on, agreed_on=agreed_on,
     )
     plan.full_clean()
     plan.save()

@@ -47,6 +47,12 @@ class RegulatoryFigures(models.Model):
     support_report_required = models.BooleanField(
         _("retention support: monthly support report required"),
     )
+    plan_monitoring_months_transition = models.PositiveSmallIntegerField(
+        _("support plan monitoring, transition support: at least every … months"),
+    )
+    plan_monitoring_months_retention = models.PositiveSmallIntegerField(
+        _("support plan monitoring, retention support: at least every … months"),
+    )
 
     source_title = models.CharField(_("source"), max_length=300)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
@@ -89,6 +95,18 @@ class RegulatoryFigures(models.Model):
             FieldCheckConstraint(
                 condition=Q(plan_missing_early_months__gte=1), name="regulatory_figures_plan_missing_early_months_1",
                 field="plan_missing_early_months", violation_error_code=RegulationsError.MONTHS_POSITIVE,
+                violation_error_message=_("Give at least one month."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(plan_monitoring_months_transition__gte=1),
+                name="regulatory_figures_plan_monitoring_transition_1",
+                field="plan_monitoring_months_transition", violation_error_code=RegulationsError.MONTHS_POSITIVE,
+                violation_error_message=_("Give at least one month."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(plan_monitoring_months_retention__gte=1),
+                name="regulatory_figures_plan_monitoring_retention_1",
+                field="plan_monitoring_months_retention", violation_error_code=RegulationsError.MONTHS_POSITIVE,
                 violation_error_message=_("Give at least one month."),
             ),
             FieldCheckConstraint(

@@ -117,6 +117,9 @@ class Figures:
     new_office_rate: Decimal  # a new office's tier is the one holding this retention rate (0.3: "30 % to 40 %")
     new_office_fiscal_years: int  # … in its first fiscal years (2)
     support_report_required: bool  # 就労定着支援: a month needs a support report shared with the person
+    # モニタリング of the support plan at least every … months, by service (certificate service values):
+    # 就労移行支援 3; 就労定着支援 6 (to verify)
+    plan_monitoring_months: Mapping[str, int] = field(hash=False)
     to_verify: bool = False
 
     def __post_init__(self) -> None:
@@ -126,6 +129,7 @@ class Figures:
                 code=RuleErrorCode.COPAY_CAPS_INCOMPLETE,
             )
         object.__setattr__(self, "copay_caps", MappingProxyType(dict(self.copay_caps)))
+        object.__setattr__(self, "plan_monitoring_months", MappingProxyType(dict(self.plan_monitoring_months)))
 
 
 def figures_in_force(history: Sequence[Figures], day: date) -> Figures | None:
@@ -376,26 +380,71 @@ def rolling_over_capacity(*, days: Iterable[tuple[int, int]]) -> RollingOverCapa
 
 # --- missing support plan (個別支援計画未作成減算) ----------------------------------------------------------------
 class AgreedPeriod(Period, Protocol):
-    """A support plan: its period and the day the client agreed to it (``None``: not agreed)."""
+    """A support plan: its period, the day the client agreed to it (``None``: not agreed) and the days it was
+    monitored (モニタリング), any order."""
 
     @property
     def agreed_on(self) -> date | None: ...
+
+    @property
+    def monitored_on(self) -> Sequence[date]: ...
+
+
+class PlanGap(enum.StrEnum):
+    """Why a month in service counts as without a plan (``PlanMonth.gap``)."""
+
+    NONE = "none"  # an agreed plan in force, its monitoring not overdue
+    NO_PLAN = "no_plan"  # no plan agreed by the day that counts
+    EXPIRED = "expired"  # the agreed plans' periods ended before the day that counts
+    MONITORING_LATE = "monitoring_late"  # the plan in force was not monitored in time
 
 
 @dataclass(frozen=True)
 class PlanMonth:
     in_service: bool  # a certificate covers part of the month
-    covered: bool  # an agreed support plan covers part of the month, agreed by its last day
+    covered: bool  # on the month's last day in service, an agreed plan was in force and monitored in time
+    gap: PlanGap = PlanGap.NONE  # why not covered (``NONE`` when covered or out of service)
+    plan: AgreedPeriod | None = None  # the plan in force on that day (``None``: no plan, or expired)
+    monitoring_due_on: date | None = None  # its monitoring was due on this day (with ``MONITORING_LATE``)
 
 
-def plan_month(*, month: date, certificates: Iterable[Period], plans: Iterable[AgreedPeriod]) -> PlanMonth:
-    """The facts of one month for the missing-plan rule (billing's reading): in service when a certificate
-    overlaps the month; covered when a plan agreed on or before the month's last day overlaps it."""
+def plan_monitoring_due_on(plan: AgreedPeriod, *, day: date, monitoring_months: int) -> date:
+    """When ``plan``'s next monitoring is due, as seen on ``day``: ``monitoring_months`` after its last
+    monitoring on or before ``day``, else after the client agreed to it (else after its period started)."""
+    done = [d for d in plan.monitored_on if d <= day]
+    base = max(done) if done else (plan.agreed_on or plan.period_start)
+    return base + relativedelta(months=monitoring_months)
+
+
+def plan_month(*, month: date, certificates: Iterable[Period], plans: Iterable[AgreedPeriod],
+               monitoring_months: int) -> PlanMonth:
+    """The facts of one month for the missing-plan rule, the one reading of billing, the pre-close list, the
+    case review and the guard on closed months.
+
+    The reduction runs from the month the failure arises to the month before the one it is put right in, so a
+    month counts by its state at its end: on the month's last day that a certificate covers (the person's
+    last day in service that month), the month is *covered* when a plan agreed on or before that day is in
+    force (its period covers the day) and its monitoring — every ``monitoring_months`` (就労移行支援 3, from
+    the figures in force) after the agreement or the last monitoring — is not overdue on that day.  A plan
+    agreed mid-month covers its month; a monitoring one day late within the month leaves the month covered;
+    a plan whose period ended with no agreed successor leaves the month ``EXPIRED``."""
     first, last = month_bounds(month)
-    return PlanMonth(
-        in_service=any(_overlaps(c, first, last) for c in certificates),
-        covered=any(p.agreed_on is not None and p.agreed_on <= last and _overlaps(p, first, last) for p in plans),
-    )
+    ends = [min(c.period_end, last) for c in certificates if _overlaps(c, first, last)]
+    if not ends:
+        return PlanMonth(in_service=False, covered=False)
+    day = max(ends)
+    agreed = [p for p in plans if p.agreed_on is not None and p.agreed_on <= day and p.period_start <= day]
+    if not agreed:
+        return PlanMonth(in_service=True, covered=False, gap=PlanGap.NO_PLAN)
+    in_force = [p for p in agreed if p.period_end >= day]
+    if not in_force:
+        return PlanMonth(in_service=True, covered=False, gap=PlanGap.EXPIRED)
+    plan = max(in_force, key=lambda p: (p.agreed_on, p.period_start))
+    due = plan_monitoring_due_on(plan, day=day, monitoring_months=monitoring_months)
+    if due < day:
+        return PlanMonth(in_service=True, covered=False, gap=PlanGap.MONITORING_LATE, plan=plan,
+                         monitoring_due_on=due)
+    return PlanMonth(in_service=True, covered=True, plan=plan)
 
 
 def plan_missing_lookback(figures: Figures) -> int:

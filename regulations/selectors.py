@@ -40,6 +40,8 @@ def figures_of(row: RegulatoryFigures) -> Figures:
         new_office_rate=row.new_office_rate,
         new_office_fiscal_years=row.new_office_fiscal_years,
         support_report_required=row.support_report_required,
+        plan_monitoring_months={"transition": row.plan_monitoring_months_transition,
+                                "retention_support": row.plan_monitoring_months_retention},
         to_verify=row.to_verify,
     )
 

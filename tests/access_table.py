@@ -279,7 +279,7 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
                                       "jobs-INITIAL_FORMS": "0"},
     "clients:note_add": lambda world: {"day": "2025-06-01", "kind": "interview", "minutes": "30", "text": "面談"},
     "clients:plan_create": lambda world: {"period_start": "2025-11-01", "period_end": "2026-04-30",
-                                          "goals": "週5日通所", "support_content": "面談を週1回"},
+                                          "long_term_goal": "週5日通所", "overall_policy": "面談を週1回"},
     "clients:plan_close": lambda world: {"closed_on": "2025-10-31"},
     "clients:plan_agreement": lambda world: {"agreed_on": "2025-05-02"},
     "clients:plan_review": lambda world: {"reviewed_on": "2025-07-01", "summary": "順調"},

@@ -160,8 +160,8 @@ class SupportPlanFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     period_start = date(2025, 5, 1)
     period_end = date(2025, 10, 31)
-    goals = "週4日の通所を続ける"
-    support_content = "面談を週1回"
+    long_term_goal = "週4日の通所を続ける"
+    overall_policy = "面談を週1回"
     created_by = factory.SubFactory(UserFactory)
     created_on = factory.SelfAttribute("period_start")
 

@@ -279,7 +279,8 @@ def client_plan_missing_months(*, month: date, certificates: list[Certificate], 
                         figures: regulations.Figures) -> int:
     """How many months in a row, ending with ``month``, the client was in service without an agreed plan
     (``regulations.rules.plan_missing_months``)."""
-    months = [regulations.plan_month(month=first, certificates=certificates, plans=plans)
+    months = [regulations.plan_month(month=first, certificates=certificates, plans=plans,
+                                     monitoring_months=figures.plan_monitoring_months["transition"])
               for first, _last in regulations.months_ending_with(month, regulations.plan_missing_lookback(figures))]
     return regulations.plan_missing_months(months, figures=figures)
 

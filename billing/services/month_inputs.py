@@ -51,6 +51,7 @@ class AgreedPlan:
     period_start: date
     period_end: date
     agreed_on: date
+    monitored_on: tuple[date, ...] = ()
 
 
 @dataclass

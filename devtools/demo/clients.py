@@ -264,8 +264,8 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
             created = min(created, today)
             plans.append((SupportPlan(client=client, period_start=created,
                                       period_end=created + relativedelta(months=PLAN_MONTHS),
-                                      goals="週4日の安定した通所と、希望する仕事への応募",
-                                      support_content="週1回の面談、求人の紹介と職場開拓、通院との調整",
+                                      long_term_goal="週4日の安定した通所と、希望する仕事への応募",
+                                      overall_policy="週1回の面談、求人の紹介と職場開拓、通院との調整",
                                       created_by=team["supervisor"], created_on=created, agreed_on=created),
                           n % 15 == 5))  # one person in fifteen missed the last review: overdue
     ServicePeriod.objects.bulk_create(periods)

@@ -12,8 +12,8 @@ from clients.selectors import plan_review_status, support_plans_review_due
 from clients.services import support_plan_close, support_plan_create, support_plan_review_add
 from tests.factories import ClientFactory, SupportPlanFactory
 
-PLAN = {"period_start": "2025-05-01", "period_end": "2025-10-31", "goals": "週4日通所する",
-        "support_content": "週1回の面談", "agreed_on": ""}
+PLAN = {"period_start": "2025-05-01", "period_end": "2025-10-31", "long_term_goal": "週4日通所する",
+        "overall_policy": "週1回の面談", "agreed_on": ""}
 
 
 def test_staff_cannot_create_a_plan_and_nothing_is_saved(world, staff_client):
@@ -28,13 +28,13 @@ def test_a_supervisor_creates_a_plan(world, supervisor_client):
     response = supervisor_client.post(reverse("clients:plan_create", args=[client.pk]), PLAN)
     assert response.status_code == 302
     plan = SupportPlan.objects.get()
-    assert (plan.client, plan.created_by, plan.goals) == (client, world.supervisor, "週4日通所する")
+    assert (plan.client, plan.created_by, plan.long_term_goal) == (client, world.supervisor, "週4日通所する")
 
 
 def test_the_service_refuses_staff_too(world):
     with pytest.raises(PermissionDenied):
         support_plan_create(client=ClientFactory(office=world.office), period_start=date(2025, 5, 1),
-                            period_end=date(2025, 10, 31), goals="g", support_content="s", by=world.staff)
+                            period_end=date(2025, 10, 31), long_term_goal="g", overall_policy="s", by=world.staff)
 
 
 def test_staff_cannot_close_a_plan_and_it_stays_open(world, staff_client):

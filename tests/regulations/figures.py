@@ -21,6 +21,7 @@ def make_figures(**overrides) -> Figures:
         "new_office_rate": Decimal("0.3"),
         "new_office_fiscal_years": 2,
         "support_report_required": True,
+        "plan_monitoring_months": {"transition": 3, "retention_support": 6},
         "to_verify": True,
     }
     values.update(overrides)

@@ -62,7 +62,7 @@ def build_office(office, staff, *, in_service: int, employed: int, day: date) ->
     ])
     SupportPlan.objects.bulk_create([
         SupportPlan(client=c, period_start=day - timedelta(days=80 + i % 20), period_end=day + timedelta(days=100),
-                    goals="通所", support_content="面談", created_by=staff, created_on=day - timedelta(days=80))
+                    long_term_goal="通所", overall_policy="面談", created_by=staff, created_on=day - timedelta(days=80))
         for i, c in enumerate(serving)
     ])
     employer = Employer.objects.create(office=office, name="株式会社サンプル")
