@@ -229,7 +229,8 @@ def _career_profile_update(g):
 
 def _support_plan_create(g):
     return partial(support_plan_create, client=enrolled(g), period_start=date(2025, 5, 1),
-                   period_end=date(2025, 10, 31), long_term_goal="就職", overall_policy="面談", created_on=date(2025, 5, 1),
+                   period_end=date(2025, 10, 31), long_term_goal="就職", overall_policy="面談",
+                   created_on=date(2025, 5, 1),
                    by=g.by)
 
 
