@@ -162,33 +162,6 @@ class WorkHistoryForm(forms.ModelForm):
 WorkHistoryFormSet = forms.formset_factory(WorkHistoryForm, extra=1, can_delete=False)
 
 
-class SupportPlanForm(forms.Form):
-    period_start = forms.DateField(label=_("plan period start"), widget=DateInput())
-    period_end = forms.DateField(label=_("plan period end"), widget=DateInput())
-    long_term_goal = forms.CharField(label=_("long-term goal"), widget=forms.Textarea(attrs={"rows": 3}))
-    overall_policy = forms.CharField(label=_("overall support policy"), widget=forms.Textarea(attrs={"rows": 4}))
-    agreed_on = forms.DateField(label=_("agreed by the client on"), required=False, widget=DateInput())
-
-    def clean(self):
-        data = super().clean()
-        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
-            self.add_error("period_end", _("The end cannot be before the start."))
-        return data
-
-
-class PlanAgreementForm(forms.Form):
-    agreed_on = forms.DateField(label=_("agreed by the client on"), widget=DateInput())
-
-
-class PlanCloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("closed on"), widget=DateInput())
-
-
-class PlanReviewForm(forms.Form):
-    reviewed_on = forms.DateField(label=_("reviewed on"), widget=DateInput())
-    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 4}))
-
-
 class CaseNoteForm(forms.ModelForm):
     minutes = forms.IntegerField(label=_("minutes"), min_value=1, max_value=720)
 

@@ -21,6 +21,7 @@ from clients.models import (
     SupportPlan,
     SupportPlanReview,
 )
+from clients.plan_selectors import plan_summaries
 from clients.rules import CertificateWarning, age_on, certificate_warning, kana_to_katakana, plan_review_due_on
 from compostela.models import Office, User
 from regulations.rules import month_bounds
@@ -167,6 +168,7 @@ class ClientPage:
     open_plan: SupportPlan | None
     open_plan_review: ReviewStatus | None
     closed_plans: list[SupportPlan]
+    plan_summaries: list = field(default_factory=list)  # clients.plan_selectors.PlanSummary, one per service
     attendance: list = field(default_factory=list)  # the last 30 days (attendance app)
     attendance_days: int = 0
     attendance_outside_use: list = field(default_factory=list)  # days of service outside the periods of use
@@ -215,6 +217,7 @@ def client_page(*, client: Client, today: date) -> ClientPage:
         plans=plans, open_plan=open_plan,
         open_plan_review=plan_review_status(plan=open_plan, today=today, reviews=list(open_plan.reviews.all()))
         if open_plan else None,
+        plan_summaries=plan_summaries(plans=plans, today=today),
         timeline=timeline, age=age_on(client.birth_date, today), **parts,
     )
 

@@ -27,14 +27,12 @@ from clients.models import (
     PensionGrade,
     SensitiveExport,
     ServicePeriod,
-    SupportPlan,
-    SupportPlanReview,
     WorkHistoryEntry,
 )
 from clients.rules import certificate_longest_end, certificate_longest_months
 from compostela.audit import audited
 from compostela.dates import refuse_future_date
-from compostela.models import Membership, Office, Role, User
+from compostela.models import Membership, Office, User
 from regulations import rules as regulations
 from regulations.selectors import FiguresNotConfigured, figures_on
 
@@ -96,11 +94,6 @@ MSG_CERTIFICATE_NUMBER_TAKEN = gettext_noop("This certificate number already bel
 MSG_EXTENSION_NEEDS_CERTIFICATE = gettext_noop("An extension follows an earlier certificate of the client.")
 MSG_EXTENSION_ONCE = gettext_noop("The service period can be extended only once.")
 MSG_EXTENSION_TRANSITION_ONLY = gettext_noop("Only a transition certificate is extended; retention support is not.")
-MSG_PLAN_SUPERVISOR_ONLY = gettext_noop("Only a supervisor can create or close a support plan.")
-MSG_PLAN_CLOSED = gettext_noop("This support plan is closed.")
-MSG_PLAN_CLOSE_BEFORE_CREATED = gettext_noop("A plan cannot be closed before it was created.")
-MSG_PLAN_AGREED_BEFORE_CREATED = gettext_noop("The client cannot agree to a plan before it was created.")
-MSG_REVIEW_BEFORE_PLAN = gettext_noop("A review cannot be before the plan was created.")
 MSG_NOT_IN_OFFICE = gettext_noop("This person has no role in the client's office.")
 MSG_PENSION_KIND_WITH_GRADE = gettext_noop("Give the kind of pension with its grade.")
 MSG_PENSION_AMOUNT_WITHOUT_PENSION = gettext_noop("A pension amount needs a pension grade.")
@@ -446,78 +439,6 @@ def career_profile_update(
         changed = [name for name in after if before is None or after[name] != before.get(name)]
         CareerProfileChange.objects.create(client=client, changed_by=by, changed_fields=changed, snapshot=after)
     return profile
-
-
-# --- individual support plans ---------------------------------------------------------------------------
-
-
-@audited(by="by")
-@transaction.atomic
-def support_plan_create(
-    *, client: Client, period_start: date, period_end: date, long_term_goal: str, overall_policy: str,
-    agreed_on: date | None = None, created_on: date | None = None, by: User,
-) -> SupportPlan:
-    """個別支援計画: supervisors (and managers) only."""
-    _require_role(by, client.office, Role.SUPERVISOR, MSG_PLAN_SUPERVISOR_ONLY)
-    created_on = created_on or timezone.localdate()
-    if agreed_on is not None and agreed_on < created_on:
-        raise ValidationError({"agreed_on": ValidationError(_(MSG_PLAN_AGREED_BEFORE_CREATED),
-                                                            code=ClientError.PLAN_AGREED_BEFORE_CREATED)})
-    plan = SupportPlan(
-        client=client, period_start=period_start, period_end=period_end, long_term_goal=long_term_goal.strip(),
-        overall_policy=overall_policy.strip(), created_by=by, created_on=created_on, agreed_on=agreed_on,
-    )
-    plan.full_clean()
-    plan.save()
-    return plan
-
-
-@audited(by="by")
-@transaction.atomic
-def support_plan_record_agreement(*, plan: SupportPlan, agreed_on: date, by: User) -> SupportPlan:
-    plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.closed_on is not None:
-        raise ValidationError(_(MSG_PLAN_CLOSED), code=ClientError.PLAN_CLOSED)
-    if agreed_on < plan.created_on:
-        raise ValidationError({"agreed_on": ValidationError(_(MSG_PLAN_AGREED_BEFORE_CREATED),
-                                                            code=ClientError.PLAN_AGREED_BEFORE_CREATED)})
-    plan.agreed_on = agreed_on
-    plan.full_clean()
-    plan.save(update_fields=["agreed_on"])
-    return plan
-
-
-@audited(by="by")
-@transaction.atomic
-def support_plan_close(*, plan: SupportPlan, closed_on: date, by: User) -> SupportPlan:
-    """Close a plan (it stays on record).  Supervisors (and managers) only."""
-    plan = SupportPlan.objects.select_for_update().select_related("client__office").get(pk=plan.pk)
-    _require_role(by, plan.client.office, Role.SUPERVISOR, MSG_PLAN_SUPERVISOR_ONLY)
-    if plan.closed_on is not None:
-        raise ValidationError(_(MSG_PLAN_CLOSED), code=ClientError.PLAN_CLOSED)
-    if closed_on < plan.created_on:
-        raise ValidationError({"closed_on": ValidationError(_(MSG_PLAN_CLOSE_BEFORE_CREATED),
-                                                            code=ClientError.PLAN_CLOSE_BEFORE_CREATED)})
-    plan.closed_on = closed_on
-    plan.full_clean()
-    plan.save(update_fields=["closed_on"])
-    return plan
-
-
-@audited(by="by")
-@transaction.atomic
-def support_plan_review_add(*, plan: SupportPlan, reviewed_on: date, summary: str, by: User) -> SupportPlanReview:
-    """モニタリング: record a review of an open plan."""
-    plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.closed_on is not None:
-        raise ValidationError(_(MSG_PLAN_CLOSED), code=ClientError.PLAN_CLOSED)
-    if reviewed_on < plan.created_on:
-        raise ValidationError({"reviewed_on": ValidationError(_(MSG_REVIEW_BEFORE_PLAN),
-                                                              code=ClientError.REVIEW_BEFORE_PLAN)})
-    review = SupportPlanReview(plan=plan, reviewed_on=reviewed_on, summary=summary.strip(), reviewed_by=by)
-    review.full_clean()
-    review.save()
-    return review
 
 
 # --- case notes -----------------------------------------------------------------------------------------

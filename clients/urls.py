@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import read_views, views
+from clients import plan_views, read_views, views
 
 app_name = "clients"
 urlpatterns = [
@@ -18,9 +18,16 @@ urlpatterns = [
     path("<int:pk>/health/", views.health_edit, name="health"),
     path("<int:pk>/profile/", views.profile_edit, name="profile"),
     path("<int:pk>/profile/history/", views.profile_history, name="profile_history"),
-    path("<int:pk>/plans/new/", views.plan_create, name="plan_create"),
+    path("<int:pk>/plans/new/", plan_views.plan_create, name="plan_create"),
     path("<int:pk>/notes/new/", views.note_add, name="note_add"),
-    path("plans/<int:pk>/close/", views.plan_close, name="plan_close"),
-    path("plans/<int:pk>/agreement/", views.plan_agreement, name="plan_agreement"),
-    path("plans/<int:pk>/review/", views.plan_review, name="plan_review"),
+    # the individual support plan (clients/plan_views.py); print and signatures are added beside these
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/meeting/", plan_views.plan_meeting, name="plan_meeting"),
+    path("plans/<int:pk>/agreement/", plan_views.plan_agreement, name="plan_agreement"),
+    path("plans/<int:pk>/handed-over/", plan_views.plan_delivery, name="plan_delivery"),
+    path("plans/<int:pk>/consultation-copy/", plan_views.plan_consultation, name="plan_consultation"),
+    path("plans/<int:pk>/revise/", plan_views.plan_revise, name="plan_revise"),
+    path("plans/<int:pk>/close/", plan_views.plan_close, name="plan_close"),
+    path("plans/<int:pk>/review/", plan_views.plan_review, name="plan_review"),
 ]

@@ -22,16 +22,12 @@ from clients.forms import (
     ClientRegisterForm,
     ClientSearchForm,
     HealthForm,
-    PlanAgreementForm,
-    PlanCloseForm,
-    PlanReviewForm,
     ProfileForm,
     ReturnForm,
     StatusChangeForm,
-    SupportPlanForm,
     WorkHistoryFormSet,
 )
-from clients.models import CareerProfile, Client, ClientStatus, HealthRecord, SensitiveExportKind, SupportPlan
+from clients.models import CareerProfile, Client, ClientStatus, HealthRecord, SensitiveExportKind
 from compostela.forms import form_add_service_errors, form_submit
 from compostela.history import audit_client_history, history_page
 from compostela.models import ReadPage, Role
@@ -324,82 +320,6 @@ def profile_history(request: HttpRequest, pk: int) -> HttpResponse:
         for change in selectors.profile_history(client=client)
     ]
     return render(request, "clients/profile_history.html", {"client": client, "changes": changes})
-
-
-@office_required(Role.SUPERVISOR)
-def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client(request, pk)
-    form = SupportPlanForm(request.POST or None)
-    done = form_submit(
-        request,
-        form,
-        success=_("The support plan was created."),
-        action=lambda: services.support_plan_create(client=client, by=request.user, **form.cleaned_data),
-        then=lambda: redirect("clients:detail", pk=client.pk),
-    )
-    if done:
-        return done
-    return render(
-        request, "clients/form.html", {"form": form, "client": client, "title": _("New individual support plan")}
-    )
-
-
-def _plan(request: HttpRequest, pk: int) -> SupportPlan:
-    return get_object_or_404(scoped(request, SupportPlan.objects.select_related("client")), pk=pk)
-
-
-def _plan_action(request, pk, form_class, action, title, done):
-    plan = _plan(request, pk)
-    form = form_class(
-        request.POST or None,
-        initial={name: timezone.localdate() for name in form_class.base_fields if name.endswith("_on")},
-    )
-    done = form_submit(
-        request,
-        form,
-        success=done,
-        action=lambda: action(plan=plan, by=request.user, **form.cleaned_data),
-        then=lambda: redirect("clients:detail", pk=plan.client_id),
-    )
-    if done:
-        return done
-    return render(request, "clients/form.html", {"form": form, "client": plan.client, "plan": plan, "title": title})
-
-
-@office_required(Role.SUPERVISOR)
-def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_action(
-        request,
-        pk,
-        PlanCloseForm,
-        services.support_plan_close,
-        _("Close the support plan"),
-        _("The support plan was closed."),
-    )
-
-
-@office_required()
-def plan_agreement(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_action(
-        request,
-        pk,
-        PlanAgreementForm,
-        services.support_plan_record_agreement,
-        _("Record the client's agreement"),
-        _("Saved."),
-    )
-
-
-@office_required()
-def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_action(
-        request,
-        pk,
-        PlanReviewForm,
-        services.support_plan_review_add,
-        _("Review the support plan"),
-        _("The review was recorded."),
-    )
 
 
 @office_required()

@@ -232,6 +232,7 @@ class ReadPage(models.TextChoices):
     CASE_REVIEW = "case_review", _("Case review details")
     PLACEMENTS = "placements", _("Job search page")
     HIRE = "hire", _("Job and follow-up page")
+    PLAN = "plan", _("Individual support plan")
 
 
 class SensitiveRead(models.Model):
