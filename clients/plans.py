@@ -180,7 +180,9 @@ def _build_goals(plan: SupportPlan, goals: Iterable[Mapping[str, Any]]) -> list[
                                                              "role in the client's office.")},
                                           code=ClientError.NOT_IN_OFFICE))
         try:
-            goal.full_clean(exclude=["plan"])
+            # the table's own rules first, so an empty goal or support gets its own message, not "blank"
+            goal.validate_constraints(exclude=["plan"])
+            goal.full_clean(exclude=["plan"], validate_constraints=False)
         except ValidationError as error:
             for field_errors in error.error_dict.values():
                 for each in field_errors:

@@ -116,6 +116,15 @@ def _plan(world):
     return SupportPlanFactory(client=_client(world), created_by=world.supervisor)
 
 
+def _agreed_plan(world):
+    """A plan drafted on 2025-05-01 and agreed on 2025-05-08 (so it can be handed over, revised, monitored)."""
+    from datetime import date
+
+    from tests.factories import SupportPlanFactory
+
+    return SupportPlanFactory(client=_client(world), created_by=world.supervisor, agreed_on=date(2025, 5, 8))
+
+
 ACCESS: dict[str, Access] = {
     "home": page(),
     # the upload screen of the imports (compostela/import_views.py): managers only; a token not kept for this
@@ -150,10 +159,18 @@ ACCESS: dict[str, Access] = {
     "clients:profile": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:profile_history": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:note_add": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    # the support plan (issue 19): every office role reads it; supervisors and managers write it and its
+    # monitoring; another office's plan answers 404
     "clients:plan_create": _supervisor_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    "clients:plan_detail": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_edit": _supervisor_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_meeting": _supervisor_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_agreement": _supervisor_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_delivery": _supervisor_object(kwargs=lambda world: {"pk": _agreed_plan(world).pk}),
+    "clients:plan_consultation": _supervisor_object(kwargs=lambda world: {"pk": _agreed_plan(world).pk}),
+    "clients:plan_revise": _supervisor_object(kwargs=lambda world: {"pk": _agreed_plan(world).pk}),
     "clients:plan_close": _supervisor_object(kwargs=lambda world: {"pk": _plan(world).pk}),
-    "clients:plan_agreement": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
-    "clients:plan_review": office_object(kwargs=lambda world: {"pk": _plan(world).pk}),
+    "clients:plan_review": _supervisor_object(kwargs=lambda world: {"pk": _agreed_plan(world).pk}),
     # the read log (compostela/reads.py): the office's managers only; another office's client or staff 404
     "clients:reads": office_object("manager", kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:staff_reads": office_object("manager", kwargs=lambda world: {"pk": world.staff.pk}),
@@ -278,11 +295,23 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "clients:profile": lambda world: {"own_words": "事務の仕事がしたい", "jobs-TOTAL_FORMS": "0",
                                       "jobs-INITIAL_FORMS": "0"},
     "clients:note_add": lambda world: {"day": "2025-06-01", "kind": "interview", "minutes": "30", "text": "面談"},
-    "clients:plan_create": lambda world: {"period_start": "2025-11-01", "period_end": "2026-04-30",
-                                          "long_term_goal": "週5日通所", "overall_policy": "面談を週1回"},
-    "clients:plan_close": lambda world: {"closed_on": "2025-10-31"},
+    "clients:plan_create": lambda world: {
+        "service": "transition", "created_on": _recent(), "period_start": "2025-11-01", "period_end": "2026-04-30",
+        "long_term_goal": "週5日通所", "overall_policy": "面談を週1回", "goals-TOTAL_FORMS": "1",
+        "goals-INITIAL_FORMS": "0", "goals-0-goal": "週5日通所する", "goals-0-support": "通所の振り返り"},
+    "clients:plan_edit": lambda world: {
+        "created_on": "2025-05-01", "period_start": "2025-05-01", "period_end": "2025-10-31",
+        "long_term_goal": "週5日通所", "overall_policy": "面談を週1回", "goals-TOTAL_FORMS": "0",
+        "goals-INITIAL_FORMS": "0"},
+    "clients:plan_meeting": lambda world: {"meeting_on": "2025-05-02", "attendees": "本人、サービス管理責任者"},
     "clients:plan_agreement": lambda world: {"agreed_on": "2025-05-02"},
-    "clients:plan_review": lambda world: {"reviewed_on": "2025-07-01", "summary": "順調"},
+    "clients:plan_delivery": lambda world: {"delivered_on": "2025-05-09"},
+    "clients:plan_consultation": lambda world: {"consultation_office": "相談室ぽっけ",
+                                                "consultation_sent_on": "2025-05-09"},
+    "clients:plan_revise": lambda world: {"created_on": _recent()},
+    "clients:plan_close": lambda world: {"closed_on": "2025-10-31"},
+    "clients:plan_review": lambda world: {"reviewed_on": "2025-06-01", "summary": "順調",
+                                          "progress-TOTAL_FORMS": "0", "progress-INITIAL_FORMS": "0"},
     "attendance:day": _attendance_post,
     "placements:employer_create": lambda world: {"name": "札幌新規物流"},
     "placements:employer_edit": lambda world: {"name": "改名した会社"},

@@ -29,7 +29,6 @@ from tests.factories import (
     CertificateFactory,
     ClientFactory,
     SupportCertificateFactory,
-    SupportPlanFactory,
     enrolled_client,
 )
 from tests.helpers import codes_of

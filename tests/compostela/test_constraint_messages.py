@@ -47,7 +47,19 @@ from clients.models import (
     DisabilityCertificateKind,
     PensionGrade,
     PensionKind,
+    PlanGoal,
+    PlanSignature,
     ServicePeriod,
+)
+from clients.plans import (
+    Progress,
+    support_plan_close,
+    support_plan_create,
+    support_plan_record_agreement,
+    support_plan_record_consultation_copy,
+    support_plan_record_delivery,
+    support_plan_record_meeting,
+    support_plan_review_add,
 )
 from clients.services import (
     career_profile_update,
@@ -56,10 +68,6 @@ from clients.services import (
     client_update,
     health_update,
     sensitive_export_record,
-    support_plan_close,
-    support_plan_create,
-    support_plan_record_agreement,
-    support_plan_review_add,
 )
 from compostela.constraints import FieldCheckConstraint, FieldExclusionConstraint, FieldUniqueConstraint
 from compostela.models import Membership, Office, OfficeCapacity, ReadPage, Role, SensitiveRead
@@ -227,6 +235,36 @@ def _overlapping_certificate(service: str) -> Callable[[World], object]:
 
 def _plan(world: World, **changes):
     return SupportPlanFactory(client=_client(world), created_by=world.supervisor, **changes)
+
+
+def _plan_create(world: World, *, service=None, goals=(), **changes):
+    data = {"period_start": date(2025, 5, 1), "period_end": date(2025, 10, 31), "long_term_goal": "通所",
+            "overall_policy": "面談", **changes}
+    return support_plan_create(client=_client(world), data=data, goals=goals, service=service,
+                               created_on=date(2025, 5, 1), by=world.supervisor)
+
+
+def _revising_itself(world: World):
+    plan = _plan(world)
+    plan.revises_id = plan.pk
+    return _cleaned(plan)
+
+
+def _goal(world: World):
+    return PlanGoal.objects.create(plan=_plan(world), order=1, goal="通所", support="面談")
+
+
+def _monitoring(world: World, status: str, twice: bool = False):
+    goal = PlanGoal.objects.create(plan=_plan(world, agreed_on=date(2025, 5, 8)), order=1, goal="通所", support="面談")
+    rows = [Progress(goal, status)] * (2 if twice else 1)
+    return support_plan_review_add(plan=goal.plan, reviewed_on=date(2025, 6, 1), summary="順調", progress=rows,
+                                   by=world.supervisor)
+
+
+def _signature(world: World):
+    return PlanSignature.objects.create(plan=_plan(world, agreed_on=date(2025, 5, 8)), kind="scan",
+                                        signed_on=date(2025, 5, 8), content=b"%PDF-1.7", content_type="application/pdf",
+                                        recorded_by=world.supervisor)
 
 
 def _health(world: World, **data):
@@ -442,18 +480,7 @@ CASES: dict[str, Case] = {
     "certificate_no_overlap_per_client_retention_support": Case(
         _overlapping_certificate(CertificateService.RETENTION_SUPPORT), "period_start"
     ),
-    "plan_end_after_start": Case(
-        lambda w: support_plan_create(
-            client=_client(w),
-            period_start=date(2025, 6, 1),
-            period_end=date(2025, 5, 1),
-            long_term_goal="通所",
-            overall_policy="面談",
-            created_on=date(2025, 6, 1),
-            by=w.supervisor,
-        ),
-        "period_end",
-    ),
+    "plan_end_after_start": Case(lambda w: _plan_create(w, period_end=date(2025, 4, 1)), "period_end"),
     "plan_agreed_after_created": Case(
         lambda w: support_plan_record_agreement(plan=_plan(w), agreed_on=date(2025, 4, 1), by=w.supervisor), "agreed_on"
     ),
@@ -461,10 +488,50 @@ CASES: dict[str, Case] = {
         lambda w: support_plan_close(plan=_plan(w), closed_on=date(2025, 4, 1), by=w.supervisor), "closed_on"
     ),
     "plan_review_has_summary": Case(
-        lambda w: support_plan_review_add(plan=_plan(w), reviewed_on=date(2025, 6, 1), summary="", by=w.supervisor),
+        lambda w: support_plan_review_add(plan=_plan(w, agreed_on=date(2025, 5, 8)), reviewed_on=date(2025, 6, 1),
+                                          summary="", by=w.supervisor),
         "summary",
         first="blank",
     ),
+    "plan_service_known": Case(lambda w: _plan_create(w, service="care"), "service", first="invalid_choice"),
+    "plan_version_once": Case(_copy(_plan), "version"),
+    "plan_not_revising_itself": Case(_revising_itself, "revises"),
+    "plan_assessed_before_draft": Case(lambda w: _plan_create(w, assessed_on=date(2025, 5, 5)), "assessed_on"),
+    "plan_meeting_after_draft": Case(
+        lambda w: support_plan_record_meeting(plan=_plan(w), meeting_on=date(2025, 4, 20), attendees="本人",
+                                              by=w.supervisor),
+        "meeting_on",
+    ),
+    "plan_agreed_after_meeting": Case(
+        lambda w: support_plan_record_agreement(plan=_plan(w, meeting_on=date(2025, 5, 10)), agreed_on=date(2025, 5, 5),
+                                                by=w.supervisor),
+        "agreed_on",
+    ),
+    "plan_delivered_after_agreed": Case(
+        lambda w: support_plan_record_delivery(plan=_plan(w, agreed_on=date(2025, 5, 8)), delivered_on=date(2025, 5, 7),
+                                               by=w.supervisor),
+        "delivered_on",
+    ),
+    "plan_sent_after_agreed": Case(
+        lambda w: support_plan_record_consultation_copy(plan=_plan(w, agreed_on=date(2025, 5, 8)),
+                                                        consultation_office="相談室", sent_on=date(2025, 5, 7),
+                                                        by=w.supervisor),
+        "consultation_sent_on",
+    ),
+    "plan_has_long_term_goal": Case(lambda w: _plan_create(w, long_term_goal=""), "long_term_goal", first="blank"),
+    "plan_has_policy": Case(lambda w: _plan_create(w, overall_policy=""), "overall_policy", first="blank"),
+    # the goals table is checked row by row and its messages name the row, on top of the form
+    "plan_goal_order_once": Case(_copy(_goal), "order"),
+    "plan_goal_has_text": Case(lambda w: _plan_create(w, goals=[{"goal": "", "support": "面談"}]), None,
+                               first="goal_needs_text"),
+    "plan_goal_has_support": Case(lambda w: _plan_create(w, goals=[{"goal": "通所", "support": ""}]), None,
+                                  first="goal_needs_support"),
+    "goal_progress_status_known": Case(lambda w: _monitoring(w, "great"), "status", first="invalid_choice"),
+    "goal_progress_once": Case(lambda w: _monitoring(w, "achieved", twice=True), None),
+    "plan_signature_kind_known": Case(_changed(_signature, kind="stamp"), "kind", first="invalid_choice"),
+    "plan_signature_type": Case(_changed(_signature, content_type="text/plain"), "content_type"),
+    "plan_signature_not_empty": Case(_changed(_signature, content=b""), "content"),
+    "plan_signature_size": Case(_changed(_signature, content=b"%" * (5 * 1024 * 1024 + 1)), "content"),
     "case_note_kind_known": Case(
         lambda w: case_note_add(
             client=_client(w), kind="gossip", text="…", minutes=10, by=w.staff, day=date(2025, 6, 2)
@@ -731,6 +798,7 @@ SERVICE_SAYS_IT_FIRST = {
     "client_enrolled_after_first_visit",
     "plan_agreed_after_created",
     "plan_closed_after_created",
+    "goal_progress_once",
     "health_pension_kind_with_grade",
     "health_no_certificate_no_grade",
     "health_no_pension_no_amount",

@@ -49,13 +49,27 @@ from clients.models import (
     Client,
     ClientStatus,
     Diagnosis,
+    GoalProgress,
     HealthRecord,
     IncomeCategory,
+    PlanGoal,
     SensitiveExport,
     SensitiveExportKind,
     ServicePeriod,
     SupportPlan,
     SupportPlanReview,
+)
+from clients.plans import (
+    Progress,
+    support_plan_close,
+    support_plan_create,
+    support_plan_record_agreement,
+    support_plan_record_consultation_copy,
+    support_plan_record_delivery,
+    support_plan_record_meeting,
+    support_plan_review_add,
+    support_plan_revise,
+    support_plan_update,
 )
 from clients.services import (
     career_profile_update,
@@ -69,10 +83,6 @@ from clients.services import (
     client_update,
     health_update,
     sensitive_export_record,
-    support_plan_close,
-    support_plan_create,
-    support_plan_record_agreement,
-    support_plan_review_add,
 )
 from compostela import audit
 from compostela.audit import AuditMiddleware
@@ -228,9 +238,28 @@ def _career_profile_update(g):
 
 
 def _support_plan_create(g):
-    return partial(support_plan_create, client=enrolled(g), period_start=date(2025, 5, 1),
-                   period_end=date(2025, 10, 31), long_term_goal="就職", overall_policy="面談",
-                   created_on=date(2025, 5, 1),
+    return partial(support_plan_create, client=enrolled(g), created_on=date(2025, 5, 1), by=g.by,
+                   data={"period_start": date(2025, 5, 1), "period_end": date(2025, 10, 31), "long_term_goal": "就職",
+                         "overall_policy": "面談"},
+                   goals=[{"goal": "週4日通所", "support": "振り返り面談"}])
+
+
+def _plan_with_goal(g, **changes) -> SupportPlan:
+    drafted = plan(g)
+    PlanGoal.objects.create(plan=drafted, order=1, goal="週4日通所", support="振り返り面談")
+    if changes:
+        SupportPlan.objects.filter(pk=drafted.pk).update(**changes)
+        drafted.refresh_from_db()
+    return drafted
+
+
+def _support_plan_update(g):
+    return partial(support_plan_update, plan=_plan_with_goal(g), data={"care_points": "午前は休憩を多めに"},
+                   goals=[{"goal": "週5日通所", "support": "振り返り面談"}], by=g.by)
+
+
+def _support_plan_record_meeting(g):
+    return partial(support_plan_record_meeting, plan=plan(g), meeting_on=date(2025, 5, 6), attendees="本人",
                    by=g.by)
 
 
@@ -238,12 +267,29 @@ def _support_plan_record_agreement(g):
     return partial(support_plan_record_agreement, plan=plan(g), agreed_on=date(2025, 5, 8), by=g.by)
 
 
+def _support_plan_record_delivery(g):
+    return partial(support_plan_record_delivery, plan=_plan_with_goal(g, agreed_on=date(2025, 5, 8)),
+                   delivered_on=date(2025, 5, 9), by=g.by)
+
+
+def _support_plan_record_consultation_copy(g):
+    return partial(support_plan_record_consultation_copy, plan=_plan_with_goal(g, agreed_on=date(2025, 5, 8)),
+                   consultation_office="相談室ぽっけ", sent_on=date(2025, 5, 9), by=g.by)
+
+
+def _support_plan_revise(g):
+    return partial(support_plan_revise, plan=_plan_with_goal(g, agreed_on=date(2025, 5, 8)),
+                   created_on=date(2025, 6, 1), by=g.by)
+
+
 def _support_plan_close(g):
     return partial(support_plan_close, plan=plan(g), closed_on=date(2025, 6, 30), by=g.by)
 
 
 def _support_plan_review_add(g):
-    return partial(support_plan_review_add, plan=plan(g), reviewed_on=date(2025, 6, 1), summary="順調", by=g.by)
+    agreed = _plan_with_goal(g, agreed_on=date(2025, 5, 8))
+    return partial(support_plan_review_add, plan=agreed, reviewed_on=date(2025, 6, 1), summary="順調",
+                   progress=[Progress(agreed.goals.get(), "progressing")], by=g.by)
 
 
 def _case_note_add(g):
@@ -420,10 +466,15 @@ CASES = [
     Case(certificate_add, (Certificate,), _certificate_add),
     Case(health_update, (HealthRecord, HealthRecord.diagnoses.through), _health_update),
     Case(career_profile_update, (CareerProfile, CareerProfileChange), _career_profile_update),
-    Case(support_plan_create, (SupportPlan,), _support_plan_create),
+    Case(support_plan_create, (SupportPlan, PlanGoal), _support_plan_create),
+    Case(support_plan_update, (SupportPlan, PlanGoal), _support_plan_update),
+    Case(support_plan_record_meeting, (SupportPlan,), _support_plan_record_meeting),
     Case(support_plan_record_agreement, (SupportPlan,), _support_plan_record_agreement),
+    Case(support_plan_record_delivery, (SupportPlan,), _support_plan_record_delivery),
+    Case(support_plan_record_consultation_copy, (SupportPlan,), _support_plan_record_consultation_copy),
+    Case(support_plan_revise, (SupportPlan, PlanGoal), _support_plan_revise),
     Case(support_plan_close, (SupportPlan,), _support_plan_close),
-    Case(support_plan_review_add, (SupportPlanReview,), _support_plan_review_add),
+    Case(support_plan_review_add, (SupportPlanReview, GoalProgress), _support_plan_review_add),
     Case(case_note_add, (CaseNote,), _case_note_add),
     Case(sensitive_export_record, (SensitiveExport,), _sensitive_export_record),
     Case(import_clients, (Client, ServicePeriod), _import_clients),
