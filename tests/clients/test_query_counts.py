@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from attendance.models import Attendance, AttendanceStatus
 from clients.models import CaseNoteKind, Diagnosis
-from clients.services import case_note_add, health_update, support_plan_review_add
+from clients.plans import support_plan_review_add
+from clients.services import case_note_add, health_update
 from tests.factories import CertificateFactory, ClientFactory, SupportPlanFactory
 
 
@@ -45,11 +46,13 @@ def test_client_page_queries_do_not_grow_with_history(world, staff_client, djang
     client = ClientFactory(office=world.office)
     for i in range(records):
         case_note_add(client=client, kind=CaseNoteKind.PHONE, text=f"記録{i}", minutes=10, by=world.staff)
-        plan = SupportPlanFactory(client=client, created_by=world.supervisor, period_start=date(2025, 1, 1 + i))
-        support_plan_review_add(plan=plan, reviewed_on=date(2025, 6, 1), summary="順調", by=world.staff)
-    # includes the placements timeline and funnel, attendance outside use, and the read log's INSERT (+1; +1 more
+        plan = SupportPlanFactory(client=client, created_by=world.supervisor, period_start=date(2025, 1, 1 + i),
+                                  version=i + 1, agreed_on=date(2025, 1, 1 + i))
+        support_plan_review_add(plan=plan, reviewed_on=date(2025, 6, 1), summary="順調", by=world.supervisor)
+    # includes the placements timeline and funnel, attendance outside use, the figures in force (the plans'
+    # monitoring interval), and the read log's INSERT (+1; +1 more
     # here only: the audit context is cleared after a write inside the test's transaction — tests/compostela/
     # test_sensitive_reads.py::test_a_read_costs_one_insert)
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(30):
         response = staff_client.get(reverse("clients:detail", args=[client.pk]))
     assert "記録0" in response.content.decode()
