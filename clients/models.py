@@ -502,6 +502,10 @@ class SupportPlan(models.Model):
             return PlanStep.MEETING_HELD
         return PlanStep.DRAFT
 
+    @property
+    def step_label(self) -> str:
+        return PlanStep(self.step).label
+
 
 @track()
 class PlanGoal(models.Model):
