@@ -17,15 +17,48 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = SupportPlan
-        fields = ["service", "created_on", "period_start", "period_end", "assessed_on", "assessment",
-                  "person_wishes", "family_wishes", "issues", "overall_policy", "long_term_goal", "long_term_goal_by",
-                  "short_term_goal", "short_term_goal_by", "care_points"]
+        fields = [
+            "service",
+            "created_on",
+            "period_start",
+            "period_end",
+            "assessed_on",
+            "assessment",
+            "person_wishes",
+            "family_wishes",
+            "issues",
+            "overall_policy",
+            "long_term_goal",
+            "long_term_goal_by",
+            "short_term_goal",
+            "short_term_goal_by",
+            "care_points",
+        ]
         widgets = {
-            **{name: DateInput() for name in ("created_on", "period_start", "period_end", "assessed_on",
-                                               "long_term_goal_by", "short_term_goal_by")},
-            **{name: forms.Textarea(attrs=TEXTAREA) for name in (
-                "assessment", "person_wishes", "family_wishes", "issues", "overall_policy", "long_term_goal",
-                "short_term_goal", "care_points")},
+            **{
+                name: DateInput()
+                for name in (
+                    "created_on",
+                    "period_start",
+                    "period_end",
+                    "assessed_on",
+                    "long_term_goal_by",
+                    "short_term_goal_by",
+                )
+            },
+            **{
+                name: forms.Textarea(attrs=TEXTAREA)
+                for name in (
+                    "assessment",
+                    "person_wishes",
+                    "family_wishes",
+                    "issues",
+                    "overall_policy",
+                    "long_term_goal",
+                    "short_term_goal",
+                    "care_points",
+                )
+            },
         }
         labels = {
             "created_on": _("draft written on"),
@@ -53,8 +86,17 @@ class GoalForm(forms.ModelForm):
 
     class Meta:
         model = PlanGoal
-        fields = ["goal", "target_on", "person_role", "support", "provider", "staff", "frequency", "support_until",
-                  "is_employment"]
+        fields = [
+            "goal",
+            "target_on",
+            "person_role",
+            "support",
+            "provider",
+            "staff",
+            "frequency",
+            "support_until",
+            "is_employment",
+        ]
         widgets = {
             "goal": forms.Textarea(attrs={"rows": 2}),
             "person_role": forms.Textarea(attrs={"rows": 2}),
@@ -93,8 +135,13 @@ class BaseGoalFormSet(forms.BaseFormSet):
 
     @property
     def empty_form(self):
-        return self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), use_required_attribute=False,
-                         office=self.office, renderer=self.renderer)
+        return self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            use_required_attribute=False,
+            office=self.office,
+            renderer=self.renderer,
+        )
 
     def rows(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data]
@@ -109,14 +156,19 @@ def goal_initial(plan: SupportPlan) -> list[dict]:
 
 class MeetingForm(forms.Form):
     meeting_on = forms.DateField(label=_("support-plan meeting on"), widget=DateInput())
-    attendees = forms.CharField(label=_("who attended the meeting"), widget=forms.Textarea(attrs={"rows": 2}),
-                                help_text=_("Names and roles, for example the client, the supervisor, the "
-                                            "employment specialist."))
+    attendees = forms.CharField(
+        label=_("who attended the meeting"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Names and roles, for example the client, the supervisor, the employment specialist."),
+    )
 
 
 class AgreementForm(forms.Form):
-    agreed_on = forms.DateField(label=_("agreed by the client on"), widget=DateInput(),
-                                help_text=_("The day the plan was explained and the client agreed to it."))
+    agreed_on = forms.DateField(
+        label=_("agreed by the client on"),
+        widget=DateInput(),
+        help_text=_("The day the plan was explained and the client agreed to it."),
+    )
 
 
 class DeliveryForm(forms.Form):
@@ -125,8 +177,9 @@ class DeliveryForm(forms.Form):
 
 class ConsultationCopyForm(forms.Form):
     consultation_office = forms.CharField(label=_("consultation-support office"), max_length=200)
-    consultation_sent_on = forms.DateField(label=_("copy sent to the consultation-support office on"),
-                                           widget=DateInput())
+    consultation_sent_on = forms.DateField(
+        label=_("copy sent to the consultation-support office on"), widget=DateInput()
+    )
 
 
 class ReviseForm(forms.Form):
@@ -139,11 +192,15 @@ class CloseForm(forms.Form):
 
 class MonitoringForm(forms.Form):
     reviewed_on = forms.DateField(label=_("monitored on"), widget=DateInput())
-    person_view = forms.CharField(label=_("the person's view"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    person_view = forms.CharField(
+        label=_("the person's view"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 4}))
-    changes_plan = forms.BooleanField(label=_("the plan changes"), required=False,
-                                      help_text=_("When it does, make a new version of the plan after saving."))
+    changes_plan = forms.BooleanField(
+        label=_("the plan changes"),
+        required=False,
+        help_text=_("When it does, make a new version of the plan after saving."),
+    )
 
 
 class ProgressForm(forms.Form):

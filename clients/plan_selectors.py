@@ -58,8 +58,9 @@ def monitoring_due(*, plan: SupportPlan, today: date, history: list | None = Non
     except (FiguresNotConfigured, KeyError):
         return None
     due = regulations.plan_monitoring_due_on(plan_facts(plan), day=today, monitoring_months=interval)
-    return MonitoringDue(due_on=due, overdue=due < today,
-                         due_soon=today <= due <= today + timedelta(days=MONITORING_DUE_SOON_DAYS))
+    return MonitoringDue(
+        due_on=due, overdue=due < today, due_soon=today <= due <= today + timedelta(days=MONITORING_DUE_SOON_DAYS)
+    )
 
 
 def plan_steps(plan: SupportPlan) -> list[Step]:
@@ -68,12 +69,18 @@ def plan_steps(plan: SupportPlan) -> list[Step]:
     steps = [
         Step("assessment", _("Assessment"), plan.assessed_on, "clients:plan_edit"),
         Step("draft", _("Draft"), plan.created_on, "clients:plan_edit"),
-        Step("meeting", _("Support-plan meeting"), plan.meeting_on, "clients:plan_meeting",
-             detail=plan.meeting_attendees),
+        Step(
+            "meeting", _("Support-plan meeting"), plan.meeting_on, "clients:plan_meeting", detail=plan.meeting_attendees
+        ),
         Step("agreement", _("The client's agreement"), plan.agreed_on, "clients:plan_agreement"),
         Step("delivery", _("Handed over to the client"), plan.delivered_on, "clients:plan_delivery"),
-        Step("consultation", _("Copy to the consultation-support office"), plan.consultation_sent_on,
-             "clients:plan_consultation", detail=plan.consultation_office),
+        Step(
+            "consultation",
+            _("Copy to the consultation-support office"),
+            plan.consultation_sent_on,
+            "clients:plan_consultation",
+            detail=plan.consultation_office,
+        ),
     ]
     if plan.closed_on is None:
         for index, step in enumerate(steps):
@@ -114,11 +121,16 @@ def plan_summaries(*, plans: list[SupportPlan], today: date) -> list[PlanSummary
         agreed = next((p for p in of_service if p.agreed_on is not None), None)
         draft = next((p for p in of_service if p.agreed_on is None), None)
         shown = draft or agreed
-        summaries.append(PlanSummary(
-            service=service.value, service_label=service.label, plan=agreed, draft=draft,
-            next_step=next_step(shown) if shown else None,
-            monitoring=monitoring_due(plan=agreed, today=today, history=history) if agreed else None,
-        ))
+        summaries.append(
+            PlanSummary(
+                service=service.value,
+                service_label=service.label,
+                plan=agreed,
+                draft=draft,
+                next_step=next_step(shown) if shown else None,
+                monitoring=monitoring_due(plan=agreed, today=today, history=history) if agreed else None,
+            )
+        )
     return summaries
 
 
@@ -143,26 +155,46 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
     goals = list(plan.goals.select_related("staff").order_by("order"))
     reviews = list(
         plan.reviews.select_related("reviewed_by")
-        .prefetch_related(Prefetch("progress", queryset=GoalProgress.objects.select_related("goal")
-                                   .order_by("goal__order")))
+        .prefetch_related(
+            Prefetch("progress", queryset=GoalProgress.objects.select_related("goal").order_by("goal__order"))
+        )
         .order_by("-reviewed_on", "-pk")
     )
     for review in reviews:
         review.progress_rows = list(review.progress.all())
     # the monitoring rule reads the plan's reviews: hand it those already read
     plan._prefetched_objects_cache = {**getattr(plan, "_prefetched_objects_cache", {}), "reviews": reviews}
-    versions = list(SupportPlan.objects.filter(client_id=plan.client_id, service=plan.service)
-                    .only("pk", "version", "period_start", "period_end", "agreed_on", "closed_on", "created_on",
-                          "revises_id", "client_id", "service")
-                    .order_by("-version"))
+    versions = list(
+        SupportPlan.objects.filter(client_id=plan.client_id, service=plan.service)
+        .only(
+            "pk",
+            "version",
+            "period_start",
+            "period_end",
+            "agreed_on",
+            "closed_on",
+            "created_on",
+            "revises_id",
+            "client_id",
+            "service",
+        )
+        .order_by("-version")
+    )
     signatures = list(plan.signatures.defer("content").select_related("recorded_by"))
     profile = CareerProfile.objects.filter(client_id=plan.client_id).first()
     history = figures_history()
     return PlanPage(
-        plan=plan, steps=plan_steps(plan), goals=goals, employment_goals=[g for g in goals if g.is_employment],
-        reviews=reviews, versions=versions, signatures=signatures, profile=profile,
+        plan=plan,
+        steps=plan_steps(plan),
+        goals=goals,
+        employment_goals=[g for g in goals if g.is_employment],
+        reviews=reviews,
+        versions=versions,
+        signatures=signatures,
+        profile=profile,
         monitoring=monitoring_due(plan=plan, today=today, history=history),
         is_draft=plan.agreed_on is None and plan.closed_on is None,
-        revision=next((v for v in versions if v.revises_id == plan.pk and v.agreed_on is None
-                       and v.closed_on is None), None),
+        revision=next(
+            (v for v in versions if v.revises_id == plan.pk and v.agreed_on is None and v.closed_on is None), None
+        ),
     )

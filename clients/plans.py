@@ -66,13 +66,41 @@ MSG_GOAL_ROW = gettext_noop("Goal %(number)s: %(message)s")
 
 # the contents written in the draft (and copied into a new version)
 PLAN_FIELDS = (
-    "period_start", "period_end", "assessed_on", "assessment", "person_wishes", "family_wishes", "overall_policy",
-    "issues", "long_term_goal", "long_term_goal_by", "short_term_goal", "short_term_goal_by", "care_points",
+    "period_start",
+    "period_end",
+    "assessed_on",
+    "assessment",
+    "person_wishes",
+    "family_wishes",
+    "overall_policy",
+    "issues",
+    "long_term_goal",
+    "long_term_goal_by",
+    "short_term_goal",
+    "short_term_goal_by",
+    "care_points",
 )
-PLAN_TEXT_FIELDS = ("assessment", "person_wishes", "family_wishes", "overall_policy", "issues", "long_term_goal",
-                    "short_term_goal", "care_points")
-GOAL_FIELDS = ("goal", "target_on", "person_role", "support", "provider", "staff", "frequency", "support_until",
-               "is_employment")
+PLAN_TEXT_FIELDS = (
+    "assessment",
+    "person_wishes",
+    "family_wishes",
+    "overall_policy",
+    "issues",
+    "long_term_goal",
+    "short_term_goal",
+    "care_points",
+)
+GOAL_FIELDS = (
+    "goal",
+    "target_on",
+    "person_role",
+    "support",
+    "provider",
+    "staff",
+    "frequency",
+    "support_until",
+    "is_employment",
+)
 
 
 @dataclass(frozen=True)
@@ -109,8 +137,9 @@ def _facts_of_service(client: Client, service: str, *, exclude: int | None = Non
 def _guard(plan: SupportPlan, *, before: list[PlanFacts], after: PlanFacts, field: str) -> None:
     """Refuse, on ``field``, a change of ``plan`` (its facts now ``after``) that changes a closed month."""
     others = _facts_of_service(plan.client, plan.service, exclude=plan.pk)
-    refuse_closed_month_change(client=plan.client, service=plan.service, before=before, after=[*others, after],
-                               field=field)
+    refuse_closed_month_change(
+        client=plan.client, service=plan.service, before=before, after=[*others, after], field=field
+    )
 
 
 def _happened(day: date | None, field: str) -> None:
@@ -163,22 +192,38 @@ def _build_goals(plan: SupportPlan, goals: Iterable[Mapping[str, Any]]) -> list[
     each checked; a goal's staff member must belong to the client's office."""
     rows, errors = [], []
     staff_ids = {row["staff"].pk for row in goals if row.get("staff") is not None}
-    members = set(Membership.objects.filter(office_id=plan.client.office_id, user_id__in=staff_ids)
-                  .values_list("user_id", flat=True)) if staff_ids else set()
+    members = (
+        set(
+            Membership.objects.filter(office_id=plan.client.office_id, user_id__in=staff_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        if staff_ids
+        else set()
+    )
     for row in goals:
         if not (row.get("goal") or "").strip() and not (row.get("support") or "").strip():
             continue
         number = len(rows) + 1
-        goal = PlanGoal(plan=plan, order=number, **{
-            name: (row.get(name) or "").strip() if name in ("goal", "person_role", "support", "provider",
-                                                             "frequency") else row.get(name)
-            for name in GOAL_FIELDS
-        })
+        goal = PlanGoal(
+            plan=plan,
+            order=number,
+            **{
+                name: (row.get(name) or "").strip()
+                if name in ("goal", "person_role", "support", "provider", "frequency")
+                else row.get(name)
+                for name in GOAL_FIELDS
+            },
+        )
         goal.is_employment = bool(goal.is_employment)
         if goal.staff is not None and goal.staff.pk not in members:
-            errors.append(ValidationError(_(MSG_GOAL_ROW) % {"number": number, "message": _("This person has no "
-                                                             "role in the client's office.")},
-                                          code=ClientError.NOT_IN_OFFICE))
+            errors.append(
+                ValidationError(
+                    _(MSG_GOAL_ROW)
+                    % {"number": number, "message": _("This person has no role in the client's office.")},
+                    code=ClientError.NOT_IN_OFFICE,
+                )
+            )
         try:
             # the table's own rules first, so an empty goal or support gets its own message, not "blank"
             goal.validate_constraints(exclude=["plan"])
@@ -187,8 +232,9 @@ def _build_goals(plan: SupportPlan, goals: Iterable[Mapping[str, Any]]) -> list[
             for field_errors in error.error_dict.values():
                 for each in field_errors:
                     message = each.message % each.params if each.params else each.message
-                    errors.append(ValidationError(_(MSG_GOAL_ROW) % {"number": number, "message": message},
-                                                  code=each.code))
+                    errors.append(
+                        ValidationError(_(MSG_GOAL_ROW) % {"number": number, "message": message}, code=each.code)
+                    )
         rows.append(goal)
     if errors:
         raise ValidationError(errors)
@@ -207,8 +253,13 @@ def _save_goals(plan: SupportPlan, goals: list[PlanGoal]) -> None:
 @audited(by="by")
 @transaction.atomic
 def support_plan_create(
-    *, client: Client, data: Mapping[str, Any], goals: Iterable[Mapping[str, Any]] = (), service: str | None = None,
-    created_on: date | None = None, by: User,
+    *,
+    client: Client,
+    data: Mapping[str, Any],
+    goals: Iterable[Mapping[str, Any]] = (),
+    service: str | None = None,
+    created_on: date | None = None,
+    by: User,
 ) -> SupportPlan:
     """A new plan's draft (原案) with its contents (``PLAN_FIELDS`` in ``data``) and goals table, written on
     ``created_on`` (default today; may be in the past).  The service defaults to ``plan_default_service``.
@@ -222,20 +273,35 @@ def support_plan_create(
     service = service or plan_default_service(client=client, day=created_on)
     plan = SupportPlan(client=client, service=service, created_by=by, created_on=created_on)
     _apply_contents(plan, data)
-    plan.version = (SupportPlan.objects.filter(client=client, service=service).aggregate(v=Max("version"))["v"]
-                    or 0) + 1
+    plan.version = (
+        SupportPlan.objects.filter(client=client, service=service).aggregate(v=Max("version"))["v"] or 0
+    ) + 1
     plan.full_clean(validate_constraints=False)
-    overlapping = (SupportPlan.objects.filter(client=client, service=service, closed_on__isnull=True,
-                                              period_start__lte=plan.period_end, period_end__gte=plan.period_start)
-                   .order_by("-version").first())
+    overlapping = (
+        SupportPlan.objects.filter(
+            client=client,
+            service=service,
+            closed_on__isnull=True,
+            period_start__lte=plan.period_end,
+            period_end__gte=plan.period_start,
+        )
+        .order_by("-version")
+        .first()
+    )
     if overlapping is not None:
-        raise ValidationError({"period_start": ValidationError(
-            _(MSG_PLAN_OPEN_ALREADY) % {"version": overlapping.version}, code=ClientError.PLAN_OPEN_ALREADY)})
+        raise ValidationError(
+            {
+                "period_start": ValidationError(
+                    _(MSG_PLAN_OPEN_ALREADY) % {"version": overlapping.version}, code=ClientError.PLAN_OPEN_ALREADY
+                )
+            }
+        )
     plan.validate_constraints()
     rows = _build_goals(plan, list(goals))
     before = _facts_of_service(client, service)
-    refuse_closed_month_change(client=client, service=service, before=before, after=[*before, plan_facts(plan, [])],
-                               field="period_start")
+    refuse_closed_month_change(
+        client=client, service=service, before=before, after=[*before, plan_facts(plan, [])], field="period_start"
+    )
     plan.save()
     _save_goals(plan, rows)
     return plan
@@ -244,8 +310,12 @@ def support_plan_create(
 @audited(by="by")
 @transaction.atomic
 def support_plan_update(
-    *, plan: SupportPlan, data: Mapping[str, Any], goals: Iterable[Mapping[str, Any]] | None = None,
-    created_on: date | None = None, by: User,
+    *,
+    plan: SupportPlan,
+    data: Mapping[str, Any],
+    goals: Iterable[Mapping[str, Any]] | None = None,
+    created_on: date | None = None,
+    by: User,
 ) -> SupportPlan:
     """Edit a draft: its contents, the draft's date and the goals table (``goals``: the whole table, in
     order; ``None`` leaves it as it is).  Only while the client has not agreed (``PLAN_AGREED``)."""
@@ -300,8 +370,13 @@ def support_plan_record_agreement(*, plan: SupportPlan, agreed_on: date, by: Use
     _refuse_closed(plan)
     _happened(agreed_on, "agreed_on")
     if agreed_on < plan.created_on:
-        raise ValidationError({"agreed_on": ValidationError(_(MSG_PLAN_AGREED_BEFORE_CREATED),
-                                                            code=ClientError.PLAN_AGREED_BEFORE_CREATED)})
+        raise ValidationError(
+            {
+                "agreed_on": ValidationError(
+                    _(MSG_PLAN_AGREED_BEFORE_CREATED), code=ClientError.PLAN_AGREED_BEFORE_CREATED
+                )
+            }
+        )
     before = _facts_of_service(plan.client, plan.service)
     plan.agreed_on = agreed_on
     plan.full_clean()
@@ -361,20 +436,33 @@ def support_plan_revise(*, plan: SupportPlan, created_on: date | None = None, by
     _require_agreed(plan, "created_on")
     pending = plan.revisions.filter(agreed_on__isnull=True, closed_on__isnull=True).first()
     if pending is not None:
-        raise ValidationError(_(MSG_REVISION_OPEN_ALREADY) % {"version": pending.version},
-                              code=ClientError.PLAN_OPEN_ALREADY)
+        raise ValidationError(
+            _(MSG_REVISION_OPEN_ALREADY) % {"version": pending.version}, code=ClientError.PLAN_OPEN_ALREADY
+        )
     created_on = created_on or timezone.localdate()
     _happened(created_on, "created_on")
     version = SupportPlan.objects.filter(client=plan.client, service=plan.service).aggregate(v=Max("version"))["v"]
-    draft = SupportPlan(client=plan.client, service=plan.service, version=version + 1, revises=plan, created_by=by,
-                        created_on=created_on, consultation_office=plan.consultation_office,
-                        **{name: getattr(plan, name) for name in PLAN_FIELDS})
+    draft = SupportPlan(
+        client=plan.client,
+        service=plan.service,
+        version=version + 1,
+        revises=plan,
+        created_by=by,
+        created_on=created_on,
+        consultation_office=plan.consultation_office,
+        **{name: getattr(plan, name) for name in PLAN_FIELDS},
+    )
     if draft.assessed_on is not None and draft.assessed_on > created_on:
         draft.assessed_on = None
     draft.full_clean()
     before = _facts_of_service(plan.client, plan.service)
-    refuse_closed_month_change(client=plan.client, service=plan.service, before=before,
-                               after=[*before, plan_facts(draft, [])], field="created_on")
+    refuse_closed_month_change(
+        client=plan.client,
+        service=plan.service,
+        before=before,
+        after=[*before, plan_facts(draft, [])],
+        field="created_on",
+    )
     draft.save()
     for goal in plan.goals.all():
         PlanGoal.objects.create(plan=draft, order=goal.order, **{name: getattr(goal, name) for name in GOAL_FIELDS})
@@ -389,8 +477,9 @@ def support_plan_close(*, plan: SupportPlan, closed_on: date, by: User) -> Suppo
     _require_supervisor(by, plan.client.office)
     _refuse_closed(plan)
     if closed_on < plan.created_on:
-        raise ValidationError({"closed_on": ValidationError(_(MSG_PLAN_CLOSE_BEFORE_CREATED),
-                                                            code=ClientError.PLAN_CLOSE_BEFORE_CREATED)})
+        raise ValidationError(
+            {"closed_on": ValidationError(_(MSG_PLAN_CLOSE_BEFORE_CREATED), code=ClientError.PLAN_CLOSE_BEFORE_CREATED)}
+        )
     before = _facts_of_service(plan.client, plan.service)
     plan.closed_on = closed_on
     plan.full_clean()
@@ -405,25 +494,44 @@ def support_plan_close(*, plan: SupportPlan, closed_on: date, by: User) -> Suppo
 @audited(by="by")
 @transaction.atomic
 def support_plan_review_add(
-    *, plan: SupportPlan, reviewed_on: date, summary: str, person_view: str = "", changes_plan: bool = False,
-    progress: Iterable[Progress] = (), by: User,
+    *,
+    plan: SupportPlan,
+    reviewed_on: date,
+    summary: str,
+    person_view: str = "",
+    changes_plan: bool = False,
+    progress: Iterable[Progress] = (),
+    by: User,
 ) -> SupportPlanReview:
     """モニタリング of an agreed plan: the day, the progress of each goal, the person's view, the summary and
     whether the plan changes (a change is then made as a new version: ``support_plan_revise``)."""
     plan = _locked(plan)
     _require_supervisor(by, plan.client.office)
     if plan.agreed_on is None:
-        raise ValidationError({"reviewed_on": ValidationError(_(MSG_PLAN_NOT_AGREED),
-                                                              code=ClientError.PLAN_NOT_AGREED)})
+        raise ValidationError(
+            {"reviewed_on": ValidationError(_(MSG_PLAN_NOT_AGREED), code=ClientError.PLAN_NOT_AGREED)}
+        )
     _happened(reviewed_on, "reviewed_on")
     if reviewed_on < plan.agreed_on:
-        raise ValidationError({"reviewed_on": ValidationError(_(MSG_REVIEW_BEFORE_PLAN),
-                                                              code=ClientError.REVIEW_BEFORE_PLAN)})
+        raise ValidationError(
+            {"reviewed_on": ValidationError(_(MSG_REVIEW_BEFORE_PLAN), code=ClientError.REVIEW_BEFORE_PLAN)}
+        )
     if plan.closed_on is not None and reviewed_on > plan.closed_on:
-        raise ValidationError({"reviewed_on": ValidationError(
-            _(MSG_REVIEW_AFTER_CLOSED) % {"closed": plan.closed_on.isoformat()}, code=ClientError.PLAN_CLOSED)})
-    review = SupportPlanReview(plan=plan, reviewed_on=reviewed_on, summary=summary.strip(),
-                               person_view=person_view.strip(), changes_plan=changes_plan, reviewed_by=by)
+        raise ValidationError(
+            {
+                "reviewed_on": ValidationError(
+                    _(MSG_REVIEW_AFTER_CLOSED) % {"closed": plan.closed_on.isoformat()}, code=ClientError.PLAN_CLOSED
+                )
+            }
+        )
+    review = SupportPlanReview(
+        plan=plan,
+        reviewed_on=reviewed_on,
+        summary=summary.strip(),
+        person_view=person_view.strip(),
+        changes_plan=changes_plan,
+        reviewed_by=by,
+    )
     review.full_clean()
     goal_ids = set(plan.goals.values_list("pk", flat=True))
     rows, seen = [], set()

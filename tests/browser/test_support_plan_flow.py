@@ -35,10 +35,12 @@ def test_a_supervisor_takes_a_new_client_to_an_agreed_plan_and_a_first_monitorin
     MembershipFactory(user=supervisor, office=office, role=Role.SUPERVISOR)
     client = ClientFactory(office=office, family_name="北野", given_name="春香", enrolled_on=date(2025, 6, 2))
     CertificateFactory(client=client, period_start=date(2025, 6, 1), period_end=date(2026, 5, 31))
-    CareerProfile.objects.create(client=client, dream_job="図書館の司書", job_fields=[JobField.OFFICE],
-                                 hours_per_week=20, updated_by=supervisor)
-    context = browser.new_context(viewport={"width": PHONE, "height": 844}, locale="ja-JP", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    CareerProfile.objects.create(
+        client=client, dream_job="図書館の司書", job_fields=[JobField.OFFICE], hours_per_week=20, updated_by=supervisor
+    )
+    context = browser.new_context(
+        viewport={"width": PHONE, "height": 844}, locale="ja-JP", is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     page = context.new_page()
     console_errors = watch_console(page)
     ARTIFACTS.mkdir(exist_ok=True)
