@@ -47,8 +47,10 @@ class MonitoringDue:
     due_soon: bool
 
 
-def monitoring_due(*, plan: SupportPlan, today: date, history: list | None = None) -> MonitoringDue | None:
-    """When the agreed, open ``plan``'s next monitoring is due, as seen ``today`` (its reviews read from
+def monitoring_due(
+    *, plan: SupportPlan, today: date, history: list | None = None, reviews: list | None = None
+) -> MonitoringDue | None:
+    """When the agreed, open ``plan``'s next monitoring is due, as seen ``today`` (from ``reviews``, else
     ``plan.reviews.all()``, prefetched by the callers); ``None`` for a draft, a closed plan, or when no
     figures are in force."""
     if plan.agreed_on is None or plan.closed_on is not None:
@@ -57,7 +59,7 @@ def monitoring_due(*, plan: SupportPlan, today: date, history: list | None = Non
         interval = figures_on(day=today, history=history).plan_monitoring_months[plan.service]
     except (FiguresNotConfigured, KeyError):
         return None
-    due = regulations.plan_monitoring_due_on(plan_facts(plan), day=today, monitoring_months=interval)
+    due = regulations.plan_monitoring_due_on(plan_facts(plan, reviews), day=today, monitoring_months=interval)
     return MonitoringDue(
         due_on=due, overdue=due < today, due_soon=today <= due <= today + timedelta(days=MONITORING_DUE_SOON_DAYS)
     )
@@ -162,8 +164,6 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
     )
     for review in reviews:
         review.progress_rows = list(review.progress.all())
-    # the monitoring rule reads the plan's reviews: hand it those already read
-    plan._prefetched_objects_cache = {**getattr(plan, "_prefetched_objects_cache", {}), "reviews": reviews}
     versions = list(
         SupportPlan.objects.filter(client_id=plan.client_id, service=plan.service)
         .only(
@@ -192,7 +192,7 @@ def plan_page(*, plan: SupportPlan, today: date) -> PlanPage:
         versions=versions,
         signatures=signatures,
         profile=profile,
-        monitoring=monitoring_due(plan=plan, today=today, history=history),
+        monitoring=monitoring_due(plan=plan, today=today, history=history, reviews=reviews),
         is_draft=plan.agreed_on is None and plan.closed_on is None,
         revision=next(
             (v for v in versions if v.revises_id == plan.pk and v.agreed_on is None and v.closed_on is None), None

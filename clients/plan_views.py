@@ -126,6 +126,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _recorded(plan: SupportPlan, *names: str) -> dict:
+    """The dates already recorded on the plan (a correction starts from them, not from today)."""
+    return {name: getattr(plan, name) for name in names if getattr(plan, name) is not None}
+
+
 def _step(
     request: HttpRequest,
     pk: int,
@@ -165,10 +170,7 @@ def plan_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=MeetingForm,
         title=_("Record the support-plan meeting"),
         success=_("Saved."),
-        initial=lambda plan: {
-            "attendees": plan.meeting_attendees,
-            **({"meeting_on": plan.meeting_on} if plan.meeting_on else {}),
-        },
+        initial=lambda plan: {"attendees": plan.meeting_attendees, **_recorded(plan, "meeting_on")},
         action=lambda plan, data: plans.support_plan_record_meeting(
             plan=plan, meeting_on=data["meeting_on"], attendees=data["attendees"], by=request.user
         ),
@@ -183,6 +185,7 @@ def plan_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=AgreementForm,
         title=_("Record the client's agreement"),
         success=_("Saved."),
+        initial=lambda plan: _recorded(plan, "agreed_on"),
         action=lambda plan, data: plans.support_plan_record_agreement(
             plan=plan, agreed_on=data["agreed_on"], by=request.user
         ),
@@ -197,6 +200,7 @@ def plan_delivery(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=DeliveryForm,
         title=_("Record the hand-over to the client"),
         success=_("Saved."),
+        initial=lambda plan: _recorded(plan, "delivered_on"),
         action=lambda plan, data: plans.support_plan_record_delivery(
             plan=plan, delivered_on=data["delivered_on"], by=request.user
         ),
@@ -211,7 +215,10 @@ def plan_consultation(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ConsultationCopyForm,
         success=_("Saved."),
         title=_("Record the copy sent to the consultation-support office"),
-        initial=lambda plan: {"consultation_office": plan.consultation_office},
+        initial=lambda plan: {
+            "consultation_office": plan.consultation_office,
+            **_recorded(plan, "consultation_sent_on"),
+        },
         action=lambda plan, data: plans.support_plan_record_consultation_copy(
             plan=plan,
             consultation_office=data["consultation_office"],
