@@ -133,16 +133,6 @@ class BaseGoalFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "office": self.office}
 
-    @property
-    def empty_form(self):
-        return self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            use_required_attribute=False,
-            office=self.office,
-            renderer=self.renderer,
-        )
-
     def rows(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data]
 

@@ -110,5 +110,7 @@ def test_a_supervisor_takes_a_new_client_to_an_agreed_plan_and_a_first_monitorin
     page.screenshot(path=str(ARTIFACTS / "plan-monitored-phone.png"), full_page=True)
     page.goto(f"{live_server.url}/clients/{client.pk}/")
     assert page.locator("#plan").get_by_text("事務職で週20時間働く").is_visible()
+    _no_sideways_scroll(page)
+    page.locator("#plan").screenshot(path=str(ARTIFACTS / "client-plan-section-phone.png"))
     context.close()
     assert not console_errors, console_errors
