@@ -99,5 +99,6 @@ def refuse_closed_month_change(*, client, service: str, before: Sequence[PlanFac
                             monitoring_months=interval)
     if months:
         message = _(MSG_CLOSED_MONTH) % {"months": ", ".join(f"{m:%Y-%m}" for m in months)}
-        error = ValidationError(message, code=ClientError.PLAN_CHANGES_CLOSED_MONTH)
-        raise ValidationError({field: error}) if field else error
+        if field:
+            raise ValidationError({field: ValidationError(message, code=ClientError.PLAN_CHANGES_CLOSED_MONTH)})
+        raise ValidationError(message, code=ClientError.PLAN_CHANGES_CLOSED_MONTH)

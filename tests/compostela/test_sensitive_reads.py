@@ -11,7 +11,7 @@ from django.utils import timezone
 from compostela.models import ReadPage, SensitiveRead
 from compostela.reads import record_read
 from tests.conftest import logged_in
-from tests.factories import ClientFactory, HireFactory
+from tests.factories import ClientFactory, HireFactory, SupportPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ class SensitivePage:
     page: ReadPage
     role: str = "staff"  # the lowest role that may open it
     of_hire: bool = False  # the URL takes the hire's pk, the read names the hire's client
+    of_plan: bool = False  # the URL takes the support plan's pk, the read names the plan's client
 
 
 SENSITIVE_PAGES = [
@@ -36,6 +37,7 @@ SENSITIVE_PAGES = [
     SensitivePage("review:person", ReadPage.CASE_REVIEW),
     SensitivePage("placements:client", ReadPage.PLACEMENTS),
     SensitivePage("placements:hire_detail", ReadPage.HIRE, of_hire=True),
+    SensitivePage("clients:plan_detail", ReadPage.PLAN, of_plan=True),
 ]
 IDS = [p.url_name for p in SENSITIVE_PAGES]
 
@@ -46,6 +48,9 @@ def _url_and_client(world, sensitive: SensitivePage, office=None):
         hire = HireFactory(office=office, created_by=world.staff)
         return reverse(sensitive.url_name, args=[hire.pk]), hire.client
     client = ClientFactory(office=office)
+    if sensitive.of_plan:
+        plan = SupportPlanFactory(client=client, created_by=world.supervisor)
+        return reverse(sensitive.url_name, args=[plan.pk]), client
     return reverse(sensitive.url_name, args=[client.pk]), client
 
 
