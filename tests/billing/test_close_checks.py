@@ -26,8 +26,8 @@ from tests.factories import (
     attend,
     capacity,
     followup,
+    monitored_plan,
     office_settings,
-    plan,
 )
 
 MAY = date(2024, 5, 1)
@@ -44,7 +44,7 @@ def office(world, clock):
 
 def client_with_plan(office, **fields):
     client = ClientFactory(office=office, **fields)
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     return client
 
 
