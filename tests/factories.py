@@ -160,6 +160,7 @@ class SupportPlanFactory(factory.django.DjangoModelFactory):
         model = SupportPlan
 
     client = factory.SubFactory(ClientFactory)
+    version = factory.Sequence(lambda n: n + 1)  # one client's plans of a service carry different versions
     period_start = date(2025, 5, 1)
     period_end = date(2025, 10, 31)
     long_term_goal = "週4日の通所を続ける"
