@@ -116,21 +116,45 @@ def _plan_missing_check(line: ClaimLineResult) -> PreCloseCheck | None:
         return None
     reductions = line.reductions
     months, percent = reductions["plan_missing_months"], reductions["plan_missing_percent"]
-    values = {"client": line.client.full_name, "service": Service(line.service).label,
-              "why": plan_gap_text(reductions), "months": months, "percent": percent, "days": days_lost,
-              **_money(units_lost, line)}
+    values = {
+        "client": line.client.full_name,
+        "service": Service(line.service).label,
+        "why": plan_gap_text(reductions),
+        "months": months,
+        "percent": percent,
+        "days": days_lost,
+        **_money(units_lost, line),
+    }
     if line.service == Service.TRANSITION:
-        message = _("%(client)s (%(service)s): %(why)s — %(months)s month(s) in a row without a plan: basic units × "
-                    "%(percent)s %% on %(days)s day(s), %(units)s (%(yen)s) less than with a plan.") % values
+        message = (
+            _(
+                "%(client)s (%(service)s): %(why)s — %(months)s month(s) in a row without a plan: basic units × "
+                "%(percent)s %% on %(days)s day(s), %(units)s (%(yen)s) less than with a plan."
+            )
+            % values
+        )
     else:
-        message = _("%(client)s (%(service)s): %(why)s — %(months)s month(s) in a row without a plan: the month's "
-                    "fee × %(percent)s %%, %(units)s (%(yen)s) less than with a plan.") % values
+        message = (
+            _(
+                "%(client)s (%(service)s): %(why)s — %(months)s month(s) in a row without a plan: the month's "
+                "fee × %(percent)s %%, %(units)s (%(yen)s) less than with a plan."
+            )
+            % values
+        )
     return PreCloseCheck(
         code=CloseCheck.PLAN_MISSING,
         **_client_link(line, "plan"),
-        facts={"client": line.client.pk, "service": line.service, "gap": reductions["plan_gap"],
-               "due_on": reductions["plan_monitoring_due_on"], "expired_on": reductions["plan_expired_on"],
-               "months": months, "percent": percent, "days": days_lost, "units": units_lost},
+        facts={
+            "client": line.client.pk,
+            "service": line.service,
+            "gap": reductions["plan_gap"],
+            "due_on": reductions["plan_monitoring_due_on"],
+            "expired_on": reductions["plan_expired_on"],
+            "months": months,
+            "percent": percent,
+            "days": days_lost,
+            "units": units_lost,
+        },
         message=message,
     )
 
@@ -364,7 +388,11 @@ def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCl
         checks.append(over)
     for line in transition:
         checks += _transition_checks(claims, line, rows_by_client.get(line.client.pk, []))
-    checks += [check for line in claims.lines if line.service == Service.RETENTION_SUPPORT
-               if (check := _plan_missing_check(line))]
+    checks += [
+        check
+        for line in claims.lines
+        if line.service == Service.RETENTION_SUPPORT
+        if (check := _plan_missing_check(line))
+    ]
     checks += _missing_times_checks(claims, rows_by_client)
     return sorted(checks, key=lambda c: not c.blocks)

@@ -75,8 +75,17 @@ def test_the_missing_plan_reduction_names_the_person_the_days_and_the_units_lost
     attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)), **TIMES)  # 10 days
     check = only(checks_of(office), CloseCheck.PLAN_MISSING)
     # in service since March without a plan: the third month, 811 × 50 % = 405.5 → 406, 405 units a day less
-    assert check.facts == {"client": client.pk, "service": "transition", "gap": "no_plan", "due_on": None,
-                           "expired_on": None, "months": 3, "percent": 50, "days": 10, "units": 4050}
+    assert check.facts == {
+        "client": client.pk,
+        "service": "transition",
+        "gap": "no_plan",
+        "due_on": None,
+        "expired_on": None,
+        "months": 3,
+        "percent": 50,
+        "days": 10,
+        "units": 4050,
+    }
     assert "計画 無子" in check.message and "4,050" in check.message
     assert _("no agreed support plan") in check.message
     assert check.href == reverse("clients:detail", args=[client.pk]) + "#plan"
@@ -102,16 +111,20 @@ def test_the_missing_plan_check_says_the_monitoring_was_late_and_when_it_was_due
     attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)), **TIMES)
     check = only(checks_of(office), CloseCheck.PLAN_MISSING)
     assert (check.facts["gap"], check.facts["due_on"], check.facts["months"]) == ("monitoring_late", "2024-05-20", 1)
-    assert _("the support plan's monitoring was due on %(day)s and is not recorded (every %(months)s months)") % {
-        "day": "2024-05-20", "months": 3} in check.message
+    assert (
+        _("the support plan's monitoring was due on %(day)s and is not recorded (every %(months)s months)")
+        % {"day": "2024-05-20", "months": 3}
+        in check.message
+    )
     assert check.facts["percent"] == 70 and check.facts["units"] == 10 * (811 - 568)
 
 
 def test_monitoring_done_one_day_late_within_the_month_leaves_nothing_to_check(office):
     client = ClientFactory(office=office)
     CertificateFactory(client=client)
-    plan(client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 14),
-         monitored_on=[date(2024, 5, 15)])  # due 14 May, done on the 15th: covered on 31 May
+    plan(
+        client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 14), monitored_on=[date(2024, 5, 15)]
+    )  # due 14 May, done on the 15th: covered on 31 May
     attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)), **TIMES)
     assert checks_of(office) == []
 
@@ -128,8 +141,17 @@ def test_a_retention_support_line_without_a_plan_is_listed_with_its_service(offi
     followup(hire, date(2024, 5, 20), kind=FollowUpKind.SUPPORT_REPORT)
     check = only(checks_of(office), CloseCheck.PLAN_MISSING)
     # April and May in retention support without its plan: the second month, 1,045 × 70 % = 731.5 → 732
-    assert check.facts == {"client": client.pk, "service": "retention_support", "gap": "no_plan", "due_on": None,
-                           "expired_on": None, "months": 2, "percent": 70, "days": 1, "units": 1045 - 732}
+    assert check.facts == {
+        "client": client.pk,
+        "service": "retention_support",
+        "gap": "no_plan",
+        "due_on": None,
+        "expired_on": None,
+        "months": 2,
+        "percent": 70,
+        "days": 1,
+        "units": 1045 - 732,
+    }
     assert "定着 無計画" in check.message and str(Service.RETENTION_SUPPORT.label) in check.message
     assert check.href == reverse("clients:detail", args=[client.pk]) + "#plan"
 
