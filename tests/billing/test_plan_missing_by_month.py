@@ -33,8 +33,9 @@ MARCH, APRIL, MAY = date(2024, 3, 1), date(2024, 4, 1), date(2024, 5, 1)
 def office(world):
     """FY2023 and FY2024 at 811 units a day (the city's notice)."""
     for year in (2023, 2024):
-        retention_tier_override(office=world.office, fiscal_year=year, rate=Decimal("0.3"), reason="通知",
-                                by=world.manager)
+        retention_tier_override(
+            office=world.office, fiscal_year=year, rate=Decimal("0.3"), reason="通知", by=world.manager
+        )
     return world.office
 
 
@@ -65,8 +66,14 @@ def test_a_plan_agreed_mid_month_covers_that_month_and_the_months_before_it_are_
 def test_a_plan_entered_for_a_past_month_agreed_before_the_first_day_of_use_leaves_no_reduction(office):
     # entering history: the plan of March, agreed on 25 February before the first day of use
     client = in_service_from_march(office)
-    plan(client, MARCH, date(2024, 8, 31), agreed_on=date(2024, 2, 25), created_on=date(2024, 2, 20),
-         monitored_on=[date(2024, 5, 24)])
+    plan(
+        client,
+        MARCH,
+        date(2024, 8, 31),
+        agreed_on=date(2024, 2, 25),
+        created_on=date(2024, 2, 20),
+        monitored_on=[date(2024, 5, 24)],
+    )
     for month in (MARCH, APRIL, MAY):
         line = line_of(office, client, month)
         assert line.reductions["plan_missing_percent"] is None and line.basic[0].units_per_day == 811
@@ -74,15 +81,17 @@ def test_a_plan_entered_for_a_past_month_agreed_before_the_first_day_of_use_leav
 
 def test_monitoring_exactly_three_months_apart_leaves_no_reduction(office):
     client = in_service_from_march(office)
-    plan(client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 10),
-         monitored_on=[date(2024, 5, 10)])  # due 10 May, done on the day
+    plan(
+        client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 10), monitored_on=[date(2024, 5, 10)]
+    )  # due 10 May, done on the day
     assert line_of(office, client, MAY).reductions["plan_missing_percent"] is None
 
 
 def test_monitoring_late_on_the_month_end_reduces_that_month_with_its_reason(office):
     client = in_service_from_march(office)
-    plan(client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 28),
-         monitored_on=[date(2024, 6, 1)])  # due 28 May; not done by 31 May, done on 1 June
+    plan(
+        client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 28), monitored_on=[date(2024, 6, 1)]
+    )  # due 28 May; not done by 31 May, done on 1 June
     line = line_of(office, client, MAY)
     assert (line.reductions["plan_gap"], line.reductions["plan_monitoring_due_on"]) == ("monitoring_late", "2024-05-28")
     assert (line.reductions["plan_missing_months"], line.basic[0].units_per_day) == (1, 568)
@@ -91,8 +100,9 @@ def test_monitoring_late_on_the_month_end_reduces_that_month_with_its_reason(off
 
 def test_monitoring_one_day_late_within_the_month_is_not_reduced(office):
     client = in_service_from_march(office)
-    plan(client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 14),
-         monitored_on=[date(2024, 5, 15)])  # due 14 May, done on the 15th: covered on 31 May
+    plan(
+        client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 14), monitored_on=[date(2024, 5, 15)]
+    )  # due 14 May, done on the 15th: covered on 31 May
     assert line_of(office, client, MAY).reductions["plan_missing_percent"] is None
 
 
@@ -127,8 +137,13 @@ def test_a_retention_support_line_with_its_plan_monitored_every_six_months_is_no
 
 def test_a_retention_support_plan_not_monitored_in_six_months_reduces_the_fee(office, world):
     client = retention_support_person(office, world)
-    plan(client, date(2023, 10, 1), date(2024, 12, 31), agreed_on=date(2023, 10, 1),
-         service=CertificateService.RETENTION_SUPPORT)  # due 1 April 2024
+    plan(
+        client,
+        date(2023, 10, 1),
+        date(2024, 12, 31),
+        agreed_on=date(2023, 10, 1),
+        service=CertificateService.RETENTION_SUPPORT,
+    )  # due 1 April 2024
     line = line_of(office, client, MAY, Service.RETENTION_SUPPORT)
     assert (line.reductions["plan_gap"], line.reductions["plan_monitoring_due_on"]) == ("monitoring_late", "2024-04-01")
     assert line.reductions["plan_missing_months"] == 2 and line.basic_units == 732  # April, May: × 70 %
