@@ -20,6 +20,20 @@ REDUCTION_LABELS = {
 }
 
 
+def plan_gap_text(reductions: dict) -> str:
+    """Why a line's month counts as without a support plan (``regulations.rules.PlanGap``, kept in the line's
+    ``reductions`` as ``plan_gap``): no plan agreed, the plan expired on a day, or its monitoring was due on a
+    day and is not recorded."""
+    gap = reductions.get("plan_gap")
+    if gap == "expired":
+        return _("the support plan expired on %(day)s and no new plan was agreed") % {
+            "day": reductions.get("plan_expired_on")}
+    if gap == "monitoring_late":
+        return _("the support plan's monitoring was due on %(day)s and is not recorded (every %(months)s months)") % {
+            "day": reductions.get("plan_monitoring_due_on"), "months": reductions.get("plan_monitoring_months")}
+    return _("no agreed support plan")
+
+
 @dataclass(frozen=True)
 class ExplanationRow:
     label: str
@@ -66,6 +80,15 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
             (_(" (new office)") if tier.get("new_office") else "")},
         None,
     ))
+    reductions = explanation.get("reductions") or {}
+    if reductions.get("plan_missing_percent") is not None:
+        rows.append(ExplanationRow(
+            _("Support plan"),
+            _("%(why)s: %(months)s month(s) in a row without a plan → basic units × %(percent)s %%") % {
+                "why": plan_gap_text(reductions), "months": reductions.get("plan_missing_months"),
+                "percent": reductions["plan_missing_percent"]},
+            None,
+        ))
     for group in explanation.get("basic", []):
         steps = "".join(
             _(" → %(reduction)s %(percent)s %% = %(units)s") % {
@@ -77,8 +100,8 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
             _("Basic fee"),
             _("%(days)s × %(units)s units%(steps)s") % {
                 "days": group["days"], "units": group["base_units"], "steps": steps}
-            if explanation.get("service") == "transition" else _("one month: %(units)s units") % {
-                "units": group["base_units"]},
+            if explanation.get("service") == "transition" else _("one month: %(units)s units%(steps)s") % {
+                "units": group["base_units"], "steps": steps},
             group["units"],
         ))
     for addon in explanation.get("addons", []):

@@ -6,7 +6,8 @@
   certificate covers 24 months standard, at most 12 for the one extension; a retention-support one at most the
   service's 3 years.
 * ``certificate_warning(end, today)``: warn 60 and 30 days before a certificate's service period ends.
-* ``plan_review_due_on(...)``: a support plan is reviewed at least every three months.
+* A support plan's monitoring is due by the missing-plan rule billing uses:
+  ``regulations.rules.plan_monitoring_due_on`` with the service's interval in the figures in force.
 * ``age_on(birth_date, day)``.
 * ``katakana_name(text)``: a name in kana as the registry keeps it (katakana; hiragana and half-width kana
   converted), or None when it is not kana.
@@ -28,7 +29,6 @@ CERTIFICATE_STANDARD_MONTHS = 24  # 標準利用期間
 CERTIFICATE_EXTENSION_MONTHS = 12  # at most one extension of up to 12 months
 RETENTION_SUPPORT_CERTIFICATE_MONTHS = 36  # 就労定着支援 lasts at most 3 years; it has no extension
 CERTIFICATE_WARNING_DAYS = (60, 30)
-PLAN_REVIEW_MONTHS = 3  # モニタリング at least every three months
 
 
 def certificate_longest_months(*, service: str, is_extension: bool) -> int:
@@ -64,12 +64,6 @@ def certificate_warning(end: date | None, today: date) -> CertificateWarning:
     if left <= CERTIFICATE_WARNING_DAYS[0]:
         return CertificateWarning.DAYS_60
     return CertificateWarning.NONE
-
-
-def plan_review_due_on(*, plan_start: date, agreed_on: date | None, last_review_on: date | None) -> date:
-    """Three months after the last review, else after the plan was agreed, else after it started."""
-    base = last_review_on or agreed_on or plan_start
-    return base + relativedelta(months=PLAN_REVIEW_MONTHS)
 
 
 def age_on(birth_date: date, day: date) -> int:

@@ -21,10 +21,13 @@ from clients.models import (
     SupportPlan,
     SupportPlanReview,
 )
+from clients.plan_guard import plan_facts
 from clients.plan_selectors import plan_summaries
-from clients.rules import CertificateWarning, age_on, certificate_warning, kana_to_katakana, plan_review_due_on
+from clients.rules import CertificateWarning, age_on, certificate_warning, kana_to_katakana
 from compostela.models import Office, User
+from regulations import rules as regulations
 from regulations.rules import month_bounds
+from regulations.selectors import figures_on
 
 REVIEW_DUE_SOON_DAYS = 14
 
@@ -107,15 +110,46 @@ class ReviewStatus:
 
 
 def plan_review_status(
-    *, plan: SupportPlan, today: date, reviews: list[SupportPlanReview] | None = None
+    *, plan: SupportPlan, today: date, reviews: list[SupportPlanReview] | None = None,
+    monitoring_months: int | None = None,
 ) -> ReviewStatus:
-    """When the plan's next review (モニタリング) is due.  Pass ``reviews`` when they are prefetched."""
+    """When the plan's next monitoring (モニタリング) is due, as seen on ``today``, by the missing-plan rule
+    (``regulations.rules.plan_monitoring_due_on``: every ``monitoring_months`` after the agreement or the last
+    monitoring); overdue from the day after — what billing counts on a month's last day.  ``monitoring_months``:
+    the plan's service interval in the figures in force (read in one query when not given).  Pass ``reviews``
+    when they are prefetched."""
     reviews = list(plan.reviews.all()) if reviews is None else reviews
-    last = max(reviews, key=lambda r: (r.reviewed_on, r.pk), default=None)
-    due = plan_review_due_on(plan_start=plan.period_start, agreed_on=plan.agreed_on,
-                             last_review_on=last.reviewed_on if last else None)
+    if monitoring_months is None:
+        monitoring_months = figures_on(day=today).plan_monitoring_months[plan.service]
+    done = [r for r in reviews if r.reviewed_on <= today]
+    last = max(done, key=lambda r: (r.reviewed_on, r.pk), default=None)
+    due = regulations.plan_monitoring_due_on(plan_facts(plan, done), day=today, monitoring_months=monitoring_months)
     return ReviewStatus(due_on=due, overdue=due < today,
                         due_soon=today <= due <= today + timedelta(days=REVIEW_DUE_SOON_DAYS), last_review=last)
+
+
+@dataclass(frozen=True)
+class _InServiceUntil:
+    """A period of service that ends on the day asked: the rule then reads that day as a month's last day."""
+
+    period_start: date
+    period_end: date
+
+
+def plan_to_review(plans: list[SupportPlan], *, day: date, monitoring_months: int,
+                   reviews: dict[int, list[SupportPlanReview]]) -> SupportPlan | None:
+    """Of one client's plans of one service, the one whose monitoring the review follows on ``day``: the plan
+    the missing-plan rule reads on that day (``regulations.rules.plan_month`` with ``day`` as the last day in
+    service: agreed by then, its period covering it, the latest agreed) — else the latest open one (a draft, or
+    one whose period ended), else none.  ``plans``: the ones still followed (not closed);  ``reviews``: each
+    plan's monitoring records, by plan id."""
+    facts = [plan_facts(p, reviews.get(p.pk, [])) for p in plans]
+    month = regulations.plan_month(month=day, certificates=[_InServiceUntil(day.replace(day=1), day)], plans=facts,
+                                   monitoring_months=monitoring_months)
+    if month.plan is not None:
+        return plans[facts.index(month.plan)]
+    open_plans = [p for p in plans if p.closed_on is None]
+    return max(open_plans, key=lambda p: (p.period_start, p.pk), default=None)
 
 
 @dataclass(frozen=True)
@@ -125,16 +159,28 @@ class PlanDue:
 
 
 def support_plans_review_due(*, office: Office, today: date, within_days: int = REVIEW_DUE_SOON_DAYS) -> list[PlanDue]:
-    """Open plans of the office whose review is overdue or due within ``within_days`` (two queries)."""
+    """Each client's plan to review (``plan_to_review``, per service, of the plans not closed) whose monitoring
+    is overdue or due within ``within_days`` — three queries: the plans, their monitoring records, the
+    figures."""
     plans = (
-        SupportPlan.objects.filter(client__office=office, closed_on__isnull=True)
+        SupportPlan.objects.filter(client__office=office)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=today))
         .select_related("client")
-        .prefetch_related("reviews")
-        .order_by("client__family_name_kana", "client__given_name_kana")
+        .prefetch_related(Prefetch("reviews", to_attr="review_list"))
+        .order_by("client__family_name_kana", "client__given_name_kana", "pk")
     )
-    result = []
+    intervals = figures_on(day=today).plan_monitoring_months
+    by_person: dict[tuple[int, str], list[SupportPlan]] = {}
     for plan in plans:
-        status = plan_review_status(plan=plan, today=today, reviews=list(plan.reviews.all()))
+        by_person.setdefault((plan.client_id, plan.service), []).append(plan)
+    result = []
+    for (_client, service), own in by_person.items():
+        reviews = {p.pk: p.review_list for p in own}
+        plan = plan_to_review(own, day=today, monitoring_months=intervals[service], reviews=reviews)
+        if plan is None:
+            continue
+        status = plan_review_status(plan=plan, today=today, reviews=reviews[plan.pk],
+                                    monitoring_months=intervals[service])
         if status.due_on <= today + timedelta(days=within_days):
             result.append(PlanDue(plan=plan, status=status))
     return sorted(result, key=lambda due: due.status.due_on)

@@ -406,6 +406,7 @@ class PlanMonth:
     gap: PlanGap = PlanGap.NONE  # why not covered (``NONE`` when covered or out of service)
     plan: AgreedPeriod | None = None  # the plan in force on that day (``None``: no plan, or expired)
     monitoring_due_on: date | None = None  # its monitoring was due on this day (with ``MONITORING_LATE``)
+    expired_on: date | None = None  # the last agreed plan's period ended on this day (with ``EXPIRED``)
 
 
 def plan_monitoring_due_on(plan: AgreedPeriod, *, day: date, monitoring_months: int) -> date:
@@ -438,7 +439,8 @@ def plan_month(*, month: date, certificates: Iterable[Period], plans: Iterable[A
         return PlanMonth(in_service=True, covered=False, gap=PlanGap.NO_PLAN)
     in_force = [p for p in agreed if p.period_end >= day]
     if not in_force:
-        return PlanMonth(in_service=True, covered=False, gap=PlanGap.EXPIRED)
+        return PlanMonth(in_service=True, covered=False, gap=PlanGap.EXPIRED,
+                         expired_on=max(p.period_end for p in agreed))
     plan = max(in_force, key=lambda p: (p.agreed_on, p.period_start))
     due = plan_monitoring_due_on(plan, day=day, monitoring_months=monitoring_months)
     if due < day:

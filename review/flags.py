@@ -12,7 +12,11 @@ Client-side flags (each names its edge; a test pins both sides of it):
   is on file (``clients.rules.certificate_warning``); also when no transition certificate covers today.
   A 就労定着支援 certificate does not count: it is not one to attend with.
 * ``granted_days``: two or fewer of this month's granted days are left.
-* ``plan_review``: the open support plan's review (モニタリング) is overdue or due within 14 days.
+* ``plan_review``: the support plan's monitoring (モニタリング) is overdue or due within 14 days — the plan and the
+  due day by the missing-plan rule billing uses (``clients.selectors.plan_to_review`` /
+  ``plan_review_status``: ``regulations.rules.plan_monitoring_due_on`` on the service's interval in the
+  figures), so a monitoring one day late shows overdue that day; for a client in service their 就労移行支援
+  plan, for an employed person in retention support their 就労定着支援 plan (``employed_plan_flags``).
 * ``rapid_search``: enrolled for more than 30 days without a face-to-face employer contact for the client
   since enrolment (IPS rapid job search, ``placements.rules.FIDELITY_DAYS_TO_FIRST_EMPLOYER_CONTACT``).
 """
@@ -23,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -31,12 +35,13 @@ from django.utils.translation import ngettext
 from attendance import rules as attendance_rules
 from attendance.models import Attendance, AttendanceStatus
 from attendance.selectors import attendance_month_counts
-from clients.models import IN_TRANSITION_SERVICE, CaseNote, Certificate, ClientStatus, SupportPlan
+from clients.models import IN_TRANSITION_SERVICE, CaseNote, Certificate, CertificateService, ClientStatus, SupportPlan
 from clients.rules import CERTIFICATE_WARNING_DAYS, CertificateWarning, certificate_warning
-from clients.selectors import ReviewStatus, plan_review_status
+from clients.selectors import ReviewStatus, plan_review_status, plan_to_review
 from compostela.models import Office
 from placements.rules import FIDELITY_DAYS_TO_FIRST_EMPLOYER_CONTACT
 from regulations import rules as regulations
+from regulations.selectors import figures_on
 
 STRIP_DAYS = 14  # the attendance strip: the last two weeks, today included
 ABSENT_IN_A_ROW = 3
@@ -187,7 +192,8 @@ def flag_granted_days(*, used: int, granted: int | None) -> Flag | None:
 
 
 def flag_plan_review(*, status: ReviewStatus | None, day: date) -> Flag | None:
-    """The open support plan's review is overdue, or due within 14 days (``selectors.plan_review_status``)."""
+    """The support plan's monitoring is overdue, or due within 14 days (``clients.selectors.plan_review_status``,
+    the missing-plan rule's due day)."""
     if status is None or not (status.overdue or status.due_soon):
         return None
     if status.overdue:
@@ -222,7 +228,8 @@ class ClientFacts:
     used_days: int = 0  # billable days this month
     granted_days: int | None = None
     certificate: CertificateState = CertificateState(None, False)
-    plan_review: ReviewStatus | None = None
+    plan_review: ReviewStatus | None = None  # the 就労移行支援 plan's monitoring
+    support_plan_review: ReviewStatus | None = None  # the 就労定着支援 plan's (an employed person's)
 
 
 def client_contact_annotations(*, day: date) -> dict:
@@ -236,8 +243,9 @@ def client_contact_annotations(*, day: date) -> dict:
 
 
 def client_review_facts(*, office: Office, day: date) -> dict[int, ClientFacts]:
-    """``client id → ClientFacts`` for the office's clients, in five queries whatever their number: the
-    strip's attendance, the month's counts, certificates, open plans and their reviews."""
+    """``client id → ClientFacts`` for the office's clients, in six queries whatever their number: the
+    strip's attendance, the month's counts, certificates, the plans still followed and their monitoring
+    records, the figures in force (the monitoring intervals)."""
     facts: dict[int, ClientFacts] = defaultdict(ClientFacts)
     first = day - timedelta(days=STRIP_DAYS - 1)
     records: dict[int, dict[date, str]] = defaultdict(dict)
@@ -252,15 +260,24 @@ def client_review_facts(*, office: Office, day: date) -> dict[int, ClientFacts]:
         certificates[c.client_id].append(
             attendance_rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days))
     plans = (
-        SupportPlan.objects.filter(client__office=office, closed_on__isnull=True)
+        SupportPlan.objects.filter(client__office=office).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
         # to_attr: a plain list per plan (a prefetched manager would build a queryset for each of hundreds of plans)
-        .prefetch_related(Prefetch("reviews", to_attr="review_list")).order_by("client_id", "-period_start", "-pk")
+        .prefetch_related(Prefetch("reviews", to_attr="review_list")).order_by("client_id", "period_start", "pk")
     )
-    open_plan: dict[int, SupportPlan] = {}
+    intervals = figures_on(day=day).plan_monitoring_months
+    own_plans: dict[tuple[int, str], list[SupportPlan]] = defaultdict(list)
     for plan in plans:
-        open_plan.setdefault(plan.client_id, plan)
+        own_plans[plan.client_id, plan.service].append(plan)
+    statuses: dict[tuple[int, str], ReviewStatus] = {}
+    for key, own in own_plans.items():
+        reviews = {p.pk: p.review_list for p in own}
+        followed = plan_to_review(own, day=day, monitoring_months=intervals[key[1]], reviews=reviews)
+        if followed is not None:
+            statuses[key] = plan_review_status(plan=followed, today=day, reviews=reviews[followed.pk],
+                                               monitoring_months=intervals[key[1]])
+    plan_clients = {client_id for client_id, _service in statuses}
     strip_days, strip_labels = _strip_days(day), _strip_labels()
-    for client_id in set(records) | set(counts) | set(certificates) | set(open_plan):
+    for client_id in set(records) | set(counts) | set(certificates) | plan_clients:
         f = facts[client_id]
         f.strip = attendance_strip(day=day, records=records.get(client_id, {}), _days=strip_days,
                                    _labels=strip_labels)
@@ -275,9 +292,8 @@ def client_review_facts(*, office: Office, day: date) -> dict[int, ClientFacts]:
             certs, month, counts[client_id].billable_days if client_id in counts else [])
         f.granted_days = (None if month_certificate is None
                           else regulations.granted_days(month_certificate.granted_days, month))
-        if client_id in open_plan:
-            plan = open_plan[client_id]
-            f.plan_review = plan_review_status(plan=plan, today=day, reviews=plan.review_list)
+        f.plan_review = statuses.get((client_id, CertificateService.TRANSITION))
+        f.support_plan_review = statuses.get((client_id, CertificateService.RETENTION_SUPPORT))
     return facts
 
 
@@ -300,6 +316,12 @@ def client_flags(*, client, facts: ClientFacts, last_contact: date | None, face_
                           face_to_face_since_enrolment=face_to_face_since_enrolment, day=day),
     ]
     return sorted((f for f in flags if f), key=lambda f: -f.weight)
+
+
+def employed_plan_flags(*, facts: ClientFacts | None, day: date) -> list[Flag]:
+    """An employed person's 就労定着支援 plan: its monitoring overdue or due soon (``flag_plan_review``)."""
+    flag = flag_plan_review(status=facts.support_plan_review, day=day) if facts else None
+    return [flag] if flag else []
 
 
 def client_next_due(*, facts: ClientFacts, next_interview: date | None, day: date) -> Due | None:

@@ -29,6 +29,7 @@ from review.flags import (
     client_flags,
     client_next_due,
     client_review_facts,
+    employed_plan_flags,
     empty_facts,
 )
 from review.models import REVIEW_QUIET_DAYS_DEFAULT, CaseReviewMark, CaseReviewSettings
@@ -201,7 +202,8 @@ def _client_row(client: Client, facts: ClientFacts, *, day: date, quiet_days: in
     )
 
 
-def _employed_row(client: Client, hire: Hire, *, day: date, reviewed: bool, retention_support: bool) -> ReviewRow:
+def _employed_row(client: Client, hire: Hire, *, day: date, reviewed: bool, retention_support: bool,
+                  facts: ClientFacts | None = None) -> ReviewRow:
     active = hire_is_active(hire, day)
     last_contact = _latest(client.last_attendance_contact, client.last_note, client.last_outreach,
                            client.last_employer_contact, client.last_followup)
@@ -211,7 +213,9 @@ def _employed_row(client: Client, hire: Hire, *, day: date, reviewed: bool, rete
         days_enrolled=None, strip=[], stage=SearchStage.HIRED if active else SearchStage.PROFILE,
         last_employer_contact=client.last_employer_contact, last_followup=client.last_followup,
         last_contact=last_contact, next_due=employed_next_due(hire=hire, day=day),
-        flags=employed_flags(hire=hire, day=day, retention_support=retention_support), reviewed=reviewed, hire=hire,
+        flags=sorted(employed_flags(hire=hire, day=day, retention_support=retention_support)
+                     + employed_plan_flags(facts=facts, day=day), key=lambda f: -f.weight),
+        reviewed=reviewed, hire=hire,
         hire_month=month_after_start(hire.start_date, day) if active else None,
         phase=followup_phase(start=hire.start_date, day=day) if active else None, day=day,
     )
@@ -267,7 +271,7 @@ def review_board(*, office: Office, day: date, user: User | None, filters: Board
                                            status_labels=status_labels))
         else:
             employed_rows.append(_employed_row(client, hires[client.pk], day=day, reviewed=reviewed,
-                                               retention_support=retention_support))
+                                               retention_support=retention_support, facts=facts.get(client.pk)))
     if filters.flagged:
         client_rows = [r for r in client_rows if r.flags]
         employed_rows = [r for r in employed_rows if r.flags]

@@ -63,8 +63,22 @@ def load_shipped_tables() -> None:
     from billing.fee_data import fee_data_load
 
     fee_data_load()
-    import_module("regulations.migrations.0002_load_figures_2019_2021").load(apps, None)
+    _load_shipped_figures(apps)
     import_module("clients.migrations.0005_seed_diagnoses").seed(apps, None)
+
+
+def _load_shipped_figures(apps) -> None:
+    """The figures as the migrations leave them: regulations 0002's rows with the support-plan monitoring
+    intervals regulations 0006 added to every row (its defaults: 3 and 6 months) and its note."""
+    from compostela.audit import audit_context
+    from regulations.models import RegulatoryFigures
+
+    shipped = import_module("regulations.migrations.0002_load_figures_2019_2021")
+    with audit_context(reason=shipped.MIGRATION):
+        for row in shipped.ROWS:
+            values = {**row, "plan_monitoring_months_transition": 3, "plan_monitoring_months_retention": 6}
+            RegulatoryFigures.objects.update_or_create(valid_from=values.pop("valid_from"), defaults=values)
+    import_module("regulations.migrations.0006_plan_monitoring_months").note(apps, None)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import factory
+from dateutil.relativedelta import relativedelta
 
 from attendance.models import BILLABLE_ATTENDANCE, Attendance, AttendanceStatus
 from billing.models import OfficeFeeSettings
@@ -25,6 +26,7 @@ from clients.models import (
     IncomeCategory,
     ServicePeriod,
     SupportPlan,
+    SupportPlanReview,
 )
 from compostela.models import AreaGrade, Membership, Office, OfficeCapacity, Role, User
 from devtools.kana import kana_number
@@ -158,6 +160,7 @@ class SupportPlanFactory(factory.django.DjangoModelFactory):
         model = SupportPlan
 
     client = factory.SubFactory(ClientFactory)
+    version = factory.Sequence(lambda n: n + 1)  # one client's plans of a service carry different versions
     period_start = date(2025, 5, 1)
     period_end = date(2025, 10, 31)
     long_term_goal = "週4日の通所を続ける"
@@ -190,10 +193,28 @@ def enrolled_client(office, *, kana: str | None = None, enrolled_on=date(2024, 4
     return client
 
 
-def plan(client: Client, start: date, end: date, agreed_on: date | None) -> SupportPlan:
-    """A support plan over ``start``–``end``, made on ``start`` and agreed on ``agreed_on`` (None: not yet)."""
-    return SupportPlanFactory(client=client, period_start=start, period_end=end, agreed_on=agreed_on,
-                              created_by=UserFactory(username="plan-writer"))
+def plan(client: Client, start: date, end: date, agreed_on: date | None, *, monitored_on=(),
+         service: str = CertificateService.TRANSITION, **extra) -> SupportPlan:
+    """A support plan of ``service`` over ``start``–``end``, made on ``start`` (``created_on=`` to say
+    otherwise) and agreed on ``agreed_on`` (None: not yet), monitored (モニタリング) on ``monitored_on``; the
+    client's next version of that service's plan unless ``version=`` is given."""
+    extra.setdefault("version", SupportPlan.objects.filter(client=client, service=service).count() + 1)
+    made = SupportPlanFactory(client=client, service=service, period_start=start, period_end=end,
+                              agreed_on=agreed_on, created_by=UserFactory(username="plan-writer"), **extra)
+    SupportPlanReview.objects.bulk_create([SupportPlanReview(plan=made, reviewed_on=day, summary="目標を継続",
+                                                             reviewed_by=made.created_by) for day in monitored_on])
+    return made
+
+
+def monitored_plan(client: Client, start: date, end: date, agreed_on: date, *, every: int = 3,
+                   service: str = CertificateService.TRANSITION) -> SupportPlan:
+    """An agreed plan monitored on each day its monitoring falls due (``every`` months after the agreement,
+    then after each monitoring) up to its end: never late, so no month of it is reduced."""
+    days, day = [], agreed_on + relativedelta(months=every)
+    while day <= end:
+        days.append(day)
+        day += relativedelta(months=every)
+    return plan(client, start, end, agreed_on, monitored_on=days, service=service)
 
 
 # --- Attendance ----------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from attendance.rules import lacks_times, period_refusal
 from billing.errors import BillingError, CloseCheck
+from billing.explain import plan_gap_text
 from billing.models import Service
 from billing.services.claims import ClaimLineResult, MonthClaims
 from billing.services.rounding import units_to_yen
@@ -106,31 +107,65 @@ def _client_link(line: ClaimLineResult, fragment: str) -> dict:
     return {"url_name": "clients:detail", "url_args": (line.client.pk,), "fragment": fragment}
 
 
+def _plan_missing_check(line: ClaimLineResult) -> PreCloseCheck | None:
+    """A line billed with the missing-plan reduction (個別支援計画未作成減算): the person, why (no plan, the plan
+    expired on a day, its monitoring late since a day), the months in a row and what it costs — for either
+    service; fixed in the client's plan section."""
+    days_lost, units_lost = _lost_to(line, "plan_missing")
+    if not units_lost:
+        return None
+    reductions = line.reductions
+    months, percent = reductions["plan_missing_months"], reductions["plan_missing_percent"]
+    values = {
+        "client": line.client.full_name,
+        "service": Service(line.service).label,
+        "why": plan_gap_text(reductions),
+        "months": months,
+        "percent": percent,
+        "days": days_lost,
+        **_money(units_lost, line),
+    }
+    if line.service == Service.TRANSITION:
+        message = (
+            _(
+                "%(client)s (%(service)s): %(why)s — %(months)s month(s) in a row without a plan: basic units × "
+                "%(percent)s %% on %(days)s day(s), %(units)s (%(yen)s) less than with a plan."
+            )
+            % values
+        )
+    else:
+        message = (
+            _(
+                "%(client)s (%(service)s): %(why)s — %(months)s month(s) in a row without a plan: the month's "
+                "fee × %(percent)s %%, %(units)s (%(yen)s) less than with a plan."
+            )
+            % values
+        )
+    return PreCloseCheck(
+        code=CloseCheck.PLAN_MISSING,
+        **_client_link(line, "plan"),
+        facts={
+            "client": line.client.pk,
+            "service": line.service,
+            "gap": reductions["plan_gap"],
+            "due_on": reductions["plan_monitoring_due_on"],
+            "expired_on": reductions["plan_expired_on"],
+            "months": months,
+            "percent": percent,
+            "days": days_lost,
+            "units": units_lost,
+        },
+        message=message,
+    )
+
+
 def _transition_checks(claims: MonthClaims, line: ClaimLineResult, rows: list[dict]) -> list[PreCloseCheck]:
     out = []
     client, pk = line.client.full_name, line.client.pk
     inputs = claims.inputs
-    days_lost, units_lost = _lost_to(line, "plan_missing")
-    if units_lost:
-        months, percent = line.reductions["plan_missing_months"], line.reductions["plan_missing_percent"]
-        out.append(
-            PreCloseCheck(
-                code=CloseCheck.PLAN_MISSING,
-                **_client_link(line, "plan"),
-                facts={"client": pk, "months": months, "percent": percent, "days": days_lost, "units": units_lost},
-                message=_(
-                    "%(client)s: no agreed support plan (%(months)s month(s) in a row) — basic units × "
-                    "%(percent)s %% on %(days)s day(s): %(units)s (%(yen)s) less than with a plan."
-                )
-                % {
-                    "client": client,
-                    "months": months,
-                    "percent": percent,
-                    "days": days_lost,
-                    **_money(units_lost, line),
-                },
-            )
-        )
+    plan_check = _plan_missing_check(line)
+    if plan_check:
+        out.append(plan_check)
     billable = [r for r in rows if regulations.is_billable(r["status"])]
     use = inputs.use.get(pk) if inputs else None
     outside_use = [r["day"] for r in billable if use is not None and period_refusal(use, r["day"]) is not None]
@@ -353,5 +388,11 @@ def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCl
         checks.append(over)
     for line in transition:
         checks += _transition_checks(claims, line, rows_by_client.get(line.client.pk, []))
+    checks += [
+        check
+        for line in claims.lines
+        if line.service == Service.RETENTION_SUPPORT
+        if (check := _plan_missing_check(line))
+    ]
     checks += _missing_times_checks(claims, rows_by_client)
     return sorted(checks, key=lambda c: not c.blocks)

@@ -9,7 +9,9 @@
 * basic units per day = the tier's daily units, × 70 % on a day the office was over capacity (more than
   150 % of capacity that day, or the month is over because the three months ending with it exceed
   capacity × open days × 125 %), then × 70 % / 50 % when the month has no agreed support plan (first two
-  such months in a row / from the third); every percentage step rounds half up to a whole unit;
+  such months in a row / from the third; ``client_plan_reduction``: the month counts by its last day in
+  service — no plan agreed, the plan expired, or its monitoring overdue); every percentage step rounds half
+  up to a whole unit;
 * add-ons: absence with support (at most 4 a month), transport per one-way trip, meals for low-income and
   public-assistance clients, office add-ons per billable day (office settings in force on the 1st);
 * total yen = floor(total units × yen per unit), once per client-month.
@@ -17,7 +19,8 @@
 就労定着支援, when the office runs it: every employed person with a face-to-face contact in months 7–42
 after the start (and, from April 2021, a support report shared that month) and a 就労定着支援 certificate
 overlapping the month (the latest) — one month's fee of the tier for the office's rate and its number of
-users that month.
+users that month, × 70 % / 50 % without a support plan as above (the person's 就労定着支援 plans and
+certificates, that service's monitoring interval).
 
 Co-payment (``copay_settle``): floor(10 %) of each line, the person's lines sharing one monthly cap — the cap
 of the month's certificates, or, when they carry different caps (a certificate changed mid-month), the one
@@ -275,14 +278,42 @@ def tier_summary(tier: RetentionTier) -> dict:
 
 
 # -- per-client pieces ---------------------------------------------------------------------------------------
-def client_plan_missing_months(*, month: date, certificates: list[Certificate], plans: list[AgreedPlan],
-                        figures: regulations.Figures) -> int:
-    """How many months in a row, ending with ``month``, the client was in service without an agreed plan
-    (``regulations.rules.plan_missing_months``)."""
-    months = [regulations.plan_month(month=first, certificates=certificates, plans=plans,
-                                     monitoring_months=figures.plan_monitoring_months["transition"])
+@dataclass(frozen=True)
+class PlanReduction:
+    """The missing-plan reduction (個別支援計画未作成減算) of one line: how many months in a row, ending with
+    the line's month, the client was in the service without a plan, the percentage of the basic units paid
+    (``None``: no reduction), and this month's facts — why it counts as without a plan (``facts.gap``)."""
+
+    months: int
+    percent: int | None
+    facts: regulations.PlanMonth
+    monitoring_months: int  # the service's monitoring interval in force (the figures)
+
+    def as_dict(self) -> dict:
+        """What the line's explanation (``reductions``) and the pre-close list keep of it."""
+        facts = self.facts
+        return {
+            "plan_missing_months": self.months,
+            "plan_missing_percent": self.percent,
+            "plan_gap": facts.gap.value,
+            "plan_monitoring_months": self.monitoring_months,
+            "plan_monitoring_due_on": facts.monitoring_due_on.isoformat() if facts.monitoring_due_on else None,
+            "plan_expired_on": facts.expired_on.isoformat() if facts.expired_on else None,
+        }
+
+
+def client_plan_reduction(*, month: date, service: str, certificates: list[Certificate], plans: list[AgreedPlan],
+                          figures: regulations.Figures) -> PlanReduction:
+    """The missing-plan reduction of the client's ``service`` line for ``month`` from that service's
+    certificates and agreed plans (with their monitoring dates), the monitoring interval of that service in the
+    figures in force: ``regulations.rules.plan_month`` for each month of the lookback, then
+    ``plan_missing_months`` and ``plan_missing_percent`` — the one rule, as the case review reads it."""
+    interval = figures.plan_monitoring_months[service]
+    months = [regulations.plan_month(month=first, certificates=certificates, plans=plans, monitoring_months=interval)
               for first, _last in regulations.months_ending_with(month, regulations.plan_missing_lookback(figures))]
-    return regulations.plan_missing_months(months, figures=figures)
+    missing = regulations.plan_missing_months(months, figures=figures)
+    return PlanReduction(months=missing, percent=regulations.plan_missing_percent(missing, figures), facts=months[0],
+                         monitoring_months=interval)
 
 
 def transition_claim_line(
@@ -331,14 +362,14 @@ def transition_claim_line(
                  "new_office": tier.new_office}
 
     # basic units, day by day, each percentage step rounded half up
-    missing = client_plan_missing_months(month=month, certificates=certificates, plans=plans, figures=figures)
-    plan_percent = regulations.plan_missing_percent(missing, figures)
+    plan_reduction = client_plan_reduction(month=month, service=Service.TRANSITION, certificates=certificates,
+                                           plans=plans, figures=figures)
+    plan_percent = plan_reduction.percent
     line.reductions = {
         "over_capacity_percent": figures.over_capacity_percent,
         "over_capacity_days": sum(1 for r in counted if over.reduced_on(r["day"])),
         "over_capacity_rolling": over.rolling_over,
-        "plan_missing_months": missing,
-        "plan_missing_percent": plan_percent,
+        **plan_reduction.as_dict(),
     }
     groups: dict[tuple, BasicGroup] = {}
     units_on: dict[date, int] = {}
@@ -411,12 +442,18 @@ def transition_claim_line(
 def retention_support_lines(
     *, office: Office, month: date, contacts: list[MonthContact], clients: dict[int, Client],
     certificates: dict[int, list[Certificate]], book: FeeBook, support_users: list[tuple[int, bool]],
+    plans: dict[int, list[AgreedPlan]] | None = None,
 ) -> tuple[list[ClaimLineResult], RetentionTier, list[tuple[int, str]]]:
     """就労定着支援 lines of ``month`` from the month's follow-up ``contacts`` (``support_users``: who used the
     service in the three previous fiscal years, for the rate).  ``certificates`` are the clients' 就労定着支援
     certificates (``MonthInputs.support_certificates``): a transition certificate does not count.  When the
     rate is held (no history and no confirmed rate: ``retention_support_tier``) each line is held: no units,
-    not claimable.  The notes are (client id, why a person with contact is not claimed)."""
+    not claimable.  The notes are (client id, why a person with contact is not claimed).
+
+    The missing-plan reduction applies to the month's fee as to the transition line's daily units
+    (``client_plan_reduction``), from the person's 就労定着支援 certificates and plans (``plans``:
+    ``MonthInputs.support_plans``) on that service's monitoring interval."""
+    plans = plans or {}
     first, last = month_bounds(month)
     needs_report = book.figures_on(first).support_report_required
     faced: dict[int, list[date]] = defaultdict(list)
@@ -470,12 +507,21 @@ def retention_support_lines(
                 "last": min(last, cert.period_end).isoformat(), "granted_days": None,
                 "income_category": cert.income_category, "copay_cap": cert.copay_cap,
             }]
+            plan_reduction = client_plan_reduction(month=first, service=Service.RETENTION_SUPPORT,
+                                                   certificates=certificates.get(pk, []), plans=plans.get(pk, []),
+                                                   figures=line.figures)
+            line.reductions = plan_reduction.as_dict()
             if tier.held:
                 # 要確認: no units until the manager confirms the rate (billing_month_close refuses)
                 line.holds.append(BillingError.RETENTION_SUPPORT_HELD)
             else:
-                line.basic = [BasicGroup(days=[], base_units=fee.units, steps=[], units_per_day=fee.units)]
-                line.basic[0].days = [first]  # one month's fee
+                units, steps = fee.units, []
+                if plan_reduction.percent is not None:
+                    units = units_percent(units=units, percent=plan_reduction.percent)
+                    steps.append({"reduction": "plan_missing", "percent": plan_reduction.percent,
+                                  "units_per_day": units})
+                line.basic = [BasicGroup(days=[first], base_units=fee.units, steps=steps,
+                                         units_per_day=units)]  # one month's fee
             lines.append(line.finish())
     return lines, tier, warnings
 
@@ -499,7 +545,8 @@ def copay_settle(
         month_certificates = sorted(
             [c for c in certificates.get(pk, []) if Service.TRANSITION in services
              and c.period_start <= last and c.period_end >= first]
-            + [c for c in support_certificates.get(pk, []) if Service.RETENTION_SUPPORT in services],
+            + [c for c in support_certificates.get(pk, []) if Service.RETENTION_SUPPORT in services
+               and c.period_start <= last and c.period_end >= first],
             key=lambda c: (c.period_start, c.pk))
         caps = [c.copay_cap for c in month_certificates]
         decision = decisions.get(pk)
@@ -576,7 +623,7 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
         support_lines, support_tier, support_notes = retention_support_lines(
             office=office, month=first, contacts=inputs.contacts, clients=clients,
             certificates=inputs.support_certificates,
-            book=book, support_users=inputs.support_users,
+            book=book, support_users=inputs.support_users, plans=inputs.support_plans,
         )
         lines.extend(support_lines)
         warnings.extend(text for _pk, text in support_notes)

@@ -3,11 +3,11 @@
 The month's claims need a dozen small reads: the fee book, the attendance of the month and the daily user
 counts of the two months before it (over-capacity), the month's follow-up contacts, the people concerned
 with their certificates (就労移行支援 and 就労定着支援 apart: each service is billed on its own
-certificates only) and agreed support plans, the hires that make the retention tier and the users of
-就労定着支援 that make its rate.  Each is one ordinary query below — sixteen at most, whatever the number of
-clients and days; one more (the manager's confirmed co-payment caps) only in a month where someone's
-certificates carry different caps.  No rule is decided here: the retention rules, the fee look-ups and
-every billing rule stay in their one Python function each.
+certificates only) and agreed support plans of both services with their monitoring dates, the hires that
+make the retention tier and the users of 就労定着支援 that make its rate.  Each is one ordinary query below —
+sixteen at most, whatever the number of clients and days; one more (the manager's confirmed co-payment caps)
+only in a month where someone's certificates carry different caps.  No rule is decided here: the retention
+rules, the fee look-ups and every billing rule stay in their one Python function each.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Q, Value
 
 from attendance import rules as attendance_rules
 from attendance.models import BILLABLE_ATTENDANCE, Attendance
@@ -45,7 +46,8 @@ class MonthContact:
 
 @dataclass(frozen=True)
 class AgreedPlan:
-    """An agreed support plan's period (all the plan-missing reduction looks at)."""
+    """An agreed support plan as the missing-plan rule reads it (``regulations.rules.AgreedPeriod``): its
+    period, the day the client agreed to it and the days it was monitored (モニタリング) up to the month's end."""
 
     client_id: int
     period_start: date
@@ -61,12 +63,14 @@ class MonthInputs:
     rows: list[dict]  # the month's attendance, by day
     contacts: list[MonthContact]
     clients: dict[int, Client]
-    certificates: dict[int, list[Certificate]]  # 就労移行支援 certificates, by client, by period start
-    support_certificates: dict[int, list[Certificate]]  # 就労定着支援 certificates overlapping the month, ditto
-    plans: dict[int, list[AgreedPlan]]
+    # by client, by period start; both overlapping the month or the two before it (the missing-plan lookback)
+    certificates: dict[int, list[Certificate]]  # 就労移行支援 certificates
+    support_certificates: dict[int, list[Certificate]]  # 就労定着支援 certificates
+    plans: dict[int, list[AgreedPlan]]  # agreed 就労移行支援 plans that started by the month's end, by client
     use: dict[int, attendance_rules.EnrolmentFacts]  # each client's periods of use (no day outside one is billed)
     tier_hires: list[tuple[date, date | None, date | None]]  # (start, ended_on, fixed_term_end) of the tier window
     support_users: list[tuple[int, bool]]  # (client id, employed at the end of the previous fiscal year)
+    support_plans: dict[int, list[AgreedPlan]] = field(default_factory=dict)  # agreed 就労定着支援 plans, ditto
     # the manager's confirmed co-payment caps of the month, by client — read only when someone's certificates
     # of the month carry different caps (a certificate changed mid-month), so most months spend no query
     cap_decisions: dict[int, CopayCapDecision] = field(default_factory=dict)
@@ -108,9 +112,7 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
     certificates: dict[int, list[Certificate]] = {}
     support_certificates: dict[int, list[Certificate]] = {}
     month_certificates = (
-        Certificate.objects.filter(client_id__in=client_ids, period_start__lte=last)
-        .filter(Q(service=CertificateService.TRANSITION, period_end__gte=window_first)
-                | Q(service=CertificateService.RETENTION_SUPPORT, period_end__gte=first))
+        Certificate.objects.filter(client_id__in=client_ids, period_start__lte=last, period_end__gte=window_first)
         .order_by("period_start", "pk")
     )
     month_caps: dict[int, set[int]] = {}
@@ -125,12 +127,19 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
         .select_related("decided_by")
     }
 
+    # every agreed plan that started by the month's end, with its monitoring dates up to then (one query): an
+    # ended one too, so that the rule tells a plan that expired from no plan at all
     plans: dict[int, list[AgreedPlan]] = {}
-    for row in (SupportPlan.objects.filter(client_id__in=client_ids, agreed_on__isnull=False,
-                                           period_start__lte=last, period_end__gte=window_first)
-                .order_by("pk").values_list("client_id", "period_start", "period_end", "agreed_on")):
-        plan = AgreedPlan(*row)
-        plans.setdefault(plan.client_id, []).append(plan)
+    support_plans: dict[int, list[AgreedPlan]] = {}
+    for service, *row, monitored in (
+        SupportPlan.objects.filter(client_id__in=client_ids, agreed_on__isnull=False, period_start__lte=last)
+        .annotate(monitored=ArrayAgg("reviews__reviewed_on", filter=Q(reviews__reviewed_on__lte=last),
+                                     order_by="reviews__reviewed_on", default=Value([])))
+        .order_by("pk").values_list("service", "client_id", "period_start", "period_end", "agreed_on", "monitored")
+    ):
+        plan = AgreedPlan(*row, monitored_on=tuple(monitored))
+        by_service = plans if service == CertificateService.TRANSITION else support_plans
+        by_service.setdefault(plan.client_id, []).append(plan)
 
     periods: dict[int, list[attendance_rules.PeriodFacts]] = {}
     for client_id, *dates in (ServicePeriod.objects.filter(client_id__in=client_ids, started_on__lte=last)
@@ -153,6 +162,7 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
         certificates=certificates,
         support_certificates=support_certificates,
         plans=plans,
+        support_plans=support_plans,
         use=use,
         tier_hires=list(
             Hire.objects.filter(office=office, start_date__range=(hires_first, hires_last))

@@ -28,6 +28,7 @@ from clients.models import (
     CaseNote,
     CaseNoteKind,
     Certificate,
+    CertificateService,
     Client,
     ClientStatus,
     Diagnosis,
@@ -44,11 +45,14 @@ from clients.models import (
     SupportPlanReview,
     WorkHistoryEntry,
 )
-from clients.rules import PLAN_REVIEW_MONTHS
+from clients.plan_guard import PlanFacts
 from clients.services import PROFILE_FIELDS
 from compostela.models import Office, User
 from devtools.demo.caps import demo_copay_cap
 from devtools.demo.offices import demo_username
+from regulations import rules as regulations
+from regulations.rules import month_end
+from regulations.selectors import figures_on
 
 # One office's mix, repeated: about a third enrolled, some visitors and trials, employed, ended, one return.
 STATUS_CYCLE = ["enrolled", "visitor", "enrolled", "trial", "employed", "enrolled", "ended", "employed",
@@ -256,18 +260,23 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
                 author=rng.choice([u for u in (team["es1"], team["es2"], team["cm"]) if u] or [author]),
             ))
         if client.enrolled_on and team["supervisor"] is not None and kind in ("enrolled", "employed", "return"):
-            # the plan is made two weeks after enrolment and renewed every six months: the open one is the
-            # latest, so the plans' review dates follow the enrolments, spread over the year
-            created = client.enrolled_on + timedelta(days=14)
-            while created + relativedelta(months=PLAN_MONTHS) <= today:
-                created += relativedelta(months=PLAN_MONTHS)
-            created = min(created, today)
-            plans.append((SupportPlan(client=client, period_start=created,
-                                      period_end=created + relativedelta(months=PLAN_MONTHS),
-                                      long_term_goal="週4日の安定した通所と、希望する仕事への応募",
-                                      overall_policy="週1回の面談、求人の紹介と職場開拓、通院との調整",
-                                      created_by=team["supervisor"], created_on=created, agreed_on=created),
-                          n % 15 == 5))  # one person in fifteen missed the last review: overdue
+            # the first plan is agreed within two weeks of enrolment (in the month of it, so that month is
+            # covered) and renewed every six months: the history of plans, each a new version, the open one the
+            # latest — so the plans' monitoring dates follow the enrolments, spread over the year
+            created = min(client.enrolled_on + timedelta(days=14), month_end(client.enrolled_on), today)
+            version = 1
+            while True:
+                following = created + relativedelta(months=PLAN_MONTHS)
+                current = following > today
+                plans.append((SupportPlan(client=client, version=version, period_start=created,
+                                          period_end=following - timedelta(days=1) if not current else following,
+                                          long_term_goal="週4日の安定した通所と、希望する仕事への応募",
+                                          overall_policy="週1回の面談、求人の紹介と職場開拓、通院との調整",
+                                          created_by=team["supervisor"], created_on=created, agreed_on=created),
+                              current, current and n % 15 == 5))  # one in fifteen missed the last review: overdue
+                if current:
+                    break
+                created, version = following, version + 1
     ServicePeriod.objects.bulk_create(periods)
     Certificate.objects.bulk_create(certificates)
     HealthRecord.objects.bulk_create(health)
@@ -278,18 +287,33 @@ def _bulk_dependents(new: list[dict], diagnoses, rng: random.Random, today: date
     WorkHistoryEntry.objects.bulk_create(jobs)
     CareerProfileChange.objects.bulk_create(changes)
     CaseNote.objects.bulk_create(notes)
-    SupportPlan.objects.bulk_create([plan for plan, _reviewed in plans])
+    SupportPlan.objects.bulk_create([plan for plan, _current, _missed in plans])
     reviews = []
-    for plan, missed_the_last in plans:
-        # モニタリング every three months (clients.rules.plan_review_due_on), held in the days before it is due
-        days = []
-        due = plan.agreed_on + relativedelta(months=PLAN_REVIEW_MONTHS)
-        while due <= today:
-            days.append(max(plan.agreed_on + timedelta(days=1), due - timedelta(days=rng.randrange(0, 8))))
-            due = days[-1] + relativedelta(months=PLAN_REVIEW_MONTHS)
+    history_rng = random.Random(len(plans))  # the past plans' days: the shared sequence stays as it was
+    interval = figures_on(day=today).plan_monitoring_months[CertificateService.TRANSITION]
+    for plan, current, missed_the_last in plans:
         reviews += [SupportPlanReview(plan=plan, reviewed_on=day, summary="通所は安定。目標を継続。",
-                                      reviewed_by=plan.created_by) for day in days[: -1 if missed_the_last else None]]
+                                      reviewed_by=plan.created_by)
+                    for day in plan_monitoring_days(plan, rng=rng if current else history_rng, today=today,
+                                                    months=interval, missed_the_last=missed_the_last)]
     SupportPlanReview.objects.bulk_create(reviews)
+
+
+def plan_monitoring_days(plan: SupportPlan, *, rng: random.Random, today: date, months: int,
+                         missed_the_last: bool = False) -> list[date]:
+    """The plan's monitoring (モニタリング) as an office keeps it: held in the week before each due day
+    (``regulations.rules.plan_monitoring_due_on``: ``months`` after the agreement, then after the last one),
+    while the plan runs and up to today — so no month of the plan carries the missing-plan reduction, unless
+    the person ``missed_the_last`` one."""
+    days: list[date] = []
+    while True:
+        facts = PlanFacts(plan.period_start, plan.period_end, plan.agreed_on, tuple(days))
+        due = regulations.plan_monitoring_due_on(facts, day=days[-1] if days else plan.agreed_on,
+                                                 monitoring_months=months)
+        if due > min(today, plan.period_end):
+            break
+        days.append(max(plan.agreed_on + timedelta(days=1), due - timedelta(days=rng.randrange(0, 8))))
+    return days[:-1] if missed_the_last and days else days
 
 
 def _json(value):

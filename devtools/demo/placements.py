@@ -48,9 +48,12 @@ from clients.models import (
     ClientStatus,
     IncomeCategory,
     ServicePeriod,
+    SupportPlan,
+    SupportPlanReview,
 )
 from compostela.models import Office, User
 from devtools.demo.caps import demo_copay_cap
+from devtools.demo.clients import plan_monitoring_days
 from devtools.demo.offices import DEMO_STAFF, demo_username
 from placements.models import (
     ApplicationResult,
@@ -70,6 +73,7 @@ from placements.models import (
     RecruitmentType,
 )
 from regulations.rules import RETENTION_SUPPORT_LAST_MONTH, retention_support_span, six_month_date
+from regulations.selectors import figures_on
 
 HIRES_PER_YEAR = 30
 EMPLOYED_HIRE_SEED = "devtools.demo.placements:employed-hire"  # with the client id: the draws of one such hire
@@ -570,7 +574,44 @@ def seed(*, offices: list[Office], clients_per_office: int, years: int, rng: ran
     with transaction.atomic():
         support = Certificate.objects.bulk_create(retention_support_certificates(offices=offices, today=today),
                                                   batch_size=BATCH)
-    stdout.write(f"Placements: {len(support)} retention-support certificate(s) added.\n")
+        plans = retention_support_plans(certificates=support, staff=_demo_staff(offices), today=today)
+    stdout.write(f"Placements: {len(support)} retention-support certificate(s) added, {plans} support plan(s).\n")
+
+
+QUARTERLY = 3  # the demo office monitors its 就労定着支援 plans every three months
+
+
+def retention_support_plans(*, certificates: list[Certificate], staff: dict[int, dict[str, User]],
+                            today: date) -> int:
+    """A 就労定着支援 support plan for each new retention-support certificate — its period, agreed on its first
+    day and monitored with the office's quarterly review, more often than the six months the figures ask, so it
+    is never late nor near its due day — except for one person of each office, whose monthly fee then shows the
+    missing-plan reduction (and the pre-close list names them).  Returns how many."""
+    rng = random.Random(len(certificates))  # its own sequence: the shared one stays as it was
+    versions = dict(SupportPlan.objects.filter(client_id__in={c.client_id for c in certificates},
+                                               service=CertificateService.RETENTION_SUPPORT)
+                    .values("client_id").annotate(n=Max("version")).values_list("client_id", "n"))
+    interval = min(QUARTERLY, figures_on(day=today).plan_monitoring_months[CertificateService.RETENTION_SUPPORT])
+    without = {}  # office → the one person left without a plan
+    for cert in sorted(certificates, key=lambda c: (c.office_id, c.client_id)):
+        without.setdefault(cert.office_id, cert.client_id)
+    plans = []
+    for cert in certificates:
+        supervisor = staff.get(cert.office_id, {}).get("supervisor")
+        if supervisor is None or without[cert.office_id] == cert.client_id:
+            continue
+        version = versions[cert.client_id] = versions.get(cert.client_id, 0) + 1
+        plans.append(SupportPlan(
+            client_id=cert.client_id, service=CertificateService.RETENTION_SUPPORT, version=version,
+            period_start=cert.period_start, period_end=cert.period_end, created_by=supervisor,
+            created_on=cert.period_start, agreed_on=cert.period_start,
+            long_term_goal="今の職場で働き続ける", overall_policy="月1回の面談と職場訪問、生活リズムの確認"))
+    SupportPlan.objects.bulk_create(plans, batch_size=BATCH)
+    SupportPlanReview.objects.bulk_create([
+        SupportPlanReview(plan=plan, reviewed_on=day, summary="勤務は安定。目標を継続。", reviewed_by=plan.created_by)
+        for plan in plans for day in plan_monitoring_days(plan, rng=rng, today=today, months=interval)
+    ], batch_size=BATCH)
+    return len(plans)
 
 
 def _demo_staff(offices: list[Office]) -> dict[int, dict[str, User]]:

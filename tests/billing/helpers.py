@@ -31,3 +31,12 @@ def confirm_close(http, url: str, **data):
     page = http.get(url).content.decode()
     digest = re.search(r'name="confirmed" value="([0-9a-f]+)"', page).group(1)
     return http.post(url, {"confirmed": digest, **data})
+
+
+def retention_plan(client, start=date(2024, 4, 1), end=date(2025, 3, 31)):
+    """The person's agreed 就労定着支援 support plan, monitored on time (every six months, the figures): their
+    retention-support line carries no missing-plan reduction."""
+    from clients.models import CertificateService
+    from tests.factories import monitored_plan
+
+    return monitored_plan(client, start, end, agreed_on=start, every=6, service=CertificateService.RETENTION_SUPPORT)

@@ -30,8 +30,8 @@ from tests.factories import (
     SupportCertificateFactory,
     attend,
     followup,
+    monitored_plan,
     office_settings,
-    plan,
 )
 from tests.helpers import codes_of
 
@@ -64,7 +64,7 @@ def changing_client(office, *, cap_b=0, kana="ヤマダ"):
         copay_cap=cap_b,
         income_category=IncomeCategory.LOW_INCOME if cap_b == 0 else IncomeCategory.GENERAL_1,
     )
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     attend(client, EVERY_DAY)
     return client, a, b
 
@@ -162,7 +162,7 @@ def test_a_transition_and_a_retention_support_line_share_one_cap(office, world):
     SupportCertificateFactory(
         client=client, period_start=date(2024, 4, 1), period_end=date(2025, 3, 31), copay_cap=9300
     )
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     attend(client, EVERY_DAY[:20])
     hire = HireFactory(client=client, office=office, start_date=date(2023, 10, 1))
     followup(hire, date(2024, 6, 10))

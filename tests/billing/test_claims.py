@@ -13,7 +13,7 @@ from clients.models import IncomeCategory
 from regulations import rules as regulations
 from regulations.selectors import figures_on
 from tests.billing.helpers import weekdays
-from tests.factories import CertificateFactory, ClientFactory, attend, capacity, office_settings, plan
+from tests.factories import CertificateFactory, ClientFactory, attend, capacity, monitored_plan, office_settings, plan
 
 MAY = date(2024, 5, 1)
 TEN_MAY_DAYS = weekdays(date(2024, 5, 1), date(2024, 5, 14))  # 10 weekdays
@@ -29,7 +29,7 @@ def office(world):
 def client_with_plan(office, *, cert=None, enrolled_on=date(2024, 4, 1), **cert_fields):
     client = ClientFactory(office=office, enrolled_on=enrolled_on)
     CertificateFactory(client=client, **(cert or {}), **cert_fields)
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
     return client
 
 
@@ -81,7 +81,7 @@ def test_billable_days_are_capped_at_the_certificates_granted_days(office):
                                                 (date(2023, 2, 1), 20), (date(2024, 4, 1), 22)])
 def test_standard_granted_days_are_days_in_month_minus_8(world, office, month, granted):
     client = client_with_plan(office, period_start=date(2023, 1, 1), enrolled_on=date(2023, 1, 1))
-    plan(client, date(2023, 1, 1), date(2023, 12, 31), agreed_on=date(2023, 1, 5))
+    monitored_plan(client, date(2023, 1, 1), date(2023, 12, 31), agreed_on=date(2023, 1, 5))
     retention_tier_override(office=office, fiscal_year=2022, rate=Decimal("0.3"), reason="通知", by=world.manager)
     next_month = month + relativedelta(months=1)
     attend(client, [date.fromordinal(o) for o in range(month.toordinal(), next_month.toordinal())])  # every day
@@ -108,11 +108,14 @@ def test_missing_support_plan_reduces_basic_units_70_then_50_percent(office, cer
 def test_a_plan_not_yet_agreed_does_not_count_and_an_earlier_agreed_plan_restarts_the_count(office):
     client = ClientFactory(office=office)
     CertificateFactory(client=client, period_start=date(2024, 1, 1))
-    plan(client, date(2024, 1, 1), date(2024, 4, 30), agreed_on=date(2024, 1, 10))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 4, 30), agreed_on=date(2024, 1, 10))
     plan(client, date(2024, 5, 1), date(2024, 7, 31), agreed_on=None)
     attend(client, TEN_MAY_DAYS)
     line = line_of(office, client)
+    # the agreed plan was monitored in April and ended with it: May, under a draft only, is its first month
+    # without a plan, and the explanation says why
     assert line.reductions["plan_missing_months"] == 1
+    assert (line.reductions["plan_gap"], line.reductions["plan_expired_on"]) == ("expired", "2024-04-30")
     assert line.basic[0].units_per_day == 568
 
 

@@ -11,7 +11,7 @@ from billing.models import Service
 from billing.services.claims import billing_month_compute
 from clients.models import IncomeCategory
 from placements.models import FollowUpKind
-from tests.billing.helpers import confirm_no_history_rate, weekdays
+from tests.billing.helpers import confirm_no_history_rate, retention_plan, weekdays
 from tests.factories import (
     CertificateFactory,
     ClientFactory,
@@ -19,8 +19,8 @@ from tests.factories import (
     SupportCertificateFactory,
     attend,
     followup,
+    monitored_plan,
     office_settings,
-    plan,
 )
 
 MAY = date(2024, 5, 1)
@@ -44,6 +44,7 @@ def line_of(office, client, service):
 def supported_person(office, start=date(2023, 10, 1)):
     """An employed person in month 8 of the job with this month's face-to-face contact and support report."""
     client = ClientFactory(office=office, status="employed")
+    retention_plan(client)
     hire = HireFactory(client=client, office=office, start_date=start)
     followup(hire, date(2024, 5, 10))
     followup(hire, date(2024, 5, 20), kind=FollowUpKind.SUPPORT_REPORT)
@@ -53,7 +54,7 @@ def supported_person(office, start=date(2023, 10, 1)):
 def test_attendance_covered_only_by_a_retention_support_certificate_is_not_billed_as_transition(office):
     client = ClientFactory(office=office)
     SupportCertificateFactory(client=client, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31))
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 2))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 2))
     attend(client, MAY_DAYS[:5])
     line, warnings = line_of(office, client, Service.TRANSITION)
     assert (line.billable_days, line.days["outside_certificate"], line.certificate) == (0, 5, None)
@@ -69,7 +70,7 @@ def test_the_transition_line_takes_granted_days_and_cap_from_the_transition_cert
                               income_category=IncomeCategory.GENERAL_2, copay_cap=37200)
     transition = CertificateFactory(client=client, period_start=date(2024, 5, 1), period_end=date(2025, 4, 30),
                                     granted_days=10, income_category=IncomeCategory.WELFARE, copay_cap=0)
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 2))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 2))
     attend(client, MAY_DAYS)
     line, _warnings = line_of(office, client, Service.TRANSITION)
     assert line.certificate == transition

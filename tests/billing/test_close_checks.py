@@ -9,15 +9,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from billing.errors import CloseCheck
+from billing.models import Service
 from billing.selectors import billing_earlier_open_months
 from billing.services.checks import checks_digest, close_checks
 from billing.services.claims import billing_month_compute
 from billing.services.closing import billing_month_close
 from billing.services.tier import retention_tier_override
 from placements.models import FollowUpKind
-from tests.billing.helpers import weekdays
+from tests.billing.helpers import confirm_no_history_rate, weekdays
 from tests.factories import (
     CertificateFactory,
     ClientFactory,
@@ -26,6 +28,7 @@ from tests.factories import (
     attend,
     capacity,
     followup,
+    monitored_plan,
     office_settings,
     plan,
 )
@@ -44,7 +47,7 @@ def office(world, clock):
 
 def client_with_plan(office, **fields):
     client = ClientFactory(office=office, **fields)
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     return client
 
 
@@ -72,8 +75,84 @@ def test_the_missing_plan_reduction_names_the_person_the_days_and_the_units_lost
     attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)), **TIMES)  # 10 days
     check = only(checks_of(office), CloseCheck.PLAN_MISSING)
     # in service since March without a plan: the third month, 811 × 50 % = 405.5 → 406, 405 units a day less
-    assert check.facts == {"client": client.pk, "months": 3, "percent": 50, "days": 10, "units": 4050}
+    assert check.facts == {
+        "client": client.pk,
+        "service": "transition",
+        "gap": "no_plan",
+        "due_on": None,
+        "expired_on": None,
+        "months": 3,
+        "percent": 50,
+        "days": 10,
+        "units": 4050,
+    }
     assert "計画 無子" in check.message and "4,050" in check.message
+    assert _("no agreed support plan") in check.message
+    assert check.href == reverse("clients:detail", args=[client.pk]) + "#plan"
+
+
+def test_the_missing_plan_check_says_the_plan_expired_and_on_which_day(office):
+    # rule: the month counts on its last day in service; the plan ended on 20 May with no agreed successor
+    client = ClientFactory(office=office, family_name="期限", given_name="切子")
+    CertificateFactory(client=client)
+    monitored_plan(client, date(2024, 1, 1), date(2024, 5, 20), agreed_on=date(2024, 1, 5))
+    attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)), **TIMES)
+    check = only(checks_of(office), CloseCheck.PLAN_MISSING)
+    assert (check.facts["gap"], check.facts["expired_on"], check.facts["months"]) == ("expired", "2024-05-20", 1)
+    assert _("the support plan expired on %(day)s and no new plan was agreed") % {"day": "2024-05-20"} in check.message
+    assert "期限 切子" in check.message and check.href.endswith("#plan")
+
+
+def test_the_missing_plan_check_says_the_monitoring_was_late_and_when_it_was_due(office):
+    # rule: monitoring every three months — agreed 20 February, due 20 May, not recorded by 31 May
+    client = ClientFactory(office=office, family_name="監視", given_name="遅子")
+    CertificateFactory(client=client)
+    plan(client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 20))
+    attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)), **TIMES)
+    check = only(checks_of(office), CloseCheck.PLAN_MISSING)
+    assert (check.facts["gap"], check.facts["due_on"], check.facts["months"]) == ("monitoring_late", "2024-05-20", 1)
+    assert (
+        _("the support plan's monitoring was due on %(day)s and is not recorded (every %(months)s months)")
+        % {"day": "2024-05-20", "months": 3}
+        in check.message
+    )
+    assert check.facts["percent"] == 70 and check.facts["units"] == 10 * (811 - 568)
+
+
+def test_monitoring_done_one_day_late_within_the_month_leaves_nothing_to_check(office):
+    client = ClientFactory(office=office)
+    CertificateFactory(client=client)
+    plan(
+        client, date(2024, 2, 1), date(2024, 12, 31), agreed_on=date(2024, 2, 14), monitored_on=[date(2024, 5, 15)]
+    )  # due 14 May, done on the 15th: covered on 31 May
+    attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)), **TIMES)
+    assert checks_of(office) == []
+
+
+def test_a_retention_support_line_without_a_plan_is_listed_with_its_service(office, world):
+    # rule: the same missing-plan reduction on the 就労定着支援 monthly fee, from that service's own plans
+    office_settings(office, runs_retention_support=True)
+    confirm_no_history_rate(office, world.manager)  # the lowest tier: 1,045 units a month
+    client = ClientFactory(office=office, status="employed", family_name="定着", given_name="無計画")
+    SupportCertificateFactory(client=client, period_start=date(2024, 4, 1), period_end=date(2025, 3, 31))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))  # a transition plan
+    hire = HireFactory(client=client, office=office, start_date=date(2023, 10, 1))
+    followup(hire, date(2024, 5, 10))
+    followup(hire, date(2024, 5, 20), kind=FollowUpKind.SUPPORT_REPORT)
+    check = only(checks_of(office), CloseCheck.PLAN_MISSING)
+    # April and May in retention support without its plan: the second month, 1,045 × 70 % = 731.5 → 732
+    assert check.facts == {
+        "client": client.pk,
+        "service": "retention_support",
+        "gap": "no_plan",
+        "due_on": None,
+        "expired_on": None,
+        "months": 2,
+        "percent": 70,
+        "days": 1,
+        "units": 1045 - 732,
+    }
+    assert "定着 無計画" in check.message and str(Service.RETENTION_SUPPORT.label) in check.message
     assert check.href == reverse("clients:detail", args=[client.pk]) + "#plan"
 
 

@@ -17,7 +17,7 @@ from billing.services.closing import billing_month_close
 from billing.services.tier import retention_tier_override
 from compostela.models import AuditEvent
 from tests.billing.helpers import confirm_close, weekdays
-from tests.factories import CertificateFactory, ClientFactory, attend, plan
+from tests.factories import CertificateFactory, ClientFactory, attend, monitored_plan
 from tests.helpers import codes_of
 
 MAY = date(2024, 5, 1)
@@ -83,7 +83,7 @@ def test_a_confirmation_without_its_digest_is_refused(manager_client, client_wit
 
 @pytest.fixture
 def april_open(world, client_without_plan):
-    plan(client_without_plan, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+    monitored_plan(client_without_plan, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     attend(client_without_plan, [date(2024, 4, 22)], **TIMES)
     return client_without_plan
 

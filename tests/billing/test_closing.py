@@ -12,7 +12,7 @@ from billing.selectors import billing_closed_months, billing_month_statement, bi
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.tier import retention_tier_override
 from tests.billing.helpers import weekdays
-from tests.factories import CertificateFactory, ClientFactory, attend, plan
+from tests.factories import CertificateFactory, ClientFactory, attend, monitored_plan
 from tests.helpers import codes_of
 
 MAY = date(2024, 5, 1)
@@ -23,7 +23,7 @@ def month_with_a_client(world):
     retention_tier_override(office=world.office, fiscal_year=2024, rate=Decimal("0.3"), reason="通知", by=world.manager)
     client = ClientFactory(office=world.office)
     CertificateFactory(client=client)
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)))
     return client
 

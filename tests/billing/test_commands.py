@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from billing.services.tier import retention_tier_override
 from tests.billing.helpers import weekdays
-from tests.factories import CertificateFactory, ClientFactory, HireFactory, attend, followup, plan
+from tests.factories import CertificateFactory, ClientFactory, HireFactory, attend, followup, monitored_plan
 
 
 def run(*args) -> str:
@@ -25,7 +25,7 @@ def may(world):
     retention_tier_override(office=world.office, fiscal_year=2024, rate=Decimal("0.3"), reason="通知", by=world.manager)
     client = ClientFactory(office=world.office)
     CertificateFactory(client=client)
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)))
     hire = HireFactory(client=client, office=world.office, start_date=date(2024, 6, 3))
     followup(hire, date(2024, 6, 10))

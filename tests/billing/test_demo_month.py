@@ -14,7 +14,7 @@ from billing.services.claims import billing_month_compute
 from clients.models import CertificateService, IncomeCategory
 from compostela.models import Office
 from tests.billing.helpers import weekdays
-from tests.factories import CertificateFactory, ClientFactory, attend, plan
+from tests.factories import CertificateFactory, ClientFactory, attend, monitored_plan
 
 NOVEMBER_2019 = date(2019, 11, 1)
 
@@ -30,11 +30,11 @@ def test_a_demo_office_month_matches_the_hand_computed_total(db):
     office = Office.objects.get(number="0110000001")  # qualified staff (I) + trained staff, 10.17 yen a unit
     a = ClientFactory(office=office, enrolled_on=date(2019, 4, 1))  # in its period of use in November 2019
     CertificateFactory(client=a, income_category=IncomeCategory.GENERAL_1, copay_cap=9300)
-    plan(a, date(2019, 4, 1), date(2020, 3, 31), agreed_on=date(2019, 4, 5))
+    monitored_plan(a, date(2019, 4, 1), date(2020, 3, 31), agreed_on=date(2019, 4, 5))
     attend(a, weekdays(date(2019, 11, 1), date(2019, 11, 14)))  # 10 days
     b = ClientFactory(office=office, enrolled_on=date(2019, 4, 1))
     CertificateFactory(client=b, income_category=IncomeCategory.WELFARE, copay_cap=0)
-    plan(b, date(2019, 4, 1), date(2020, 3, 31), agreed_on=date(2019, 4, 5))
+    monitored_plan(b, date(2019, 4, 1), date(2020, 3, 31), agreed_on=date(2019, 4, 5))
     attend(b, weekdays(date(2019, 11, 1), date(2019, 11, 7)))  # 5 days
     attend(b, [date(2019, 11, 11), date(2019, 11, 12)], status=AttendanceStatus.ABSENT_SUPPORTED)
 

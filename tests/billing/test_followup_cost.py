@@ -10,7 +10,15 @@ from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import retention_tier_override
 from placements.models import FollowUpKind
 from tests.billing.helpers import weekdays
-from tests.factories import CertificateFactory, ClientFactory, HireFactory, attend, followup, office_settings, plan
+from tests.factories import (
+    CertificateFactory,
+    ClientFactory,
+    HireFactory,
+    attend,
+    followup,
+    monitored_plan,
+    office_settings,
+)
 
 
 def test_what_if_prints_the_seed_table_exactly():
@@ -38,7 +46,7 @@ def office(world):
 def hired_client(office, start=date(2024, 6, 3)):
     client = ClientFactory(office=office)
     CertificateFactory(client=client)
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     hire = HireFactory(client=client, office=office, start_date=start)
     return client, hire
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from billing.documents.pdfs import billing_month_pdf
 from placements.models import FollowUpKind
-from tests.billing.helpers import confirm_no_history_rate
+from tests.billing.helpers import confirm_no_history_rate, retention_plan
 from tests.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
 from tests.pdf_reading import pdf_text
 
@@ -17,6 +17,7 @@ def retention_support_month(office, manager):
     confirm_no_history_rate(office, manager)
     client = ClientFactory(office=office, family_name="定着", given_name="花子")
     SupportCertificateFactory(client=client)
+    retention_plan(client)
     hire = HireFactory(client=client, office=office, start_date=date(2023, 10, 1))
     followup(hire, date(2024, 5, 10))
     followup(hire, date(2024, 5, 20), kind=FollowUpKind.SUPPORT_REPORT)

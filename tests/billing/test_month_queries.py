@@ -15,8 +15,8 @@ from tests.factories import (
     SupportCertificateFactory,
     attend,
     followup,
+    monitored_plan,
     office_settings,
-    plan,
 )
 
 MAY = date(2024, 5, 1)
@@ -33,7 +33,7 @@ def populate(office, clients, *, this_month=5):
         client = ClientFactory(office=office)
         CertificateFactory(client=client)
         if n % 2:
-            plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+            monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
         attend(client, ATTENDANCE_DAYS, transport_to=True, meal=True)
         hire = HireFactory(client=ClientFactory(office=office), office=office, start_date=date(2023, 9, 1))
         SupportCertificateFactory(client=hire.client)

@@ -18,6 +18,7 @@ from billing.services.closing import billing_month_close
 from billing.services.tier import retention_support_no_history_rate_set
 from compostela.models import AuditEvent
 from placements.models import FollowUpKind
+from tests.billing.helpers import retention_plan
 from tests.conftest import logged_in
 from tests.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
 from tests.helpers import codes_of
@@ -33,6 +34,7 @@ def supported(world, clock):
     office_settings(world.office, runs_retention_support=True)
     client = ClientFactory(office=world.office, status="employed", family_name="定着", given_name="花子")
     SupportCertificateFactory(client=client)
+    retention_plan(client)
     hire = HireFactory(client=client, office=world.office, start_date=date(2023, 10, 1))
     followup(hire, date(2024, 5, 10))
     followup(hire, date(2024, 5, 20), kind=FollowUpKind.SUPPORT_REPORT)

@@ -8,7 +8,7 @@ import pytest
 from billing.models import Service
 from billing.services.claims import billing_month_compute
 from placements.models import FollowUpKind
-from tests.billing.helpers import confirm_no_history_rate
+from tests.billing.helpers import confirm_no_history_rate, retention_plan
 from tests.factories import ClientFactory, HireFactory, SupportCertificateFactory, followup, office_settings
 
 MAY = date(2024, 5, 1)
@@ -24,6 +24,7 @@ def office(world):
 def employed(office, start, **hire_fields):
     client = ClientFactory(office=office)
     SupportCertificateFactory(client=client)
+    retention_plan(client)
     return HireFactory(client=client, office=office, start_date=start, **hire_fields)
 
 

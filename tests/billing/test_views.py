@@ -11,7 +11,7 @@ from billing.services.closing import billing_month_close
 from billing.services.tier import retention_tier_override
 from tests.billing.helpers import confirm_close, weekdays
 from tests.conftest import logged_in
-from tests.factories import CertificateFactory, ClientFactory, attend, plan
+from tests.factories import CertificateFactory, ClientFactory, attend, monitored_plan
 
 MAY = date(2024, 5, 1)
 CLOSE_URL = "/billing/month/2024/5/close/"
@@ -22,7 +22,7 @@ def may(world):
     retention_tier_override(office=world.office, fiscal_year=2024, rate=Decimal("0.3"), reason="通知", by=world.manager)
     client = ClientFactory(office=world.office, family_name="北海", given_name="一郎")
     CertificateFactory(client=client)
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 5))
     attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)))
     return client
 

@@ -94,6 +94,7 @@ def _row(**overrides) -> RegulatoryFigures:
         "cap_general_1": 9300, "cap_general_2": 37200, "over_capacity_percent": 70,
         "plan_missing_early_percent": 70, "plan_missing_later_percent": 50, "plan_missing_early_months": 2,
         "new_office_rate": Decimal("0.3"), "new_office_fiscal_years": 2, "support_report_required": True,
+        "plan_monitoring_months_transition": 3, "plan_monitoring_months_retention": 6,
         "source_title": "test", "to_verify": True,
     }
     values.update(overrides)
@@ -107,6 +108,8 @@ def _row(**overrides) -> RegulatoryFigures:
     ({"plan_missing_early_percent": 101}, "regulatory_figures_plan_missing_early_percent_1_100"),
     ({"plan_missing_later_percent": 0}, "regulatory_figures_plan_missing_later_percent_1_100"),
     ({"plan_missing_early_months": 0}, "regulatory_figures_plan_missing_early_months_1"),
+    ({"plan_monitoring_months_transition": 0}, "regulatory_figures_plan_monitoring_transition_1"),
+    ({"plan_monitoring_months_retention": 0}, "regulatory_figures_plan_monitoring_retention_1"),
     ({"new_office_rate": Decimal("1.5")}, "regulatory_figures_new_office_rate_0_1"),
     ({"source_title": ""}, "regulatory_figures_source_named"),
     ({"to_verify": False}, "regulatory_figures_verified_says_when_and_by_whom"),

@@ -20,7 +20,7 @@ from billing.services.tier import retention_tier_override
 from clients.models import Client, IncomeCategory
 from tests.billing.helpers import weekdays
 from tests.conftest import make_world
-from tests.factories import CertificateFactory, ClientFactory, attend, plan
+from tests.factories import CertificateFactory, ClientFactory, attend, monitored_plan
 
 MAY = date(2024, 5, 1)
 TOTAL_YEN, COPAYMENTS, CLAIMED = 124673, 8247, 116426
@@ -39,12 +39,12 @@ def build_known_month(world) -> KnownMonth:
     ichiro = ClientFactory(office=office, family_name="札幌", given_name="一郎", family_name_kana="サッポロ",
                            given_name_kana="イチロウ")
     CertificateFactory(client=ichiro, number="0123456789", income_category=IncomeCategory.GENERAL_1, copay_cap=9300)
-    plan(ichiro, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
+    monitored_plan(ichiro, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
     attend(ichiro, weekdays(date(2024, 5, 1), date(2024, 5, 14)), start_time=time(10, 0), end_time=time(15, 0))
     hanako = ClientFactory(office=office, family_name="小樽", given_name="花子", family_name_kana="オタル",
                            given_name_kana="ハナコ")
     CertificateFactory(client=hanako, number="0987654321", income_category=IncomeCategory.WELFARE, copay_cap=0)
-    plan(hanako, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
+    monitored_plan(hanako, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
     attend(hanako, weekdays(date(2024, 5, 1), date(2024, 5, 7)), start_time=time(9, 30), end_time=time(12, 0))
     attend(hanako, [date(2024, 5, 8)], status=AttendanceStatus.ABSENT_SUPPORTED, note="電話で体調を確認")
     Attendance.objects.filter(client=hanako, day=date(2024, 5, 2)).update(transport_to=True, meal=True)

@@ -18,7 +18,7 @@ from tests.factories import (
     OfficeFactory,
     UserFactory,
     attend,
-    plan,
+    monitored_plan,
 )
 from tests.pdf_reading import pdf_page_count, pdf_text
 
@@ -37,7 +37,7 @@ def test_manager_makes_and_downloads_the_month_pdf(live_server, page, tmp_path, 
     retention_tier_override(office=office, fiscal_year=2024, rate=Decimal("0.3"), reason="通知", by=manager)
     client = ClientFactory(office=office, family_name="札幌", given_name="一郎")
     CertificateFactory(client=client)
-    plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
+    monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
     attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 14)), start_time=time(10), end_time=time(15))
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "manager1")

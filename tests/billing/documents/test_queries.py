@@ -7,7 +7,7 @@ import pytest
 from billing.documents.pdfs import month_document
 from tests.billing.documents.conftest import MAY
 from tests.billing.helpers import weekdays
-from tests.factories import CertificateFactory, ClientFactory, attend, plan
+from tests.factories import CertificateFactory, ClientFactory, attend, monitored_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_month_document_queries_do_not_grow_with_clients(known_month, django_ass
     for _ in range(5):
         client = ClientFactory(office=known_month.office)
         CertificateFactory(client=client)
-        plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
+        monitored_plan(client, date(2024, 1, 1), date(2024, 12, 31), agreed_on=date(2024, 1, 10))
         attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 10)))
     with CaptureQueriesContext(connection) as seven:
         doc = month_document(office=known_month.office, month=MAY)
