@@ -232,6 +232,8 @@ class ReadPage(models.TextChoices):
     CASE_REVIEW = "case_review", _("Case review details")
     PLACEMENTS = "placements", _("Job search page")
     HIRE = "hire", _("Job and follow-up page")
+    PLAN_PRINT = "plan_print", _("Support plan or monitoring printout (PDF)")
+    PLAN_SIGNATURE = "plan_signature", _("Support plan signature")
 
 
 class SensitiveRead(models.Model):
