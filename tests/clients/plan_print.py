@@ -25,7 +25,8 @@ def full_plan(office, *, supervisor, agreed_on: date | None = date(2025, 5, 9)) 
         assessed_on=date(2025, 4, 20), created_on=date(2025, 4, 25), meeting_on=date(2025, 5, 2),
         meeting_attendees="本人、サービス管理責任者、就労支援員", agreed_on=agreed_on,
         delivered_on=agreed_on, consultation_office="札幌市相談支援センターひかり",
-        person_wishes="事務の仕事に就きたい。体調を崩さずに働き続けたい。", family_wishes="無理をせず長く働いてほしい。",
+        person_wishes="事務の仕事に就きたい。体調を崩さずに働き続けたい。",
+        family_wishes="無理をせず長く働いてほしい。",
         overall_policy="生活リズムを整え、事務職での一般就労をめざす。", issues="朝の起床が遅れがち。",
         long_term_goal="事務職で週20時間以上働く", long_term_goal_by=date(2026, 3, 31),
         short_term_goal="週4日、10時から15時まで通所する", short_term_goal_by=date(2025, 7, 31),
@@ -33,7 +34,8 @@ def full_plan(office, *, supervisor, agreed_on: date | None = date(2025, 5, 9)) 
     )
     goals = [
         PlanGoal.objects.create(plan=plan, order=1, goal="週4日の通所を3か月続ける", target_on=date(2025, 7, 31),
-                                person_role="前日に体調を記録する", support="通所状況の確認と面談", provider="職業指導員",
+                                person_role="前日に体調を記録する", support="通所状況の確認と面談",
+                                provider="職業指導員",
                                 staff=supervisor, frequency="週1回", support_until=date(2025, 10, 31)),
         PlanGoal.objects.create(plan=plan, order=2, goal="PCでの入力作業に慣れる", target_on=date(2025, 9, 30),
                                 person_role="練習課題に取り組む", support="データ入力の訓練", provider="就労支援員",
