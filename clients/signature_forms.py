@@ -13,8 +13,8 @@ from compostela.dates import validate_service_date
 
 
 class PlanSignatureForm(forms.Form):
-    signed_on = forms.DateField(label=_("signed on"), widget=DateInput(), validators=[validate_service_date])
-    upload = forms.FileField(label=_("file"), required=False, allow_empty_file=True)
+    signed_on = forms.DateField(label=_("Date signed"), widget=DateInput(), validators=[validate_service_date])
+    upload = forms.FileField(label=_("File"), required=False, allow_empty_file=True)
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, prefix=kind, **kwargs)

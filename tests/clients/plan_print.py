@@ -18,44 +18,86 @@ PERSON = ("札幌", "一郎", "サッポロ", "イチロウ")
 
 def full_plan(office, *, supervisor, agreed_on: date | None = date(2025, 5, 9)) -> SupportPlan:
     family, given, family_kana, given_kana = PERSON
-    client = ClientFactory(office=office, family_name=family, given_name=given, family_name_kana=family_kana,
-                           given_name_kana=given_kana)
+    client = ClientFactory(
+        office=office, family_name=family, given_name=given, family_name_kana=family_kana, given_name_kana=given_kana
+    )
     plan = SupportPlanFactory(
-        client=client, created_by=supervisor, period_start=date(2025, 5, 1), period_end=date(2025, 10, 31),
-        assessed_on=date(2025, 4, 20), created_on=date(2025, 4, 25), meeting_on=date(2025, 5, 2),
-        meeting_attendees="本人、サービス管理責任者、就労支援員", agreed_on=agreed_on,
-        delivered_on=agreed_on, consultation_office="札幌市相談支援センターひかり",
+        client=client,
+        created_by=supervisor,
+        period_start=date(2025, 5, 1),
+        period_end=date(2025, 10, 31),
+        assessed_on=date(2025, 4, 20),
+        created_on=date(2025, 4, 25),
+        meeting_on=date(2025, 5, 2),
+        meeting_attendees="本人、サービス管理責任者、就労支援員",
+        agreed_on=agreed_on,
+        delivered_on=agreed_on,
+        consultation_office="札幌市相談支援センターひかり",
         person_wishes="事務の仕事に就きたい。体調を崩さずに働き続けたい。",
         family_wishes="無理をせず長く働いてほしい。",
-        overall_policy="生活リズムを整え、事務職での一般就労をめざす。", issues="朝の起床が遅れがち。",
-        long_term_goal="事務職で週20時間以上働く", long_term_goal_by=date(2026, 3, 31),
-        short_term_goal="週4日、10時から15時まで通所する", short_term_goal_by=date(2025, 7, 31),
+        overall_policy="生活リズムを整え、事務職での一般就労をめざす。",
+        issues="朝の起床が遅れがち。",
+        long_term_goal="事務職で週20時間以上働く",
+        long_term_goal_by=date(2026, 3, 31),
+        short_term_goal="週4日、10時から15時まで通所する",
+        short_term_goal_by=date(2025, 7, 31),
         care_points="疲れが見えたら休憩を促す。服薬の時間に配慮する。",
     )
     goals = [
-        PlanGoal.objects.create(plan=plan, order=1, goal="週4日の通所を3か月続ける", target_on=date(2025, 7, 31),
-                                person_role="前日に体調を記録する", support="通所状況の確認と面談",
-                                provider="職業指導員",
-                                staff=supervisor, frequency="週1回", support_until=date(2025, 10, 31)),
-        PlanGoal.objects.create(plan=plan, order=2, goal="PCでの入力作業に慣れる", target_on=date(2025, 9, 30),
-                                person_role="練習課題に取り組む", support="データ入力の訓練", provider="就労支援員",
-                                frequency="毎日", support_until=date(2025, 10, 31)),
-        PlanGoal.objects.create(plan=plan, order=3, goal="事務職の求人に応募する", target_on=date(2025, 10, 31),
-                                person_role="希望条件を整理する", support="求人開拓と同行", provider="就労支援員",
-                                frequency="随時", support_until=date(2025, 10, 31), is_employment=True),
+        PlanGoal.objects.create(
+            plan=plan,
+            order=1,
+            goal="週4日の通所を3か月続ける",
+            target_on=date(2025, 7, 31),
+            person_role="前日に体調を記録する",
+            support="通所状況の確認と面談",
+            provider="職業指導員",
+            staff=supervisor,
+            frequency="週1回",
+            support_until=date(2025, 10, 31),
+        ),
+        PlanGoal.objects.create(
+            plan=plan,
+            order=2,
+            goal="PCでの入力作業に慣れる",
+            target_on=date(2025, 9, 30),
+            person_role="練習課題に取り組む",
+            support="データ入力の訓練",
+            provider="就労支援員",
+            frequency="毎日",
+            support_until=date(2025, 10, 31),
+        ),
+        PlanGoal.objects.create(
+            plan=plan,
+            order=3,
+            goal="事務職の求人に応募する",
+            target_on=date(2025, 10, 31),
+            person_role="希望条件を整理する",
+            support="求人開拓と同行",
+            provider="就労支援員",
+            frequency="随時",
+            support_until=date(2025, 10, 31),
+            is_employment=True,
+        ),
     ]
     plan.test_goals = goals
     return plan
 
 
 def monitoring(plan: SupportPlan, *, by, on: date = date(2025, 8, 1)) -> SupportPlanReview:
-    review = SupportPlanReview.objects.create(plan=plan, reviewed_on=on, reviewed_by=by,
-                                              summary="通所は安定。入力作業の速度が上がった。",
-                                              person_view="疲れにくくなった。応募を始めたい。", changes_plan=False)
+    review = SupportPlanReview.objects.create(
+        plan=plan,
+        reviewed_on=on,
+        reviewed_by=by,
+        summary="通所は安定。入力作業の速度が上がった。",
+        person_view="疲れにくくなった。応募を始めたい。",
+        changes_plan=False,
+    )
     goals = list(plan.goals.order_by("order"))
     GoalProgress.objects.create(review=review, goal=goals[0], status=GoalProgressStatus.ACHIEVED, note="3か月継続")
-    GoalProgress.objects.create(review=review, goal=goals[1], status=GoalProgressStatus.PROGRESSING,
-                                note="1時間あたり2,000字")
+    GoalProgress.objects.create(
+        review=review, goal=goals[1], status=GoalProgressStatus.PROGRESSING, note="1時間あたり2,000字"
+    )
     return review
 
 

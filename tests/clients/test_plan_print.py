@@ -34,8 +34,15 @@ def _images(data: bytes) -> int:
 
 
 def _tablet_signature(plan, by):
-    return PlanSignature.objects.create(plan=plan, kind="tablet", signed_on=plan.agreed_on, content=signature_png(),
-                                        content_type="image/png", filename="signature.png", recorded_by=by)
+    return PlanSignature.objects.create(
+        plan=plan,
+        kind="tablet",
+        signed_on=plan.agreed_on,
+        content=signature_png(),
+        content_type="image/png",
+        filename="signature.png",
+        recorded_by=by,
+    )
 
 
 def test_plan_pdf_prints_the_header_the_contents_the_goals_and_the_consent_sentence(world):
@@ -50,14 +57,48 @@ def test_plan_pdf_prints_the_header_the_contents_the_goals_and_the_consent_sente
     assert "no-store" in response["Cache-Control"]
     data = response.content
     text = _flat(data)
-    for expected in ("個別支援計画書", "就労移行支援", "札幌一郎", "サッポロイチロウ", "コンポステラ", "0110000001",
-                     "サービス管理責任者", str(world.supervisor).replace(" ", ""), "第1版",
-                     "2025年5月1日〜2025年10月31日", "2025/4/20", "2025/4/25", "2025/5/2", "2025/5/9",
-                     "事務の仕事に就きたい", "無理をせず長く働いてほしい", "生活リズムを整え", "朝の起床が遅れがち",
-                     "事務職で週20時間以上働く", "2026年3月31日", "週4日、10時から15時まで通所する", "2025年7月31日",
-                     "具体的な到達目標", "本人の役割", "支援内容", "担当者", "頻度", "支援期間", "達成時期",
-                     "週4日の通所を3か月続ける", "データ入力の訓練", "事務職の求人に応募する", "職業指導員", "週1回",
-                     "〜2025/10/31", "留意事項", "服薬の時間に配慮する", CONSENT, "同意日", "利用者署名"):
+    for expected in (
+        "個別支援計画書",
+        "就労移行支援",
+        "札幌一郎",
+        "サッポロイチロウ",
+        "コンポステラ",
+        "0110000001",
+        "サービス管理責任者",
+        str(world.supervisor).replace(" ", ""),
+        "第1版",
+        "2025年5月1日〜2025年10月31日",
+        "2025/4/20",
+        "2025/4/25",
+        "2025/5/2",
+        "2025/5/9",
+        "事務の仕事に就きたい",
+        "無理をせず長く働いてほしい",
+        "生活リズムを整え",
+        "朝の起床が遅れがち",
+        "事務職で週20時間以上働く",
+        "2026年3月31日",
+        "週4日、10時から15時まで通所する",
+        "2025年7月31日",
+        "具体的な到達目標",
+        "本人の役割",
+        "支援内容",
+        "担当者",
+        "頻度",
+        "支援期間",
+        "達成時期",
+        "週4日の通所を3か月続ける",
+        "データ入力の訓練",
+        "事務職の求人に応募する",
+        "職業指導員",
+        "週1回",
+        "〜2025/10/31",
+        "留意事項",
+        "服薬の時間に配慮する",
+        CONSENT,
+        "同意日",
+        "利用者署名",
+    ):
         assert expected in text, expected
     assert "原案（同意前）" not in text
     assert any("IPAexGothic" in name for name in pdf_font_names(data))
@@ -98,17 +139,35 @@ def test_monitoring_pdf_prints_the_plan_it_monitors_the_progress_per_goal_the_vi
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"]
     text = _flat(response.content)
-    for expected in ("モニタリング記録", "札幌一郎", "コンポステラ", "0110000001", "実施日", "2025年8月1日",
-                     str(world.staff).replace(" ", ""), "第1版（2025/5/1〜2025/10/31）", "計画の同意日", "2025年5月9日",
-                     "事務職で週20時間以上働く", "週4日の通所を3か月続ける", "達成", "3か月継続", "一部達成・継続",
-                     "1時間あたり2,000字", "事務職の求人に応募する", "疲れにくくなった", "通所は安定",
-                     "■変更なし（現計画を継続）", "上記のモニタリングの結果について説明を受けました。", "利用者署名"):
+    for expected in (
+        "モニタリング記録",
+        "札幌一郎",
+        "コンポステラ",
+        "0110000001",
+        "実施日",
+        "2025年8月1日",
+        str(world.staff).replace(" ", ""),
+        "第1版（2025/5/1〜2025/10/31）",
+        "計画の同意日",
+        "2025年5月9日",
+        "事務職で週20時間以上働く",
+        "週4日の通所を3か月続ける",
+        "達成",
+        "3か月継続",
+        "一部達成・継続",
+        "1時間あたり2,000字",
+        "事務職の求人に応募する",
+        "疲れにくくなった",
+        "通所は安定",
+        "■変更なし（現計画を継続）",
+        "上記のモニタリングの結果について説明を受けました。",
+        "利用者署名",
+    ):
         assert expected in text, expected
     assert SensitiveRead.objects.filter(client_id=plan.client_id, page=ReadPage.PLAN_PRINT).count() == 1
 
 
-def test_the_builders_read_a_fixed_number_of_queries_whatever_the_number_of_goals(world,
-                                                                              django_assert_num_queries):
+def test_the_builders_read_a_fixed_number_of_queries_whatever_the_number_of_goals(world, django_assert_num_queries):
     plan = full_plan(world.office, supervisor=world.supervisor)
     review = monitoring(plan, by=world.staff)
     _tablet_signature(plan, world.supervisor)
@@ -137,7 +196,8 @@ def test_the_links_for_the_plan_page_print_attach_and_list_the_signatures(world)
     staff_html = render_to_string("clients/_plan_print_sign.html", {"plan": plan, "can_supervise": False})
     assert reverse("clients:plan_signature_add", args=[plan.pk]) not in staff_html
     assert reverse("clients:monitoring_pdf", args=[review.pk]) in render_to_string(
-        "clients/_monitoring_print.html", {"review": review})
+        "clients/_monitoring_print.html", {"review": review}
+    )
 
 
 def test_another_offices_plan_and_monitoring_are_not_found(world):
