@@ -39,7 +39,7 @@ MSG_TOO_LARGE = gettext_noop("The file is larger than 5 MB: scan the paper at a 
 MSG_TYPE = gettext_noop("By its content this file is not a PDF, PNG or JPEG: attach the scan in one of these.")
 MSG_TABLET_PNG = gettext_noop("A signature drawn on the tablet is sent as a PNG image.")
 MSG_UNREADABLE = gettext_noop("The image cannot be read: scan the signed paper again.")
-MSG_IMAGE_TOO_BIG = gettext_noop("The image is too large: at most 6000 pixels on each side.")
+MSG_IMAGE_TOO_BIG = gettext_noop("The image has too many pixels: scan the paper at a lower resolution.")
 MSG_KIND = gettext_noop("Choose a scan of the signed paper or a signature on the tablet.")
 MSG_BEFORE_AGREEMENT = gettext_noop("The plan was agreed on %(agreed_on)s: the signature cannot be dated before it.")
 
@@ -51,7 +51,10 @@ MAGIC = (
 )
 PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-MAX_IMAGE_SIDE = 6000  # a 600 dpi A4 scan is 4961 × 7016: 6000 on the short side is plenty; refuses bombs
+# The largest image accepted, as (short side, long side) in pixels: a 600 dpi A4 scan is 4961 × 7016; a
+# tablet's canvas at its pixel ratio is far smaller, and it is decoded to look for ink.  Refuses bombs.
+MAX_SCAN_PIXELS = (6000, 9000)
+MAX_TABLET_PIXELS = (4096, 4096)
 
 
 def _refuse(message: str, code: ClientError, field: str = "upload", **params) -> ValidationError:
@@ -85,7 +88,9 @@ def _check_image(content: bytes, content_type: str, *, kind: str) -> None:
         with Image.open(io.BytesIO(content)) as image:
             if image.format != PILLOW_FORMATS[content_type]:
                 raise _refuse(MSG_TYPE, ClientError.SIGNATURE_TYPE)
-            if max(image.size) > MAX_IMAGE_SIDE:
+            short, long = sorted(image.size)
+            most_short, most_long = MAX_TABLET_PIXELS if kind == SignatureKind.TABLET else MAX_SCAN_PIXELS
+            if short > most_short or long > most_long:
                 raise _refuse(MSG_IMAGE_TOO_BIG, ClientError.SIGNATURE_TOO_LARGE)
             image.verify()  # the chunks' checksums (PNG) and structure, without decoding the pixels
         if kind == SignatureKind.TABLET:
@@ -93,6 +98,8 @@ def _check_image(content: bytes, content_type: str, *, kind: str) -> None:
                 drawn = _has_ink(image)
             if not drawn:
                 raise _refuse(MSG_BLANK, ClientError.SIGNATURE_EMPTY)
+    except Image.DecompressionBombError as error:  # a header claiming billions of pixels
+        raise _refuse(MSG_IMAGE_TOO_BIG, ClientError.SIGNATURE_TOO_LARGE) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise _refuse(MSG_UNREADABLE, ClientError.SIGNATURE_UNREADABLE) from error
 
@@ -143,13 +150,8 @@ def plan_signature_add(
     refuse_future_date(signed_on, field="signed_on")
     content, content_type = signature_file_checked(upload=upload, kind=kind)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.agreed_on is None:
-        try:
-            plan = services.support_plan_record_agreement(plan=plan, agreed_on=signed_on, by=by)
-        except ValidationError as error:  # the agreement's date is the signing day: its refusals belong there
-            if hasattr(error, "error_dict") and "agreed_on" in error.error_dict:
-                raise ValidationError({"signed_on": error.error_dict["agreed_on"]}) from error
-            raise
+    if plan.agreed_on is None:  # the agreement service's refusals (its date is the signing day) pass on as they are
+        plan = services.support_plan_record_agreement(plan=plan, agreed_on=signed_on, by=by)
     elif signed_on < plan.agreed_on:
         raise _refuse(
             MSG_BEFORE_AGREEMENT,

@@ -15,7 +15,15 @@ from clients.models import SIGNATURE_MAX_BYTES, PlanSignature
 from clients.signatures import plan_signature_add
 from compostela.errors import CompostelaError
 from compostela.models import ReadPage, SensitiveRead
-from tests.clients.plan_print import PDF_SCAN, full_plan, jpeg_scan, signature_png, upload
+from tests.clients.plan_print import (
+    PDF_SCAN,
+    full_plan,
+    jpeg_scan,
+    png_header_claiming,
+    png_of_size,
+    signature_png,
+    upload,
+)
 from tests.conftest import logged_in
 from tests.helpers import codes_of
 
@@ -85,6 +93,13 @@ def test_a_file_over_5_mb_is_refused_before_it_is_read(plan, world):
     assert _refusal(plan, world.supervisor, file=big) == {ClientError.SIGNATURE_TOO_LARGE}
     exactly = upload("scan.pdf", PDF_SCAN + b"0" * (SIGNATURE_MAX_BYTES - len(PDF_SCAN)))
     assert len(bytes(_add(plan, world.supervisor, file=exactly).content)) == SIGNATURE_MAX_BYTES
+
+
+def test_an_image_with_too_many_pixels_is_refused_without_decoding_it(plan, world):
+    for content in (png_of_size(9001, 10), png_header_claiming(100_000, 100_000)):
+        assert _refusal(plan, world.supervisor, file=upload("scan.png", content)) == {ClientError.SIGNATURE_TOO_LARGE}
+    tablet = upload("signature.png", png_of_size(4097, 100))
+    assert _refusal(plan, world.supervisor, kind="tablet", file=tablet) == {ClientError.SIGNATURE_TOO_LARGE}
 
 
 def test_an_unknown_kind_and_a_future_date_are_refused(plan, world, today):

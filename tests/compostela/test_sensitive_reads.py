@@ -55,9 +55,14 @@ def _url_and_client(world, sensitive: SensitivePage, office=None):
         plan = full_plan(office, supervisor=world.supervisor)
         target = plan
         if sensitive.of_plan == "signature":
-            target = PlanSignature.objects.create(plan=plan, kind="tablet", signed_on=plan.agreed_on,
-                                                  content=signature_png(), content_type="image/png",
-                                                  recorded_by=world.supervisor)
+            target = PlanSignature.objects.create(
+                plan=plan,
+                kind="tablet",
+                signed_on=plan.agreed_on,
+                content=signature_png(),
+                content_type="image/png",
+                recorded_by=world.supervisor,
+            )
         return reverse(sensitive.url_name, args=[target.pk]), plan.client
     client = ClientFactory(office=office)
     return reverse(sensitive.url_name, args=[client.pk]), client

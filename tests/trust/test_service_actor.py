@@ -51,6 +51,7 @@ from clients.models import (
     Diagnosis,
     HealthRecord,
     IncomeCategory,
+    PlanSignature,
     SensitiveExport,
     SensitiveExportKind,
     ServicePeriod,
@@ -74,6 +75,7 @@ from clients.services import (
     support_plan_record_agreement,
     support_plan_review_add,
 )
+from clients.signatures import plan_signature_add
 from compostela import audit
 from compostela.audit import AuditMiddleware
 from compostela.models import AuditAction, User
@@ -232,6 +234,13 @@ def _support_plan_create(g):
                    period_end=date(2025, 10, 31), long_term_goal="就職", overall_policy="面談",
                    created_on=date(2025, 5, 1),
                    by=g.by)
+
+
+def _plan_signature_add(g):
+    from tests.clients.plan_print import PDF_SCAN, upload
+
+    return partial(plan_signature_add, plan=plan(g), kind="scan", signed_on=date(2025, 5, 8),
+                   upload=upload("signed.pdf", PDF_SCAN), by=g.by)
 
 
 def _support_plan_record_agreement(g):
@@ -424,6 +433,7 @@ CASES = [
     Case(support_plan_record_agreement, (SupportPlan,), _support_plan_record_agreement),
     Case(support_plan_close, (SupportPlan,), _support_plan_close),
     Case(support_plan_review_add, (SupportPlanReview,), _support_plan_review_add),
+    Case(plan_signature_add, (PlanSignature, SupportPlan), _plan_signature_add),
     Case(case_note_add, (CaseNote,), _case_note_add),
     Case(sensitive_export_record, (SensitiveExport,), _sensitive_export_record),
     Case(import_clients, (Client, ServicePeriod), _import_clients),
