@@ -70,6 +70,8 @@ class ClientError(models.TextChoices):
     SIGNATURE_EMPTY = "signature_empty", "a signature file without content"
     SIGNATURE_TOO_LARGE = "signature_too_large", "a signature file over the size limit"
     SIGNATURE_TYPE = "signature_type", "a signature file that is not PDF, PNG or JPEG"
+    SIGNATURE_UNREADABLE = "signature_unreadable", "a signature image whose content cannot be read"
+    SIGNATURE_BEFORE_AGREEMENT = "signature_before_agreement", "a signature dated before the plan's agreement"
     # the career profile
     HOURS_PER_WEEK_RANGE = "hours_per_week_range", "hours a week outside 1–60"
     DAYS_PER_WEEK_RANGE = "days_per_week_range", "days a week outside 1–7"

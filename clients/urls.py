@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import plan_views, read_views, views
+from clients import document_views, plan_views, read_views, views
 
 app_name = "clients"
 urlpatterns = [
@@ -30,4 +30,9 @@ urlpatterns = [
     path("plans/<int:pk>/revise/", plan_views.plan_revise, name="plan_revise"),
     path("plans/<int:pk>/close/", plan_views.plan_close, name="plan_close"),
     path("plans/<int:pk>/review/", plan_views.plan_review, name="plan_review"),
+    # print and sign (clients/document_views.py)
+    path("plans/<int:pk>/pdf/", document_views.plan_pdf, name="plan_pdf"),
+    path("monitoring/<int:pk>/pdf/", document_views.monitoring_pdf, name="monitoring_pdf"),
+    path("plans/<int:pk>/signature/", document_views.plan_signature_add, name="plan_signature_add"),
+    path("signatures/<int:pk>/", document_views.plan_signature_file, name="plan_signature_file"),
 ]

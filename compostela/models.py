@@ -233,6 +233,8 @@ class ReadPage(models.TextChoices):
     PLACEMENTS = "placements", _("Job search page")
     HIRE = "hire", _("Job and follow-up page")
     PLAN = "plan", _("Individual support plan")
+    PLAN_PRINT = "plan_print", _("Support plan or monitoring printout (PDF)")
+    PLAN_SIGNATURE = "plan_signature", _("Support plan signature")
 
 
 class SensitiveRead(models.Model):

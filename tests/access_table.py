@@ -125,6 +125,26 @@ def _agreed_plan(world):
     return SupportPlanFactory(client=_client(world), created_by=world.supervisor, agreed_on=date(2025, 5, 8))
 
 
+def _print_sign(world):
+    """An agreed plan of the first office with a monitoring and a tablet signature (issue 19: print and sign)."""
+    if not hasattr(world, "_print_sign"):
+        from datetime import date
+        from types import SimpleNamespace
+
+        from clients.models import PlanSignature, SupportPlanReview
+        from tests.clients.plan_print import signature_png
+        from tests.factories import SupportPlanFactory
+
+        plan = SupportPlanFactory(client=_client(world), created_by=world.supervisor, agreed_on=date(2025, 5, 2))
+        review = SupportPlanReview.objects.create(plan=plan, reviewed_on=date(2025, 6, 2), summary="順調",
+                                                  reviewed_by=world.supervisor)
+        signature = PlanSignature.objects.create(plan=plan, kind="tablet", signed_on=date(2025, 5, 2),
+                                                 content=signature_png(), content_type="image/png",
+                                                 recorded_by=world.supervisor)
+        world._print_sign = SimpleNamespace(plan=plan, review=review, signature=signature)
+    return world._print_sign
+
+
 ACCESS: dict[str, Access] = {
     "home": page(),
     # the upload screen of the imports (compostela/import_views.py): managers only; a token not kept for this
@@ -171,6 +191,11 @@ ACCESS: dict[str, Access] = {
     "clients:plan_revise": _supervisor_object(kwargs=lambda world: {"pk": _agreed_plan(world).pk}),
     "clients:plan_close": _supervisor_object(kwargs=lambda world: {"pk": _plan(world).pk}),
     "clients:plan_review": _supervisor_object(kwargs=lambda world: {"pk": _agreed_plan(world).pk}),
+    # print and sign (issue 19): every role prints and views a signature; supervisors and managers attach one
+    "clients:plan_pdf": office_object(kwargs=lambda world: {"pk": _print_sign(world).plan.pk}),
+    "clients:monitoring_pdf": office_object(kwargs=lambda world: {"pk": _print_sign(world).review.pk}),
+    "clients:plan_signature_add": _supervisor_object(kwargs=lambda world: {"pk": _print_sign(world).plan.pk}),
+    "clients:plan_signature_file": office_object(kwargs=lambda world: {"pk": _print_sign(world).signature.pk}),
     # the read log (compostela/reads.py): the office's managers only; another office's client or staff 404
     "clients:reads": office_object("manager", kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:staff_reads": office_object("manager", kwargs=lambda world: {"pk": world.staff.pk}),
@@ -282,6 +307,14 @@ def _attendance_post(world) -> dict:
             f"c{client.pk}-end_time": "15:00", f"c{client.pk}-version": "0", f"c{client.pk}-fingerprint": ""}
 
 
+def _signed_scan():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.clients.plan_print import PDF_SCAN
+
+    return SimpleUploadedFile("signed.pdf", PDF_SCAN, content_type="application/pdf")
+
+
 VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "clients:register": lambda world: {**_client_fields(), "status": "visitor"},
     "clients:edit": lambda world: {**_client_fields(), "phone": "011-222-3333"},
@@ -312,6 +345,7 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "clients:plan_close": lambda world: {"closed_on": "2025-10-31"},
     "clients:plan_review": lambda world: {"reviewed_on": "2025-06-01", "summary": "順調",
                                           "progress-TOTAL_FORMS": "0", "progress-INITIAL_FORMS": "0"},
+    "clients:plan_signature_add": lambda world: {"kind": "scan", "scan-signed_on": _recent(),
     "attendance:day": _attendance_post,
     "placements:employer_create": lambda world: {"name": "札幌新規物流"},
     "placements:employer_edit": lambda world: {"name": "改名した会社"},

@@ -24,7 +24,7 @@ class SensitivePage:
     page: ReadPage
     role: str = "staff"  # the lowest role that may open it
     of_hire: bool = False  # the URL takes the hire's pk, the read names the hire's client
-    of_plan: bool = False  # the URL takes the support plan's pk, the read names the plan's client
+    of_plan: str = ""  # "plan" or "signature": the URL takes the plan's (or its signature's) pk
 
 
 SENSITIVE_PAGES = [
@@ -37,7 +37,9 @@ SENSITIVE_PAGES = [
     SensitivePage("review:person", ReadPage.CASE_REVIEW),
     SensitivePage("placements:client", ReadPage.PLACEMENTS),
     SensitivePage("placements:hire_detail", ReadPage.HIRE, of_hire=True),
-    SensitivePage("clients:plan_detail", ReadPage.PLAN, of_plan=True),
+    SensitivePage("clients:plan_detail", ReadPage.PLAN, of_plan="plan"),
+    SensitivePage("clients:plan_pdf", ReadPage.PLAN_PRINT, of_plan="plan"),
+    SensitivePage("clients:plan_signature_file", ReadPage.PLAN_SIGNATURE, of_plan="signature"),
 ]
 IDS = [p.url_name for p in SENSITIVE_PAGES]
 
@@ -47,10 +49,23 @@ def _url_and_client(world, sensitive: SensitivePage, office=None):
     if sensitive.of_hire:
         hire = HireFactory(office=office, created_by=world.staff)
         return reverse(sensitive.url_name, args=[hire.pk]), hire.client
-    client = ClientFactory(office=office)
     if sensitive.of_plan:
-        plan = SupportPlanFactory(client=client, created_by=world.supervisor)
-        return reverse(sensitive.url_name, args=[plan.pk]), client
+        from clients.models import PlanSignature
+        from tests.clients.plan_print import full_plan, signature_png
+
+        plan = full_plan(office, supervisor=world.supervisor)
+        target = plan
+        if sensitive.of_plan == "signature":
+            target = PlanSignature.objects.create(
+                plan=plan,
+                kind="tablet",
+                signed_on=plan.agreed_on,
+                content=signature_png(),
+                content_type="image/png",
+                recorded_by=world.supervisor,
+            )
+        return reverse(sensitive.url_name, args=[target.pk]), plan.client
+    client = ClientFactory(office=office)
     return reverse(sensitive.url_name, args=[client.pk]), client
 
 

@@ -53,6 +53,7 @@ from clients.models import (
     HealthRecord,
     IncomeCategory,
     PlanGoal,
+    PlanSignature,
     SensitiveExport,
     SensitiveExportKind,
     ServicePeriod,
@@ -84,6 +85,7 @@ from clients.services import (
     health_update,
     sensitive_export_record,
 )
+from clients.signatures import plan_signature_add
 from compostela import audit
 from compostela.audit import AuditMiddleware
 from compostela.models import AuditAction, User
@@ -261,6 +263,13 @@ def _support_plan_update(g):
 def _support_plan_record_meeting(g):
     return partial(support_plan_record_meeting, plan=plan(g), meeting_on=date(2025, 5, 6), attendees="本人",
                    by=g.by)
+
+
+def _plan_signature_add(g):
+    from tests.clients.plan_print import PDF_SCAN, upload
+
+    return partial(plan_signature_add, plan=plan(g), kind="scan", signed_on=date(2025, 5, 8),
+                   upload=upload("signed.pdf", PDF_SCAN), by=g.by)
 
 
 def _support_plan_record_agreement(g):
@@ -475,6 +484,7 @@ CASES = [
     Case(support_plan_revise, (SupportPlan, PlanGoal), _support_plan_revise),
     Case(support_plan_close, (SupportPlan,), _support_plan_close),
     Case(support_plan_review_add, (SupportPlanReview, GoalProgress), _support_plan_review_add),
+    Case(plan_signature_add, (PlanSignature, SupportPlan), _plan_signature_add),
     Case(case_note_add, (CaseNote,), _case_note_add),
     Case(sensitive_export_record, (SensitiveExport,), _sensitive_export_record),
     Case(import_clients, (Client, ServicePeriod), _import_clients),
