@@ -309,6 +309,8 @@ class OfficeLookups:
 
     def __init__(self, office: Office):
         self.clients = {client.pk: client for client in Client.objects.filter(office=office)}
+        for client in self.clients.values():
+            client.office = office  # the guard reads it: no query per client
         self.by_name: dict[tuple[str, str, date], list[Client]] = defaultdict(list)
         for client in self.clients.values():
             self.by_name[(client.family_name, client.given_name, client.birth_date)].append(client)

@@ -328,6 +328,11 @@ def test_the_queries_do_not_grow_with_the_rows(world, tmp_path):
     small, large = import_for(2, "01234"), import_for(20, "05678")
     print(f"import_plans queries: 2 clients (24 rows) {small}, 20 clients (240 rows) {large}")  # noqa: T201
     assert large == small
+    # with a closed month the changes could touch, each client's changes take the guard (3 queries a client)
+    ClosedMonth.objects.create(office=world.office, month=date(2025, 6, 1))  # after the certificates: no change
+    guarded_small, guarded_large = import_for(2, "03456"), import_for(20, "07890")
+    print(f"with a closed month: 2 clients {guarded_small}, 20 clients {guarded_large}")  # noqa: T201
+    assert guarded_large - guarded_small == 3 * 18
 
 
 # -- the sample file --------------------------------------------------------------------------------------------
@@ -335,13 +340,14 @@ def test_the_sample_file_imports_into_the_demo_office(db, clock):
     call_command("seed_demo", "--offices", "1", "--quiet-logins")
     ok, out, err = run("--office", "0110000001", str(SAMPLE))
     assert ok, err
-    assert SupportPlan.objects.filter(client__certificates__number="0001000004", version__gte=1).exists()
+    plans = SupportPlan.objects.filter(client__certificates__number="0001000004")
+    assert (plans.count(), SupportPlanReview.objects.filter(plan__in=plans).count()) == (4, 8)
     ok, out, _err = run("--office", "0110000001", str(SAMPLE))
-    assert ok and "created 0, updated 0" in out
+    assert ok and "created 0, updated 0, unchanged 12" in out
 
 
 def test_the_sample_file_names_only_known_columns():
-    header = SAMPLE.read_text(encoding="utf-8").splitlines()[0].split(",")
+    header = SAMPLE.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     from clients.plan_importing import ALIASES
 
     assert [h for h in header if h not in ALIASES] == []
