@@ -173,7 +173,8 @@ MSG_NAME_MISMATCH = gettext_noop("The certificate number %(number)s belongs to a
 MSG_UNKNOWN_STAFF = gettext_noop("“%(value)s” is not a supervisor or manager of this office (give the user name "
                                  "or the name as registered).")
 MSG_NO_AUTHOR = gettext_noop("Name the supervisor (サービス管理責任者), or import as a supervisor or manager.")
-MSG_OTHER_KIND = gettext_noop("This column belongs to %(kind)s rows; leave it empty here.")
+MSG_PLAN_COLUMN = gettext_noop("This column is for plan rows (計画); leave it empty on a monitoring row.")
+MSG_MONITORING_COLUMN = gettext_noop("This column is for monitoring rows (モニタリング); leave it empty on a plan row.")
 MSG_VERSION_TWICE = gettext_noop("Version %(version)s of this client's plan is on line %(line)s already.")
 MSG_MONITORING_TWICE = gettext_noop("This monitoring is on line %(line)s already.")
 MSG_PLAN_NOT_FOUND = gettext_noop("The client has no plan of this service with version %(version)s (neither "
@@ -298,9 +299,8 @@ def _progress(row: Row) -> dict[int, tuple[str, str]]:
 
 
 def _other_kind_cells(row: Row, kind: str) -> list[CellError]:
-    foreign, other = (MONITORING_ONLY, _("monitoring")) if kind == PLAN else (PLAN_ONLY, _("plan"))
-    return [CellError(key, _(MSG_OTHER_KIND) % {"kind": other}, ClientError.IMPORT_WRONG_KIND)
-            for key in sorted(foreign) if row[key]]
+    foreign, message = (MONITORING_ONLY, MSG_MONITORING_COLUMN) if kind == PLAN else (PLAN_ONLY, MSG_PLAN_COLUMN)
+    return [CellError(key, _(message), ClientError.IMPORT_WRONG_KIND) for key in sorted(foreign) if row[key]]
 
 
 # -- who the row is about, and who wrote it -----------------------------------------------------------------
