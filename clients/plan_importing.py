@@ -137,10 +137,30 @@ ALIASES = {
 }
 PLAN_REQUIRED = tuple(key for key, (_ja, required) in COLUMNS.items() if required and key != "version")
 MONITORING_REQUIRED = ("monitored_on", "summary")
-PLAN_TEXTS = ("assessment", "meeting_attendees", "consultation_office", "person_wishes", "family_wishes",
-              "overall_policy", "issues", "long_term_goal", "short_term_goal", "care_points")
-PLAN_DATES = ("period_start", "period_end", "assessed_on", "draft_on", "meeting_on", "agreed_on", "delivered_on",
-              "consultation_sent_on", "long_term_goal_by", "short_term_goal_by")
+PLAN_TEXTS = (
+    "assessment",
+    "meeting_attendees",
+    "consultation_office",
+    "person_wishes",
+    "family_wishes",
+    "overall_policy",
+    "issues",
+    "long_term_goal",
+    "short_term_goal",
+    "care_points",
+)
+PLAN_DATES = (
+    "period_start",
+    "period_end",
+    "assessed_on",
+    "draft_on",
+    "meeting_on",
+    "agreed_on",
+    "delivered_on",
+    "consultation_sent_on",
+    "long_term_goal_by",
+    "short_term_goal_by",
+)
 PLAN_ONLY = {*PLAN_TEXTS, *PLAN_DATES} | {f"goal{n}_{key}" for n in range(1, GOALS + 1) for key in GOAL_COLUMNS}
 MONITORING_ONLY = {"monitored_on", "summary", "person_view", "changes_plan"} | {
     f"goal{n}_{key}" for n in range(1, GOALS + 1) for key in PROGRESS_COLUMNS
@@ -149,8 +169,7 @@ PLAN_FIELD = {"draft_on": "created_on"}  # the file's column → the model's fie
 COLUMN_OF_FIELD = {"created_on": "draft_on", "reviewed_on": "monitored_on"}
 # an agreed plan is changed by a new version; only the steps after the agreement may still be filled in
 AFTER_AGREEMENT = ("delivered_on", "consultation_office", "consultation_sent_on")
-GOAL_FIELDS = ("goal", "target_on", "person_role", "support", "provider", "frequency", "support_until",
-               "is_employment")
+GOAL_FIELDS = ("goal", "target_on", "person_role", "support", "provider", "frequency", "support_until", "is_employment")
 KIND_WORDS = {"計画": PLAN, "個別支援計画": PLAN, "モニタリング": MONITORING}
 PROGRESS_WORDS = {
     "達成": GoalProgressStatus.ACHIEVED,
@@ -167,26 +186,32 @@ MSG_VERSION = gettext_noop("The version is a whole number from 1.")
 MSG_NO_CLIENT = gettext_noop("Give the certificate number, or the family name, given name and date of birth.")
 MSG_UNKNOWN_NUMBER = gettext_noop("No client of this office has the certificate number %(number)s.")
 MSG_UNKNOWN_NAME = gettext_noop("No client of this office has this name and date of birth.")
-MSG_TWO_CLIENTS = gettext_noop("Two clients of this office have this name and date of birth: give the certificate "
-                               "number.")
+MSG_TWO_CLIENTS = gettext_noop(
+    "Two clients of this office have this name and date of birth: give the certificate number."
+)
 MSG_NAME_MISMATCH = gettext_noop("The certificate number %(number)s belongs to another client than the name given.")
-MSG_UNKNOWN_STAFF = gettext_noop("“%(value)s” is not a supervisor or manager of this office (give the user name "
-                                 "or the name as registered).")
+MSG_UNKNOWN_STAFF = gettext_noop(
+    "“%(value)s” is not a supervisor or manager of this office (give the user name or the name as registered)."
+)
 MSG_NO_AUTHOR = gettext_noop("Name the supervisor (サービス管理責任者), or import as a supervisor or manager.")
 MSG_PLAN_COLUMN = gettext_noop("This column is for plan rows (計画); leave it empty on a monitoring row.")
 MSG_MONITORING_COLUMN = gettext_noop("This column is for monitoring rows (モニタリング); leave it empty on a plan row.")
 MSG_VERSION_TWICE = gettext_noop("Version %(version)s of this client's plan is on line %(line)s already.")
 MSG_MONITORING_TWICE = gettext_noop("This monitoring is on line %(line)s already.")
-MSG_PLAN_NOT_FOUND = gettext_noop("The client has no plan of this service with version %(version)s (neither "
-                                  "recorded nor in this file).")
-MSG_PLAN_AGREED = gettext_noop("Version %(version)s of this plan is agreed: it is not rewritten. Give a new version "
-                               "for the changed plan.")
+MSG_PLAN_NOT_FOUND = gettext_noop(
+    "The client has no plan of this service with version %(version)s (neither recorded nor in this file)."
+)
+MSG_PLAN_AGREED = gettext_noop(
+    "Version %(version)s of this plan is agreed: it is not rewritten. Give a new version for the changed plan."
+)
 MSG_REVIEW_BEFORE_PLAN = gettext_noop("The monitoring is dated before the plan's draft (%(day)s).")
-MSG_REVIEW_BEFORE_AGREED = gettext_noop("A monitoring follows the person's agreement to the plan; this plan is "
-                                        "not agreed by %(day)s.")
+MSG_REVIEW_BEFORE_AGREED = gettext_noop(
+    "A monitoring follows the person's agreement to the plan; this plan is not agreed by %(day)s."
+)
 MSG_NO_SUCH_GOAL = gettext_noop("The plan has no goal %(number)s.")
-MSG_LEFT_OUT = gettext_noop("Left out: the client's plans of this service are written together, and line "
-                            "%(line)s has a problem.")
+MSG_LEFT_OUT = gettext_noop(
+    "Left out: the client's plans of this service are written together, and line %(line)s has a problem."
+)
 MSG_PLAN_REFUSED = gettext_noop("The plan of this monitoring (line %(line)s) has a problem.")
 MSG_SUMMARY = gettext_noop(
     "Support plans imported: created %(created)s, updated %(updated)s, unchanged %(unchanged)s (plan and "
@@ -267,8 +292,10 @@ def _goals(row: Row) -> list[dict[str, Any]]:
         if not any(row[column] for column in columns.values()):
             continue
         problems += _required(row, (columns["goal"], columns["support"]))
-        goal: dict[str, Any] = {"order": n, **{key: row[columns[key]] for key in
-                                               ("goal", "person_role", "support", "provider", "frequency")}}
+        goal: dict[str, Any] = {
+            "order": n,
+            **{key: row[columns[key]] for key in ("goal", "person_role", "support", "provider", "frequency")},
+        }
         for key, read in (("target_on", _date), ("support_until", _date), ("employment", _yes)):
             try:
                 goal["is_employment" if key == "employment" else key] = read(row, columns[key])
@@ -329,20 +356,26 @@ class OfficeLookups:
         named = row["family_name"] or row["given_name"] or row["birth_date"]
         if number:
             if number not in self.by_number:
-                raise CellError("certificate_number", _(MSG_UNKNOWN_NUMBER) % {"number": number},
-                                ClientError.IMPORT_UNKNOWN_CLIENT)
+                raise CellError(
+                    "certificate_number", _(MSG_UNKNOWN_NUMBER) % {"number": number}, ClientError.IMPORT_UNKNOWN_CLIENT
+                )
             client = self.clients[self.by_number[number]]
             if named and (row["family_name"], row["given_name"], _date(row, "birth_date")) != (
-                    client.family_name, client.given_name, client.birth_date):
-                raise CellError("certificate_number", _(MSG_NAME_MISMATCH) % {"number": number},
-                                ClientError.IMPORT_UNKNOWN_CLIENT)
+                client.family_name,
+                client.given_name,
+                client.birth_date,
+            ):
+                raise CellError(
+                    "certificate_number", _(MSG_NAME_MISMATCH) % {"number": number}, ClientError.IMPORT_UNKNOWN_CLIENT
+                )
             return client
         if not (row["family_name"] and row["given_name"] and row["birth_date"]):
             raise CellError("certificate_number", _(MSG_NO_CLIENT), ClientError.IMPORT_REQUIRED)
         found = self.by_name.get((row["family_name"], row["given_name"], _date(row, "birth_date")), [])
         if len(found) != 1:
-            raise CellError("family_name", _(MSG_TWO_CLIENTS if found else MSG_UNKNOWN_NAME),
-                            ClientError.IMPORT_UNKNOWN_CLIENT)
+            raise CellError(
+                "family_name", _(MSG_TWO_CLIENTS if found else MSG_UNKNOWN_NAME), ClientError.IMPORT_UNKNOWN_CLIENT
+            )
         return found[0]
 
     def writer(self, row: Row, by: User | None) -> User | None:
@@ -412,10 +445,12 @@ def _parse(row: Row, lookups: OfficeLookups, by: User | None) -> PlanRow | Monit
     if problems:
         raise ExceptionGroup("row", problems)
     if kind == PLAN:
-        return PlanRow(line=row.line, client=client, service=service, version=version, fields=first, goals=second,
-                       writer=writer)
-    return MonitoringRow(line=row.line, client=client, service=service, version=version, progress=second,
-                         writer=writer, **first)
+        return PlanRow(
+            line=row.line, client=client, service=service, version=version, fields=first, goals=second, writer=writer
+        )
+    return MonitoringRow(
+        line=row.line, client=client, service=service, version=version, progress=second, writer=writer, **first
+    )
 
 
 def _monitoring_fields(row: Row) -> dict[str, Any]:
@@ -474,28 +509,39 @@ def _existing_groups(client_ids: set[int]) -> dict[tuple[int, str], dict[int, Pl
     groups: dict[tuple[int, str], dict[int, PlanState]] = defaultdict(dict)
     for plan in plans:
         groups[(plan.client_id, plan.service)][plan.version] = PlanState(
-            plan=plan, goals={goal.order: goal for goal in plan.goals.all()},
+            plan=plan,
+            goals={goal.order: goal for goal in plan.goals.all()},
             reviews={review.reviewed_on: review for review in plan.reviews.all()},
         )
     return groups
 
 
 def _field_error(error: ValidationError, columns: dict[str, str]) -> ValidationError:
-    return ValidationError({columns.get(name, COLUMN_OF_FIELD.get(name, name)): errors
-                            for name, errors in error.error_dict.items()}) if hasattr(error, "error_dict") else error
+    return (
+        ValidationError(
+            {columns.get(name, COLUMN_OF_FIELD.get(name, name)): errors for name, errors in error.error_dict.items()}
+        )
+        if hasattr(error, "error_dict")
+        else error
+    )
 
 
 def _apply_plan(group: Group, row: PlanRow, by: User | None, seen: dict, report: ImportReport) -> bool:
     key = (row.client.pk, row.service, row.version)
     if key in seen:
-        report.add(row.line, "version", _(MSG_VERSION_TWICE) % {"version": row.version, "line": seen[key]},
-                   ClientError.IMPORT_TWICE)
+        report.add(
+            row.line,
+            "version",
+            _(MSG_VERSION_TWICE) % {"version": row.version, "line": seen[key]},
+            ClientError.IMPORT_TWICE,
+        )
         return False
     seen[key] = row.line
     state = group.plans.get(row.version)
     if state is None:
-        plan = SupportPlan(client=row.client, service=row.service, version=row.version,
-                           created_by=row.writer or by, **row.fields)
+        plan = SupportPlan(
+            client=row.client, service=row.service, version=row.version, created_by=row.writer or by, **row.fields
+        )
         goals = {g["order"]: PlanGoal(**g) for g in row.goals}
         try:
             _check_fields(plan, goals)
@@ -517,8 +563,9 @@ def _apply_plan(group: Group, row: PlanRow, by: User | None, seen: dict, report:
     if plan.agreed_on is not None or state.reviews:  # agreed (or monitored): changed by a new version
         refused = [name for name in changed if name not in AFTER_AGREEMENT or getattr(plan, name)]
         if refused or goals_differ:
-            column = (COLUMN_OF_FIELD.get(refused[0], refused[0]) if refused
-                      else f"goal{_first_goal_change(state, row)}_goal")
+            column = (
+                COLUMN_OF_FIELD.get(refused[0], refused[0]) if refused else f"goal{_first_goal_change(state, row)}_goal"
+            )
             column = "supervisor" if column == "created_by" else column
             report.add(row.line, column, _(MSG_PLAN_AGREED) % {"version": row.version}, ClientError.PLAN_AGREED)
             return False
@@ -538,8 +585,9 @@ def _apply_plan(group: Group, row: PlanRow, by: User | None, seen: dict, report:
 
 
 def _goal_values(goals: dict[int, PlanGoal]) -> dict[int, dict[str, Any]]:
-    return {order: {"order": order, **{name: getattr(goal, name) for name in GOAL_FIELDS}}
-            for order, goal in goals.items()}
+    return {
+        order: {"order": order, **{name: getattr(goal, name) for name in GOAL_FIELDS}} for order, goal in goals.items()
+    }
 
 
 def _first_goal_change(state: PlanState, row: PlanRow) -> int:
@@ -550,8 +598,7 @@ def _first_goal_change(state: PlanState, row: PlanRow) -> int:
 def _check_fields(plan: SupportPlan, goals: dict[int, PlanGoal]) -> None:
     """The fields' own rules, no query (the constraints are the database's, checked on writing)."""
     try:
-        plan.full_clean(exclude=["client", "created_by", "revises"], validate_unique=False,
-                        validate_constraints=False)
+        plan.full_clean(exclude=["client", "created_by", "revises"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise _field_error(error, {}) from None
     for order, goal in goals.items():
@@ -565,16 +612,18 @@ def _goal_columns(order: int) -> dict[str, str]:
     return {name: f"goal{order}_{'employment' if name == 'is_employment' else name}" for name in GOAL_FIELDS}
 
 
-def _apply_monitoring(group: Group, row: MonitoringRow, by: User | None, seen: dict, plan_lines: dict,
-                      report: ImportReport) -> bool:
+def _apply_monitoring(
+    group: Group, row: MonitoringRow, by: User | None, seen: dict, plan_lines: dict, report: ImportReport
+) -> bool:
     state = group.plans.get(row.version)
     if state is None:
         refused_line = plan_lines.get((row.client.pk, row.service, row.version))
         if refused_line is not None:
             report.add(row.line, "version", _(MSG_PLAN_REFUSED) % {"line": refused_line}, ClientError.IMPORT_LEFT_OUT)
         else:
-            report.add(row.line, "version", _(MSG_PLAN_NOT_FOUND) % {"version": row.version},
-                       ClientError.IMPORT_PLAN_NOT_FOUND)
+            report.add(
+                row.line, "version", _(MSG_PLAN_NOT_FOUND) % {"version": row.version}, ClientError.IMPORT_PLAN_NOT_FOUND
+            )
         return False
     key = (row.client.pk, row.service, row.version, row.reviewed_on)
     if key in seen:
@@ -583,18 +632,27 @@ def _apply_monitoring(group: Group, row: MonitoringRow, by: User | None, seen: d
     seen[key] = row.line
     plan = state.plan
     if row.reviewed_on < plan.created_on:
-        report.add(row.line, "monitored_on", _(MSG_REVIEW_BEFORE_PLAN) % {"day": plan.created_on},
-                   ClientError.REVIEW_BEFORE_PLAN)
+        report.add(
+            row.line,
+            "monitored_on",
+            _(MSG_REVIEW_BEFORE_PLAN) % {"day": plan.created_on},
+            ClientError.REVIEW_BEFORE_PLAN,
+        )
         return False
     if plan.agreed_on is None or row.reviewed_on < plan.agreed_on:
-        report.add(row.line, "monitored_on", _(MSG_REVIEW_BEFORE_AGREED) % {"day": row.reviewed_on},
-                   ClientError.PLAN_NOT_AGREED)
+        report.add(
+            row.line,
+            "monitored_on",
+            _(MSG_REVIEW_BEFORE_AGREED) % {"day": row.reviewed_on},
+            ClientError.PLAN_NOT_AGREED,
+        )
         return False
     missing = [n for n in row.progress if n not in state.goals]
     if missing:
         for n in missing:
-            report.add(row.line, f"goal{n}_progress", _(MSG_NO_SUCH_GOAL) % {"number": n},
-                       ClientError.IMPORT_NO_SUCH_GOAL)
+            report.add(
+                row.line, f"goal{n}_progress", _(MSG_NO_SUCH_GOAL) % {"number": n}, ClientError.IMPORT_NO_SUCH_GOAL
+            )
         return False
     values = {"summary": row.summary, "person_view": row.person_view, "changes_plan": row.changes_plan}
     review = state.reviews.get(row.reviewed_on)
@@ -608,8 +666,9 @@ def _apply_monitoring(group: Group, row: MonitoringRow, by: User | None, seen: d
         state.reviews[row.reviewed_on] = review
         group.new_reviews.append((row.line, state, review))
         for n, (status, note) in row.progress.items():
-            group.new_progress.append((row.line, GoalProgress(review=review, goal=state.goals[n], status=status,
-                                                              note=note)))
+            group.new_progress.append(
+                (row.line, GoalProgress(review=review, goal=state.goals[n], status=status, note=note))
+            )
         group.outcome["created"] += 1
         return True
     changed = [name for name, value in values.items() if getattr(review, name) != value]
@@ -647,8 +706,12 @@ def _months_from(first: date, last: date) -> list[date]:
 
 
 def _changed_dates(group: Group) -> set[date]:
-    return {day for facts in set(group.before) ^ set(group.facts())
-            for day in (facts.period_start, facts.period_end, facts.agreed_on, *facts.monitored_on) if day}
+    return {
+        day
+        for facts in set(group.before) ^ set(group.facts())
+        for day in (facts.period_start, facts.period_end, facts.agreed_on, *facts.monitored_on)
+        if day
+    }
 
 
 def _guard(groups: list[Group], office: Office, report: ImportReport) -> None:
@@ -663,8 +726,9 @@ def _guard(groups: list[Group], office: Office, report: ImportReport) -> None:
         return
     for group, _dates in changing:
         try:
-            refuse_closed_month_change(client=group.client, service=group.service, before=group.before,
-                                       after=group.facts())
+            refuse_closed_month_change(
+                client=group.client, service=group.service, before=group.before, after=group.facts()
+            )
         except ValidationError as error:
             group.failed = True
             _name_the_rows(group, error, report)
@@ -797,8 +861,9 @@ def _write(*, office: Office, table: Table, by: User | None, partial: bool, repo
         key = (row.client.pk, row.service)
         if key not in groups:
             plans = existing.get(key, {})
-            groups[key] = Group(client=row.client, service=row.service, plans=plans,
-                                before=[state.facts() for state in plans.values()])
+            groups[key] = Group(
+                client=row.client, service=row.service, plans=plans, before=[state.facts() for state in plans.values()]
+            )
         groups[key].lines.append(row.line)
     seen_plans: dict = {}
     seen_reviews: dict = {}

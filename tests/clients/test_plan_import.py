@@ -39,12 +39,43 @@ from tests.trust.helpers import events_of
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "import" / "plans_sample.csv"
 FIRST = date(2023, 4, 1)  # the history starts: a plan every six months, monitoring every three
-HEADER = ["kind", "certificate_number", "service", "version", "supervisor", "period_start", "period_end",
-          "assessed_on", "draft_on", "meeting_on", "meeting_attendees", "agreed_on", "delivered_on",
-          "consultation_office", "consultation_sent_on", "person_wishes", "overall_policy", "issues",
-          "long_term_goal", "short_term_goal", "care_points", "goal1_goal", "goal1_target_on", "goal1_support",
-          "goal1_provider", "goal1_frequency", "goal1_employment", "goal2_goal", "goal2_support",
-          "monitored_on", "summary", "person_view", "changes_plan", "goal1_progress", "goal2_progress"]
+HEADER = [
+    "kind",
+    "certificate_number",
+    "service",
+    "version",
+    "supervisor",
+    "period_start",
+    "period_end",
+    "assessed_on",
+    "draft_on",
+    "meeting_on",
+    "meeting_attendees",
+    "agreed_on",
+    "delivered_on",
+    "consultation_office",
+    "consultation_sent_on",
+    "person_wishes",
+    "overall_policy",
+    "issues",
+    "long_term_goal",
+    "short_term_goal",
+    "care_points",
+    "goal1_goal",
+    "goal1_target_on",
+    "goal1_support",
+    "goal1_provider",
+    "goal1_frequency",
+    "goal1_employment",
+    "goal2_goal",
+    "goal2_support",
+    "monitored_on",
+    "summary",
+    "person_view",
+    "changes_plan",
+    "goal1_progress",
+    "goal2_progress",
+]
 
 
 def history(number: str, *, plans: int = 4, first: date = FIRST, **changes) -> list[dict]:
@@ -55,26 +86,54 @@ def history(number: str, *, plans: int = 4, first: date = FIRST, **changes) -> l
         start = first + relativedelta(months=6 * k)
         end = start + relativedelta(months=6) - timedelta(days=1)
         v = k + 1
-        rows.append({
-            "kind": "計画", "certificate_number": number, "service": "就労移行支援", "version": v,
-            "supervisor": "a-supervisor", "period_start": start, "period_end": end,
-            "assessed_on": start - timedelta(days=10), "draft_on": start - timedelta(days=7),
-            "meeting_on": start - timedelta(days=5), "meeting_attendees": "本人、サビ管、支援員",
-            "agreed_on": start - timedelta(days=3), "delivered_on": start - timedelta(days=3),
-            "consultation_office": "相談室みらい", "consultation_sent_on": start - timedelta(days=1),
-            "person_wishes": "事務の仕事に就きたい", "overall_policy": "週1回の面談と求人開拓",
-            "issues": "生活リズム", "long_term_goal": "一般企業で事務職として働く", "short_term_goal": "週4日通所",
-            "care_points": "通院日に配慮", "goal1_goal": "週4日通所する", "goal1_target_on": end,
-            "goal1_support": "朝の連絡と面談", "goal1_provider": "就労支援員", "goal1_frequency": "週1回",
-            "goal1_employment": "", "goal2_goal": "事務職の求人に応募する", "goal2_support": "求人の紹介と同行",
-        })
+        rows.append(
+            {
+                "kind": "計画",
+                "certificate_number": number,
+                "service": "就労移行支援",
+                "version": v,
+                "supervisor": "a-supervisor",
+                "period_start": start,
+                "period_end": end,
+                "assessed_on": start - timedelta(days=10),
+                "draft_on": start - timedelta(days=7),
+                "meeting_on": start - timedelta(days=5),
+                "meeting_attendees": "本人、サビ管、支援員",
+                "agreed_on": start - timedelta(days=3),
+                "delivered_on": start - timedelta(days=3),
+                "consultation_office": "相談室みらい",
+                "consultation_sent_on": start - timedelta(days=1),
+                "person_wishes": "事務の仕事に就きたい",
+                "overall_policy": "週1回の面談と求人開拓",
+                "issues": "生活リズム",
+                "long_term_goal": "一般企業で事務職として働く",
+                "short_term_goal": "週4日通所",
+                "care_points": "通院日に配慮",
+                "goal1_goal": "週4日通所する",
+                "goal1_target_on": end,
+                "goal1_support": "朝の連絡と面談",
+                "goal1_provider": "就労支援員",
+                "goal1_frequency": "週1回",
+                "goal1_employment": "",
+                "goal2_goal": "事務職の求人に応募する",
+                "goal2_support": "求人の紹介と同行",
+            }
+        )
         for months, days, changes_plan in ((3, 5, "なし"), (6, 10, "あり")):
-            rows.append({
-                "kind": "モニタリング", "certificate_number": number, "service": "就労移行支援", "version": v,
-                "monitored_on": start + relativedelta(months=months) - timedelta(days=days),
-                "summary": "通所は安定", "person_view": "続けたい", "changes_plan": changes_plan,
-                "goal1_progress": "継続", "goal2_progress": "未達成",
-            })
+            rows.append(
+                {
+                    "kind": "モニタリング",
+                    "certificate_number": number,
+                    "service": "就労移行支援",
+                    "version": v,
+                    "monitored_on": start + relativedelta(months=months) - timedelta(days=days),
+                    "summary": "通所は安定",
+                    "person_view": "続けたい",
+                    "changes_plan": changes_plan,
+                    "goal1_progress": "継続",
+                    "goal2_progress": "未達成",
+                }
+            )
     for key, value in changes.items():
         version, column = key.split("_", 1)
         kind = "モニタリング" if column.startswith("m") and column[1:].isdigit() else "計画"
@@ -116,8 +175,12 @@ def problems(report) -> set[tuple[int, str, str]]:
 
 
 def snapshot():
-    return (list(SupportPlan.objects.order_by("pk").values()), list(PlanGoal.objects.order_by("pk").values()),
-            list(SupportPlanReview.objects.order_by("pk").values()), list(GoalProgress.objects.order_by("pk").values()))
+    return (
+        list(SupportPlan.objects.order_by("pk").values()),
+        list(PlanGoal.objects.order_by("pk").values()),
+        list(SupportPlanReview.objects.order_by("pk").values()),
+        list(GoalProgress.objects.order_by("pk").values()),
+    )
 
 
 # -- a good file ------------------------------------------------------------------------------------------
@@ -130,15 +193,23 @@ def test_two_years_of_plans_and_monitoring_import_with_their_steps_goals_and_pro
     assert [p.revises_id for p in plans] == [None, plans[0].pk, plans[1].pk, plans[2].pk]
     first = plans[0]
     assert (first.service, first.period_start, first.created_on, first.agreed_on, first.delivered_on) == (
-        CertificateService.TRANSITION, FIRST, date(2023, 3, 25), date(2023, 3, 29), date(2023, 3, 29))
+        CertificateService.TRANSITION,
+        FIRST,
+        date(2023, 3, 25),
+        date(2023, 3, 29),
+        date(2023, 3, 29),
+    )
     assert (first.created_by, first.consultation_office, first.step) == (world.supervisor, "相談室みらい", "delivered")
     assert [(g.order, g.goal, g.frequency) for g in first.goals.all()] == [
-        (1, "週4日通所する", "週1回"), (2, "事務職の求人に応募する", "")]
+        (1, "週4日通所する", "週1回"),
+        (2, "事務職の求人に応募する", ""),
+    ]
     reviews = list(first.reviews.order_by("reviewed_on"))
-    assert [(r.reviewed_on, r.changes_plan) for r in reviews] == [(date(2023, 6, 26), False),
-                                                                  (date(2023, 9, 21), True)]
+    assert [(r.reviewed_on, r.changes_plan) for r in reviews] == [(date(2023, 6, 26), False), (date(2023, 9, 21), True)]
     assert {(p.goal.order, p.status) for p in reviews[0].progress.all()} == {
-        (1, GoalProgressStatus.PROGRESSING), (2, GoalProgressStatus.NOT_YET)}
+        (1, GoalProgressStatus.PROGRESSING),
+        (2, GoalProgressStatus.NOT_YET),
+    }
     assert SupportPlanReview.objects.count() == 8
     assert "created 12" in out
 
@@ -163,10 +234,21 @@ def test_re_importing_the_same_file_changes_nothing(world, tmp_path):
 
 def test_japanese_headers_and_name_and_birth_date_find_the_client(world, tmp_path):
     client = client_in_service(world.office)
-    japanese = {"種別": "計画", "姓": client.family_name, "名": client.given_name, "生年月日": "1990/5/20",
-                "版": "1", "計画期間開始": "2024/4/1", "計画期間終了": "2024/9/30", "原案作成日": "2024/3/25",
-                "同意日": "2024/3/29", "総合的な支援の方針": "面談を週1回", "長期目標": "事務職で働く",
-                "目標１": "週4日通所", "目標１支援内容": "面談"}
+    japanese = {
+        "種別": "計画",
+        "姓": client.family_name,
+        "名": client.given_name,
+        "生年月日": "1990/5/20",
+        "版": "1",
+        "計画期間開始": "2024/4/1",
+        "計画期間終了": "2024/9/30",
+        "原案作成日": "2024/3/25",
+        "同意日": "2024/3/29",
+        "総合的な支援の方針": "面談を週1回",
+        "長期目標": "事務職で働く",
+        "目標１": "週4日通所",
+        "目標１支援内容": "面談",
+    }
     path = write(tmp_path, [japanese], header=list(japanese))
     ok, _out, err = run("--office", world.office.number, path)
     assert ok, err
@@ -198,8 +280,10 @@ def test_bad_rows_are_reported_by_line_column_and_code_and_nothing_is_written(wo
     assert (2, "agreed_on", ClientError.PLAN_AGREED_BEFORE_CREATED) in found
     assert (3, "monitored_on", ClientError.REVIEW_BEFORE_PLAN) in found
     assert (5, "draft_on", ClientError.IMPORT_BAD_DATE) in found
-    assert {(8, "certificate_number", ClientError.IMPORT_UNKNOWN_CLIENT),
-            (9, "certificate_number", ClientError.IMPORT_UNKNOWN_CLIENT)} <= found
+    assert {
+        (8, "certificate_number", ClientError.IMPORT_UNKNOWN_CLIENT),
+        (9, "certificate_number", ClientError.IMPORT_UNKNOWN_CLIENT),
+    } <= found
     assert (11, "meeting_on", ClientError.PLAN_MEETING_BEFORE_DRAFT) in found
     assert not report.written
     assert not SupportPlan.objects.exists() and not SupportPlanReview.objects.exists()
@@ -218,8 +302,9 @@ def test_a_monitoring_before_the_agreement_or_of_a_missing_version_is_refused(wo
     client_in_service(world.office)
     rows = history("0123456789", plans=1, v1_m1="2023-03-27")  # after the draft (03-25), before agreement (03-29)
     rows.append({**rows[1], "version": 7, "monitored_on": "2023-07-01"})
-    rows.append({**rows[1], "goal1_progress": "", "goal2_progress": "", "monitored_on": "2023-08-01",
-                 "goal3_progress": "達成"})
+    rows.append(
+        {**rows[1], "goal1_progress": "", "goal2_progress": "", "monitored_on": "2023-08-01", "goal3_progress": "達成"}
+    )
     header = [*HEADER, "goal3_progress"]
     report = import_plans(office=world.office, path=write(tmp_path, rows, header=header), by=world.supervisor)
     found = problems(report)
@@ -274,8 +359,11 @@ def test_partial_leaves_out_the_bad_clients_plans_and_writes_the_others(world, t
     report = import_plans(office=world.office, path=write(tmp_path, rows), by=world.supervisor, partial=True)
     assert report.written and report.created == 3
     assert list(SupportPlan.objects.values_list("client", flat=True)) == [good.pk]
-    assert {(5, "agreed_on", ClientError.PLAN_AGREED_BEFORE_CREATED), (6, "", ClientError.IMPORT_LEFT_OUT),
-            (7, "", ClientError.IMPORT_LEFT_OUT)} <= problems(report)
+    assert {
+        (5, "agreed_on", ClientError.PLAN_AGREED_BEFORE_CREATED),
+        (6, "", ClientError.IMPORT_LEFT_OUT),
+        (7, "", ClientError.IMPORT_LEFT_OUT),
+    } <= problems(report)
 
 
 # -- closed months --------------------------------------------------------------------------------------------
@@ -298,8 +386,7 @@ def test_history_after_the_closed_month_is_accepted(world, tmp_path):
 
 # -- billing reads the imported plans ---------------------------------------------------------------------------
 def test_a_past_month_covered_by_an_imported_agreed_plan_bills_without_the_plan_reduction(world, tmp_path):
-    retention_tier_override(office=world.office, fiscal_year=2024, rate=Decimal("0.3"), reason="通知",
-                            by=world.manager)
+    retention_tier_override(office=world.office, fiscal_year=2024, rate=Decimal("0.3"), reason="通知", by=world.manager)
     client = client_in_service(world.office)
     without = client_in_service(world.office, number="0222222222")  # the same month, no plan: reduced
     may = weekdays(date(2024, 5, 1), date(2024, 5, 14))
@@ -320,8 +407,9 @@ def test_the_queries_do_not_grow_with_the_rows(world, tmp_path):
             client_in_service(world.office, number=number)
             rows += history(number)
         with CaptureQueriesContext(connection) as queries:
-            report = import_plans(office=world.office, path=write(tmp_path, rows, name=f"{prefix}.csv"),
-                                  by=world.supervisor)
+            report = import_plans(
+                office=world.office, path=write(tmp_path, rows, name=f"{prefix}.csv"), by=world.supervisor
+            )
         assert report.written and report.created == 12 * count
         return len(queries)
 
