@@ -516,14 +516,14 @@ def _existing_groups(client_ids: set[int]) -> dict[tuple[int, str], dict[int, Pl
     return groups
 
 
-def _field_error(error: ValidationError, columns: dict[str, str]) -> ValidationError:
-    return (
-        ValidationError(
-            {columns.get(name, COLUMN_OF_FIELD.get(name, name)): errors for name, errors in error.error_dict.items()}
-        )
-        if hasattr(error, "error_dict")
-        else error
-    )
+Refusal = tuple[ValidationError, dict[str, str]]  # a model's refusal, and its fields as the file's columns
+
+
+def _report(report: ImportReport, line: int, refusals: list[Refusal]) -> bool:
+    """Report each refusal on ``line``; whether there was any."""
+    for error, columns in refusals:
+        report.add_validation_error(line, error, columns)
+    return bool(refusals)
 
 
 def _apply_plan(group: Group, row: PlanRow, by: User | None, seen: dict, report: ImportReport) -> bool:
@@ -543,10 +543,7 @@ def _apply_plan(group: Group, row: PlanRow, by: User | None, seen: dict, report:
             client=row.client, service=row.service, version=row.version, created_by=row.writer or by, **row.fields
         )
         goals = {g["order"]: PlanGoal(**g) for g in row.goals}
-        try:
-            _check_fields(plan, goals)
-        except ValidationError as error:
-            report.add_validation_error(row.line, error)
+        if _report(report, row.line, _check_fields(plan, goals)):
             return False
         group.plans[row.version] = PlanState(plan=plan, goals=goals, reviews={}, line=row.line, new=True)
         group.outcome["created"] += 1
@@ -575,10 +572,7 @@ def _apply_plan(group: Group, row: PlanRow, by: User | None, seen: dict, report:
     if goals_differ:
         state.goals = {g["order"]: PlanGoal(**g) for g in row.goals}
         state.goals_replaced = True
-    try:
-        _check_fields(plan, state.goals)
-    except ValidationError as error:
-        report.add_validation_error(row.line, error)
+    if _report(report, row.line, _check_fields(plan, state.goals)):
         return False
     group.outcome["updated"] += 1
     return True
@@ -595,17 +589,13 @@ def _first_goal_change(state: PlanState, row: PlanRow) -> int:
     return min(order for order in now.keys() | given.keys() if now.get(order) != given.get(order))
 
 
-def _check_fields(plan: SupportPlan, goals: dict[int, PlanGoal]) -> None:
+def _check_fields(plan: SupportPlan, goals: dict[int, PlanGoal]) -> list[Refusal]:
     """The fields' own rules, no query (the constraints are the database's, checked on writing)."""
-    try:
-        plan.full_clean(exclude=["client", "created_by", "revises"], validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        raise _field_error(error, {}) from None
+    quick = {"validate_unique": False, "validate_constraints": False}
+    refusals = _full_clean(plan, exclude=["client", "created_by", "revises"], **quick)
     for order, goal in goals.items():
-        try:
-            goal.full_clean(exclude=["plan", "staff"], validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            raise _field_error(error, _goal_columns(order)) from None
+        refusals += _full_clean(goal, exclude=["plan", "staff"], columns=_goal_columns(order), **quick)
+    return refusals
 
 
 def _goal_columns(order: int) -> dict[str, str]:
@@ -658,10 +648,8 @@ def _apply_monitoring(
     review = state.reviews.get(row.reviewed_on)
     if review is None:
         review = SupportPlanReview(reviewed_on=row.reviewed_on, reviewed_by=row.writer or by, **values)
-        try:
-            review.full_clean(exclude=["plan", "reviewed_by"], validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            report.add_validation_error(row.line, _field_error(error, {}))
+        quick = {"validate_unique": False, "validate_constraints": False}
+        if _report(report, row.line, _full_clean(review, exclude=["plan", "reviewed_by"], **quick)):
             return False
         state.reviews[row.reviewed_on] = review
         group.new_reviews.append((row.line, state, review))
@@ -807,31 +795,24 @@ def _find_refusals(groups: list[Group], report: ImportReport) -> None:
         for state in group.plans.values():
             if not (state.new or state.changed_fields or state.goals_replaced):
                 continue
-            problems = _full_clean(state.plan, exclude=["revises"])
+            refusals = _full_clean(state.plan, exclude=["revises"])
             for order, goal in state.goals.items():
-                problems += _full_clean(goal, exclude=["plan"], columns=_goal_columns(order))
-            for error in problems:
-                report.add_validation_error(state.line, error)
-            group.failed |= bool(problems)
+                refusals += _full_clean(goal, exclude=["plan"], columns=_goal_columns(order))
+            group.failed |= _report(report, state.line, refusals)
         for line, _state, review in group.new_reviews:
-            _report_row(group, line, _full_clean(review, exclude=["plan"]), report)
+            group.failed |= _report(report, line, _full_clean(review, exclude=["plan"]))
         for line, review in group.changed_reviews:
-            _report_row(group, line, _full_clean(review), report)
+            group.failed |= _report(report, line, _full_clean(review))
         for line, progress in group.new_progress + group.changed_progress:
-            _report_row(group, line, _full_clean(progress, exclude=["review", "goal"]), report)
+            group.failed |= _report(report, line, _full_clean(progress, exclude=["review", "goal"]))
 
 
-def _report_row(group: Group, line: int, problems: list[ValidationError], report: ImportReport) -> None:
-    for error in problems:
-        report.add_validation_error(line, error)
-    group.failed |= bool(problems)
-
-
-def _full_clean(instance, exclude=None, columns=None) -> list[ValidationError]:
+def _full_clean(instance, exclude=None, columns=None, **checks) -> list[Refusal]:
+    """``instance.full_clean`` as refusals (its fields named as the file's columns)."""
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, **checks)
     except ValidationError as error:
-        return [_field_error(error, columns or {})]
+        return [(error, {**COLUMN_OF_FIELD, **(columns or {})})]
     return []
 
 
