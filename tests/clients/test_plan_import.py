@@ -456,3 +456,62 @@ def test_plans_written_with_a_supervisor_role_only(world, tmp_path):
         row["supervisor"] = ""
     ok, _out, err = run("--office", world.office.number, "--user", "clerk", write(tmp_path, rows))
     assert not ok and "plans.csv:2: supervisor: " in err
+
+
+# -- later steps, drafts, XLSX, the dry run and the upload screen ---------------------------------------------
+def test_a_re_import_fills_the_steps_after_the_agreement_and_rewrites_a_draft(world, tmp_path):
+    client_in_service(world.office)
+    rows = [r for r in history("0123456789", plans=2) if r["kind"] == "計画"]
+    rows[0].update(delivered_on="", consultation_sent_on="")  # v1 agreed, not yet handed over
+    rows[1].update(agreed_on="", delivered_on="", consultation_sent_on="")  # v2 a draft
+    run("--office", world.office.number, write(tmp_path, rows))
+    rows = [r for r in history("0123456789", plans=2) if r["kind"] == "計画"]
+    rows[1]["long_term_goal"] = "事務職で週30時間働く"  # the draft's contents change before it is agreed
+    report = import_plans(office=world.office, path=write(tmp_path, rows), by=world.supervisor)
+    assert report.written and (report.created, report.updated) == (0, 2), report.lines()
+    first, second = SupportPlan.objects.order_by("version")
+    assert (first.delivered_on, first.consultation_sent_on) == (date(2023, 3, 29), date(2023, 3, 31))
+    assert (second.agreed_on, second.long_term_goal) == (date(2023, 9, 28), "事務職で週30時間働く")
+
+
+def test_an_xlsx_file_with_excel_dates_imports(world, tmp_path):
+    from openpyxl import Workbook
+
+    client_in_service(world.office)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        ["受給者証番号", "版", "計画期間開始", "計画期間終了", "原案作成日", "同意日", "総合的な支援の方針", "長期目標"]
+    )
+    sheet.append(
+        [123456789, 1, date(2024, 4, 1), date(2024, 9, 30), date(2024, 3, 25), date(2024, 3, 29), "面談", "就職"]
+    )
+    path = tmp_path / "plans.xlsx"
+    workbook.save(path)
+    report = import_plans(office=world.office, path=path, by=world.supervisor)  # Excel dropped the leading 0
+    assert report.written, report.lines()
+    assert SupportPlan.objects.get().agreed_on == date(2024, 3, 29)
+
+
+def test_the_dry_run_counts_and_writes_nothing(world, tmp_path):
+    client_in_service(world.office)
+    ok, out, _err = run("--office", world.office.number, "--dry-run", write(tmp_path, history("0123456789")))
+    assert ok and summary(created=12) in out
+    assert not SupportPlan.objects.exists()
+
+
+def test_the_upload_screen_offers_the_plans_import(world, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.compostela.test_import_screen import token_of
+    from tests.conftest import logged_in
+
+    settings.IMPORT_UPLOAD_DIR = str(tmp_path / "uploads")
+    client_in_service(world.office)
+    http = logged_in(world.manager)
+    text = Path(write(tmp_path, history("0123456789", plans=1))).read_bytes()
+    response = http.post(reverse("import_upload"), {"kind": "plans", "file": SimpleUploadedFile("plans.csv", text)})
+    assert response.status_code == 200 and not SupportPlan.objects.exists()
+    assert http.post(reverse("import_confirm", args=[token_of(response)])).status_code == 200
+    assert SupportPlan.objects.get().created_by == world.supervisor  # the row names the supervisor
