@@ -8,3 +8,4 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         import clients.importing  # noqa: F401 - registers the clients import (the upload screen offers it)
+        import clients.plan_importing  # noqa: F401 - registers the support-plan history import

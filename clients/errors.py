@@ -85,3 +85,11 @@ class ClientError(models.TextChoices):
     IMPORT_BAD_CHOICE = "import_bad_choice", "a cell is not one of the column's values"
     IMPORT_EMPLOYED = "import_employed", "a row imports a client as employed (that comes from a hire)"
     IMPORT_CERTIFICATE_INCOMPLETE = "import_certificate_incomplete", "a row has some certificate columns only"
+    # the support-plan history import (clients.plan_importing)
+    IMPORT_UNKNOWN_CLIENT = "import_unknown_client", "the row names no client of the office (or two)"
+    IMPORT_UNKNOWN_STAFF = "import_unknown_staff", "the row names no supervisor or manager of the office"
+    IMPORT_PLAN_NOT_FOUND = "import_plan_not_found", "a monitoring row of a plan version neither recorded nor imported"
+    IMPORT_TWICE = "import_twice", "the same plan version or monitoring given twice in one file"
+    IMPORT_NO_SUCH_GOAL = "import_no_such_goal", "a monitoring row's progress of a goal the plan does not have"
+    IMPORT_WRONG_KIND = "import_wrong_kind", "a cell given that belongs to rows of another kind"
+    IMPORT_LEFT_OUT = "import_left_out", "a good row left out because a row of the same client's plans is bad"

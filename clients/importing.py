@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from clients.errors import ClientError
 from clients.models import (
     Certificate,
     CertificateService,
@@ -151,7 +152,7 @@ def _date(row: Row, key: str) -> date | None:
     try:
         return date(*map(int, match.groups())) if match else date.fromisoformat(text)
     except ValueError:
-        raise CellError(key, _(MSG_BAD_DATE) % {"value": value}) from None
+        raise CellError(key, _(MSG_BAD_DATE) % {"value": value}, ClientError.IMPORT_BAD_DATE) from None
 
 
 def _int(row: Row, key: str) -> int | None:
@@ -159,8 +160,13 @@ def _int(row: Row, key: str) -> int | None:
     if not value:
         return None
     if re.fullmatch(r"\d{1,9}(\.0+)?", value) is None:
-        raise CellError(key, _(MSG_BAD_NUMBER) % {"value": value})
+        raise CellError(key, _(MSG_BAD_NUMBER) % {"value": value}, ClientError.IMPORT_BAD_NUMBER)
     return int(float(value))
+
+
+def certificate_number(text: str) -> str:
+    """A certificate number as the file gives it, with the leading zeros Excel drops restored."""
+    return text.split(".")[0].zfill(10) if text.replace(".", "").isdigit() else text
 
 
 def _choice(row: Row, key: str, choices, words: dict, default=None):
@@ -174,7 +180,11 @@ def _choice(row: Row, key: str, choices, words: dict, default=None):
     labels = {str(label): v for v, label in choices.choices}
     if value in labels:
         return labels[value]
-    raise CellError(key, _(MSG_BAD_CHOICE) % {"value": value, "choices": ", ".join([*choices.values, *words])})
+    raise CellError(
+        key,
+        _(MSG_BAD_CHOICE) % {"value": value, "choices": ", ".join([*choices.values, *words])},
+        ClientError.IMPORT_BAD_CHOICE,
+    )
 
 
 @dataclass
@@ -221,11 +231,9 @@ def _parse_certificate(row: Row) -> dict[str, Any] | None:
     if not all(given.values()):
         missing = [key for key, value in given.items() if not value]
         raise CellError(missing[0], _(MSG_CERTIFICATE_INCOMPLETE) % {"columns": ", ".join(CERTIFICATE_COLUMNS)})
-    number = given["certificate_number"]
-    number = number.split(".")[0].zfill(10) if number.replace(".", "").isdigit() else number  # Excel drops 0s
     return {
         "service": service,
-        "number": number,
+        "number": certificate_number(given["certificate_number"]),
         "municipality": given["municipality"],
         "period_start": _date(row, "certificate_start"),
         "period_end": _date(row, "certificate_end"),

@@ -39,6 +39,7 @@ class Problem:
     line: int
     column: str  # the file's column ("" when the row as a whole is refused)
     message: str
+    code: str | None = None  # the refusal's code when a rule gave one (tests assert it; the text omits it)
 
     def text(self, file: str) -> str:
         return (
@@ -66,8 +67,8 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def add(self, line: int, column: str, message: str) -> None:
-        self.errors.append(Problem(line=line, column=column, message=str(message)))
+    def add(self, line: int, column: str, message: str, code: str | None = None) -> None:
+        self.errors.append(Problem(line=line, column=column, message=str(message), code=code))
 
     def add_validation_error(
         self, line: int, error: ValidationError, columns: dict[str, str] | None = None, column: str = ""
@@ -76,11 +77,13 @@ class ImportReport:
         columns = columns or {}
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
-                for message in (text for each in errors for text in each.messages):
-                    self.add(line, "" if name == "__all__" else columns.get(name, name), message)
+                for each in errors:
+                    for message in each.messages:
+                        self.add(line, "" if name == "__all__" else columns.get(name, name), message, each.code)
         else:
-            for message in error.messages:
-                self.add(line, column, message)
+            for each in error.error_list:
+                for message in each.messages:
+                    self.add(line, column, message, each.code)
 
     @property
     def failed_lines(self) -> set[int]:
@@ -102,9 +105,10 @@ class ImportReport:
 class CellError(ValueError):
     """A cell that cannot be read; the importer turns it into a problem of its row."""
 
-    def __init__(self, column: str, message: str):
+    def __init__(self, column: str, message: str, code: str | None = None):
         super().__init__(message)
         self.column = column
+        self.code = code
 
 
 Writer = Callable[..., None]  # (*, office, table, by, partial, report, **options) -> None

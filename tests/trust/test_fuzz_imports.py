@@ -25,6 +25,9 @@ COMMANDS = {
     "import_placements": ["certificate_number", "employer", "job_title", "job_field", "recruitment_type",
                           "start_date", "hours_per_week", "hourly_wage", "employment_form", "disclosed"],
     "import_followups": ["certificate_number", "employer", "start_date", "day", "kind", "minutes", "staff"],
+    "import_plans": ["種別", "受給者証番号", "版", "計画期間開始", "計画期間終了", "原案作成日", "同意日",
+                     "総合的な支援の方針", "長期目標", "目標1", "目標1支援内容", "モニタリング日", "モニタリング結果",
+                     "目標1進捗"],
 }
 VALID_ROWS = {
     "import_clients": ["山田", "一郎", "ヤマダ", "イチロウ", "1990-05-01", "利用中", "2025-04-15", "{cert}", "札幌市",
@@ -33,6 +36,8 @@ VALID_ROWS = {
     "import_placements": ["{cert}", "札幌物流", "倉庫", "倉庫作業", "障がい者求人", "2025-10-01", "20", "1100", "無期",
                           "はい"],
     "import_followups": ["{cert}", "札幌物流", "2025-10-01", "2025-10-15", "面談", "30", "a-staff"],
+    "import_plans": ["計画", "{cert}", "1", "2025-04-01", "2025-09-30", "2025-03-25", "2025-03-28", "面談を週1回",
+                     "事務職で働く", "週4日通所", "面談", "", "", ""],
 }
 
 

@@ -60,6 +60,7 @@ from clients.models import (
     SupportPlan,
     SupportPlanReview,
 )
+from clients.plan_importing import import_plans
 from clients.plans import (
     Progress,
     support_plan_close,
@@ -397,6 +398,13 @@ def _import_attendance(g):
     return partial(import_attendance, office=g.world.office, path=write_file(g, "attendance.csv", text), by=g.by)
 
 
+def _import_plans(g):
+    number = enrolled(g).certificates.get().number
+    text = ("certificate_number,version,period_start,period_end,draft_on,agreed_on,overall_policy,long_term_goal\n"
+            f"{number},1,2025-04-01,2025-09-30,2025-03-25,2025-03-28,週1回の面談,事務職で働く\n")
+    return partial(import_plans, office=g.world.office, path=write_file(g, "plans.csv", text), by=g.by)
+
+
 def _attendance_month_close(g):
     return partial(attendance_month_close, office=g.world.office, month=MAY, by=g.by)
 
@@ -488,6 +496,7 @@ CASES = [
     Case(case_note_add, (CaseNote,), _case_note_add),
     Case(sensitive_export_record, (SensitiveExport,), _sensitive_export_record),
     Case(import_clients, (Client, ServicePeriod), _import_clients),
+    Case(import_plans, (SupportPlan,), _import_plans),
     Case(employer_create, (Employer,), _employer_create),
     Case(employer_update, (Employer,), _employer_update),
     Case(employer_person_add, (EmployerPerson,), _employer_person_add),
