@@ -346,6 +346,7 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "clients:plan_review": lambda world: {"reviewed_on": "2025-06-01", "summary": "順調",
                                           "progress-TOTAL_FORMS": "0", "progress-INITIAL_FORMS": "0"},
     "clients:plan_signature_add": lambda world: {"kind": "scan", "scan-signed_on": _recent(),
+                                                 "scan-upload": _signed_scan()},
     "attendance:day": _attendance_post,
     "placements:employer_create": lambda world: {"name": "札幌新規物流"},
     "placements:employer_edit": lambda world: {"name": "改名した会社"},

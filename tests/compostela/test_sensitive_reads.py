@@ -11,7 +11,7 @@ from django.utils import timezone
 from compostela.models import ReadPage, SensitiveRead
 from compostela.reads import record_read
 from tests.conftest import logged_in
-from tests.factories import ClientFactory, HireFactory, SupportPlanFactory
+from tests.factories import ClientFactory, HireFactory
 
 pytestmark = pytest.mark.django_db
 
