@@ -25,6 +25,7 @@ def full_plan(office, *, supervisor, agreed_on: date | None = date(2025, 5, 9)) 
     )
     plan = SupportPlanFactory(
         client=client,
+        version=1,
         created_by=supervisor,
         period_start=date(2025, 5, 1),
         period_end=date(2025, 10, 31),

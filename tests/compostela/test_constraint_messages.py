@@ -439,6 +439,12 @@ CASES: dict[str, Case] = {
     "regulatory_figures_plan_missing_early_months_1": Case(
         _changed(_figures, plan_missing_early_months=0), "plan_missing_early_months"
     ),
+    "regulatory_figures_plan_monitoring_transition_1": Case(
+        _changed(_figures, plan_monitoring_months_transition=0), "plan_monitoring_months_transition"
+    ),
+    "regulatory_figures_plan_monitoring_retention_1": Case(
+        _changed(_figures, plan_monitoring_months_retention=0), "plan_monitoring_months_retention"
+    ),
     "regulatory_figures_new_office_rate_0_1": Case(
         _changed(_figures, new_office_rate=Decimal("1.5")), "new_office_rate"
     ),
