@@ -25,6 +25,7 @@ import jsonschema
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from billing.errors import BillingError
 from compostela.audit import audited
@@ -36,9 +37,11 @@ KNOWN_REVISIONS = FEES_DIR / "known_revisions.json"
 # the revisions shipped with the product, oldest first (the templates are not loadable until filled in)
 SHIPPED_REVISIONS = ["2018-04.json", "2019-10.json"]
 
-MSG_NOT_JSON = "The file is not JSON: %(error)s"
-MSG_AT_PATH = "%(path)s: %(message)s"
-MSG_EMPTY = "The revision lists no value (an unfilled template?): fill in its values from the notice first."
+MSG_NOT_JSON = gettext_noop("The file is not JSON: %(error)s")
+MSG_AT_PATH = gettext_noop("%(path)s: %(message)s")
+MSG_EMPTY = gettext_noop(
+    "The revision lists no value (an unfilled template?): fill in its values from the notice first."
+)
 
 
 @dataclass(frozen=True)

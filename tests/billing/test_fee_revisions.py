@@ -37,7 +37,7 @@ def shipped(name: str = "2019-10.json") -> dict:
 def a_2026_revision(**changes) -> dict:
     """A filled-in 2026 template with one add-on and one price (test values, unverified: not the notice's)."""
     data = shipped("2026-06.template.json")
-    data["addons"] = [{"kind": "meals", "units": 31, "monthly_max": None, "verified": False}]
+    data["addons"] = [{"kind": "qualified_staff_i", "units": 16, "monthly_max": None, "verified": False}]
     data["area_prices"] = [{"service": "transition", "area_grade": "7", "yen_per_unit": "10.50", "verified": False}]
     data.update(changes)
     return data
@@ -139,8 +139,9 @@ def test_values_in_force_come_from_the_latest_revision_effective_on_the_months_f
     carries its revision (the notice an explanation names)."""
     revision_load(data=a_2026_revision())
     book = fee_book_load(office=world.office)
-    may, june = book.addon_on(kind="meals", day=date(2026, 5, 1)), book.addon_on(kind="meals", day=date(2026, 6, 1))
-    assert (may.units, june.units) == (30, 31)
+    may = book.addon_on(kind="qualified_staff_i", day=date(2026, 5, 1))
+    june = book.addon_on(kind="qualified_staff_i", day=date(2026, 6, 1))
+    assert (may.units, june.units) == (15, 16)
     assert may.revision.effective_from == date(2018, 4, 1)
     assert june.revision.effective_from == date(2026, 6, 1) and june.to_verify
     tiers = book.tiers_on(service=Service.TRANSITION, day=date(2026, 6, 1), band=20)
@@ -154,7 +155,7 @@ def test_command_shows_the_difference_then_asks(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     call_command("billing_load_fees", str(path))
     out = capsys.readouterr().out
-    assert "$.addons[0]" in out and "units: — → 31" in out and "Not loaded." in out
+    assert "$.addons[0]" in out and "units: — → 16" in out and "Not loaded." in out
     assert not FeeRevision.objects.filter(effective_from=date(2026, 6, 1)).exists()
     call_command("billing_load_fees", str(path), "--yes")
     revision = FeeRevision.objects.get(effective_from=date(2026, 6, 1))
@@ -172,7 +173,7 @@ def test_command_refuses_a_malformed_file_with_the_path(tmp_path):
     with pytest.raises(CommandError, match=r"\$\.area_prices\[0\]\.area_grade"):
         call_command("billing_load_fees", str(path), "--yes")
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(CommandError, match="not JSON"):
+    with pytest.raises(CommandError, match="JSON"):
         call_command("billing_load_fees", str(path), "--yes")
 
 
