@@ -36,6 +36,7 @@ class BillingError(models.TextChoices):
     BAND_ORDERED = "band_ordered", "a band ends below where it starts"
     UNITS_POSITIVE = "units_positive", "units below 1"
     PRICE_POSITIVE = "price_positive", "a yen per unit below 1"
+    PRICE_OVERRIDE_NEEDS_REASON = "price_override_needs_reason", "a hand-entered yen per unit without its reason"
     MONTH_FIRST_DAY = "month_first_day", "a month not stored as its first day"
     CLOSING_VERSION_TAKEN = "closing_version_taken", "that version of the month's closing exists already"
     TOTALS_ADD_UP = "totals_add_up", "stored totals that do not add up"

@@ -8,6 +8,7 @@ these rows live in ``billing/services/`` (one function per rule).
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ MSG_ONE_PER_DAY = _("There is a row for this in force from this date already.")
 MSG_RATE_NOT_NEGATIVE = _("A rate cannot be negative.")
 MSG_PRICE_POSITIVE = _("The yen per unit is at least 1.")
 MSG_TOTALS_ADD_UP = _("The totals do not add up.")
+MSG_OVERRIDE_NEEDS_REASON = _("Give the reason for entering the yen per unit by hand.")
 
 TO_VERIFY = _("To verify against the ministry's notice before relying on it.")
 
@@ -348,6 +350,15 @@ class OfficeFeeSettings(models.Model):
         help_text=_("Empty: the area unit price of the office's area grade. Sapporo is grade 7; its price for "
                     "employment transition support is to verify."),
     )
+    yen_per_unit_reason = models.CharField(
+        _("reason for the price override"), max_length=300, blank=True,
+        help_text=_("Why the price is entered by hand instead of taken from the revision (e.g. the city's notice)."),
+    )
+    area_grade = models.CharField(
+        _("area grade"), max_length=8, choices=AreaGrade.choices, blank=True, default="",
+        help_text=_("地域区分 from this date; empty: the grade recorded on the office. The yen per unit comes from "
+                    "the fee revision for the grade and the service."),
+    )
     qualified_staff = models.CharField(
         _("qualified staff add-on"), max_length=4, choices=QualifiedStaff.choices, blank=True, default=""
     )
@@ -387,6 +398,12 @@ class OfficeFeeSettings(models.Model):
                 violation_error_message=MSG_PRICE_POSITIVE,
             ),
             FieldCheckConstraint(
+                condition=Q(area_grade="") | Q(area_grade__in=AreaGrade.values),
+                name="office_fee_settings_area_grade_known",
+                field="area_grade", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
                 condition=Q(qualified_staff__in=QualifiedStaff.values), name="office_fee_settings_qualified_known",
                 field="qualified_staff", violation_error_code=BillingError.UNKNOWN_CHOICE,
                 violation_error_message=MSG_UNKNOWN_CHOICE,
@@ -411,6 +428,13 @@ class OfficeFeeSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} {self.valid_from}"
+
+    def clean(self):
+        # a hand-entered price says why (the revision's price is the rule); rows written before this rule may
+        # lack it, so it is checked where a person enters the row (the admin), not as a database constraint
+        if self.yen_per_unit is not None and not self.yen_per_unit_reason.strip():
+            raise ValidationError({"yen_per_unit_reason": ValidationError(
+                MSG_OVERRIDE_NEEDS_REASON, code=BillingError.PRICE_OVERRIDE_NEEDS_REASON)})
 
 
 @track()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from billing.models import AddOnKind, FeeRevision, Service
 from billing.services.fees import FeeBook, TierFee
 from billing.services.revisions import KnownRevision, known_revisions
+from compostela.models import AreaGrade
 
 if TYPE_CHECKING:
     from billing.services.claims import ClaimLineResult, MonthClaims
@@ -76,7 +77,8 @@ def line_fee_values(
                 "item": "yen_per_unit",
                 "label": _("Yen per unit"),
                 "value": str(line.yen_per_unit),
-                "revision": _("office override"),
+                "revision": _("office override: %(reason)s")
+                % {"reason": book.settings_on(month).yen_per_unit_reason or "—"},
                 "revision_from": None,
                 "notice_number": "",
                 "verified": True,
@@ -181,7 +183,7 @@ def fee_page_facts(*, office, month: date) -> dict:
         "unverified": unverified,
         "service_codes": codes,
         "band": band,
-        "area_grade": office.get_area_grade_display(),
+        "area_grade": AreaGrade(book.area_grade_on(month)).label,
         "settings": list(OfficeFeeSettings.objects.filter(office=office).order_by("-valid_from")),
         "settings_in_force": book.settings_on(month).valid_from,
     }

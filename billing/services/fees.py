@@ -22,7 +22,7 @@ from billing.models import (
     RetentionTierOverride,
     Service,
 )
-from compostela.models import Office, OfficeCapacity
+from compostela.models import AreaGrade, Office, OfficeCapacity
 from regulations import rules as regulations
 from regulations.selectors import figures_history
 
@@ -81,6 +81,8 @@ class OfficeSettingsView:
 
     valid_from: date | None = None
     yen_per_unit: Decimal | None = None
+    yen_per_unit_reason: str = ""
+    area_grade: str = ""  # empty: the office's recorded grade
     qualified_staff: str = ""
     trained_staff: bool = False
     transition_prep: str = ""
@@ -111,7 +113,8 @@ def settings_view(row: OfficeFeeSettings | None) -> OfficeSettingsView:
     if row is None:
         return OfficeSettingsView()
     return OfficeSettingsView(
-        valid_from=row.valid_from, yen_per_unit=row.yen_per_unit, qualified_staff=row.qualified_staff,
+        valid_from=row.valid_from, yen_per_unit=row.yen_per_unit, yen_per_unit_reason=row.yen_per_unit_reason,
+        area_grade=row.area_grade, qualified_staff=row.qualified_staff,
         trained_staff=row.trained_staff, transition_prep=row.transition_prep, transport=row.transport,
         meals=row.meals, runs_retention_support=row.runs_retention_support,
         followup_cost_method=row.followup_cost_method, cost_per_followup=row.cost_per_followup,
@@ -222,9 +225,13 @@ class FeeBook:
     def settings_on(self, day: date) -> OfficeSettingsView:
         return settings_view(_latest_on(self.settings, day))
 
+    def area_grade_on(self, day: date) -> str:
+        """The office's area grade on ``day``: the dated setting in force, else the grade recorded on the office."""
+        return self.settings_on(day).area_grade or self.office.area_grade
+
     def price_row_on(self, *, service: str, day: date) -> AreaUnitPrice | None:
         """The area unit price row of the office's grade in force on ``day`` (None: none loaded)."""
-        return _latest_on(self.prices.get((self.office.area_grade, service), []), day)
+        return _latest_on(self.prices.get((self.area_grade_on(day), service), []), day)
 
     def yen_per_unit_on(self, *, service: str, day: date) -> tuple[Decimal, bool]:
         """The price and whether it is marked to verify (an office override is taken as verified)."""
@@ -234,7 +241,7 @@ class FeeBook:
         price = self.price_row_on(service=service, day=day)
         if price is None:
             raise BillingConfigurationError(
-                _(MISSING_PRICE) % {"grade": self.office.get_area_grade_display(),
+                _(MISSING_PRICE) % {"grade": AreaGrade(self.area_grade_on(day)).label,
                                     "service": Service(service).label, "day": day.isoformat()}
             )
         return price.yen_per_unit, price.to_verify

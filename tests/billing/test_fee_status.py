@@ -120,3 +120,38 @@ def test_a_manager_sees_the_fee_page(office, manager_client, staff_client):
 
 def test_templates_are_in_the_fees_directory():
     assert (FEES_DIR / "2024-04.template.json").exists() and (FEES_DIR / "2026-06.template.json").exists()
+
+
+def test_the_area_grade_is_a_dated_setting_and_the_price_comes_from_the_revision(office):
+    """Rule: the office's area grade from a date (dated settings) chooses the revision's yen per unit; an empty
+    grade keeps the office's recorded one."""
+    from billing.services.fees import fee_book_load
+
+    office.area_grade = "7"
+    office.save()
+    office_settings(office, valid_from=date(2018, 4, 1))
+    office_settings(office, valid_from=date(2024, 4, 1), area_grade="other")
+    book = fee_book_load(office=office)
+    assert book.yen_per_unit_on(service="transition", day=date(2024, 3, 1)) == (Decimal("10.17"), True)
+    assert book.yen_per_unit_on(service="transition", day=date(2024, 4, 1)) == (Decimal("10.00"), True)
+
+
+def test_a_hand_entered_price_needs_its_reason(office):
+    """Rule: the hand-entered yen per unit stays possible as an override, with the reason (as the admin checks),
+    and the line's explanation names it."""
+    from django.core.exceptions import ValidationError
+
+    from billing.errors import BillingError
+    from billing.models import OfficeFeeSettings
+    from tests.helpers import codes_of
+
+    row = OfficeFeeSettings(office=office, valid_from=date(2019, 10, 1), yen_per_unit=Decimal("10.00"))
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+    assert codes_of(refused.value) == {BillingError.PRICE_OVERRIDE_NEEDS_REASON}
+    row.yen_per_unit_reason = "札幌市の通知"
+    row.full_clean()
+    row.save()
+    claims = month_of(office, date(2019, 11, 1))
+    price = next(v for v in claims.lines[0].fee_values if v["item"] == "yen_per_unit")
+    assert "札幌市の通知" in price["revision"] and price["verified"]

@@ -654,6 +654,9 @@ CASES: dict[str, Case] = {
     "service_code_six_characters": Case(_changed(_service_code, code="43ab"), "code"),
     "service_code_service_known": Case(_changed(_service_code, service="care"), "service", first="invalid_choice"),
     "office_fee_settings_one_per_day": Case(_copy(_fee_settings), "valid_from"),
+    "office_fee_settings_area_grade_known": Case(
+        _changed(_fee_settings, area_grade="9"), "area_grade", first="invalid_choice"
+    ),
     "office_fee_settings_price_positive": Case(_changed(_fee_settings, yen_per_unit=Decimal("0.50")), "yen_per_unit"),
     "office_fee_settings_qualified_known": Case(
         _changed(_fee_settings, qualified_staff="iv"), "qualified_staff", first="invalid_choice"
