@@ -58,22 +58,25 @@ def _validator(path: Path) -> jsonschema.protocols.Validator:
     return cls(schema)
 
 
-def _schema_errors(data, schema: Path) -> list[ValidationError]:
-    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
-    return [
-        ValidationError(
-            _(MSG_AT_PATH), code=BillingError.REVISION_FILE_INVALID, params={"path": e.json_path, "message": e.message}
+def _schema_check(data, schema: Path) -> None:
+    """Refuse ``data`` unless it follows ``schema``: every error, each named by the JSON path of the value."""
+    errors = []
+    for error in sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path)):
+        errors.append(
+            ValidationError(
+                _(MSG_AT_PATH),
+                code=BillingError.REVISION_FILE_INVALID,
+                params={"path": error.json_path, "message": error.message},
+            )
         )
-        for e in errors
-    ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def known_revisions() -> list[KnownRevision]:
     """The known revision dates, oldest first (``fixtures/fees/known_revisions.json``)."""
     data = json.loads(KNOWN_REVISIONS.read_text(encoding="utf-8"))
-    errors = _schema_errors(data, KNOWN_SCHEMA)
-    if errors:
-        raise ValidationError(errors)
+    _schema_check(data, KNOWN_SCHEMA)
     return sorted(
         (KnownRevision(date.fromisoformat(r["effective_from"]), r["title"]) for r in data["revisions"]),
         key=lambda r: r.effective_from,
@@ -92,9 +95,7 @@ def revision_file_read(path: Path) -> dict:
 
 
 def revision_data_check(data) -> dict:
-    errors = _schema_errors(data, REVISION_SCHEMA)
-    if errors:
-        raise ValidationError(errors)
+    _schema_check(data, REVISION_SCHEMA)
     if not any(data[key] for key in ("basic_fees", "addons", "area_prices", "service_codes")):
         raise ValidationError(_(MSG_EMPTY), code=BillingError.REVISION_FILE_INVALID)
     return data
@@ -296,20 +297,13 @@ def revision_diff(data: dict, *, apps=None) -> RevisionDiff:
     return RevisionDiff(date.fromisoformat(data["effective_from"]), data["title"], changes)
 
 
-def _field_errors(error: ValidationError, path: str) -> list[ValidationError]:
-    """A row's ``full_clean`` refusal, each message named by the JSON path of the value."""
+def _at_path(error: ValidationError, path: str) -> list[tuple[str, str]]:
+    """A row's ``full_clean`` refusal as (JSON path of the value, message) pairs."""
     out = []
     for name, errors in error.error_dict.items():
         where = path if name == "__all__" else f"{path}.{name}"
         for each in errors:
-            message = each.message % each.params if each.params else each.message
-            out.append(
-                ValidationError(
-                    _(MSG_AT_PATH),
-                    code=BillingError.REVISION_VALUE_INVALID,
-                    params={"path": where, "message": str(message)},
-                )
-            )
+            out.append((where, str(each.message % each.params if each.params else each.message)))
     return out
 
 
@@ -341,7 +335,14 @@ def revision_load(*, data: dict, loaded_from: str = "", by=None, apps=None) -> R
         try:
             instance.full_clean()
         except ValidationError as error:
-            errors.extend(_field_errors(error, row.path))
+            for where, message in _at_path(error, row.path):
+                errors.append(
+                    ValidationError(
+                        _(MSG_AT_PATH),
+                        code=BillingError.REVISION_VALUE_INVALID,
+                        params={"path": where, "message": message},
+                    )
+                )
             continue
         instance.save()
         _remember(row, instance, parents)
