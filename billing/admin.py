@@ -11,10 +11,12 @@ from billing.models import (
     AreaUnitPrice,
     BasicFee,
     ClaimLine,
+    FeeRevision,
     FeeSchedule,
     MonthClosing,
     OfficeFeeSettings,
     RetentionTierOverride,
+    ServiceCode,
 )
 from compostela.admin import OfficeScopedAdminMixin
 from compostela.models import OfficeCapacity
@@ -30,6 +32,19 @@ class FeeScheduleAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     list_display = ["service", "valid_from", "name", "to_verify"]
     list_filter = ["service", "to_verify"]
     inlines = [BasicFeeInline]
+
+
+@admin.register(FeeRevision)
+class FeeRevisionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+    """Revisions are loaded from their files (``manage.py billing_load_fees``), which the admin lists."""
+
+    list_display = ["effective_from", "title", "notice_number", "checked_on", "checked_by", "loaded_from"]
+
+
+@admin.register(ServiceCode)
+class ServiceCodeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["revision", "service", "item", "code", "form_type", "to_verify"]
+    list_filter = ["revision", "service", "to_verify"]
 
 
 @admin.register(AddOnRate)
@@ -51,8 +66,8 @@ class AreaUnitPriceAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(OfficeFeeSettings)
 class OfficeFeeSettingsAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["office", "valid_from", "yen_per_unit", "qualified_staff", "trained_staff", "transition_prep",
-                    "transport", "meals", "runs_retention_support"]
+    list_display = ["office", "valid_from", "area_grade", "yen_per_unit", "yen_per_unit_reason", "qualified_staff",
+                    "trained_staff", "transition_prep", "transport", "meals", "runs_retention_support"]
     list_filter = ["office"]
 
 

@@ -36,6 +36,7 @@ class BillingError(models.TextChoices):
     BAND_ORDERED = "band_ordered", "a band ends below where it starts"
     UNITS_POSITIVE = "units_positive", "units below 1"
     PRICE_POSITIVE = "price_positive", "a yen per unit below 1"
+    PRICE_OVERRIDE_NEEDS_REASON = "price_override_needs_reason", "a hand-entered yen per unit without its reason"
     MONTH_FIRST_DAY = "month_first_day", "a month not stored as its first day"
     CLOSING_VERSION_TAKEN = "closing_version_taken", "that version of the month's closing exists already"
     TOTALS_ADD_UP = "totals_add_up", "stored totals that do not add up"
@@ -44,6 +45,10 @@ class BillingError(models.TextChoices):
     DOCUMENT_NEEDS_PERIOD = "document_needs_period", "a document without its year or month"
     PROGRESS_WITHIN_TOTAL = "progress_within_total", "a document's progress past its total"
     DONE_HAS_FILE = "done_has_file", "a finished document without its file"
+    SERVICE_CODE_FORMAT = "service_code_format", "a service code that is not six characters"
+    # fee revision files (billing.services.revisions)
+    REVISION_FILE_INVALID = "revision_file_invalid", "the revision file does not follow the schema"
+    REVISION_VALUE_INVALID = "revision_value_invalid", "a value of the revision file is refused by the tables"
 
 
 class CloseCheck(models.TextChoices):
@@ -58,5 +63,6 @@ class CloseCheck(models.TextChoices):
     MISSING_TIMES = "missing_times", "days of service without start or end time"
     EARLIER_MONTH_OPEN = "earlier_month_open", "earlier months still open"
     RETENTION_SUPPORT_HELD = "retention_support_held", "retention support held: rate with no history not set"
+    FEES_UNVERIFIED = "fees_unverified", "the month is computed with fee values to verify (要確認)"
     RETENTION_SUPPORT_NOTE = "retention_support_note", "retention support not claimed for a person"
     COPAY_CAP_TO_CONFIRM = "copay_cap_to_confirm", "co-payment cap to confirm: a certificate changed mid-month"

@@ -113,6 +113,9 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
                                                            "capped": capped},
             addon["units"],
         ))
+    fee_row = fee_values_row(explanation.get("fee_values") or [])
+    if fee_row is not None:
+        rows.append(fee_row)
     rows.append(ExplanationRow(_("Total units"), "", explanation.get("total_units")))
     rows.append(ExplanationRow(
         _("Total (yen)"),
@@ -142,6 +145,22 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
         None,
     ))
     return rows
+
+
+def fee_values_row(values: list[dict]) -> ExplanationRow | None:
+    """Which revision each fee value of the line follows, 要確認 where it is not verified."""
+    if not values:
+        return None
+    return ExplanationRow(
+        _("Revision of each value"),
+        "; ".join(
+            _("%(label)s %(value)s: %(revision)s%(verify)s") % {
+                "label": v["label"], "value": v["value"], "revision": v["revision"],
+                "verify": "" if v["verified"] else _(" (要確認)")}
+            for v in values
+        ),
+        None,
+    )
 
 
 def _day_numbers(days: list[str]) -> str:

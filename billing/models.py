@@ -8,6 +8,7 @@ these rows live in ``billing/services/`` (one function per rule).
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ MSG_ONE_PER_DAY = _("There is a row for this in force from this date already.")
 MSG_RATE_NOT_NEGATIVE = _("A rate cannot be negative.")
 MSG_PRICE_POSITIVE = _("The yen per unit is at least 1.")
 MSG_TOTALS_ADD_UP = _("The totals do not add up.")
+MSG_OVERRIDE_NEEDS_REASON = _("Give the reason for entering the yen per unit by hand.")
 
 TO_VERIFY = _("To verify against the ministry's notice before relying on it.")
 
@@ -34,6 +36,46 @@ TO_VERIFY = _("To verify against the ministry's notice before relying on it.")
 class Service(models.TextChoices):
     TRANSITION = "transition", _("Employment transition support")  # 就労移行支援
     RETENTION_SUPPORT = "retention_support", _("Employment retention support")  # 就労定着支援
+
+
+SOURCE_HELP = _("Where the value was checked (the notice or code table, its page); empty while unverified.")
+
+
+@track()
+class FeeRevision(models.Model):
+    """One revision of the fees (報酬改定) as published: the notice it follows and when it was checked.  Its
+    values (schedules, add-ons, unit prices, service codes) carry it, so every explanation can name the notice.
+    Loaded from a revision file (``fixtures/fees/``, ``manage.py billing_load_fees``); the values in force for a
+    service month are those of the latest revision effective on its first day."""
+
+    effective_from = models.DateField(_("in force from (service month)"))
+    title = models.CharField(_("title of the notice"), max_length=300)
+    notice_number = models.CharField(_("notice number"), max_length=200, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    checked_by = models.CharField(_("checked by"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    loaded_from = models.CharField(_("loaded from file"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("fee revision")
+        verbose_name_plural = _("fee revisions")
+        ordering = ["-effective_from"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["effective_from"], name="fee_revision_one_per_day",
+                field="effective_from", violation_error_code=BillingError.ONE_PER_DAY,
+                violation_error_message=MSG_ONE_PER_DAY,
+            ),
+            FieldCheckConstraint(
+                condition=Q(effective_from__day=1), name="fee_revision_month_first_day",
+                field="effective_from", violation_error_code=BillingError.MONTH_FIRST_DAY,
+                violation_error_message=MSG_MONTH_FIRST_DAY,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%Y-%m} {self.title}"
 
 
 @track()
@@ -44,6 +86,10 @@ class FeeSchedule(models.Model):
     service = models.CharField(_("service"), max_length=20, choices=Service.choices)
     valid_from = models.DateField(_("in force from"))
     name = models.CharField(_("name"), max_length=100, help_text=_("For example: October 2019 revision."))
+    revision = models.ForeignKey(
+        FeeRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("revision"),
+    )
     to_verify = models.BooleanField(
         _("to verify"), default=False,
         help_text=_("Ticked while the figures are not yet checked against the ministry's notice."),
@@ -92,6 +138,8 @@ class BasicFee(models.Model):
         help_text=_("Off for a tier such as 'above 0 to under 10 %', which a rate of exactly 0 does not reach."),
     )
     units = models.PositiveIntegerField(_("units"), help_text=_("A day (transition) or a month (retention support)."))
+    to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=SOURCE_HELP)
 
     class Meta:
         verbose_name = _("basic fee")
@@ -149,6 +197,11 @@ class AddOnRate(models.Model):
         _("at most a month"), null=True, blank=True, help_text=_("Empty: no monthly limit.")
     )
     to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=SOURCE_HELP)
+    revision = models.ForeignKey(
+        FeeRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("revision"),
+    )
 
     class Meta:
         verbose_name = _("add-on rate")
@@ -180,6 +233,11 @@ class AreaUnitPrice(models.Model):
     valid_from = models.DateField(_("in force from"))
     yen_per_unit = models.DecimalField(_("yen per unit"), max_digits=6, decimal_places=2)
     to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=SOURCE_HELP)
+    revision = models.ForeignKey(
+        FeeRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("revision"),
+    )
 
     class Meta:
         verbose_name = _("area unit price")
@@ -210,6 +268,48 @@ class AreaUnitPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_area_grade_display()} {self.get_service_display()} {self.valid_from}: {self.yen_per_unit}"
+
+
+@track()
+class ServiceCode(models.Model):
+    """The service code (サービスコード, six characters: service type 43 / 47 + the item) of one billable item
+    under a revision, with the 様式種別番号 of its record sheet.  The item is named as in the revision file
+    (for example ``basic`` with a tier, or an add-on kind); the code table of the revision is the source."""
+
+    revision = models.ForeignKey(FeeRevision, on_delete=models.PROTECT, related_name="service_codes",
+                                 verbose_name=_("revision"))
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    item = models.CharField(_("item"), max_length=80)
+    name = models.CharField(_("name in the code table"), max_length=200, blank=True)
+    code = models.CharField(_("service code"), max_length=6)
+    form_type = models.CharField(_("record sheet form number (様式種別番号)"), max_length=4, blank=True)
+    to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=SOURCE_HELP)
+
+    class Meta:
+        verbose_name = _("service code")
+        verbose_name_plural = _("service codes")
+        ordering = ["revision", "service", "item"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["revision", "service", "item"], name="service_code_one_per_item",
+                field="item", violation_error_code=BillingError.ONE_PER_DAY,
+                violation_error_message=_("The revision has a code for this item already."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(code__regex=r"^[0-9A-Z]{6}$"), name="service_code_six_characters",
+                field="code", violation_error_code=BillingError.SERVICE_CODE_FORMAT,
+                violation_error_message=_("A service code has six characters (digits or capital letters)."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(service__in=Service.values), name="service_code_service_known",
+                field="service", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision} {self.service} {self.item}: {self.code}"
 
 
 class QualifiedStaff(models.TextChoices):
@@ -250,6 +350,15 @@ class OfficeFeeSettings(models.Model):
         help_text=_("Empty: the area unit price of the office's area grade. Sapporo is grade 7; its price for "
                     "employment transition support is to verify."),
     )
+    yen_per_unit_reason = models.CharField(
+        _("reason for the price override"), max_length=300, blank=True,
+        help_text=_("Why the price is entered by hand instead of taken from the revision (e.g. the city's notice)."),
+    )
+    area_grade = models.CharField(
+        _("area grade"), max_length=8, choices=AreaGrade.choices, blank=True, default="",
+        help_text=_("地域区分 from this date; empty: the grade recorded on the office. The yen per unit comes from "
+                    "the fee revision for the grade and the service."),
+    )
     qualified_staff = models.CharField(
         _("qualified staff add-on"), max_length=4, choices=QualifiedStaff.choices, blank=True, default=""
     )
@@ -289,6 +398,12 @@ class OfficeFeeSettings(models.Model):
                 violation_error_message=MSG_PRICE_POSITIVE,
             ),
             FieldCheckConstraint(
+                condition=Q(area_grade="") | Q(area_grade__in=AreaGrade.values),
+                name="office_fee_settings_area_grade_known",
+                field="area_grade", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
                 condition=Q(qualified_staff__in=QualifiedStaff.values), name="office_fee_settings_qualified_known",
                 field="qualified_staff", violation_error_code=BillingError.UNKNOWN_CHOICE,
                 violation_error_message=MSG_UNKNOWN_CHOICE,
@@ -313,6 +428,13 @@ class OfficeFeeSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} {self.valid_from}"
+
+    def clean(self):
+        # a hand-entered price says why (the revision's price is the rule); rows written before this rule may
+        # lack it, so it is checked where a person enters the row (the admin), not as a database constraint
+        if self.yen_per_unit is not None and not self.yen_per_unit_reason.strip():
+            raise ValidationError({"yen_per_unit_reason": ValidationError(
+                MSG_OVERRIDE_NEEDS_REASON, code=BillingError.PRICE_OVERRIDE_NEEDS_REASON)})
 
 
 @track()

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{MONTH}/copay-cap/<int:client_id>/", views.billing_copay_cap, name="copay_cap"),
     path(f"{MONTH}/history/", views.billing_month_history, name="month_history"),
     path(f"{MONTH}/v<int:version>/", views.billing_month_version, name="version"),
+    path("fees/", views.billing_fees, name="fees"),
     path("tier/", views.billing_tier, name="tier"),
     path("tier/override/", views.billing_tier_override, name="tier_override"),
     path("retention-support/no-history-rate/", views.billing_no_history_rate, name="no_history_rate"),

@@ -244,6 +244,8 @@ ACCESS: dict[str, Access] = {
     "billing:copay_cap": Access(anon=302, other=404, staff=403, supervisor=403, manager=302, method="post",
                                 kwargs=lambda world: {"year": 2024, "month": 5, "client_id": _client(world).pk},
                                 data=lambda world: {"certificate": "1"}),
+    # the fee page (issue 20): the revisions in force, what is to verify, the office's settings
+    "billing:fees": page("manager"),
     "billing:tier": page("manager"),
     "billing:tier_override": Access(
         anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",

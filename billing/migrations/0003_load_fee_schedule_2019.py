@@ -1,13 +1,10 @@
 from django.db import migrations
 
-from compostela.audit import audit_context
-
 
 def load(apps, schema_editor):
-    from billing.fee_data import fee_data_load
-
-    with audit_context(reason="migration: billing.0003_load_fee_schedule_2019"):
-        fee_data_load(apps=apps)
+    """Superseded by 0013_load_fee_revisions: the shipped fee data is now a set of revision files
+    (``fixtures/fees/``), loaded once the tables carry their revision.  Kept as a step so the migration
+    graph does not change."""
 
 
 class Migration(migrations.Migration):

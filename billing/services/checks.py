@@ -42,6 +42,7 @@ LINK_TEXT = {
     CloseCheck.MISSING_TIMES: gettext_lazy("Open the roster"),
     CloseCheck.OVER_CAPACITY: gettext_lazy("Open the roster"),
     CloseCheck.COPAY_CAP_TO_CONFIRM: gettext_lazy("Confirm the cap"),
+    CloseCheck.FEES_UNVERIFIED: gettext_lazy("Open the fee page"),
     None: gettext_lazy("Fix on the client's page"),
 }
 
@@ -370,6 +371,36 @@ def _copay_cap_checks(claims: MonthClaims) -> list[PreCloseCheck]:
     return out
 
 
+def _fees_unverified_check(claims: MonthClaims) -> PreCloseCheck | None:
+    """The month computed with fee values to verify (``billing.services.fee_status``): not blocking — the
+    figures are the best loaded — but 要確認, and the electronic claim refuses the month."""
+    status = claims.fee_status or {}
+    if not status or status.get("verified", True):
+        return None
+    missing = [m["effective_from"][:7] for m in status.get("missing_revisions", [])]
+    values = sorted({v["label"] for v in status.get("unverified_values", [])})
+    parts = []
+    if missing:
+        parts.append(
+            _("the revisions in force from %(months)s are not loaded, so older fees are used")
+            % {"months": ", ".join(missing)}
+        )
+    if values:
+        parts.append(_("values marked to verify are used (%(values)s)") % {"values": ", ".join(values)})
+    return PreCloseCheck(
+        code=CloseCheck.FEES_UNVERIFIED,
+        url_name="billing:fees",
+        url_query={"month": f"{claims.month:%Y-%m}"},
+        facts={"missing": missing, "values": values},
+        message=_(
+            "To verify (要確認): this month is computed with fees not checked against the notice in force: "
+            "%(why)s. Load the revision from the ministry's notice; the electronic claim refuses the month "
+            "until then."
+        )
+        % {"why": "; ".join(parts)},
+    )
+
+
 def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCloseCheck]:
     """Every point to check before closing ``claims``' month, blocking ones first, then the month's, then
     person by person (as the lines are ordered)."""
@@ -383,6 +414,9 @@ def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCl
     earlier = _earlier_months_check(earlier_open)
     if earlier:
         checks.append(earlier)
+    fees = _fees_unverified_check(claims)
+    if fees:
+        checks.append(fees)
     over = _over_capacity_check(claims, transition)
     if over:
         checks.append(over)

@@ -44,6 +44,7 @@ from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
 from attendance.rules import EnrolmentFacts, period_refusal
 from billing.errors import BillingError
 from billing.models import AddOnKind, CopayCapDecision, Service
+from billing.services.fee_status import month_fee_status
 from billing.services.fees import FeeBook
 from billing.services.month_inputs import AgreedPlan, MonthContact, MonthInputs, month_inputs_read
 from billing.services.rounding import rate_text, units_percent, units_to_yen
@@ -146,6 +147,7 @@ class ClaimLineResult:
     certificates: list[dict] = field(default_factory=list)  # each certificate's own days, units and cap
     cap_decision: dict = field(default_factory=dict)  # the month's cap: the candidates and who confirmed it
     holds: list[str] = field(default_factory=list)  # ``BillingError`` codes: the line is not claimable yet
+    fee_values: list[dict] = field(default_factory=list)  # each fee value used, with its revision (fee_status)
 
     @property
     def client_name(self) -> str:
@@ -215,6 +217,7 @@ class ClaimLineResult:
             "cap_decision": self.cap_decision,
             "hold": self.holds,
             "held": self.held,
+            "fee_values": self.fee_values,
         }
 
 
@@ -229,6 +232,7 @@ class MonthClaims:
     warnings: list[str] = field(default_factory=list)
     support_notes: list[tuple[int, str]] = field(default_factory=list)  # (client id, why not claimed)
     inputs: MonthInputs | None = None  # what the month was computed from (for the checks before closing)
+    fee_status: dict = field(default_factory=dict)  # revision in force, values to verify (billing.services.fee_status)
 
     @property
     def total_units(self) -> int:
@@ -262,6 +266,7 @@ class MonthClaims:
             "warnings": self.warnings,
             "lines": len(self.lines),
             "held_lines": len(self.held_lines),
+            "fee_status": self.fee_status,
         }
 
 
@@ -635,5 +640,7 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
     for client in held.values():
         warnings.append(_("%(client)s: the certificates of this month carry different co-payment caps; confirm "
                               "which one governs the month (the lines are held until then).") % {"client": client})
-    return MonthClaims(office=office, month=first, lines=lines, tier=tier, over_capacity=over,
-                       retention_support=support_tier, warnings=warnings, support_notes=support_notes, inputs=inputs)
+    claims = MonthClaims(office=office, month=first, lines=lines, tier=tier, over_capacity=over,
+                         retention_support=support_tier, warnings=warnings, support_notes=support_notes, inputs=inputs)
+    claims.fee_status = month_fee_status(claims)  # each line's values with their revision; 要確認 or not
+    return claims

@@ -1,5 +1,5 @@
 """Fee look-ups: which schedule, tier, add-on rate, unit price, office setting and capacity is in force
-on a day.  ``fee_book_load`` reads every table once (one query per table, seven in all), so computing a month
+on a day.  ``fee_book_load`` reads every table once (one query per table), so computing a month
 never queries per client or per day."""
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from billing.models import (
     AddOnRate,
     AreaUnitPrice,
     BasicFee,
+    FeeRevision,
     FeeSchedule,
     OfficeFeeSettings,
     RetentionSupportNoHistoryRate,
     RetentionTierOverride,
     Service,
 )
-from compostela.models import Office, OfficeCapacity
+from compostela.models import AreaGrade, Office, OfficeCapacity
 from regulations import rules as regulations
 from regulations.selectors import figures_history
 
@@ -47,6 +48,8 @@ class TierFee:
     max_rate: Decimal | None  # the next tier's lower bound (exclusive upper bound), None for the top tier
     schedule_name: str
     schedule_from: date
+    to_verify: bool = False  # the row or its schedule is not checked against the notice
+    revision: FeeRevision | None = None  # the revision the row belongs to
 
     def holds(self, value: Decimal) -> bool:
         return value >= self.min_rate if self.min_inclusive else value > self.min_rate
@@ -78,6 +81,8 @@ class OfficeSettingsView:
 
     valid_from: date | None = None
     yen_per_unit: Decimal | None = None
+    yen_per_unit_reason: str = ""
+    area_grade: str = ""  # empty: the office's recorded grade
     qualified_staff: str = ""
     trained_staff: bool = False
     transition_prep: str = ""
@@ -108,7 +113,8 @@ def settings_view(row: OfficeFeeSettings | None) -> OfficeSettingsView:
     if row is None:
         return OfficeSettingsView()
     return OfficeSettingsView(
-        valid_from=row.valid_from, yen_per_unit=row.yen_per_unit, qualified_staff=row.qualified_staff,
+        valid_from=row.valid_from, yen_per_unit=row.yen_per_unit, yen_per_unit_reason=row.yen_per_unit_reason,
+        area_grade=row.area_grade, qualified_staff=row.qualified_staff,
         trained_staff=row.trained_staff, transition_prep=row.transition_prep, transport=row.transport,
         meals=row.meals, runs_retention_support=row.runs_retention_support,
         followup_cost_method=row.followup_cost_method, cost_per_followup=row.cost_per_followup,
@@ -145,8 +151,17 @@ class FeeBook:
     capacities: list[OfficeCapacity] = field(default_factory=list)
     overrides: list[RetentionTierOverride] = field(default_factory=list)  # oldest first
     figures: list[regulations.Figures] = field(default_factory=list)  # the regulations' dated figures, oldest first
+    _revisions: list[FeeRevision] | None = None
     # the 就労定着支援 rate the manager confirmed for an office with no retention-support history (None: unset)
     no_history_rate: RetentionSupportNoHistoryRate | None = None
+
+    @property
+    def revisions(self) -> list[FeeRevision]:
+        """The loaded fee revisions, oldest first (one query, on first use: the month's fee status needs them,
+        the tier page does not)."""
+        if self._revisions is None:
+            self._revisions = list(FeeRevision.objects.order_by("effective_from"))
+        return self._revisions
 
     def figures_on(self, day: date) -> regulations.Figures:
         """The regulations' figures in force on ``day`` (co-payment, reductions, new office, reports)."""
@@ -186,7 +201,8 @@ class FeeBook:
         upper: Decimal | None = None
         for row in rows:
             tiers.append(TierFee(units=row.units, min_rate=row.min_rate, min_inclusive=row.min_inclusive,
-                                 max_rate=upper, schedule_name=schedule.name, schedule_from=schedule.valid_from))
+                                 max_rate=upper, schedule_name=schedule.name, schedule_from=schedule.valid_from,
+                                 to_verify=row.to_verify or schedule.to_verify, revision=schedule.revision))
             upper = row.min_rate
         return tiers
 
@@ -209,15 +225,23 @@ class FeeBook:
     def settings_on(self, day: date) -> OfficeSettingsView:
         return settings_view(_latest_on(self.settings, day))
 
+    def area_grade_on(self, day: date) -> str:
+        """The office's area grade on ``day``: the dated setting in force, else the grade recorded on the office."""
+        return self.settings_on(day).area_grade or self.office.area_grade
+
+    def price_row_on(self, *, service: str, day: date) -> AreaUnitPrice | None:
+        """The area unit price row of the office's grade in force on ``day`` (None: none loaded)."""
+        return _latest_on(self.prices.get((self.area_grade_on(day), service), []), day)
+
     def yen_per_unit_on(self, *, service: str, day: date) -> tuple[Decimal, bool]:
         """The price and whether it is marked to verify (an office override is taken as verified)."""
         override = self.settings_on(day).yen_per_unit
         if override is not None:
             return override, False
-        price = _latest_on(self.prices.get((self.office.area_grade, service), []), day)
+        price = self.price_row_on(service=service, day=day)
         if price is None:
             raise BillingConfigurationError(
-                _(MISSING_PRICE) % {"grade": self.office.get_area_grade_display(),
+                _(MISSING_PRICE) % {"grade": AreaGrade(self.area_grade_on(day)).label,
                                     "service": Service(service).label, "day": day.isoformat()}
             )
         return price.yen_per_unit, price.to_verify
@@ -228,16 +252,17 @@ class FeeBook:
 
 def fee_book_load(*, office: Office) -> FeeBook:
     """Every fee table, the office's dated settings, capacity history, tier overrides and retention-support rate
-    with no history, and the regulations' dated figures — nine queries (one per table), whatever the period.
+    with no history, and the regulations' dated figures — nine queries (one per table), whatever the period;
+    each fee row comes with its revision (joined), and ``FeeBook.revisions`` reads the revisions on first use.
     The global tables are a few dozen rows; the office's rows a handful."""
     book = FeeBook(office=office)
-    for schedule in FeeSchedule.objects.order_by("valid_from", "pk"):
+    for schedule in FeeSchedule.objects.select_related("revision").order_by("valid_from", "pk"):
         book.schedules.setdefault(schedule.service, []).append(schedule)
     for fee in BasicFee.objects.order_by("pk"):
         book.fees.setdefault(fee.schedule_id, []).append(fee)
-    for addon in AddOnRate.objects.order_by("valid_from", "pk"):
+    for addon in AddOnRate.objects.select_related("revision").order_by("valid_from", "pk"):
         book.addons.setdefault(addon.kind, []).append(addon)
-    for price in AreaUnitPrice.objects.order_by("valid_from", "pk"):
+    for price in AreaUnitPrice.objects.select_related("revision").order_by("valid_from", "pk"):
         book.prices.setdefault((price.area_grade, price.service), []).append(price)
     book.settings = list(OfficeFeeSettings.objects.filter(office=office).order_by("valid_from", "pk"))
     book.capacities = list(OfficeCapacity.objects.filter(office=office).order_by("valid_from", "pk"))

@@ -52,8 +52,12 @@ def client_with_plan(office, **fields):
 
 
 def checks_of(office, earlier_open=(), month=MAY):
+    """The month's checks but the fee status: with only the 2019 revision loaded, every month from 2021-04 is
+    要確認 (``CloseCheck.FEES_UNVERIFIED``, tests/billing/test_fee_status.py) — here the other checks count."""
     claims = billing_month_compute(office=office, month=month)
-    return close_checks(claims=claims, earlier_open=list(earlier_open))
+    return [
+        c for c in close_checks(claims=claims, earlier_open=list(earlier_open)) if c.code != CloseCheck.FEES_UNVERIFIED
+    ]
 
 
 def only(checks, code):

@@ -34,10 +34,12 @@ from billing.models import (
     CopayCapDecision,
     DocumentKind,
     DocumentStatus,
+    FeeRevision,
     FeeSchedule,
     GeneratedDocument,
     MonthClosing,
     Service,
+    ServiceCode,
 )
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.tier import retention_support_no_history_rate_set, retention_tier_override
@@ -343,6 +345,12 @@ def _figures(world: World):
 
 def _first(model) -> Callable[[World], object]:
     return lambda world: model.objects.order_by("pk").first()
+
+
+def _service_code(world: World) -> ServiceCode:
+    # a test value, not a code of the ministry's table
+    return ServiceCode.objects.create(revision=FeeRevision.objects.order_by("pk").first(), service=Service.TRANSITION,
+                                      item="test", code="43ZZZZ")
 
 
 def _fee_settings(world: World):
@@ -711,7 +719,17 @@ CASES: dict[str, Case] = {
     "area_unit_price_area_grade_known": Case(
         _changed(_first(AreaUnitPrice), area_grade="9"), "area_grade", first="invalid_choice"
     ),
+    "fee_revision_one_per_day": Case(_copy(_first(FeeRevision)), "effective_from"),
+    "fee_revision_month_first_day": Case(
+        _changed(_first(FeeRevision), effective_from=date(2019, 10, 2)), "effective_from"
+    ),
+    "service_code_one_per_item": Case(_copy(_service_code), "item"),
+    "service_code_six_characters": Case(_changed(_service_code, code="43ab"), "code"),
+    "service_code_service_known": Case(_changed(_service_code, service="care"), "service", first="invalid_choice"),
     "office_fee_settings_one_per_day": Case(_copy(_fee_settings), "valid_from"),
+    "office_fee_settings_area_grade_known": Case(
+        _changed(_fee_settings, area_grade="9"), "area_grade", first="invalid_choice"
+    ),
     "office_fee_settings_price_positive": Case(_changed(_fee_settings, yen_per_unit=Decimal("0.50")), "yen_per_unit"),
     "office_fee_settings_qualified_known": Case(
         _changed(_fee_settings, qualified_staff="iv"), "qualified_staff", first="invalid_choice"

@@ -23,7 +23,7 @@ def test_a_manager_edits_the_fee_settings_of_their_own_office_in_the_admin(world
     response = http.post(change_url(mine), {
         "office": world.office.pk, "valid_from": "2025-04-01", "yen_per_unit": "10.17", "qualified_staff": "i",
         "transition_prep": "", "transport": "", "followup_cost_method": "per_contact", "cost_per_followup": "10000",
-        "hourly_staff_cost": "2500"})
+        "hourly_staff_cost": "2500", "yen_per_unit_reason": "札幌市の通知", "area_grade": ""})
     assert response.status_code == 302, response.content.decode()[:3000]
     mine.refresh_from_db()
     assert (str(mine.yen_per_unit), mine.qualified_staff) == ("10.17", "i")

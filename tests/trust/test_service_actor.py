@@ -35,9 +35,17 @@ from attendance.services import (
     attendance_record_day,
 )
 from billing.documents.services import billing_document_request
-from billing.models import CopayCapDecision, MonthClosing, RetentionSupportNoHistoryRate, RetentionTierOverride
+from billing.models import (
+    AddOnRate,
+    CopayCapDecision,
+    FeeRevision,
+    MonthClosing,
+    RetentionSupportNoHistoryRate,
+    RetentionTierOverride,
+)
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.copay import billing_copay_cap_confirm
+from billing.services.revisions import revision_load
 from billing.services.tier import retention_support_no_history_rate_set, retention_tier_override
 from clients.importing import import_clients
 from clients.models import (
@@ -447,6 +455,12 @@ def _retention_tier_override(g):
                    reason="通知", by=g.by)
 
 
+def _revision_load(g):
+    from tests.billing.test_fee_revisions import a_2026_revision
+
+    return partial(revision_load, data=a_2026_revision(), by=g.by)
+
+
 def _retention_support_no_history_rate_set(g):
     return partial(retention_support_no_history_rate_set, office=g.world.office, rate=Decimal("0.9"),
                    notice="札幌市通知", by=g.by)
@@ -521,6 +535,7 @@ CASES = [
     Case(billing_month_close, (MonthClosing, ClosedMonth), _billing_month_close),
     Case(billing_month_reopen, (MonthClosing, ClosedMonth), _billing_month_reopen),
     Case(retention_tier_override, (RetentionTierOverride,), _retention_tier_override),
+    Case(revision_load, (FeeRevision, AddOnRate), _revision_load),
     Case(billing_copay_cap_confirm, (CopayCapDecision,), _billing_copay_cap_confirm),
     Case(retention_support_no_history_rate_set, (RetentionSupportNoHistoryRate,),
          _retention_support_no_history_rate_set),
