@@ -80,7 +80,7 @@ def plan_signature_add(request: HttpRequest, pk: int) -> HttpResponse:
             upload=form.cleaned_data.get("upload"),
             by=request.user,
         ),
-        then=lambda: redirect("clients:detail", pk=plan.client_id),
+        then=lambda: redirect("clients:plan_detail", pk=plan.pk),
     )
     if done:
         return done

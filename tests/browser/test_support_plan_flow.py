@@ -1,11 +1,14 @@
 """Rule: on a phone-sized screen (390×844), a supervisor takes a new client from the assessment to an agreed
-plan — draft with its goals table, support-plan meeting, the client's agreement, handed over — and records
+plan — draft with its goals table, support-plan meeting, the client's agreement, handed over, signed in the
+signature box and printed (the PDF carries the signature and the goals) — and records
 the first monitoring with progress per goal, in Japanese, in Chromium; no page scrolls sideways."""
 
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from clients.models import CareerProfile, JobField, SupportPlan
 from compostela.models import Role
@@ -18,6 +21,7 @@ from tests.factories import (
     OfficeFactory,
     UserFactory,
 )
+from tests.pdf_reading import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -91,6 +95,25 @@ def test_a_supervisor_takes_a_new_client_to_an_agreed_plan_and_a_first_monitorin
     assert (plan.meeting_on, plan.agreed_on, plan.delivered_on) == (today, today, today)
     assert plan.meeting_attendees == "本人、サービス管理責任者、就労支援員"
     assert page.locator("#steps li.done").count() == 5  # assessment, draft, meeting, agreement, hand-over
+    # when the person signs the agreed plan on the phone (the signature box), and the plan is printed
+    page.get_by_role("link", name="本人の署名を添付").click()
+    canvas = page.locator("[data-signature-canvas]")
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for x, y in ((0.25, 0.3), (0.4, 0.7), (0.6, 0.3), (0.85, 0.6)):
+        page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y, steps=5)
+    page.mouse.up()
+    page.locator("[data-signature-save]").click()
+    page.wait_for_url(f"**/clients/plans/{plan.pk}/")
+    assert page.locator("#signatures").get_by_text("タブレットでの署名").is_visible()
+    print_link = page.get_by_role("link", name="個別支援計画書を印刷（PDF）").first.get_attribute("href")
+    printed = page.request.get(f"{live_server.url}{print_link}")
+    assert printed.status == 200 and printed.headers["content-type"] == "application/pdf"
+    pdf = printed.body()
+    assert [image for sheet in PdfReader(io.BytesIO(pdf)).pages for image in sheet.images]  # the signature
+    text = "".join(pdf_text(pdf).split())
+    assert "北野春香" in text and "事務の求人に3件応募する" in text
     # when recording the first monitoring, one row of progress per goal
     page.get_by_role("link", name="モニタリングを記録").click()
     assert page.locator("fieldset.plan-progress").count() == 2

@@ -59,8 +59,8 @@ def test_the_person_signs_on_a_phone_sized_screen_and_the_printed_plan_carries_t
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "plan-signature-390.png"), full_page=True)
         save.click()
-        # then the client page says it was attached
-        page.wait_for_url(f"**/clients/{plan.client_id}/")
+        # then the plan page says it was attached
+        page.wait_for_url(f"**/clients/plans/{plan.pk}/")
         assert "個別支援計画に署名を添付しました。" in page.content()
         # and the plan's PDF carries the signature image in its box
         response = page.request.get(f"{live_server.url}/clients/plans/{plan.pk}/pdf/")

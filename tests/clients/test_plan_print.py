@@ -7,7 +7,6 @@ import io
 from datetime import date
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -185,19 +184,21 @@ def test_the_builders_read_a_fixed_number_of_queries_whatever_the_number_of_goal
         assert len(monitoring_document(review=review).rows) == 11
 
 
-def test_the_links_for_the_plan_page_print_attach_and_list_the_signatures(world):
+def test_the_plan_page_links_the_printouts_the_signatures_and_attaching_one(world):
+    """Rule: the plan is printed and signed from its page — the plan's PDF, each monitoring's PDF, each
+    signature's file; attaching a signature is offered to supervisors only."""
     plan = full_plan(world.office, supervisor=world.supervisor)
     signature = _tablet_signature(plan, world.supervisor)
     review = monitoring(plan, by=world.staff)
-    html = render_to_string("clients/_plan_print_sign.html", {"plan": plan, "can_supervise": True})
-    assert reverse("clients:plan_pdf", args=[plan.pk]) in html
-    assert reverse("clients:plan_signature_add", args=[plan.pk]) in html
-    assert reverse("clients:plan_signature_file", args=[signature.pk]) in html
-    staff_html = render_to_string("clients/_plan_print_sign.html", {"plan": plan, "can_supervise": False})
+    url = reverse("clients:plan_detail", args=[plan.pk])
+    html = logged_in(world.supervisor).get(url).content.decode()
+    for link in (reverse("clients:plan_pdf", args=[plan.pk]), reverse("clients:monitoring_pdf", args=[review.pk]),
+                 reverse("clients:plan_signature_file", args=[signature.pk]),
+                 reverse("clients:plan_signature_add", args=[plan.pk])):
+        assert link in html, link
+    staff_html = logged_in(world.staff).get(url).content.decode()
+    assert reverse("clients:plan_pdf", args=[plan.pk]) in staff_html
     assert reverse("clients:plan_signature_add", args=[plan.pk]) not in staff_html
-    assert reverse("clients:monitoring_pdf", args=[review.pk]) in render_to_string(
-        "clients/_monitoring_print.html", {"review": review}
-    )
 
 
 def test_another_offices_plan_and_monitoring_are_not_found(world):
