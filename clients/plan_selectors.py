@@ -24,7 +24,7 @@ from clients.plan_guard import plan_facts
 from regulations import rules as regulations
 from regulations.selectors import FiguresNotConfigured, figures_history, figures_on
 
-MONITORING_DUE_SOON_DAYS = 14
+REVIEW_DUE_SOON_DAYS = 14  # the case review and the plan pages show monitoring due within 14 days
 
 
 @dataclass(frozen=True)
@@ -41,28 +41,44 @@ class Step:
 
 
 @dataclass(frozen=True)
-class MonitoringDue:
+class ReviewStatus:
     due_on: date
     overdue: bool
     due_soon: bool
+    last_review: SupportPlanReview | None
+
+
+def plan_review_status(
+    *, plan: SupportPlan, today: date, reviews: list[SupportPlanReview] | None = None,
+    monitoring_months: int | None = None,
+) -> ReviewStatus:
+    """When the plan's next monitoring (モニタリング) is due, as seen on ``today``, by the missing-plan rule
+    (``regulations.rules.plan_monitoring_due_on``: every ``monitoring_months`` after the agreement or the last
+    monitoring); overdue from the day after — what billing counts on a month's last day.  ``monitoring_months``:
+    the plan's service interval in the figures in force (read in one query when not given).  Pass ``reviews``
+    when they are prefetched."""
+    reviews = list(plan.reviews.all()) if reviews is None else reviews
+    if monitoring_months is None:
+        monitoring_months = figures_on(day=today).plan_monitoring_months[plan.service]
+    done = [r for r in reviews if r.reviewed_on <= today]
+    last = max(done, key=lambda r: (r.reviewed_on, r.pk), default=None)
+    due = regulations.plan_monitoring_due_on(plan_facts(plan, done), day=today, monitoring_months=monitoring_months)
+    return ReviewStatus(due_on=due, overdue=due < today,
+                        due_soon=today <= due <= today + timedelta(days=REVIEW_DUE_SOON_DAYS), last_review=last)
 
 
 def monitoring_due(
     *, plan: SupportPlan, today: date, history: list | None = None, reviews: list | None = None
-) -> MonitoringDue | None:
-    """When the agreed, open ``plan``'s next monitoring is due, as seen ``today`` (from ``reviews``, else
-    ``plan.reviews.all()``, prefetched by the callers); ``None`` for a draft, a closed plan, or when no
-    figures are in force."""
+) -> ReviewStatus | None:
+    """``plan_review_status`` of an agreed, open ``plan`` (``reviews``: prefetched, else ``plan.reviews``);
+    ``None`` for a draft, a closed plan, or when no figures are in force."""
     if plan.agreed_on is None or plan.closed_on is not None:
         return None
     try:
         interval = figures_on(day=today, history=history).plan_monitoring_months[plan.service]
     except (FiguresNotConfigured, KeyError):
         return None
-    due = regulations.plan_monitoring_due_on(plan_facts(plan, reviews), day=today, monitoring_months=interval)
-    return MonitoringDue(
-        due_on=due, overdue=due < today, due_soon=today <= due <= today + timedelta(days=MONITORING_DUE_SOON_DAYS)
-    )
+    return plan_review_status(plan=plan, today=today, reviews=reviews, monitoring_months=interval)
 
 
 def plan_steps(plan: SupportPlan) -> list[Step]:
@@ -105,7 +121,7 @@ class PlanSummary:
     plan: SupportPlan | None  # agreed and open: the plan in force
     draft: SupportPlan | None  # not agreed yet (a first plan or a new version)
     next_step: Step | None
-    monitoring: MonitoringDue | None
+    monitoring: ReviewStatus | None
 
 
 def plan_summaries(*, plans: list[SupportPlan], today: date) -> list[PlanSummary]:
@@ -146,7 +162,7 @@ class PlanPage:
     versions: list[SupportPlan]  # every plan of the client and service, newest version first
     signatures: list[PlanSignature]
     profile: CareerProfile | None
-    monitoring: MonitoringDue | None
+    monitoring: ReviewStatus | None
     is_draft: bool
     revision: SupportPlan | None  # the draft of the next version, when one is being written
 

@@ -22,14 +22,12 @@ from clients.models import (
     SupportPlanReview,
 )
 from clients.plan_guard import plan_facts
-from clients.plan_selectors import plan_summaries
+from clients.plan_selectors import REVIEW_DUE_SOON_DAYS, ReviewStatus, plan_review_status, plan_summaries
 from clients.rules import CertificateWarning, age_on, certificate_warning, kana_to_katakana
 from compostela.models import Office, User
 from regulations import rules as regulations
 from regulations.rules import month_bounds
 from regulations.selectors import figures_on
-
-REVIEW_DUE_SOON_DAYS = 14
 
 
 def client_search(*, office: Office, query: str = "", status: str = "", staff: User | None = None) -> QuerySet[Client]:
@@ -99,33 +97,6 @@ def certificates_ending(*, office: Office, today: date, within_days: int = 60) -
         .select_related("client")
         .order_by("period_end")
     )
-
-
-@dataclass(frozen=True)
-class ReviewStatus:
-    due_on: date
-    overdue: bool
-    due_soon: bool
-    last_review: SupportPlanReview | None
-
-
-def plan_review_status(
-    *, plan: SupportPlan, today: date, reviews: list[SupportPlanReview] | None = None,
-    monitoring_months: int | None = None,
-) -> ReviewStatus:
-    """When the plan's next monitoring (モニタリング) is due, as seen on ``today``, by the missing-plan rule
-    (``regulations.rules.plan_monitoring_due_on``: every ``monitoring_months`` after the agreement or the last
-    monitoring); overdue from the day after — what billing counts on a month's last day.  ``monitoring_months``:
-    the plan's service interval in the figures in force (read in one query when not given).  Pass ``reviews``
-    when they are prefetched."""
-    reviews = list(plan.reviews.all()) if reviews is None else reviews
-    if monitoring_months is None:
-        monitoring_months = figures_on(day=today).plan_monitoring_months[plan.service]
-    done = [r for r in reviews if r.reviewed_on <= today]
-    last = max(done, key=lambda r: (r.reviewed_on, r.pk), default=None)
-    due = regulations.plan_monitoring_due_on(plan_facts(plan, done), day=today, monitoring_months=monitoring_months)
-    return ReviewStatus(due_on=due, overdue=due < today,
-                        due_soon=today <= due <= today + timedelta(days=REVIEW_DUE_SOON_DAYS), last_review=last)
 
 
 @dataclass(frozen=True)
@@ -211,9 +182,6 @@ class ClientPage:
     work_history: list
     last_profile_change: CareerProfileChange | None
     plans: list[SupportPlan]
-    open_plan: SupportPlan | None
-    open_plan_review: ReviewStatus | None
-    closed_plans: list[SupportPlan]
     plan_summaries: list = field(default_factory=list)  # clients.plan_selectors.PlanSummary, one per service
     attendance: list = field(default_factory=list)  # the last 30 days (attendance app)
     attendance_days: int = 0
@@ -242,7 +210,6 @@ def client_page(*, client: Client, today: date) -> ClientPage:
         .prefetch_related(Prefetch("reviews", queryset=SupportPlanReview.objects.select_related("reviewed_by")))
         .order_by("-period_start", "-pk")
     )
-    open_plan = next((p for p in plans if p.closed_on is None), None)
     notes = list(client.notes.select_related("author")[:200])
     # attendance, hires, the job search and the outreach / employer / follow-up timeline come from the apps
     # that record them (clients.extensions)
@@ -256,13 +223,10 @@ def client_page(*, client: Client, today: date) -> ClientPage:
     return ClientPage(
         client=client, today=today, periods=periods, certificates=certificates, current_certificate=current,
         certificate=current or latest, support_certificate=support_current or next(iter(support), None),
-        closed_plans=[p for p in plans if p.closed_on is not None],
         certificate_warning=(certificate_warning(latest.period_end if latest else None, today)
                              if client.status in IN_TRANSITION_SERVICE else CertificateWarning.NONE),
         health=health, profile=profile, work_history=work_history, last_profile_change=last_change,
-        plans=plans, open_plan=open_plan,
-        open_plan_review=plan_review_status(plan=open_plan, today=today, reviews=list(open_plan.reviews.all()))
-        if open_plan else None,
+        plans=plans,
         plan_summaries=plan_summaries(plans=plans, today=today),
         timeline=timeline, age=age_on(client.birth_date, today), **parts,
     )
