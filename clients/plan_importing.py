@@ -59,6 +59,7 @@ from clients.models import (
     SupportPlanReview,
 )
 from clients.plan_guard import PlanFacts, plan_facts, refuse_closed_month_change
+from clients.plans import refuse_monitoring_day
 from compostela.audit import audited
 from compostela.importing import CellError, Importer, ImportReport, register
 from compostela.models import Membership, Office, Role, User
@@ -203,10 +204,6 @@ MSG_PLAN_NOT_FOUND = gettext_noop(
 )
 MSG_PLAN_AGREED = gettext_noop(
     "Version %(version)s of this plan is agreed: it is not rewritten. Give a new version for the changed plan."
-)
-MSG_REVIEW_BEFORE_PLAN = gettext_noop("The monitoring is dated before the plan's draft (%(day)s).")
-MSG_REVIEW_BEFORE_AGREED = gettext_noop(
-    "A monitoring follows the person's agreement to the plan; this plan is not agreed by %(day)s."
 )
 MSG_NO_SUCH_GOAL = gettext_noop("The plan has no goal %(number)s.")
 MSG_LEFT_OUT = gettext_noop(
@@ -621,21 +618,11 @@ def _apply_monitoring(
         return False
     seen[key] = row.line
     plan = state.plan
-    if row.reviewed_on < plan.created_on:
-        report.add(
-            row.line,
-            "monitored_on",
-            _(MSG_REVIEW_BEFORE_PLAN) % {"day": plan.created_on},
-            ClientError.REVIEW_BEFORE_PLAN,
-        )
-        return False
-    if plan.agreed_on is None or row.reviewed_on < plan.agreed_on:
-        report.add(
-            row.line,
-            "monitored_on",
-            _(MSG_REVIEW_BEFORE_AGREED) % {"day": row.reviewed_on},
-            ClientError.PLAN_NOT_AGREED,
-        )
+    try:
+        refuse_monitoring_day(plan=plan, reviewed_on=row.reviewed_on)
+    except ValidationError as refusal:
+        for error in refusal.error_dict["reviewed_on"]:
+            report.add(row.line, "monitored_on", error.messages[0], error.code)
         return False
     missing = [n for n in row.progress if n not in state.goals]
     if missing:

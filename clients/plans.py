@@ -491,6 +491,27 @@ def support_plan_close(*, plan: SupportPlan, closed_on: date, by: User) -> Suppo
 # --- monitoring -------------------------------------------------------------------------------------------
 
 
+def refuse_monitoring_day(*, plan: SupportPlan, reviewed_on: date) -> None:
+    """The rule of a monitoring's day (the screens and ``import_plans``): the plan is agreed, and the
+    monitoring is on or after the agreement and not after the plan was closed.  Refuses on ``reviewed_on``."""
+    if plan.agreed_on is None:
+        raise ValidationError(
+            {"reviewed_on": ValidationError(_(MSG_PLAN_NOT_AGREED), code=ClientError.PLAN_NOT_AGREED)}
+        )
+    if reviewed_on < plan.agreed_on:
+        raise ValidationError(
+            {"reviewed_on": ValidationError(_(MSG_REVIEW_BEFORE_PLAN), code=ClientError.REVIEW_BEFORE_PLAN)}
+        )
+    if plan.closed_on is not None and reviewed_on > plan.closed_on:
+        raise ValidationError(
+            {
+                "reviewed_on": ValidationError(
+                    _(MSG_REVIEW_AFTER_CLOSED) % {"closed": plan.closed_on.isoformat()}, code=ClientError.PLAN_CLOSED
+                )
+            }
+        )
+
+
 @audited(by="by")
 @transaction.atomic
 def support_plan_review_add(
@@ -507,23 +528,8 @@ def support_plan_review_add(
     whether the plan changes (a change is then made as a new version: ``support_plan_revise``)."""
     plan = _locked(plan)
     _require_supervisor(by, plan.client.office)
-    if plan.agreed_on is None:
-        raise ValidationError(
-            {"reviewed_on": ValidationError(_(MSG_PLAN_NOT_AGREED), code=ClientError.PLAN_NOT_AGREED)}
-        )
     _happened(reviewed_on, "reviewed_on")
-    if reviewed_on < plan.agreed_on:
-        raise ValidationError(
-            {"reviewed_on": ValidationError(_(MSG_REVIEW_BEFORE_PLAN), code=ClientError.REVIEW_BEFORE_PLAN)}
-        )
-    if plan.closed_on is not None and reviewed_on > plan.closed_on:
-        raise ValidationError(
-            {
-                "reviewed_on": ValidationError(
-                    _(MSG_REVIEW_AFTER_CLOSED) % {"closed": plan.closed_on.isoformat()}, code=ClientError.PLAN_CLOSED
-                )
-            }
-        )
+    refuse_monitoring_day(plan=plan, reviewed_on=reviewed_on)
     review = SupportPlanReview(
         plan=plan,
         reviewed_on=reviewed_on,

@@ -33,7 +33,9 @@ TARGET_MIN_PX = 44
 # shows, the navigation's pages and the forms below (so that the four take about a minute on a busy machine)
 ROLES = {"manager": 2, "supervisor": 1, "es1": 1, "cm": 1}
 # files, downloads and pages that are not the application's own screens
-NOT_A_SCREEN = re.compile(r"logout|/admin/|/static/|\.(csv|pdf|xlsx|zip)\b|/download/|/claims\.|export")
+NOT_A_SCREEN = re.compile(
+    r"logout|/admin/|/static/|\.(csv|pdf|xlsx|zip)\b|/pdf/|/signatures/|/download/|/claims\.|export"
+)
 
 # The page's width, the header's height and, when the page is too wide, the elements that stick out (those
 # inside a box that scrolls on its own, or in a closed <details>, do not widen the page).

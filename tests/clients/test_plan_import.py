@@ -304,6 +304,8 @@ def test_the_command_prints_each_bad_row_as_file_line_column(world, tmp_path):
 
 
 def test_a_monitoring_before_the_agreement_or_of_a_missing_version_is_refused(world, tmp_path):
+    """Rule: a monitoring is dated on or after the agreement (clients.plans.refuse_monitoring_day, as the
+    screens), and names a version and goals the file or the office has."""
     client_in_service(world.office)
     rows = history("0123456789", plans=1, v1_m1="2023-03-27")  # after the draft (03-25), before agreement (03-29)
     rows.append({**rows[1], "version": 7, "monitored_on": "2023-07-01"})
@@ -313,7 +315,7 @@ def test_a_monitoring_before_the_agreement_or_of_a_missing_version_is_refused(wo
     header = [*HEADER, "goal3_progress"]
     report = import_plans(office=world.office, path=write(tmp_path, rows, header=header), by=world.supervisor)
     found = problems(report)
-    assert (3, "monitored_on", ClientError.PLAN_NOT_AGREED) in found
+    assert (3, "monitored_on", ClientError.REVIEW_BEFORE_PLAN) in found
     assert (5, "version", ClientError.IMPORT_PLAN_NOT_FOUND) in found
     assert (6, "goal3_progress", ClientError.IMPORT_NO_SUCH_GOAL) in found
 

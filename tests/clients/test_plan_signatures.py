@@ -151,12 +151,12 @@ def test_the_signature_page_offers_the_tablet_and_the_scan(plan, world):
     assert "data-signature-canvas" in html and 'name="scan-upload"' in html and "js/signature.js" in html
 
 
-def test_a_supervisor_attaches_a_scan_and_goes_back_to_the_client(plan, world):
+def test_a_supervisor_attaches_a_scan_and_goes_back_to_the_plan(plan, world):
     url = reverse("clients:plan_signature_add", args=[plan.pk])
     response = logged_in(world.supervisor).post(
         url, {"kind": "scan", "scan-signed_on": "2025-05-09", "scan-upload": upload("signed.pdf", PDF_SCAN)}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("clients:detail", args=[plan.client_id])
+    assert response.status_code == 302 and response["Location"] == reverse("clients:plan_detail", args=[plan.pk])
     assert PlanSignature.objects.get().content_type == "application/pdf"
 
 
