@@ -41,7 +41,8 @@ from attendance.selectors import (
 )
 from compostela.audit import audited
 from compostela.dates import is_after_today
-from compostela.models import Membership, Office, Role, User
+from compostela.models import Office, Role, User
+from compostela.scoping import user_has_role
 
 MSG_FUTURE_DAY = gettext_lazy("Attendance cannot be entered for a day after today.")
 MSG_MONTH_CLOSED = gettext_lazy(
@@ -211,11 +212,6 @@ def _row_rule_errors(row: AttendanceRow) -> list[ValidationError]:
     return errors
 
 
-def _is_supervisor(*, user: User, office: Office) -> bool:
-    membership = Membership.objects.filter(user=user, office=office).first()
-    return membership is not None and membership.has_role(Role.SUPERVISOR)
-
-
 @audited(by="by")
 def attendance_record_day(
     *, office: Office, day: date, rows: list[AttendanceRow], by: User, override_reason: str | None = None,
@@ -283,7 +279,7 @@ def _check_day(*, office, day, rows, by, override_reason):
     confirmed = set(
         GrantedDaysOverride.objects.filter(client_id__in=ids, month=month).values_list("client_id", flat=True)
     )
-    supervisor = _is_supervisor(user=by, office=office)
+    supervisor = user_has_role(by, office, Role.SUPERVISOR)
     errors: list[ValidationError] = []
     row_errors: dict[int, list[ValidationError]] = {}
     if override_reason and not supervisor:

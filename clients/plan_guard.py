@@ -66,8 +66,15 @@ def months_changed(*, months: Iterable[date], certificates: Sequence[regulations
     return changed
 
 
-def _months_from(first: date, last: date) -> list[date]:
-    months, month = [], first.replace(day=1)
+def months_a_change_touches(before: Sequence[PlanFacts], after: Sequence[PlanFacts]) -> list[date]:
+    """The months (first days) whose facts replacing ``before`` by ``after`` could change: from the earliest
+    date that differs to this month (a monitoring or an agreement changes every month after it too); none
+    when nothing differs."""
+    changed = {d for facts in set(before) ^ set(after)
+               for d in (facts.period_start, facts.period_end, facts.agreed_on, *facts.monitored_on) if d}
+    if not changed:
+        return []
+    months, month, last = [], min(changed).replace(day=1), max(max(changed), timezone.localdate())
     while month <= last:
         months.append(month)
         month += relativedelta(months=1)
@@ -79,11 +86,9 @@ def refuse_closed_month_change(*, client, service: str, before: Sequence[PlanFac
     """Refuse (``ValidationError`` on ``field``) when replacing the client's ``service`` plans ``before`` by
     ``after`` changes the facts of a month billing has closed.  Three queries when a closed month could be
     touched, one otherwise."""
-    changed_dates = {d for facts in set(before) ^ set(after)
-                     for d in (facts.period_start, facts.period_end, facts.agreed_on, *facts.monitored_on) if d}
-    if not changed_dates:
+    candidates = months_a_change_touches(before, after)
+    if not candidates:
         return
-    candidates = _months_from(min(changed_dates), max(max(changed_dates), timezone.localdate()))
     closed = sorted(closed_months(office=client.office, months=candidates))
     if not closed:
         return

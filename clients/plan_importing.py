@@ -38,10 +38,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -58,9 +56,10 @@ from clients.models import (
     SupportPlan,
     SupportPlanReview,
 )
-from clients.plan_guard import PlanFacts, plan_facts, refuse_closed_month_change
-from clients.plans import refuse_monitoring_day
+from clients.plan_guard import PlanFacts, months_a_change_touches, plan_facts, refuse_closed_month_change
+from clients.plans import refuse_future_steps, refuse_monitoring_day
 from compostela.audit import audited
+from compostela.dates import refuse_future_date
 from compostela.importing import CellError, Importer, ImportReport, register
 from compostela.models import Membership, Office, Role, User
 from compostela.tabular import Row, Table
@@ -590,6 +589,10 @@ def _check_fields(plan: SupportPlan, goals: dict[int, PlanGoal]) -> list[Refusal
     """The fields' own rules, no query (the constraints are the database's, checked on writing)."""
     quick = {"validate_unique": False, "validate_constraints": False}
     refusals = _full_clean(plan, exclude=["client", "created_by", "revises"], **quick)
+    try:
+        refuse_future_steps(plan)  # what happened is never dated after today, as on the screens
+    except ValidationError as error:
+        refusals.append((error, COLUMN_OF_FIELD))
     for order, goal in goals.items():
         refusals += _full_clean(goal, exclude=["plan", "staff"], columns=_goal_columns(order), **quick)
     return refusals
@@ -619,6 +622,7 @@ def _apply_monitoring(
     seen[key] = row.line
     plan = state.plan
     try:
+        refuse_future_date(row.reviewed_on, field="reviewed_on")
         refuse_monitoring_day(plan=plan, reviewed_on=row.reviewed_on)
     except ValidationError as refusal:
         for error in refusal.error_dict["reviewed_on"]:
@@ -672,34 +676,19 @@ def _apply_monitoring(
 
 
 # -- the guard on closed months ----------------------------------------------------------------------------
-def _months_from(first: date, last: date) -> list[date]:
-    months, month = [], first.replace(day=1)
-    while month <= last:
-        months.append(month)
-        month += relativedelta(months=1)
-    return months
-
-
-def _changed_dates(group: Group) -> set[date]:
-    return {
-        day
-        for facts in set(group.before) ^ set(group.facts())
-        for day in (facts.period_start, facts.period_end, facts.agreed_on, *facts.monitored_on)
-        if day
-    }
-
-
 def _guard(groups: list[Group], office: Office, report: ImportReport) -> None:
     """``refuse_closed_month_change`` for each client's plans of a service the file changes — only when the
     office has closed a month the changes could touch (one query for the whole file to know)."""
-    changing = [(group, dates) for group in groups if not group.failed and (dates := _changed_dates(group))]
+    changing = [
+        (group, months)
+        for group in groups
+        if not group.failed and (months := months_a_change_touches(group.before, group.facts()))
+    ]
     if not changing:
         return
-    first = min(min(dates) for _group, dates in changing)
-    last = max(max(max(dates) for _group, dates in changing), timezone.localdate())
-    if not closed_months(office=office, months=_months_from(first, last)):
+    if not closed_months(office=office, months=sorted({m for _group, months in changing for m in months})):
         return
-    for group, _dates in changing:
+    for group, _months in changing:
         try:
             refuse_closed_month_change(
                 client=group.client, service=group.service, before=group.before, after=group.facts()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -44,6 +44,7 @@ from clients.plan_guard import PlanFacts, plan_facts, refuse_closed_month_change
 from compostela.audit import audited
 from compostela.dates import refuse_future_date
 from compostela.models import Membership, Office, Role, User
+from compostela.scoping import require_role
 
 MSG_PLAN_SUPERVISOR_ONLY = gettext_noop("Only a supervisor can write support plans and their monitoring.")
 MSG_PLAN_CLOSED = gettext_noop("This support plan is closed.")
@@ -116,9 +117,7 @@ class Progress:
 
 
 def _require_supervisor(user: User, office: Office) -> None:
-    membership = Membership.objects.filter(user=user, office=office).first()
-    if membership is None or not membership.has_role(Role.SUPERVISOR):
-        raise PermissionDenied(_(MSG_PLAN_SUPERVISOR_ONLY))
+    require_role(user, office, Role.SUPERVISOR, _(MSG_PLAN_SUPERVISOR_ONLY))
 
 
 def _locked(plan: SupportPlan) -> SupportPlan:
@@ -128,23 +127,36 @@ def _locked(plan: SupportPlan) -> SupportPlan:
     return SupportPlan.objects.select_for_update().select_related("client__office").get(pk=plan.pk)
 
 
-def _facts_of_service(client: Client, service: str, *, exclude: int | None = None) -> list[PlanFacts]:
-    """The facts of the client's plans of ``service`` (two queries), the missing-plan rule's reading."""
+def _facts_of_service(client: Client, service: str) -> dict[int, PlanFacts]:
+    """The facts of the client's plans of ``service`` by plan id (two queries), the missing-plan rule's
+    reading."""
     plans = SupportPlan.objects.filter(client=client, service=service).prefetch_related("reviews")
-    return [plan_facts(p) for p in plans if p.pk != exclude]
+    return {p.pk: plan_facts(p) for p in plans}
 
 
-def _guard(plan: SupportPlan, *, before: list[PlanFacts], after: PlanFacts, field: str) -> None:
-    """Refuse, on ``field``, a change of ``plan`` (its facts now ``after``) that changes a closed month."""
-    others = _facts_of_service(plan.client, plan.service, exclude=plan.pk)
+def _guard(plan: SupportPlan, *, before: dict[int, PlanFacts], after: PlanFacts, field: str) -> None:
+    """Refuse, on ``field``, a change of ``plan`` (its facts now ``after``; ``before``: the service's plans'
+    facts before the change) that changes a closed month."""
+    others = [facts for pk, facts in before.items() if pk != plan.pk]
     refuse_closed_month_change(
-        client=plan.client, service=plan.service, before=before, after=[*others, after], field=field
+        client=plan.client, service=plan.service, before=list(before.values()), after=[*others, after], field=field
     )
+
+
+# the dates of what happened: never after today (entering history is fine)
+STEP_DATES = ("assessed_on", "created_on", "meeting_on", "agreed_on", "delivered_on", "consultation_sent_on")
 
 
 def _happened(day: date | None, field: str) -> None:
     if day is not None:
         refuse_future_date(day, field=field)
+
+
+def refuse_future_steps(plan: SupportPlan) -> None:
+    """The plan's first step date (``STEP_DATES``, in their order) after today refused on its field — what
+    each step's screen checks one date at a time, for ``import_plans``, which brings them all at once."""
+    for name in STEP_DATES:
+        _happened(getattr(plan, name), name)
 
 
 def _refuse_closed(plan: SupportPlan) -> None:
@@ -298,7 +310,7 @@ def support_plan_create(
         )
     plan.validate_constraints()
     rows = _build_goals(plan, list(goals))
-    before = _facts_of_service(client, service)
+    before = list(_facts_of_service(client, service).values())
     refuse_closed_month_change(
         client=client, service=service, before=before, after=[*before, plan_facts(plan, [])], field="period_start"
     )
@@ -455,7 +467,7 @@ def support_plan_revise(*, plan: SupportPlan, created_on: date | None = None, by
     if draft.assessed_on is not None and draft.assessed_on > created_on:
         draft.assessed_on = None
     draft.full_clean()
-    before = _facts_of_service(plan.client, plan.service)
+    before = list(_facts_of_service(plan.client, plan.service).values())
     refuse_closed_month_change(
         client=plan.client,
         service=plan.service,

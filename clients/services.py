@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,12 +108,6 @@ CLIENT_FIELDS = (
     "enrolled_on", "specialist", "case_manager", "usual_start", "usual_end",
 )
 REGISTER_STATUSES = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)
-
-
-def _require_role(user: User, office: Office, role: str, message: str) -> None:
-    membership = Membership.objects.filter(user=user, office=office).first()
-    if membership is None or not membership.has_role(role):
-        raise PermissionDenied(_(message))
 
 
 def _check_staff_of(office: Office, *users: User | None) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,7 +30,8 @@ from clients.models import SIGNATURE_MAX_BYTES, PlanSignature, SignatureKind, Su
 from compostela.audit import audited
 from compostela.dates import refuse_future_date
 from compostela.filenames import safe_filename
-from compostela.models import Membership, Role, User
+from compostela.models import Role, User
+from compostela.scoping import require_role
 
 MSG_SUPERVISOR_ONLY = gettext_noop("Only a supervisor or a manager can attach a signature to a support plan.")
 MSG_EMPTY = gettext_noop("Choose the file of the signed plan.")
@@ -142,9 +143,7 @@ def plan_signature_add(
 ) -> PlanSignature:
     """Attach the person's signature (``kind`` scan or tablet, signed on ``signed_on``) to ``plan``; records
     the agreement on ``signed_on`` when the plan has none yet (see the module's docstring)."""
-    membership = Membership.objects.filter(user=by, office_id=plan.client.office_id).first()
-    if membership is None or not membership.has_role(Role.SUPERVISOR):
-        raise PermissionDenied(_(MSG_SUPERVISOR_ONLY))
+    require_role(by, plan.client.office_id, Role.SUPERVISOR, _(MSG_SUPERVISOR_ONLY))
     if kind not in SignatureKind.values:
         raise _refuse(MSG_KIND, ClientError.SIGNATURE_KIND_UNKNOWN, field="kind")
     refuse_future_date(signed_on, field="signed_on")

@@ -3,6 +3,8 @@
 * ``OfficeScopeMiddleware`` resolves ``request.office`` and ``request.membership`` from the user's
   memberships (the office chosen in the session, else the first one).
 * ``office_required(role)`` guards a view: no membership → 403, a role below ``role`` → 403.
+* ``require_role(user, office, role, message)`` / ``user_has_role``: the same role check for services (a
+  write from a command or an import has no request).
 * ``scoped(request, queryset)`` limits any queryset to the current office, so that
   ``get_object_or_404(scoped(request, Client.objects), pk=pk)`` answers 404 for another office's row.
 
@@ -82,6 +84,19 @@ def request_office(request: HttpRequest) -> Office | None:
 def has_role(request: HttpRequest, role: str) -> bool:
     membership = request.membership
     return bool(membership) and membership.has_role(role)
+
+
+def user_has_role(user, office: Office | int, role: str) -> bool:
+    """Whether ``user`` holds ``role`` (or a higher one) in ``office`` (an office or its id) — the services'
+    check, for writes that come from a command or an import as well as from a screen.  One query."""
+    membership = Membership.objects.filter(user=user, office=office).first()
+    return membership is not None and membership.has_role(role)
+
+
+def require_role(user, office: Office | int, role: str, message: str) -> None:
+    """``PermissionDenied(message)`` unless ``user_has_role``."""
+    if not user_has_role(user, office, role):
+        raise PermissionDenied(message)
 
 
 def office_required(role: str = Role.STAFF) -> Callable:

@@ -198,7 +198,8 @@ class Period(Protocol):
 P = TypeVar("P", bound=Period)
 
 
-def _overlaps(period: Period, first: date, last: date) -> bool:
+def overlaps(period: Period, first: date, last: date) -> bool:
+    """Whether ``period`` (both ends inclusive) shares a day with ``first``–``last``."""
     return period.period_start <= last and period.period_end >= first
 
 
@@ -217,7 +218,7 @@ def latest_certificate_in_month(certificates: Iterable[P], month: date) -> P | N
     first, last = month_bounds(month)
     found: P | None = None
     for certificate in certificates:
-        if _overlaps(certificate, first, last) and (found is None or certificate.period_start >= found.period_start):
+        if overlaps(certificate, first, last) and (found is None or certificate.period_start >= found.period_start):
             found = certificate
     return found
 
@@ -269,7 +270,7 @@ def certificate_days(certificates: Iterable[P], month: date, days: Iterable[date
     prorated; when two certificates share the month the explanation marks it to confirm
     (``granted_days_to_confirm``) rather than invent a proration."""
     first, last = month_bounds(month)
-    month_certificates = sorted((c for c in certificates if _overlaps(c, first, last)),
+    month_certificates = sorted((c for c in certificates if overlaps(c, first, last)),
                                 key=lambda c: c.period_start)
     covered: dict[int, list[date]] = {id(c): [] for c in month_certificates}
     for day in sorted(d for d in days if first <= d <= last):
@@ -430,7 +431,7 @@ def plan_month(*, month: date, certificates: Iterable[Period], plans: Iterable[A
     agreed mid-month covers its month; a monitoring one day late within the month leaves the month covered;
     a plan whose period ended with no agreed successor leaves the month ``EXPIRED``."""
     first, last = month_bounds(month)
-    ends = [min(c.period_end, last) for c in certificates if _overlaps(c, first, last)]
+    ends = [min(c.period_end, last) for c in certificates if overlaps(c, first, last)]
     if not ends:
         return PlanMonth(in_service=False, covered=False)
     day = max(ends)

@@ -549,9 +549,9 @@ def copay_settle(
         services = {line.service for line in own}
         month_certificates = sorted(
             [c for c in certificates.get(pk, []) if Service.TRANSITION in services
-             and c.period_start <= last and c.period_end >= first]
+             and regulations.overlaps(c, first, last)]
             + [c for c in support_certificates.get(pk, []) if Service.RETENTION_SUPPORT in services
-               and c.period_start <= last and c.period_end >= first],
+               and regulations.overlaps(c, first, last)],
             key=lambda c: (c.period_start, c.pk))
         caps = [c.copay_cap for c in month_certificates]
         decision = decisions.get(pk)

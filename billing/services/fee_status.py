@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from billing.models import AddOnKind, FeeRevision, Service
-from billing.services.fees import FeeBook, TierFee
+from billing.services.fees import FeeBook, TierFee, latest_on
 from billing.services.revisions import KnownRevision, known_revisions
 from compostela.models import AreaGrade
 
@@ -32,11 +32,7 @@ def revision_label(revision: FeeRevision | None) -> str:
 
 def revision_in_force(revisions: list[FeeRevision], day: date) -> FeeRevision | None:
     """Of the loaded revisions (oldest first), the latest effective on ``day``."""
-    found = None
-    for revision in revisions:
-        if revision.effective_from <= day:
-            found = revision
-    return found
+    return latest_on(revisions, day, since="effective_from")
 
 
 def missing_revisions(*, revisions: list[FeeRevision], known: list[KnownRevision], day: date) -> list[KnownRevision]:

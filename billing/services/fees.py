@@ -125,15 +125,16 @@ def settings_view(row: OfficeFeeSettings | None) -> OfficeSettingsView:
 def office_settings_on(*, office: Office, day: date) -> OfficeSettingsView:
     """The office's settings in force on ``day`` alone (``FeeBook.settings_on`` without the fee tables) — one
     query, the same rule: the row with the latest ``valid_from`` on or before the day."""
-    return settings_view(_latest_on(list(OfficeFeeSettings.objects.filter(office=office, valid_from__lte=day)
+    return settings_view(latest_on(list(OfficeFeeSettings.objects.filter(office=office, valid_from__lte=day)
                                          .order_by("valid_from")), day))
 
 
-def _latest_on(rows: list, day: date):
-    """Of rows sorted by ``valid_from`` ascending, the last one in force on ``day``."""
+def latest_on(rows: list, day: date, *, since: str = "valid_from"):
+    """Of rows sorted by their date ``since`` (``valid_from``; ``effective_from`` for a fee revision)
+    ascending, the last one in force on ``day``."""
     found = None
     for row in rows:
-        if row.valid_from <= day:
+        if getattr(row, since) <= day:
             found = row
         else:
             break
@@ -180,7 +181,7 @@ class FeeBook:
 
     # -- schedules and tiers ------------------------------------------------------------------------------
     def schedule_on(self, *, service: str, day: date) -> FeeSchedule:
-        schedule = _latest_on(self.schedules.get(service, []), day)
+        schedule = latest_on(self.schedules.get(service, []), day)
         if schedule is None:
             raise BillingConfigurationError(
                 _(MISSING_SCHEDULE) % {"service": Service(service).label, "day": day.isoformat()}
@@ -215,7 +216,7 @@ class FeeBook:
 
     # -- add-ons, prices, settings, capacity -------------------------------------------------------------
     def addon_on(self, *, kind: str, day: date) -> AddOnRate:
-        rate = _latest_on(self.addons.get(kind, []), day)
+        rate = latest_on(self.addons.get(kind, []), day)
         if rate is None:
             raise BillingConfigurationError(
                 _(MISSING_ADDON) % {"kind": AddOnKind(kind).label, "day": day.isoformat()}
@@ -223,7 +224,7 @@ class FeeBook:
         return rate
 
     def settings_on(self, day: date) -> OfficeSettingsView:
-        return settings_view(_latest_on(self.settings, day))
+        return settings_view(latest_on(self.settings, day))
 
     def area_grade_on(self, day: date) -> str:
         """The office's area grade on ``day``: the dated setting in force, else the grade recorded on the office."""
@@ -231,7 +232,7 @@ class FeeBook:
 
     def price_row_on(self, *, service: str, day: date) -> AreaUnitPrice | None:
         """The area unit price row of the office's grade in force on ``day`` (None: none loaded)."""
-        return _latest_on(self.prices.get((self.area_grade_on(day), service), []), day)
+        return latest_on(self.prices.get((self.area_grade_on(day), service), []), day)
 
     def yen_per_unit_on(self, *, service: str, day: date) -> tuple[Decimal, bool]:
         """The price and whether it is marked to verify (an office override is taken as verified)."""

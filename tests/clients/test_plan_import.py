@@ -294,6 +294,19 @@ def test_bad_rows_are_reported_by_line_column_and_code_and_nothing_is_written(wo
     assert not SupportPlan.objects.exists() and not SupportPlanReview.objects.exists()
 
 
+def test_an_agreement_or_a_monitoring_dated_after_today_is_refused_as_on_the_screens(world, tmp_path, today):
+    """Rule: what happened is never dated after today (clients.plans.refuse_future_steps, the screens' check
+    of each step) — a plan agreed or monitored tomorrow would count as covered before it happened."""
+    client_in_service(world.office)
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    rows = history("0123456789", plans=1, v1_agreed_on=tomorrow, v1_delivered_on=tomorrow,
+                   v1_consultation_sent_on=tomorrow, v1_m2=tomorrow)
+    report = import_plans(office=world.office, path=write(tmp_path, rows), by=world.supervisor)
+    found = problems(report)
+    assert (2, "agreed_on", CompostelaError.FUTURE_DATE) in found  # the first step dated after today
+    assert not SupportPlan.objects.exists()
+
+
 def test_the_command_prints_each_bad_row_as_file_line_column(world, tmp_path):
     client_in_service(world.office)
     rows = history("0123456789", plans=1, v1_agreed_on="2023-03-20")
