@@ -46,6 +46,10 @@ class BillingError(models.TextChoices):
     PROGRESS_WITHIN_TOTAL = "progress_within_total", "a document's progress past its total"
     DONE_HAS_FILE = "done_has_file", "a finished document without its file"
     SERVICE_CODE_FORMAT = "service_code_format", "a service code that is not six characters"
+    TREATMENT_RATE_FRACTION = "treatment_rate_fraction", "a staff-pay add-on rate outside 0 to 1"
+    REDUCTION_ONE_MEASURE = "reduction_one_measure", "an office reduction with both or neither measure"
+    # a line the month cannot compute in full: held (not claimable) until the data is there
+    TREATMENT_RATE_MISSING = "treatment_rate_missing", "a staff-pay add-on category the revision has no rate for"
     # fee revision files (billing.services.revisions)
     REVISION_FILE_INVALID = "revision_file_invalid", "the revision file does not follow the schema"
     REVISION_VALUE_INVALID = "revision_value_invalid", "a value of the revision file is refused by the tables"

@@ -38,6 +38,15 @@ class Service(models.TextChoices):
     RETENTION_SUPPORT = "retention_support", _("Employment retention support")  # 就労定着支援
 
 
+class RetentionSupportBasis(models.TextChoices):
+    """How a revision computes the 就労定着支援 fee: each basis is its own function
+    (``billing.services.tier.RETENTION_SUPPORT_BASES``), chosen by the revision in force."""
+
+    EMPLOYED_SHARE_3Y = "employed_share_3y", _(
+        "Tier by the share of the past three fiscal years' users still employed, band by the month's users"
+    )
+
+
 SOURCE_HELP = _("Where the value was checked (the notice or code table, its page); empty while unverified.")
 
 
@@ -56,6 +65,15 @@ class FeeRevision(models.Model):
     checked_by = models.CharField(_("checked by"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     loaded_from = models.CharField(_("loaded from file"), max_length=200, blank=True)
+    example = models.BooleanField(
+        _("example data"), default=False,
+        help_text=_("EXAMPLE figures for the demonstration office only: never used for a real office, nothing "
+                    "made from them is for submission."),
+    )
+    retention_support_basis = models.CharField(
+        _("retention-support fee basis"), max_length=24, choices=RetentionSupportBasis.choices, blank=True,
+        default="", help_text=_("How the revision computes the 就労定着支援 fee; empty: as the earlier revision."),
+    )
 
     class Meta:
         verbose_name = _("fee revision")
@@ -63,7 +81,7 @@ class FeeRevision(models.Model):
         ordering = ["-effective_from"]
         constraints = [
             FieldUniqueConstraint(
-                fields=["effective_from"], name="fee_revision_one_per_day",
+                fields=["effective_from", "example"], name="fee_revision_one_per_day",
                 field="effective_from", violation_error_code=BillingError.ONE_PER_DAY,
                 violation_error_message=MSG_ONE_PER_DAY,
             ),
@@ -312,6 +330,219 @@ class ServiceCode(models.Model):
         return f"{self.revision} {self.service} {self.item}: {self.code}"
 
 
+class TreatmentScheme(models.TextChoices):
+    """The staff-pay add-ons (処遇改善): three separate ones until 2024-05, one since 2024-06."""
+
+    UNIFIED = "unified", _("Staff pay improvement add-on (2024-06 on)")  # 福祉・介護職員等処遇改善加算
+    BASIC = "basic", _("Staff pay improvement add-on (until 2024-05)")  # 福祉・介護職員処遇改善加算
+    SPECIFIC = "specific", _("Specific staff pay improvement add-on (until 2024-05)")  # 特定処遇改善加算
+    BASE_UP = "base_up", _("Base-up support add-on (2022-10 to 2024-05)")  # ベースアップ等支援加算
+
+
+class TreatmentCategory(models.TextChoices):
+    """The categories (区分) of the staff-pay add-ons as the notices number them (Ⅴ(1)–(14): the transitional
+    categories of 2024-06 to 2025-03; イ/ロ: the split of Ⅰ and Ⅱ from 2026-06).  ベースアップ等支援加算 has one
+    category, written Ⅰ."""
+
+    I = "I", "Ⅰ"  # noqa: E741 - the notice's own numbering
+    IA = "Ia", "Ⅰイ"
+    IB = "Ib", "Ⅰロ"
+    II = "II", "Ⅱ"
+    IIA = "IIa", "Ⅱイ"
+    IIB = "IIb", "Ⅱロ"
+    III = "III", "Ⅲ"
+    IV = "IV", "Ⅳ"
+    V1 = "V1", "Ⅴ(1)"
+    V2 = "V2", "Ⅴ(2)"
+    V3 = "V3", "Ⅴ(3)"
+    V4 = "V4", "Ⅴ(4)"
+    V5 = "V5", "Ⅴ(5)"
+    V6 = "V6", "Ⅴ(6)"
+    V7 = "V7", "Ⅴ(7)"
+    V8 = "V8", "Ⅴ(8)"
+    V9 = "V9", "Ⅴ(9)"
+    V10 = "V10", "Ⅴ(10)"
+    V11 = "V11", "Ⅴ(11)"
+    V12 = "V12", "Ⅴ(12)"
+    V13 = "V13", "Ⅴ(13)"
+    V14 = "V14", "Ⅴ(14)"
+
+
+@track()
+class TreatmentImprovementRate(models.Model):
+    """The rate of one staff-pay add-on category for a service under a revision (a fraction of the month's
+    units: 0.102 is 10.2 %).  Each revision publishes its whole table: the rates in force for a service month
+    are those of the revision in force, with no carry-over from an earlier one."""
+
+    revision = models.ForeignKey(FeeRevision, on_delete=models.PROTECT, related_name="treatment_rates",
+                                 verbose_name=_("revision"))
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    scheme = models.CharField(_("staff pay add-on"), max_length=12, choices=TreatmentScheme.choices)
+    category = models.CharField(_("category"), max_length=4, choices=TreatmentCategory.choices)
+    rate = models.DecimalField(_("rate"), max_digits=5, decimal_places=4,
+                               help_text=_("A fraction of the month's units: 0.102 is 10.2 %."))
+    to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=SOURCE_HELP)
+
+    class Meta:
+        verbose_name = _("staff pay add-on rate")
+        verbose_name_plural = _("staff pay add-on rates")
+        ordering = ["revision", "service", "scheme", "category"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["revision", "service", "scheme", "category"], name="treatment_rate_one_per_category",
+                field="category", violation_error_code=BillingError.ONE_PER_DAY,
+                violation_error_message=_("The revision has a rate for this category already."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(rate__gt=0) & Q(rate__lt=1), name="treatment_rate_fraction",
+                field="rate", violation_error_code=BillingError.TREATMENT_RATE_FRACTION,
+                violation_error_message=_("The rate is a fraction above 0 and below 1 (0.102 is 10.2 %)."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(service__in=Service.values), name="treatment_rate_service_known",
+                field="service", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(scheme__in=TreatmentScheme.values), name="treatment_rate_scheme_known",
+                field="scheme", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(category__in=TreatmentCategory.values), name="treatment_rate_category_known",
+                field="category", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision} {self.service} {self.scheme} {self.get_category_display()}: {self.rate}"
+
+
+class OfficeReductionKind(models.TextChoices):
+    """Reductions that follow from the office's own state (its 体制届), not from a client's month."""
+
+    RESTRAINT = "restraint", _("Physical restraint measures not taken")  # 身体拘束廃止未実施減算
+    ABUSE_PREVENTION = "abuse_prevention", _("Abuse prevention measures not taken")  # 虐待防止措置未実施減算
+    CONTINUITY_PLAN = "continuity_plan", _("Business continuity plan not drawn up")  # 業務継続計画未策定減算
+    INFO_DISCLOSURE = "info_disclosure", _("Information disclosure not reported")  # 情報公表未報告減算
+
+
+# the office setting (``OfficeFeeSettings`` field) that says a reduction applies
+OFFICE_REDUCTION_FLAGS = {
+    OfficeReductionKind.RESTRAINT: "restraint_not_done",
+    OfficeReductionKind.ABUSE_PREVENTION: "abuse_prevention_missing",
+    OfficeReductionKind.CONTINUITY_PLAN: "continuity_plan_missing",
+    OfficeReductionKind.INFO_DISCLOSURE: "info_not_reported",
+}
+
+
+@track()
+class OfficeReductionRate(models.Model):
+    """How much an office-level reduction takes from the basic units, from a date: a percentage of the units
+    (``percent``: 1 takes 1 %) or units a billable day (``units_per_day``), one of the two."""
+
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    kind = models.CharField(_("reduction"), max_length=20, choices=OfficeReductionKind.choices)
+    valid_from = models.DateField(_("in force from"))
+    percent = models.PositiveSmallIntegerField(_("percentage taken"), null=True, blank=True)
+    units_per_day = models.PositiveSmallIntegerField(_("units taken a day"), null=True, blank=True)
+    to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=SOURCE_HELP)
+    revision = models.ForeignKey(
+        FeeRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("revision"),
+    )
+
+    class Meta:
+        verbose_name = _("office reduction rate")
+        verbose_name_plural = _("office reduction rates")
+        ordering = ["service", "kind", "-valid_from"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["service", "kind", "valid_from"], name="office_reduction_rate_one_per_day",
+                field="valid_from", violation_error_code=BillingError.ONE_PER_DAY,
+                violation_error_message=MSG_ONE_PER_DAY,
+            ),
+            FieldCheckConstraint(
+                condition=(Q(percent__isnull=False, units_per_day__isnull=True, percent__gte=1, percent__lte=100)
+                           | Q(percent__isnull=True, units_per_day__isnull=False, units_per_day__gte=1)),
+                name="office_reduction_rate_one_measure",
+                field="percent", violation_error_code=BillingError.REDUCTION_ONE_MEASURE,
+                violation_error_message=_("A reduction takes either a percentage (1 to 100) or units a day, "
+                                          "not both."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(service__in=Service.values), name="office_reduction_rate_service_known",
+                field="service", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(kind__in=OfficeReductionKind.values), name="office_reduction_rate_kind_known",
+                field="kind", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        taken = f"{self.percent} %" if self.percent is not None else f"{self.units_per_day}/day"
+        return f"{self.get_service_display()} {self.get_kind_display()} {self.valid_from}: {taken}"
+
+
+@track()
+class OfficeTreatmentImprovement(models.Model):
+    """The office's category of one staff-pay add-on for a service, from a date (its 体制届); an empty category
+    from a date ends it.  The rate comes from the revision in force."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    scheme = models.CharField(_("staff pay add-on"), max_length=12, choices=TreatmentScheme.choices)
+    valid_from = models.DateField(_("in force from"))
+    category = models.CharField(_("category"), max_length=4, choices=TreatmentCategory.choices, blank=True,
+                                default="", help_text=_("Empty: the office does not claim it from this date."))
+    note = models.CharField(_("note"), max_length=300, blank=True,
+                            help_text=_("For example the date the notification (体制届) was accepted."))
+
+    class Meta:
+        verbose_name = _("office staff pay add-on")
+        verbose_name_plural = _("office staff pay add-ons")
+        ordering = ["office", "service", "scheme", "-valid_from"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["office", "service", "scheme", "valid_from"], name="office_treatment_one_per_day",
+                field="valid_from", violation_error_code=BillingError.ONE_PER_DAY,
+                violation_error_message=MSG_ONE_PER_DAY,
+            ),
+            FieldCheckConstraint(
+                condition=Q(valid_from__day=1), name="office_treatment_month_first_day",
+                field="valid_from", violation_error_code=BillingError.MONTH_FIRST_DAY,
+                violation_error_message=MSG_MONTH_FIRST_DAY,
+            ),
+            FieldCheckConstraint(
+                condition=Q(service__in=Service.values), name="office_treatment_service_known",
+                field="service", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(scheme__in=TreatmentScheme.values), name="office_treatment_scheme_known",
+                field="scheme", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(category="") | Q(category__in=TreatmentCategory.values),
+                name="office_treatment_category_known",
+                field="category", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.service} {self.scheme} {self.valid_from}: {self.category or '-'}"
+
+
 class QualifiedStaff(models.TextChoices):
     NONE = "", _("None")
     I = "i", _("(I)")  # noqa: E741 - the notice's own numbering
@@ -372,6 +603,13 @@ class OfficeFeeSettings(models.Model):
         _("transport add-on"), max_length=4, choices=TransportLevel.choices, blank=True, default=""
     )
     meals = models.BooleanField(_("meals add-on"), default=False)
+    # office-level reductions (減算) in force from this date, as the office's 体制届 says
+    restraint_not_done = models.BooleanField(_("physical restraint measures not taken (reduction)"), default=False)
+    abuse_prevention_missing = models.BooleanField(_("abuse prevention measures not taken (reduction)"),
+                                                   default=False)
+    continuity_plan_missing = models.BooleanField(_("business continuity plan not drawn up (reduction)"),
+                                                  default=False)
+    info_not_reported = models.BooleanField(_("information disclosure not reported (reduction)"), default=False)
     runs_retention_support = models.BooleanField(_("runs employment retention support"), default=False)
     followup_cost_method = models.CharField(
         _("follow-up cost method"), max_length=12, choices=FollowUpCostMethod.choices,

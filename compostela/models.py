@@ -69,6 +69,11 @@ class Office(models.Model):
     capacity = models.PositiveSmallIntegerField(_("capacity"))
     area_grade = models.CharField(_("area grade"), max_length=8, choices=AreaGrade.choices)
     opened_on = models.DateField(_("opening date"))
+    demo = models.BooleanField(
+        _("demonstration office"), default=False,
+        help_text=_("Set by the demo seeder only: the office may use EXAMPLE fee data, and nothing made for it is "
+                    "for submission."),
+    )
 
     office_path = "pk"  # see compostela.scoping.scoped
 

@@ -37,6 +37,9 @@ KNOWN_REVISIONS = FEES_DIR / "known_revisions.json"
 # the revisions shipped with the product, oldest first (the templates are not loadable until filled in)
 SHIPPED_REVISIONS = ["2018-04.json", "2019-10.json"]
 
+# the lists of values a revision file may hold (the first four are required by the schema, even empty)
+VALUE_KEYS = ("basic_fees", "addons", "area_prices", "service_codes", "treatment_improvement", "office_reductions")
+
 MSG_NOT_JSON = gettext_noop("The file is not JSON: %(error)s")
 MSG_AT_PATH = gettext_noop("%(path)s: %(message)s")
 MSG_EMPTY = gettext_noop(
@@ -96,7 +99,7 @@ def revision_file_read(path: Path) -> dict:
 
 def revision_data_check(data) -> dict:
     _schema_check(data, REVISION_SCHEMA)
-    if not any(data[key] for key in ("basic_fees", "addons", "area_prices", "service_codes")):
+    if not any(data.get(key) for key in VALUE_KEYS):
         raise ValidationError(_(MSG_EMPTY), code=BillingError.REVISION_FILE_INVALID)
     return data
 
@@ -114,6 +117,7 @@ class RowPlan:
     parent: str | None = None  # "schedule" / "revision": the row belongs to that parent (natural key below)
     parent_key: dict = field(default_factory=dict)
     parent_in_key: bool = False  # the parent is part of the row's natural key (a tier, a service code)
+    ref: dict = field(default_factory=dict)  # the key as the file gives it: how its children name it
 
 
 @dataclass
@@ -137,13 +141,16 @@ class RevisionDiff:
 
 def _rows_of(data: dict) -> list[RowPlan]:
     day = date.fromisoformat(data["effective_from"])
+    example = data.get("example", False)
+    revision_key = {"effective_from": day, "example": example}
     rows = [
         RowPlan(
             model="FeeRevision",
             path="$",
             label=_("revision %(month)s") % {"month": f"{day:%Y-%m}"},
-            key={"effective_from": day},
+            key={"effective_from": day, "example": example},
             values={
+                "retention_support_basis": data.get("retention_support_basis", ""),
                 "title": data["title"],
                 "notice_number": data["notice_number"],
                 "source_url": data["source_url"] or "",
@@ -163,7 +170,7 @@ def _rows_of(data: dict) -> list[RowPlan]:
                 key={"service": service, "valid_from": day},
                 values={"name": table["name"], "to_verify": not all(t["verified"] for t in table["tiers"])},
                 parent="revision",
-                parent_key={"effective_from": day},
+                parent_key=revision_key,
             )
         )
         for j, tier in enumerate(table["tiers"]):
@@ -202,7 +209,7 @@ def _rows_of(data: dict) -> list[RowPlan]:
                     "source": addon.get("source", ""),
                 },
                 parent="revision",
-                parent_key={"effective_from": day},
+                parent_key=revision_key,
             )
         )
     for i, price in enumerate(data["area_prices"]):
@@ -218,7 +225,7 @@ def _rows_of(data: dict) -> list[RowPlan]:
                     "source": price.get("source", ""),
                 },
                 parent="revision",
-                parent_key={"effective_from": day},
+                parent_key=revision_key,
             )
         )
     for i, code in enumerate(data["service_codes"]):
@@ -236,10 +243,59 @@ def _rows_of(data: dict) -> list[RowPlan]:
                     "source": code.get("source", ""),
                 },
                 parent="revision",
-                parent_key={"effective_from": day},
+                parent_key=revision_key,
                 parent_in_key=True,
             )
         )
+    for i, rate in enumerate(data.get("treatment_improvement", [])):
+        rows.append(
+            RowPlan(
+                model="TreatmentImprovementRate",
+                path=f"$.treatment_improvement[{i}]",
+                label=f"{rate['service']} {rate['scheme']} {rate['category']}",
+                key={"service": rate["service"], "scheme": rate["scheme"], "category": rate["category"]},
+                values={
+                    "rate": Decimal(rate["rate"]),
+                    "to_verify": not rate["verified"],
+                    "source": rate.get("source", ""),
+                },
+                parent="revision",
+                parent_key=revision_key,
+                parent_in_key=True,
+            )
+        )
+    for i, reduction in enumerate(data.get("office_reductions", [])):
+        rows.append(
+            RowPlan(
+                model="OfficeReductionRate",
+                path=f"$.office_reductions[{i}]",
+                label=f"{reduction['service']} {reduction['kind']}",
+                key={"service": reduction["service"], "kind": reduction["kind"], "valid_from": day},
+                values={
+                    "percent": reduction.get("percent"),
+                    "units_per_day": reduction.get("units_per_day"),
+                    "to_verify": not reduction["verified"],
+                    "source": reduction.get("source", ""),
+                },
+                parent="revision",
+                parent_key=revision_key,
+            )
+        )
+    return rows
+
+
+def _fields_of(model, values: dict) -> dict:
+    """``values`` without the fields the model does not have: migration 0013 loads the shipped files with the
+    historical models, which predate the example flag and the retention-support basis."""
+    names = {f.name for f in model._meta.get_fields()}
+    return {k: v for k, v in values.items() if k in names}
+
+
+def _fitted(rows: list[RowPlan], model_of) -> list[RowPlan]:
+    for row in rows:
+        model = model_of(row.model)
+        row.ref = dict(row.key)
+        row.key, row.values = _fields_of(model, row.key), _fields_of(model, row.values)
     return rows
 
 
@@ -266,9 +322,9 @@ def _existing(model_of, row: RowPlan, parents: dict):
 
 def _remember(row: RowPlan, instance, parents: dict) -> None:
     if row.model == "FeeRevision":
-        parents[("revision", tuple(sorted(row.key.items())))] = instance
+        parents[("revision", tuple(sorted(row.ref.items())))] = instance
     elif row.model == "FeeSchedule":
-        parents[("schedule", tuple(sorted(row.key.items())))] = instance
+        parents[("schedule", tuple(sorted(row.ref.items())))] = instance
 
 
 def _same(old, new) -> bool:
@@ -282,7 +338,7 @@ def revision_diff(data: dict, *, apps=None) -> RevisionDiff:
     model_of = _models(apps)
     parents: dict = {}
     changes = []
-    for row in _rows_of(data):
+    for row in _fitted(_rows_of(data), model_of):
         existing = _existing(model_of, row, parents)
         if existing is None:
             changes.append(Change(row.path, row.label, "add", {k: (None, v) for k, v in row.values.items()}))
@@ -317,7 +373,7 @@ def revision_load(*, data: dict, loaded_from: str = "", by=None, apps=None) -> R
     diff = revision_diff(data, apps=apps)
     parents: dict = {}
     errors: list[ValidationError] = []
-    for row, change in zip(_rows_of(data), diff.changes, strict=True):
+    for row, change in zip(_fitted(_rows_of(data), model_of), diff.changes, strict=True):
         existing = _existing(model_of, row, parents)
         if change.action == "same":
             _remember(row, existing, parents)
