@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from billing.models import AddOnKind, FeeRevision, Service
-from billing.services.fees import FeeBook, TierFee, latest_on
+from billing.services.fees import FeeBook, TierFee, latest_on, row_ref
 from billing.services.revisions import KnownRevision, known_revisions
 from compostela.models import AreaGrade
 
@@ -41,9 +41,10 @@ def missing_revisions(*, revisions: list[FeeRevision], known: list[KnownRevision
     return [k for k in known if k.effective_from <= day and k.effective_from not in loaded]
 
 
-def _value(item: str, label: str, value, revision: FeeRevision | None, to_verify: bool) -> dict:
+def _value(item: str, label: str, value, revision: FeeRevision | None, to_verify: bool, row: str = "") -> dict:
     return {
         "item": item,
+        "row": row,
         "label": label,
         "value": str(value),
         "revision": revision_label(revision),
@@ -61,16 +62,18 @@ def line_fee_values(
     values = []
     tier = transition_tier if line.service == Service.TRANSITION else support_tier
     if tier is not None and line.basic:
-        values.append(_value("basic", _("Basic fee"), tier.units, tier.revision, tier.to_verify))
+        values.append(_value("basic", _("Basic fee"), tier.units, tier.revision, tier.to_verify, tier.row))
     for addon in line.addons:
         rate = book.addon_on(kind=addon.kind, day=month)
         values.append(
-            _value(f"addon:{addon.kind}", str(AddOnKind(addon.kind).label), rate.units, rate.revision, rate.to_verify)
+            _value(f"addon:{addon.kind}", str(AddOnKind(addon.kind).label), rate.units, rate.revision, rate.to_verify,
+                   row_ref(rate))
         )
     if book.settings_on(month).yen_per_unit is not None:
         values.append(
             {
                 "item": "yen_per_unit",
+                "row": "",
                 "label": _("Yen per unit"),
                 "value": str(line.yen_per_unit),
                 "revision": _("office override: %(reason)s")
@@ -84,7 +87,8 @@ def line_fee_values(
         price = book.price_row_on(service=line.service, day=month)
         if price is not None:
             values.append(
-                _value("yen_per_unit", _("Yen per unit"), price.yen_per_unit, price.revision, price.to_verify)
+                _value("yen_per_unit", _("Yen per unit"), price.yen_per_unit, price.revision, price.to_verify,
+                       row_ref(price))
             )
     return values
 

@@ -50,6 +50,7 @@ class TierFee:
     schedule_from: date
     to_verify: bool = False  # the row or its schedule is not checked against the notice
     revision: FeeRevision | None = None  # the revision the row belongs to
+    row: str = ""  # the fee row it comes from (``row_ref``)
 
     def holds(self, value: Decimal) -> bool:
         return value >= self.min_rate if self.min_inclusive else value > self.min_rate
@@ -69,6 +70,12 @@ class TierFee:
         if self.min_rate == 0:
             return _("under %(high)s %%") % {"high": high}
         return _("%(low)s %% to under %(high)s %%") % {"low": low, "high": high}
+
+
+def row_ref(row) -> str:
+    """How a fee value names the row it comes from (``billing.basicfee:12``): a manager's confirmation of an
+    unverified value is recorded against it."""
+    return f"{row._meta.label_lower}:{row.pk}"
 
 
 def _percent(value: Decimal) -> str:
@@ -203,7 +210,8 @@ class FeeBook:
         for row in rows:
             tiers.append(TierFee(units=row.units, min_rate=row.min_rate, min_inclusive=row.min_inclusive,
                                  max_rate=upper, schedule_name=schedule.name, schedule_from=schedule.valid_from,
-                                 to_verify=row.to_verify or schedule.to_verify, revision=schedule.revision))
+                                 to_verify=row.to_verify or schedule.to_verify, revision=schedule.revision,
+                                 row=row_ref(row)))
             upper = row.min_rate
         return tiers
 
