@@ -50,6 +50,7 @@ class BillingError(models.TextChoices):
     REDUCTION_ONE_MEASURE = "reduction_one_measure", "an office reduction with both or neither measure"
     # a line the month cannot compute in full: held (not claimable) until the data is there
     TREATMENT_RATE_MISSING = "treatment_rate_missing", "a staff-pay add-on category the revision has no rate for"
+    OFFICE_REDUCTION_RATE_MISSING = "office_reduction_rate_missing", "an office reduction flagged with no rate loaded"
     # fee revision files (billing.services.revisions)
     REVISION_FILE_INVALID = "revision_file_invalid", "the revision file does not follow the schema"
     REVISION_VALUE_INVALID = "revision_value_invalid", "a value of the revision file is refused by the tables"
@@ -68,5 +69,7 @@ class CloseCheck(models.TextChoices):
     EARLIER_MONTH_OPEN = "earlier_month_open", "earlier months still open"
     RETENTION_SUPPORT_HELD = "retention_support_held", "retention support held: rate with no history not set"
     FEES_UNVERIFIED = "fees_unverified", "the month is computed with fee values to verify (要確認)"
+    FEE_RATE_MISSING = "fee_rate_missing", "a staff-pay add-on or office reduction with no rate in force"
+    SERVICE_CODES_MISSING = "service_codes_missing", "billed items without a service code in the revision in force"
     RETENTION_SUPPORT_NOTE = "retention_support_note", "retention support not claimed for a person"
     COPAY_CAP_TO_CONFIRM = "copay_cap_to_confirm", "co-payment cap to confirm: a certificate changed mid-month"

@@ -12,12 +12,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing.models import AddOnKind
+from billing.models import AddOnKind, OfficeReductionKind, TreatmentCategory, TreatmentScheme
 
 REDUCTION_LABELS = {
     "over_capacity": gettext_lazy("Over-capacity reduction"),
     "plan_missing": gettext_lazy("Missing support plan reduction"),
+    **{kind.value: kind.label for kind in OfficeReductionKind},
 }
+
+
+def _step_text(step: dict) -> str:
+    """One reduction step of a basic group: a percentage of the units paid (the client's reductions), a
+    percentage taken or units taken (the office's)."""
+    label = str(REDUCTION_LABELS.get(step["reduction"], step["reduction"]))
+    if "units_taken" in step:
+        return _(" → %(reduction)s −%(taken)s units = %(units)s") % {
+            "reduction": label, "taken": step["units_taken"], "units": step["units_per_day"]}
+    if step["reduction"] in OfficeReductionKind.values:
+        return _(" → %(reduction)s −%(percent)s %% = %(units)s") % {
+            "reduction": label, "percent": step["percent"], "units": step["units_per_day"]}
+    return _(" → %(reduction)s %(percent)s %% = %(units)s") % {
+        "reduction": label, "percent": step["percent"], "units": step["units_per_day"]}
 
 
 def plan_gap_text(reductions: dict) -> str:
@@ -90,12 +105,7 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
             None,
         ))
     for group in explanation.get("basic", []):
-        steps = "".join(
-            _(" → %(reduction)s %(percent)s %% = %(units)s") % {
-                "reduction": str(REDUCTION_LABELS.get(s["reduction"], s["reduction"])), "percent": s["percent"],
-                "units": s["units_per_day"]}
-            for s in group.get("steps", [])
-        )
+        steps = "".join(_step_text(step) for step in group.get("steps", []))
         rows.append(ExplanationRow(
             _("Basic fee"),
             _("%(days)s × %(units)s units%(steps)s") % {
@@ -113,6 +123,16 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
                                                            "capped": capped},
             addon["units"],
         ))
+    for treatment in explanation.get("treatment", []):
+        rows.append(ExplanationRow(
+            f"{TreatmentScheme(treatment['scheme']).label} {TreatmentCategory(treatment['category']).label}",
+            _("%(base)s units × %(rate)s, rounded half up") % {"base": treatment["base_units"],
+                                                               "rate": treatment["rate"]},
+            treatment["units"],
+        ))
+    codes_row = service_codes_row(explanation.get("codes") or [])
+    if codes_row is not None:
+        rows.append(codes_row)
     fee_row = fee_values_row(explanation.get("fee_values") or [])
     if fee_row is not None:
         rows.append(fee_row)
@@ -145,6 +165,22 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
         None,
     ))
     return rows
+
+
+def service_codes_row(codes: list[dict]) -> ExplanationRow | None:
+    """The service code of each billed item (サービスコード), 要確認 where the revision in force has none."""
+    if not codes:
+        return None
+    return ExplanationRow(
+        _("Service codes"),
+        "; ".join(
+            _("%(code)s %(count)s × %(units)s") % {
+                "code": c["code"] or _("(no code: %(item)s, 要確認)") % {"item": c["item"]},
+                "count": c["count"], "units": c["units_each"]}
+            for c in codes
+        ),
+        None,
+    )
 
 
 def fee_values_row(values: list[dict]) -> ExplanationRow | None:

@@ -890,6 +890,7 @@ class ClaimLine(models.Model):
     billable_days = models.PositiveSmallIntegerField(_("billable days"))
     basic_units = models.PositiveIntegerField(_("basic units"))
     addon_units = models.PositiveIntegerField(_("add-on units"))
+    treatment_units = models.PositiveIntegerField(_("staff pay add-on units"), default=0)
     total_units = models.PositiveIntegerField(_("total units"))
     yen_per_unit = models.DecimalField(_("yen per unit"), max_digits=6, decimal_places=2)
     total_yen = models.PositiveIntegerField(_("total (yen)"))
@@ -913,7 +914,8 @@ class ClaimLine(models.Model):
                 violation_error_message=MSG_UNKNOWN_CHOICE,
             ),
             models.CheckConstraint(
-                condition=Q(total_units=F("basic_units") + F("addon_units")), name="claim_line_units_add_up",
+                condition=Q(total_units=F("basic_units") + F("addon_units") + F("treatment_units")),
+                name="claim_line_units_add_up",
                 violation_error_code=BillingError.TOTALS_ADD_UP,
                 violation_error_message=MSG_TOTALS_ADD_UP,
             ),

@@ -14,7 +14,7 @@ from billing.services.tier import RetentionTier
 from compostela.spreadsheets import spreadsheet_cell
 
 LINE_COLUMNS = ["service", "client_id", "client_name", "certificate_number", "billable_days", "basic_units",
-                "addon_units", "total_units", "yen_per_unit", "total_yen", "copayment", "claimed"]
+                "addon_units", "treatment_units", "total_units", "yen_per_unit", "total_yen", "copayment", "claimed"]
 
 
 def month_report(statement: MonthStatement) -> dict:
@@ -35,7 +35,8 @@ def month_report(statement: MonthStatement) -> dict:
             {
                 "service": line.service, "client_id": line.client_id, "client_name": line.client_name,
                 "certificate_number": line.certificate_number, "billable_days": line.billable_days,
-                "basic_units": line.basic_units, "addon_units": line.addon_units, "total_units": line.total_units,
+                "basic_units": line.basic_units, "addon_units": line.addon_units,
+                "treatment_units": line.treatment_units, "total_units": line.total_units,
                 "yen_per_unit": line.explanation.get("yen_per_unit"), "total_yen": line.total_yen,
                 "copayment": line.copayment, "claimed": line.claimed, "explanation": line.explanation,
             }

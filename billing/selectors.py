@@ -90,6 +90,7 @@ class StatementLine:
     billable_days: int
     basic_units: int
     addon_units: int
+    treatment_units: int
     total_units: int
     total_yen: int
     copayment: int
@@ -148,8 +149,8 @@ def _line_from_snapshot(line: ClaimLine) -> StatementLine:
     return StatementLine(
         service=line.service, client_id=line.client_id, client_name=line.client_name,
         certificate_number=line.certificate_number, billable_days=line.billable_days, basic_units=line.basic_units,
-        addon_units=line.addon_units, total_units=line.total_units, total_yen=line.total_yen,
-        copayment=line.copayment, claimed=line.claimed, explanation=line.explanation,
+        addon_units=line.addon_units, treatment_units=line.treatment_units, total_units=line.total_units,
+        total_yen=line.total_yen, copayment=line.copayment, claimed=line.claimed, explanation=line.explanation,
     )
 
 
@@ -178,8 +179,8 @@ def billing_month_statement(*, office: Office, month: date, version: int | None 
         StatementLine(
             service=line.service, client_id=line.client.pk, client_name=line.client_name,
             certificate_number=line.certificate_number, billable_days=line.billable_days,
-            basic_units=line.basic_units, addon_units=line.addon_units, total_units=line.total_units,
-            total_yen=line.total_yen, copayment=line.copayment, claimed=line.claimed,
+            basic_units=line.basic_units, addon_units=line.addon_units, treatment_units=line.treatment_units,
+            total_units=line.total_units, total_yen=line.total_yen, copayment=line.copayment, claimed=line.claimed,
             explanation=line.explanation(),
         )
         for line in claims.lines

@@ -17,6 +17,7 @@ SOURCE_JA = {"claims": "請求実績", "estimate": "見込み", "mixed": "実績
 CLAIM_COLUMNS = {
     "client_name": "利用者氏名", "certificate_number": "受給者証番号", "service": "サービス",
     "billable_days": "請求日数", "basic_units": "基本単位数", "addon_units": "加算単位数",
+    "treatment_units": "処遇改善加算単位数",
     "total_units": "合計単位数", "yen_per_unit": "単位数単価", "total_yen": "総費用額",
     "copayment": "利用者負担額", "claimed": "請求額",
 }
@@ -26,7 +27,8 @@ def claim_lines_frame(statement: MonthStatement) -> pd.DataFrame:
     rows = [
         {"client_name": line.client_name, "certificate_number": line.certificate_number,
          "service": SERVICE_JA.get(line.service, line.service), "billable_days": line.billable_days,
-         "basic_units": line.basic_units, "addon_units": line.addon_units, "total_units": line.total_units,
+         "basic_units": line.basic_units, "addon_units": line.addon_units,
+         "treatment_units": line.treatment_units, "total_units": line.total_units,
          "yen_per_unit": str(line.explanation.get("yen_per_unit", "")), "total_yen": line.total_yen,
          "copayment": line.copayment, "claimed": line.claimed}
         for line in statement.lines

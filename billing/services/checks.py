@@ -43,11 +43,16 @@ LINK_TEXT = {
     CloseCheck.OVER_CAPACITY: gettext_lazy("Open the roster"),
     CloseCheck.COPAY_CAP_TO_CONFIRM: gettext_lazy("Confirm the cap"),
     CloseCheck.FEES_UNVERIFIED: gettext_lazy("Open the fee page"),
+    CloseCheck.FEE_RATE_MISSING: gettext_lazy("Open the fee page"),
+    CloseCheck.SERVICE_CODES_MISSING: gettext_lazy("Open the fee page"),
     None: gettext_lazy("Fix on the client's page"),
 }
 
 # the checks that stop a closing: a held line is never claimed, so the month cannot be closed around it
-BLOCKING = frozenset({CloseCheck.RETENTION_SUPPORT_HELD, CloseCheck.COPAY_CAP_TO_CONFIRM})
+BLOCKING = frozenset({CloseCheck.RETENTION_SUPPORT_HELD, CloseCheck.COPAY_CAP_TO_CONFIRM,
+                      CloseCheck.FEE_RATE_MISSING})
+# the holds of a line whose fee data is missing from the revision in force (``FEE_RATE_MISSING``)
+FEE_DATA_HOLDS = frozenset({BillingError.TREATMENT_RATE_MISSING, BillingError.OFFICE_REDUCTION_RATE_MISSING})
 
 
 @dataclass(frozen=True)
@@ -401,6 +406,50 @@ def _fees_unverified_check(claims: MonthClaims) -> PreCloseCheck | None:
     )
 
 
+def _fee_rate_missing_check(claims: MonthClaims) -> PreCloseCheck | None:
+    """Lines held because the office claims a staff-pay add-on category, or is flagged for an office reduction,
+    that the revision in force has no rate for: computing without it would claim a wrong amount, so the lines
+    are held and the month cannot be closed until the revision's rates are loaded or the setting is changed."""
+    held = [line for line in claims.lines if FEE_DATA_HOLDS & set(line.holds)]
+    if not held:
+        return None
+    items = sorted({item for line in held for item in line.missing_rates})
+    return PreCloseCheck(
+        code=CloseCheck.FEE_RATE_MISSING,
+        url_name="billing:fees",
+        url_query={"month": f"{claims.month:%Y-%m}"},
+        facts={"items": items, "lines": len(held)},
+        message=ngettext(
+            "%(count)s line is held: the office's settings claim %(items)s, and the revision in force has no rate "
+            "for it. Load the revision's rates or change the setting on the fee page.",
+            "%(count)s lines are held: the office's settings claim %(items)s, and the revision in force has no "
+            "rate for it. Load the revision's rates or change the setting on the fee page.",
+            len(held),
+        ) % {"count": len(held), "items": ", ".join(items)},
+    )
+
+
+def _service_codes_check(claims: MonthClaims) -> PreCloseCheck | None:
+    """Billed items with no service code in the revision in force: not blocking (the amounts are computed),
+    but the electronic claim needs every code."""
+    missing = (claims.fee_status or {}).get("service_codes_missing") or []
+    if not missing:
+        return None
+    return PreCloseCheck(
+        code=CloseCheck.SERVICE_CODES_MISSING,
+        url_name="billing:fees",
+        url_query={"month": f"{claims.month:%Y-%m}"},
+        facts={"items": missing},
+        message=ngettext(
+            "%(count)s billed item has no service code in the revision in force (%(items)s): the electronic "
+            "claim needs it. Load the revision's code table.",
+            "%(count)s billed items have no service code in the revision in force (%(items)s): the electronic "
+            "claim needs them. Load the revision's code table.",
+            len(missing),
+        ) % {"count": len(missing), "items": ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")},
+    )
+
+
 def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCloseCheck]:
     """Every point to check before closing ``claims``' month, blocking ones first, then the month's, then
     person by person (as the lines are ordered)."""
@@ -411,12 +460,18 @@ def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCl
     checks: list[PreCloseCheck] = []
     checks += _copay_cap_checks(claims)
     checks += _retention_support_checks(claims)
+    rates = _fee_rate_missing_check(claims)
+    if rates:
+        checks.append(rates)
     earlier = _earlier_months_check(earlier_open)
     if earlier:
         checks.append(earlier)
     fees = _fees_unverified_check(claims)
     if fees:
         checks.append(fees)
+    codes = _service_codes_check(claims)
+    if codes:
+        checks.append(codes)
     over = _over_capacity_check(claims, transition)
     if over:
         checks.append(over)

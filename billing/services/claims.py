@@ -43,12 +43,12 @@ from django.utils.translation import gettext as _
 from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
 from attendance.rules import EnrolmentFacts, period_refusal
 from billing.errors import BillingError
-from billing.models import AddOnKind, CopayCapDecision, Service
+from billing.models import AddOnKind, CopayCapDecision, OfficeReductionRate, Service
 from billing.services.fee_status import month_fee_status
-from billing.services.fees import FeeBook
+from billing.services.fees import FeeBook, row_ref
 from billing.services.month_inputs import AgreedPlan, MonthContact, MonthInputs, month_inputs_read
-from billing.services.rounding import rate_text, units_percent, units_to_yen
-from billing.services.tier import RetentionTier, retention_support_tier, retention_tier
+from billing.services.rounding import rate_text, units_less_percent, units_percent, units_times_rate, units_to_yen
+from billing.services.tier import RETENTION_SUPPORT_BASES, RetentionTier, retention_tier
 from clients.models import Certificate, Client, IncomeCategory
 from compostela.models import Office
 from placements.models import FollowUpKind
@@ -97,8 +97,9 @@ class BasicGroup:
 
     days: list[date]
     base_units: int
-    steps: list[dict]  # each {"reduction": code, "percent": p, "units_per_day": after}
+    steps: list[dict]  # each {"reduction": code, "percent": p (or "units_taken": n), "units_per_day": after}
     units_per_day: int
+    item: str = ""  # the service-code item: the tier and each reduction applied (``basic_item``)
 
     @property
     def units(self) -> int:
@@ -106,7 +107,7 @@ class BasicGroup:
 
     def as_dict(self) -> dict:
         return {"days": len(self.days), "dates": [d.isoformat() for d in self.days], "base_units": self.base_units,
-                "steps": self.steps, "units_per_day": self.units_per_day, "units": self.units}
+                "steps": self.steps, "units_per_day": self.units_per_day, "units": self.units, "item": self.item}
 
 
 @dataclass
@@ -126,6 +127,25 @@ class AddOnLine:
 
 
 @dataclass
+class TreatmentLine:
+    """A staff-pay add-on (処遇改善) of a line: the month's units before it × the category's rate."""
+
+    scheme: str
+    category: str
+    rate: Decimal
+    base_units: int
+    units: int
+
+    @property
+    def item(self) -> str:
+        return f"treatment:{self.scheme}:{self.category}"
+
+    def as_dict(self) -> dict:
+        return {"scheme": self.scheme, "category": self.category, "rate": str(self.rate),
+                "base_units": self.base_units, "units": self.units, "item": self.item}
+
+
+@dataclass
 class ClaimLineResult:
     service: str
     client: Client
@@ -136,6 +156,8 @@ class ClaimLineResult:
     days: dict = field(default_factory=dict)
     basic: list[BasicGroup] = field(default_factory=list)
     addons: list[AddOnLine] = field(default_factory=list)
+    treatment: list[TreatmentLine] = field(default_factory=list)  # the staff-pay add-ons, each its own line
+    codes: list[dict] = field(default_factory=list)  # each billed item with its service code (``line_codes``)
     reductions: dict = field(default_factory=dict)
     tier: dict = field(default_factory=dict)
     billable_days: int = 0
@@ -148,6 +170,7 @@ class ClaimLineResult:
     cap_decision: dict = field(default_factory=dict)  # the month's cap: the candidates and who confirmed it
     holds: list[str] = field(default_factory=list)  # ``BillingError`` codes: the line is not claimable yet
     fee_values: list[dict] = field(default_factory=list)  # each fee value used, with its revision (fee_status)
+    missing_rates: list[str] = field(default_factory=list)  # items the revision in force has no rate for (held)
 
     @property
     def client_name(self) -> str:
@@ -170,17 +193,24 @@ class ClaimLineResult:
         return sum(a.units for a in self.addons)
 
     @property
+    def treatment_units(self) -> int:
+        return sum(t.units for t in self.treatment)
+
+    @property
     def total_units(self) -> int:
-        return self.basic_units + self.addon_units
+        return self.basic_units + self.addon_units + self.treatment_units
 
     @property
     def claimed(self) -> int:
         """The municipality's part — nothing while the line is held (not claimable)."""
         return 0 if self.held else self.total_yen - self.copayment
 
-    def finish(self) -> ClaimLineResult:
-        """Units → yen once for the client-month and the co-payment before the cap (the cap is the person's
-        for the month across their lines: ``copay_settle``)."""
+    def finish(self, book: FeeBook, day: date) -> ClaimLineResult:
+        """The staff-pay add-ons on the month's units (``treatment_apply``), each billed item's service code
+        (``line_codes``), then units → yen once for the client-month and the co-payment before the cap (the
+        cap is the person's for the month across their lines: ``copay_settle``)."""
+        treatment_apply(self, book=book, day=day)
+        self.codes = line_codes(self, book=book, day=day)
         self.total_yen = units_to_yen(units=self.total_units, yen_per_unit=self.yen_per_unit)
         self.copay_raw = regulations.copayment_before_cap(total_yen=self.total_yen, figures=self.figures)
         return self
@@ -202,8 +232,11 @@ class ClaimLineResult:
             "basic": [g.as_dict() for g in self.basic],
             "reductions": self.reductions,
             "addons": [a.as_dict() for a in self.addons],
+            "treatment": [t.as_dict() for t in self.treatment],
+            "codes": self.codes,
             "basic_units": self.basic_units,
             "addon_units": self.addon_units,
+            "treatment_units": self.treatment_units,
             "total_units": self.total_units,
             "yen_per_unit": str(self.yen_per_unit),
             "yen_per_unit_to_verify": self.yen_per_unit_to_verify,
@@ -280,6 +313,79 @@ def tier_summary(tier: RetentionTier) -> dict:
                      "schedule": p.tier.schedule_name} for p in tier.periods],
         "no_history": tier.no_history, "held": tier.held,
     }
+
+
+# -- office reductions, staff-pay add-ons, service codes ---------------------------------------------------
+def office_reduction_steps(*, units: int, rates: list[tuple[str, OfficeReductionRate]]) -> tuple[int, list[dict]]:
+    """The office-level reductions in force (``FeeBook.office_reductions_on``, flagged by the office's 体制届)
+    applied to a day's basic units (就労移行支援) or the month's fee (就労定着支援), after the client's
+    reductions, one step each: a percentage takes that share of the units, rounded half up
+    (``units_less_percent``); units a day take that many, never below 0."""
+    steps = []
+    for kind, rate in rates:
+        if rate.percent is not None:
+            units = units_less_percent(units=units, percent=rate.percent)
+            steps.append({"reduction": kind, "percent": rate.percent, "units_per_day": units})
+        else:
+            units = max(0, units - rate.units_per_day)
+            steps.append({"reduction": kind, "units_taken": rate.units_per_day, "units_per_day": units})
+    return units, steps
+
+
+def office_reductions_of(line: ClaimLineResult, *, book: FeeBook, day: date) -> list[tuple[str, OfficeReductionRate]]:
+    """The office reductions flagged for ``line``'s service on ``day`` that have a rate; a flagged one with no
+    rate loaded holds the line (``OFFICE_REDUCTION_RATE_MISSING``: computing without it would claim too much)."""
+    found = []
+    for kind, rate in book.office_reductions_on(service=line.service, day=day):
+        if rate is None:
+            if BillingError.OFFICE_REDUCTION_RATE_MISSING not in line.holds:
+                line.holds.append(BillingError.OFFICE_REDUCTION_RATE_MISSING)
+            line.missing_rates.append(f"reduction:{kind}")
+        else:
+            found.append((kind, rate))
+    return found
+
+
+def basic_item(tier_item: str, steps: list[dict]) -> str:
+    """The service-code item of basic units: the tier (``TierFee.item``) and each reduction applied in order —
+    the code table has one basic code per combination (``basic:1-20:0.5:over_capacity:plan_missing_70``)."""
+    names = [f"{s['reduction']}_{s['percent']}" if s["reduction"] == "plan_missing" else s["reduction"]
+             for s in steps]
+    return ":".join([tier_item, *names])
+
+
+def treatment_apply(line: ClaimLineResult, *, book: FeeBook, day: date) -> None:
+    """The staff-pay add-ons (処遇改善) of ``line``: for each category the office claims for the service in the
+    month (``FeeBook.treatment_on``), the month's units so far — basic and add-ons, reductions applied — × the
+    category's rate in the revision in force, rounded half up (``units_times_rate``), as its own line.  A
+    category with no rate in that revision holds the line (``TREATMENT_RATE_MISSING``)."""
+    base = line.basic_units + line.addon_units
+    for setting, rate in book.treatment_on(service=line.service, day=day):
+        if rate is None:
+            if BillingError.TREATMENT_RATE_MISSING not in line.holds:
+                line.holds.append(BillingError.TREATMENT_RATE_MISSING)
+            line.missing_rates.append(f"treatment:{setting.scheme}:{setting.category}")
+            continue
+        if base:
+            line.treatment.append(TreatmentLine(scheme=setting.scheme, category=setting.category, rate=rate.rate,
+                                                base_units=base, units=units_times_rate(units=base, rate=rate.rate)))
+
+
+def line_codes(line: ClaimLineResult, *, book: FeeBook, day: date) -> list[dict]:
+    """Each item ``line`` bills — a basic group, an add-on, a staff-pay add-on — with its count, units and the
+    service code of the revision in force (``FeeBook.code_for``; ``code`` empty when the table has none: the
+    electronic claim refuses the line).  Their units add up to the line's total units."""
+    items = [(g.item, len(g.days), g.units_per_day) for g in line.basic]
+    items += [(a.kind, a.count, a.units_each) for a in line.addons]
+    items += [(t.item, 1, t.units) for t in line.treatment]
+    out = []
+    for item, count, units_each in items:
+        code = book.code_for(service=line.service, item=item, day=day)
+        out.append({"item": item, "count": count, "units_each": units_each, "units": count * units_each,
+                    "code": code.code if code else "", "form_type": code.form_type if code else "",
+                    "name": code.name if code else "", "verified": bool(code) and not code.to_verify,
+                    "row": row_ref(code) if code else ""})
+    return out
 
 
 # -- per-client pieces ---------------------------------------------------------------------------------------
@@ -376,10 +482,12 @@ def transition_claim_line(
         "over_capacity_rolling": over.rolling_over,
         **plan_reduction.as_dict(),
     }
+    office_rates = office_reductions_of(line, book=book, day=first)
     groups: dict[tuple, BasicGroup] = {}
     units_on: dict[date, int] = {}
     for r in counted:
-        base = tier.units_on(r["day"])
+        day_tier = tier.tier_on(r["day"])
+        base = day_tier.units if day_tier else 0
         units, steps = base, []
         if over.reduced_on(r["day"]):
             units = units_percent(units=units, percent=figures.over_capacity_percent)
@@ -388,9 +496,12 @@ def transition_claim_line(
         if plan_percent is not None:
             units = units_percent(units=units, percent=plan_percent)
             steps.append({"reduction": "plan_missing", "percent": plan_percent, "units_per_day": units})
-        key = (base, tuple(s["reduction"] for s in steps))
+        units, office_steps = office_reduction_steps(units=units, rates=office_rates)
+        steps += office_steps
+        item = basic_item(day_tier.item, steps) if day_tier else ""
+        key = (base, item, tuple(s["reduction"] for s in steps))
         if key not in groups:
-            groups[key] = BasicGroup(days=[], base_units=base, steps=steps, units_per_day=units)
+            groups[key] = BasicGroup(days=[], base_units=base, steps=steps, units_per_day=units, item=item)
         groups[key].days.append(r["day"])
         units_on[r["day"]] = units
     line.basic = list(groups.values())
@@ -441,7 +552,7 @@ def transition_claim_line(
         }
         for part, counts in zip(parts, per_part, strict=True)
     ]
-    return line.finish()
+    return line.finish(book, first)
 
 
 def retention_support_lines(
@@ -481,7 +592,8 @@ def retention_support_lines(
         (pk, _("%(client)s: face-to-face contact but no support report shared this month.") % {"client": clients[pk]})
         for pk in sorted(set(faced) - set(eligible))
     ]
-    tier = retention_support_tier(office=office, fiscal_year=fiscal_year_of(first), book=book, users=support_users)
+    basis = RETENTION_SUPPORT_BASES[book.retention_support_basis_on(first)]  # the revision's fee basis
+    tier = basis.rate(office=office, fiscal_year=fiscal_year_of(first), book=book, users=support_users)
     yen_per_unit, to_verify = book.yen_per_unit_on(service=Service.RETENTION_SUPPORT, day=first)
     lines = []
     billable = []
@@ -493,7 +605,7 @@ def retention_support_lines(
             continue
         billable.append((pk, cert))
     if billable:
-        fee = book.tier_for(service=Service.RETENTION_SUPPORT, day=first, band=len(billable), rate=tier.rate)
+        fee = basis.fee(book=book, day=first, users=len(billable), tier=tier)
         held_label = _("to confirm: the rate of an office with no retention-support history is not set")
         for pk, cert in billable:
             line = ClaimLineResult(service=Service.RETENTION_SUPPORT, client=clients[pk], certificate=cert,
@@ -525,9 +637,12 @@ def retention_support_lines(
                     units = units_percent(units=units, percent=plan_reduction.percent)
                     steps.append({"reduction": "plan_missing", "percent": plan_reduction.percent,
                                   "units_per_day": units})
-                line.basic = [BasicGroup(days=[first], base_units=fee.units, steps=steps,
-                                         units_per_day=units)]  # one month's fee
-            lines.append(line.finish())
+                units, office_steps = office_reduction_steps(
+                    units=units, rates=office_reductions_of(line, book=book, day=first))
+                steps += office_steps
+                line.basic = [BasicGroup(days=[first], base_units=fee.units, steps=steps, units_per_day=units,
+                                         item=basic_item(fee.item, steps))]  # one month's fee
+            lines.append(line.finish(book, first))
     return lines, tier, warnings
 
 

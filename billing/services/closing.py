@@ -45,6 +45,10 @@ EARLIER_MONTH_OPEN = gettext_noop(
 STALE_CONFIRMATION = gettext_noop(
     "The points to check changed since the page was shown. Read the new list and confirm again."
 )
+LINES_HELD = gettext_noop(
+    "The lines of %(clients)s are held: the office's settings claim a staff-pay add-on or a reduction that the "
+    "revision in force has no rate for. Load the revision's rates or change the settings on the fee page."
+)
 RETENTION_SUPPORT_HELD = gettext_noop(
     "Retention-support lines are held until the rate of an office with no retention-support history is set "
     "from the city's notice: the month cannot be closed yet."
@@ -89,6 +93,10 @@ def billing_month_close(*, office: Office, month: date, by: User, reason: str = 
                               code=BillingError.COPAY_CAP_TO_CONFIRM)
     if any(BillingError.RETENTION_SUPPORT_HELD in line.holds for line in claims.held_lines):
         raise ValidationError(_(RETENTION_SUPPORT_HELD), code=BillingError.RETENTION_SUPPORT_HELD)
+    if claims.held_lines:  # any other hold: a rate the revision in force lacks (the fee page says which)
+        held = claims.held_lines
+        raise ValidationError(_(LINES_HELD) % {"clients": ", ".join(dict.fromkeys(line.client_name for line in held))},
+                              code=held[0].holds[0])
     if earlier_open and not is_real_reason(reason):
         raise ValidationError(_(EARLIER_MONTH_OPEN) % {"months": ", ".join(f"{m:%Y-%m}" for m in earlier_open)},
                               code=BillingError.EARLIER_MONTH_OPEN)
@@ -116,8 +124,9 @@ def _store_closing(*, office: Office, first: date, claims, summary: dict, by: Us
         ClaimLine(
             closing=closing, service=line.service, client=line.client, client_name=line.client_name,
             certificate_number=line.certificate_number, billable_days=line.billable_days,
-            basic_units=line.basic_units, addon_units=line.addon_units, total_units=line.total_units,
-            yen_per_unit=line.yen_per_unit, total_yen=line.total_yen, copayment=line.copayment,
+            basic_units=line.basic_units, addon_units=line.addon_units,
+            treatment_units=line.treatment_units, total_units=line.total_units, yen_per_unit=line.yen_per_unit,
+            total_yen=line.total_yen, copayment=line.copayment,
             claimed=line.claimed, explanation=line.explanation(),
         )
         for line in claims.lines

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from billing.models import AddOnKind, FeeRevision, Service
+from billing.models import AddOnKind, FeeRevision, OfficeReductionKind, Service, TreatmentCategory, TreatmentScheme
 from billing.services.fees import FeeBook, TierFee, latest_on, row_ref
 from billing.services.revisions import KnownRevision, known_revisions
 from compostela.models import AreaGrade
@@ -35,9 +35,14 @@ def revision_in_force(revisions: list[FeeRevision], day: date) -> FeeRevision | 
     return latest_on(revisions, day, since="effective_from")
 
 
+def treatment_label(scheme: str, category: str) -> str:
+    """``Staff pay improvement add-on (2024-06 on) Ⅰ``."""
+    return f"{TreatmentScheme(scheme).label} {TreatmentCategory(category).label}"
+
+
 def missing_revisions(*, revisions: list[FeeRevision], known: list[KnownRevision], day: date) -> list[KnownRevision]:
     """The known revisions effective on or before ``day`` whose file is not loaded."""
-    loaded = {r.effective_from for r in revisions}
+    loaded = {r.effective_from for r in revisions if not r.example}  # EXAMPLE data never stands for the notice
     return [k for k in known if k.effective_from <= day and k.effective_from not in loaded]
 
 
@@ -69,6 +74,16 @@ def line_fee_values(
             _value(f"addon:{addon.kind}", str(AddOnKind(addon.kind).label), rate.units, rate.revision, rate.to_verify,
                    row_ref(rate))
         )
+    for treatment in line.treatment:
+        rate = next(r for s, r in book.treatment_on(service=line.service, day=month)
+                    if r is not None and (s.scheme, s.category) == (treatment.scheme, treatment.category))
+        values.append(_value(treatment.item, treatment_label(treatment.scheme, treatment.category), rate.rate,
+                             rate.revision, rate.to_verify, row_ref(rate)))
+    for kind, rate in book.office_reductions_on(service=line.service, day=month):
+        if rate is not None:
+            values.append(_value(f"reduction:{kind}", str(OfficeReductionKind(kind).label),
+                                 f"{rate.percent} %" if rate.percent is not None else rate.units_per_day,
+                                 rate.revision, rate.to_verify, row_ref(rate)))
     if book.settings_on(month).yen_per_unit is not None:
         values.append(
             {
@@ -117,7 +132,11 @@ def month_fee_status(claims: MonthClaims) -> dict:
                 )
     in_force = revision_in_force(book.revisions, month)
     missing = missing_revisions(revisions=book.revisions, known=known_revisions(), day=month)
+    codes_missing = sorted({f"{line.service}:{c['item']}" for line in claims.lines for c in line.codes
+                            if not c["code"]})
     return {
+        "example": bool(in_force and in_force.example),
+        "service_codes_missing": codes_missing,
         "revision": revision_label(in_force) if in_force else None,
         "revision_from": in_force.effective_from.isoformat() if in_force else None,
         "missing_revisions": [{"effective_from": k.effective_from.isoformat(), "title": k.title} for k in missing],

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from billing.models import (
+    OFFICE_REDUCTION_FLAGS,
     AddOnKind,
     AddOnRate,
     AreaUnitPrice,
@@ -18,9 +20,14 @@ from billing.models import (
     FeeRevision,
     FeeSchedule,
     OfficeFeeSettings,
+    OfficeReductionRate,
+    OfficeTreatmentImprovement,
+    RetentionSupportBasis,
     RetentionSupportNoHistoryRate,
     RetentionTierOverride,
     Service,
+    ServiceCode,
+    TreatmentImprovementRate,
 )
 from compostela.models import AreaGrade, Office, OfficeCapacity
 from regulations import rules as regulations
@@ -51,6 +58,15 @@ class TierFee:
     to_verify: bool = False  # the row or its schedule is not checked against the notice
     revision: FeeRevision | None = None  # the revision the row belongs to
     row: str = ""  # the fee row it comes from (``row_ref``)
+    band_min: int = 1
+    band_max: int | None = None
+
+    @property
+    def item(self) -> str:
+        """The tier as a revision file's service-code table names it: ``basic:1-20:0.5`` (``>0`` for a tier
+        from above its lower bound, such as "above 0 to under 10 %")."""
+        low = format(self.min_rate.normalize(), "f")
+        return f"basic:{self.band_min}-{self.band_max or ''}:{'' if self.min_inclusive else '>'}{low}"
 
     def holds(self, value: Decimal) -> bool:
         return value >= self.min_rate if self.min_inclusive else value > self.min_rate
@@ -95,6 +111,10 @@ class OfficeSettingsView:
     transition_prep: str = ""
     transport: str = ""
     meals: bool = False
+    restraint_not_done: bool = False
+    abuse_prevention_missing: bool = False
+    continuity_plan_missing: bool = False
+    info_not_reported: bool = False
     runs_retention_support: bool = False
     followup_cost_method: str = "per_contact"
     cost_per_followup: int = 10000
@@ -114,6 +134,10 @@ class OfficeSettingsView:
     def transport_kind(self) -> str | None:
         return f"transport_{self.transport}" if self.transport else None
 
+    def office_reduction_kinds(self) -> list[str]:
+        """The office-level reductions the settings flag (its 体制届), in the order of ``OfficeReductionKind``."""
+        return [kind.value for kind, flag in OFFICE_REDUCTION_FLAGS.items() if getattr(self, flag)]
+
 
 def settings_view(row: OfficeFeeSettings | None) -> OfficeSettingsView:
     """The view of one settings row (the defaults when the office has none in force)."""
@@ -124,6 +148,7 @@ def settings_view(row: OfficeFeeSettings | None) -> OfficeSettingsView:
         area_grade=row.area_grade, qualified_staff=row.qualified_staff,
         trained_staff=row.trained_staff, transition_prep=row.transition_prep, transport=row.transport,
         meals=row.meals, runs_retention_support=row.runs_retention_support,
+        **{flag: getattr(row, flag) for flag in OFFICE_REDUCTION_FLAGS.values()},
         followup_cost_method=row.followup_cost_method, cost_per_followup=row.cost_per_followup,
         hourly_staff_cost=row.hourly_staff_cost,
     )
@@ -159,17 +184,26 @@ class FeeBook:
     capacities: list[OfficeCapacity] = field(default_factory=list)
     overrides: list[RetentionTierOverride] = field(default_factory=list)  # oldest first
     figures: list[regulations.Figures] = field(default_factory=list)  # the regulations' dated figures, oldest first
-    _revisions: list[FeeRevision] | None = None
+    revisions: list[FeeRevision] = field(default_factory=list)  # oldest first (an EXAMPLE one after a real one)
+    treatment_rates: dict[int, list[TreatmentImprovementRate]] = field(default_factory=dict)  # revision id → rows
+    reduction_rates: dict[tuple[str, str], list[OfficeReductionRate]] = field(default_factory=dict)
+    treatment_settings: list[OfficeTreatmentImprovement] = field(default_factory=list)  # oldest first
+    service_codes: dict[int, dict[tuple[str, str], ServiceCode]] = field(default_factory=dict)  # revision id → …
     # the 就労定着支援 rate the manager confirmed for an office with no retention-support history (None: unset)
     no_history_rate: RetentionSupportNoHistoryRate | None = None
 
-    @property
-    def revisions(self) -> list[FeeRevision]:
-        """The loaded fee revisions, oldest first (one query, on first use: the month's fee status needs them,
-        the tier page does not)."""
-        if self._revisions is None:
-            self._revisions = list(FeeRevision.objects.order_by("effective_from"))
-        return self._revisions
+    def revision_on(self, day: date) -> FeeRevision | None:
+        """The revision in force on ``day``: the latest effective on it (of those the office may use)."""
+        return latest_on(self.revisions, day, since="effective_from")
+
+    def retention_support_basis_on(self, day: date) -> str:
+        """How the revision in force computes the 就労定着支援 fee: the latest basis a revision effective on
+        ``day`` states (a revision that leaves it empty keeps the earlier one)."""
+        found = RetentionSupportBasis.EMPLOYED_SHARE_3Y.value
+        for revision in self.revisions:
+            if revision.effective_from <= day and revision.retention_support_basis:
+                found = revision.retention_support_basis
+        return found
 
     def figures_on(self, day: date) -> regulations.Figures:
         """The regulations' figures in force on ``day`` (co-payment, reductions, new office, reports)."""
@@ -211,7 +245,7 @@ class FeeBook:
             tiers.append(TierFee(units=row.units, min_rate=row.min_rate, min_inclusive=row.min_inclusive,
                                  max_rate=upper, schedule_name=schedule.name, schedule_from=schedule.valid_from,
                                  to_verify=row.to_verify or schedule.to_verify, revision=schedule.revision,
-                                 row=row_ref(row)))
+                                 row=row_ref(row), band_min=row.band_min, band_max=row.band_max))
             upper = row.min_rate
         return tiers
 
@@ -258,21 +292,71 @@ class FeeBook:
     def capacity_on(self, day: date) -> int:
         return self.office.capacity_on(day, self.capacities)
 
+    # -- staff-pay add-ons, office reductions, service codes ----------------------------------------------
+    def treatment_on(self, *, service: str, day: date) -> list[tuple[OfficeTreatmentImprovement,
+                                                                    TreatmentImprovementRate | None]]:
+        """The staff-pay add-ons (処遇改善) the office claims for ``service`` on ``day`` — its category of each
+        scheme in force (a month's first day) — each with its rate in the revision in force (None: the revision
+        has no rate for that category; the line cannot be computed in full)."""
+        latest: dict[str, OfficeTreatmentImprovement] = {}
+        for row in self.treatment_settings:
+            if row.service == service and row.valid_from <= day:
+                latest[row.scheme] = row
+        revision = self.revision_on(day)
+        rates = {(r.service, r.scheme, r.category): r
+                 for r in (self.treatment_rates.get(revision.pk, []) if revision else [])}
+        return [(row, rates.get((service, row.scheme, row.category)))
+                for row in sorted(latest.values(), key=lambda r: r.scheme) if row.category]
+
+    def office_reductions_on(self, *, service: str, day: date) -> list[tuple[str, OfficeReductionRate | None]]:
+        """The office-level reductions flagged in the settings in force on ``day``, each with its rate in force
+        (None: no rate loaded for it; the line cannot be computed in full)."""
+        return [(kind, latest_on(self.reduction_rates.get((service, kind), []), day))
+                for kind in self.settings_on(day).office_reduction_kinds()]
+
+    def code_for(self, *, service: str, item: str, day: date) -> ServiceCode | None:
+        """The service code of ``item`` in the code table of the revision in force on ``day`` (None: not
+        loaded).  Each revision publishes its whole table: nothing carries over from an earlier one."""
+        revision = self.revision_on(day)
+        return self.service_codes.get(revision.pk, {}).get((service, item)) if revision else None
+
+
+def usable_revisions(office: Office, prefix: str = "") -> Q:
+    """The fee rows ``office`` may use: a revision flagged EXAMPLE only for a demonstration office (``prefix``:
+    the path to the revision, ``"revision__"`` from a fee row; rows with no revision are always usable)."""
+    if office.demo:
+        return Q()
+    if not prefix:
+        return Q(example=False)
+    return Q(**{f"{prefix}isnull": True}) | Q(**{f"{prefix}example": False})
+
 
 def fee_book_load(*, office: Office) -> FeeBook:
-    """Every fee table, the office's dated settings, capacity history, tier overrides and retention-support rate
-    with no history, and the regulations' dated figures — nine queries (one per table), whatever the period;
-    each fee row comes with its revision (joined), and ``FeeBook.revisions`` reads the revisions on first use.
-    The global tables are a few dozen rows; the office's rows a handful."""
+    """Every fee table, the office's dated settings, capacity history, tier overrides, staff-pay categories and
+    retention-support rate with no history, and the regulations' dated figures — fourteen queries (one per
+    table), whatever the period; each fee row comes with its revision (joined).  The global tables are a few
+    dozen rows (the service codes a few hundred); the office's rows a handful.  A revision flagged EXAMPLE and
+    its rows are read for a demonstration office only (``usable_revisions``)."""
     book = FeeBook(office=office)
-    for schedule in FeeSchedule.objects.select_related("revision").order_by("valid_from", "pk"):
+    usable = usable_revisions(office, "revision__")
+    book.revisions = list(FeeRevision.objects.filter(usable_revisions(office)).order_by("effective_from", "example"))
+    for schedule in FeeSchedule.objects.filter(usable).select_related("revision").order_by("valid_from", "pk"):
         book.schedules.setdefault(schedule.service, []).append(schedule)
-    for fee in BasicFee.objects.order_by("pk"):
+    for fee in BasicFee.objects.filter(usable_revisions(office, "schedule__revision__")).order_by("pk"):
         book.fees.setdefault(fee.schedule_id, []).append(fee)
-    for addon in AddOnRate.objects.select_related("revision").order_by("valid_from", "pk"):
+    for addon in AddOnRate.objects.filter(usable).select_related("revision").order_by("valid_from", "pk"):
         book.addons.setdefault(addon.kind, []).append(addon)
-    for price in AreaUnitPrice.objects.select_related("revision").order_by("valid_from", "pk"):
+    for price in AreaUnitPrice.objects.filter(usable).select_related("revision").order_by("valid_from", "pk"):
         book.prices.setdefault((price.area_grade, price.service), []).append(price)
+    for rate in TreatmentImprovementRate.objects.filter(usable).select_related("revision").order_by("pk"):
+        book.treatment_rates.setdefault(rate.revision_id, []).append(rate)
+    for reduction in (OfficeReductionRate.objects.filter(usable).select_related("revision")
+                      .order_by("valid_from", "pk")):
+        book.reduction_rates.setdefault((reduction.service, reduction.kind), []).append(reduction)
+    for code in ServiceCode.objects.filter(usable).order_by("pk"):
+        book.service_codes.setdefault(code.revision_id, {})[(code.service, code.item)] = code
+    book.treatment_settings = list(OfficeTreatmentImprovement.objects.filter(office=office)
+                                   .order_by("valid_from", "pk"))
     book.settings = list(OfficeFeeSettings.objects.filter(office=office).order_by("valid_from", "pk"))
     book.capacities = list(OfficeCapacity.objects.filter(office=office).order_by("valid_from", "pk"))
     book.overrides = list(RetentionTierOverride.objects.filter(office=office).order_by("created_at", "pk"))

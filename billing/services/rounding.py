@@ -1,6 +1,7 @@
 """Every rounding of billing, written once.
 
-* a percentage applied to units → whole units, half up (四捨五入), one step at a time;
+* a percentage applied to units → whole units, half up (四捨五入), one step at a time (an office reduction
+  rounds the part it takes; the staff-pay add-on rounds the month's units × its rate);
 * units → yen: drop the fraction below one yen (切り捨て), once per client-month;
 * co-payment: 10 % of the yen total, fraction dropped;
 * yen per day in reports: half away from zero (−1,666.67 → −1,667).
@@ -23,6 +24,20 @@ def round_half_up(value: Decimal) -> int:
 def units_percent(*, units: int, percent: int) -> int:
     """``units`` × ``percent`` %, rounded to a whole unit half up: 811 × 70 % = 567.7 → 568."""
     return round_half_up(Decimal(units) * Decimal(percent) / Decimal(100))
+
+
+def units_less_percent(*, units: int, percent: int) -> int:
+    """``units`` less ``percent`` % of them, the part taken rounded to a whole unit half up (所定単位数の100分の
+    X に相当する単位数を減算): 650 less 1 % = 650 − 7 (6.5 → 7) = 643."""
+    return units - units_percent(units=units, percent=percent)
+
+
+def units_times_rate(*, units: int, rate: Decimal) -> int:
+    """``units`` × a rate given as a fraction, rounded to a whole unit half up (the staff-pay add-on: the
+    month's units × 0.102): 12,345 × 0.102 = 1,259.19 → 1,259."""
+    if not isinstance(rate, Decimal):
+        raise TypeError("a rate must be a Decimal")
+    return round_half_up(Decimal(units) * rate)
 
 
 def units_to_yen(*, units: int, yen_per_unit: Decimal) -> int:

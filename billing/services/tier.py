@@ -15,6 +15,7 @@ is *held* (要確認): the month's retention-support lines are not claimed and t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from billing.errors import BillingError
-from billing.models import RetentionSupportNoHistoryRate, RetentionTierOverride, Service
+from billing.models import RetentionSupportBasis, RetentionSupportNoHistoryRate, RetentionTierOverride, Service
 from billing.services.fees import FeeBook, TierFee, fee_book_load
 from billing.services.rounding import rate as exact_rate
 from compostela.audit import audited
@@ -197,6 +198,28 @@ def retention_support_tier(*, office: Office, fiscal_year: int, book: FeeBook | 
         users=[{"client_id": pk, "employed": pk in employed} for pk in sorted(users)],
         no_history=no_history, held=held,
     )
+
+
+def employed_share_fee(*, book: FeeBook, day: date, users: int, tier: RetentionTier) -> TierFee:
+    """The month's 就労定着支援 fee on the ``employed_share_3y`` basis: the tier holding the fiscal year's rate,
+    in the band of the month's number of users."""
+    return book.tier_for(service=Service.RETENTION_SUPPORT, day=day, band=users, rate=tier.rate)
+
+
+@dataclass(frozen=True)
+class RetentionSupportFeeBasis:
+    """How a revision computes the 就労定着支援 fee: the fiscal year's rate and the month's fee from it.  A
+    revision that changes the method names a new basis (``FeeRevision.retention_support_basis``) with its own
+    functions here; the earlier ones stay as they are for the months before it."""
+
+    rate: Callable[..., RetentionTier]
+    fee: Callable[..., TierFee]
+
+
+RETENTION_SUPPORT_BASES: dict[str, RetentionSupportFeeBasis] = {
+    RetentionSupportBasis.EMPLOYED_SHARE_3Y: RetentionSupportFeeBasis(rate=retention_support_tier,
+                                                                      fee=employed_share_fee),
+}
 
 
 def retention_support_tier_choices(*, book: FeeBook, day: date) -> list[tuple[str, str]]:

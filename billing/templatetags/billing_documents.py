@@ -36,3 +36,19 @@ def rate_percent(value) -> str:
         return f"{Decimal(str(value)) * 100:.1f}%"
     except (InvalidOperation, ValueError):
         return ""
+
+
+# what a held line waits for, as the office's Japanese documents say it (``ClaimLineResult.holds`` codes)
+HOLD_JA = {
+    "copay_cap_to_confirm": "負担上限月額",
+    "retention_support_held": "就労定着率",
+    "treatment_rate_missing": "処遇改善加算の率",
+    "office_reduction_rate_missing": "減算の率",
+}
+
+
+@register.filter
+def holds_ja(holds) -> str:
+    """A held line's cell: ``要確認（負担上限月額）``."""
+    names = [HOLD_JA.get(code, code) for code in holds or []]
+    return f"要確認（{'、'.join(names)}）" if names else ""

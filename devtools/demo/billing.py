@@ -14,17 +14,26 @@ from attendance.models import Attendance
 from billing.models import (
     MonthClosing,
     OfficeFeeSettings,
+    OfficeTreatmentImprovement,
     QualifiedStaff,
     RetentionSupportNoHistoryRate,
+    Service,
     TransportLevel,
+    TreatmentCategory,
+    TreatmentScheme,
 )
 from billing.services.closing import billing_month_close
 from billing.services.fees import BillingConfigurationError
+from billing.services.revisions import FEES_DIR, revision_file_read, revision_load
 from billing.services.tier import retention_support_no_history_rate_set
 from compostela.models import Membership, Office, Role
 
 CLOSE_MONTHS_BEFORE = 2  # close every month with attendance older than the last two
 DEMO_NOTICE = "デモ用の架空の通知（実績のない事業所の就労定着率）"
+# the EXAMPLE revision (made-up staff-pay rates and service codes, demonstration offices only) and the demo
+# office's staff-pay category from it, so its months from 2026-06 show the 処遇改善 line and service codes
+EXAMPLE_REVISION = "example-2026-06.json"
+EXAMPLE_FROM = date(2026, 6, 1)
 
 
 @transaction.atomic
@@ -46,6 +55,13 @@ def seed(*, offices: list[Office], clients_per_office: int, years: int, rng, std
     manager = Membership.objects.filter(office=demo, role=Role.MANAGER).select_related("user").first()
     if manager is None:
         return
+    revision_load(data=revision_file_read(FEES_DIR / EXAMPLE_REVISION), loaded_from=f"fixtures/fees/{EXAMPLE_REVISION}",
+                  by=manager.user)
+    for service in Service.values:
+        OfficeTreatmentImprovement.objects.update_or_create(
+            office=demo, service=service, scheme=TreatmentScheme.UNIFIED, valid_from=EXAMPLE_FROM,
+            defaults={"category": TreatmentCategory.IA, "note": "デモ（EXAMPLEの率）"},
+        )
     if not RetentionSupportNoHistoryRate.objects.filter(office=demo).exists():
         # the demo's early years have no retention-support history (0 ÷ 0): a (made-up) notice sets the tier
         retention_support_no_history_rate_set(office=demo, rate=Decimal(0), notice=DEMO_NOTICE, by=manager.user)

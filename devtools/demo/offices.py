@@ -54,6 +54,7 @@ def demo_seed_offices(*, offices: int, seed: int) -> DemoResult:
                 "name": name,
                 "capacity": 20,
                 "area_grade": AreaGrade.GRADE_7,
+                "demo": True,  # may use the EXAMPLE fee data; nothing made for it is for submission
                 "opened_on": date(2010, 4, 1) if index == 1 else date(2012 + rng.randrange(8), 4, 1),
             },
         )

@@ -19,6 +19,7 @@ from billing.services.fees import fee_book_load
 from billing.services.revisions import (
     FEES_DIR,
     SHIPPED_REVISIONS,
+    VALUE_KEYS,
     known_revisions,
     revision_data_check,
     revision_diff,
@@ -43,6 +44,19 @@ def a_2026_revision(**changes) -> dict:
     return data
 
 
+TEMPLATES = ("2024-04.template.json", "2024-06.template.json", "2026-06.template.json")
+
+
+def test_the_example_revision_is_flagged_and_verifies_nothing():
+    """Rule: the EXAMPLE revision (made-up staff-pay rates and codes for the demonstration office) says so,
+    and none of its values is marked verified."""
+    data = revision_file_read(FEES_DIR / "example-2026-06.json")
+    assert data["example"] is True and "EXAMPLE" in data["title"]
+    values = [v for key in ("service_codes", "treatment_improvement") for v in data[key]]
+    assert values and not any(v["verified"] for v in values)
+    assert all(c["code"][2] == "X" for c in data["service_codes"])
+
+
 def event_count() -> int:
     return sum(
         model.pgh_event_model.objects.count()
@@ -54,7 +68,7 @@ def test_shipped_revisions_and_templates_follow_the_schema():
     """Rule: every shipped revision file and template is valid against fixtures/fees/revision.schema.json."""
     for name in SHIPPED_REVISIONS:
         revision_file_read(FEES_DIR / name)
-    for name in ("2024-04.template.json", "2026-06.template.json"):
+    for name in TEMPLATES:
         with pytest.raises(ValidationError) as refused:
             revision_file_read(FEES_DIR / name)
         assert codes_of(refused.value) == {BillingError.REVISION_FILE_INVALID}  # valid, but empty: refused
@@ -73,9 +87,9 @@ def test_the_2019_revision_ships_verified_only_what_the_seeds_give():
 
 def test_templates_hold_no_figure():
     """Rule: never invent a figure: the 2024 and 2026 templates list no value."""
-    for name in ("2024-04.template.json", "2026-06.template.json"):
+    for name in TEMPLATES:
         data = shipped(name)
-        assert not any(data[k] for k in ("basic_fees", "addons", "area_prices", "service_codes"))
+        assert not any(data[k] for k in VALUE_KEYS)
 
 
 def test_known_revision_dates_are_data():
