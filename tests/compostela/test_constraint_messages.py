@@ -38,8 +38,11 @@ from billing.models import (
     FeeSchedule,
     GeneratedDocument,
     MonthClosing,
+    OfficeReductionRate,
+    OfficeTreatmentImprovement,
     Service,
     ServiceCode,
+    TreatmentImprovementRate,
 )
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.tier import retention_support_no_history_rate_set, retention_tier_override
@@ -351,6 +354,24 @@ def _service_code(world: World) -> ServiceCode:
     # a test value, not a code of the ministry's table
     return ServiceCode.objects.create(revision=FeeRevision.objects.order_by("pk").first(), service=Service.TRANSITION,
                                       item="test", code="43ZZZZ")
+
+
+def _treatment_rate(world: World) -> TreatmentImprovementRate:
+    # a test rate, not the notice's
+    return TreatmentImprovementRate.objects.create(revision=FeeRevision.objects.order_by("pk").first(),
+                                                   service=Service.TRANSITION, scheme="unified", category="I",
+                                                   rate=Decimal("0.1"))
+
+
+def _reduction_rate(world: World) -> OfficeReductionRate:
+    # a test rate, not the notice's
+    return OfficeReductionRate.objects.create(service=Service.TRANSITION, kind="abuse_prevention",
+                                              valid_from=date(2024, 6, 1), percent=1)
+
+
+def _office_treatment(world: World) -> OfficeTreatmentImprovement:
+    return OfficeTreatmentImprovement.objects.create(office=world.office, service=Service.TRANSITION,
+                                                     scheme="unified", category="I", valid_from=date(2024, 6, 1))
 
 
 def _fee_settings(world: World):
@@ -726,6 +747,32 @@ CASES: dict[str, Case] = {
     "service_code_one_per_item": Case(_copy(_service_code), "item"),
     "service_code_six_characters": Case(_changed(_service_code, code="43ab"), "code"),
     "service_code_service_known": Case(_changed(_service_code, service="care"), "service", first="invalid_choice"),
+    "treatment_rate_one_per_category": Case(_copy(_treatment_rate), "category"),
+    "treatment_rate_fraction": Case(_changed(_treatment_rate, rate=Decimal("1.5")), "rate"),
+    "treatment_rate_service_known": Case(_changed(_treatment_rate, service="care"), "service", first="invalid_choice"),
+    "treatment_rate_scheme_known": Case(_changed(_treatment_rate, scheme="bonus"), "scheme", first="invalid_choice"),
+    "treatment_rate_category_known": Case(
+        _changed(_treatment_rate, category="VI"), "category", first="invalid_choice"
+    ),
+    "office_reduction_rate_one_per_day": Case(_copy(_reduction_rate), "valid_from"),
+    "office_reduction_rate_one_measure": Case(_changed(_reduction_rate, units_per_day=5), "percent"),
+    "office_reduction_rate_service_known": Case(
+        _changed(_reduction_rate, service="care"), "service", first="invalid_choice"
+    ),
+    "office_reduction_rate_kind_known": Case(_changed(_reduction_rate, kind="noise"), "kind", first="invalid_choice"),
+    "office_treatment_one_per_day": Case(_copy(_office_treatment), "valid_from"),
+    "office_treatment_month_first_day": Case(
+        _changed(_office_treatment, valid_from=date(2024, 6, 2)), "valid_from"
+    ),
+    "office_treatment_service_known": Case(
+        _changed(_office_treatment, service="care"), "service", first="invalid_choice"
+    ),
+    "office_treatment_scheme_known": Case(
+        _changed(_office_treatment, scheme="bonus"), "scheme", first="invalid_choice"
+    ),
+    "office_treatment_category_known": Case(
+        _changed(_office_treatment, category="VI"), "category", first="invalid_choice"
+    ),
     "office_fee_settings_one_per_day": Case(_copy(_fee_settings), "valid_from"),
     "office_fee_settings_area_grade_known": Case(
         _changed(_fee_settings, area_grade="9"), "area_grade", first="invalid_choice"
