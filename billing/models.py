@@ -397,7 +397,7 @@ class TreatmentImprovementRate(models.Model):
             FieldCheckConstraint(
                 condition=Q(rate__gt=0) & Q(rate__lt=1), name="treatment_rate_fraction",
                 field="rate", violation_error_code=BillingError.TREATMENT_RATE_FRACTION,
-                violation_error_message=_("The rate is a fraction above 0 and below 1 (0.102 is 10.2 %)."),
+                violation_error_message=_("The rate is a fraction above 0 and below 1, such as 0.102."),
             ),
             FieldCheckConstraint(
                 condition=Q(service__in=Service.values), name="treatment_rate_service_known",

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from billing.documents.pdfs import billing_month_pdf
 from billing.errors import BillingError, CloseCheck
 from billing.models import (
     FeeRevision,
@@ -38,6 +39,7 @@ from tests.factories import (
     plan,
 )
 from tests.helpers import codes_of
+from tests.pdf_reading import pdf_text
 
 JUNE = date(2024, 6, 1)
 TIMES = {"start_time": time(10, 0), "end_time": time(15, 0)}
@@ -343,3 +345,25 @@ def test_a_malformed_staff_pay_or_reduction_value_is_refused_with_its_path(chang
         a_staff_pay_revision(**change)
     assert codes_of(refused.value) == {BillingError.REVISION_FILE_INVALID}
     assert any(path in message for message in refused.value.messages)
+
+
+def test_the_statement_pdf_prints_the_staff_pay_line_its_code_and_the_example_band(office, world):
+    """Rule: every document carries the staff-pay line with its units and code, and a month computed from
+    EXAMPLE data says 見本 (not for submission) and 要確認."""
+    revision_load(data=revision_file_read(FEES_DIR / "example-2026-06.json"), by=world.manager)
+    office.demo = True
+    office.save()
+    june = date(2026, 6, 1)
+    retention_tier_override(office=office, fiscal_year=2026, rate=Decimal("0.3"), reason="通知", by=world.manager)
+    OfficeTreatmentImprovement.objects.create(office=office, service="transition", scheme="unified", category="Ia",
+                                              valid_from=june)
+    client = ClientFactory(office=office, enrolled_on=date(2026, 4, 1), family_name="見本", given_name="花子")
+    CertificateFactory(client=client, period_start=date(2026, 4, 1), period_end=date(2027, 3, 31))
+    plan(client, date(2026, 4, 1), date(2027, 3, 31), agreed_on=date(2026, 4, 5))
+    attend(client, weekdays(date(2026, 6, 1), date(2026, 6, 12)), **TIMES)
+    _claims, line = line_of(office, client, month=june)
+    text = "".join(pdf_text(billing_month_pdf(office=office, month=june)).split())
+    assert "見本" in text and "要確認" in text
+    assert "福祉・介護職員等処遇改善加算" in text
+    assert line.codes[-1]["code"] in text  # the staff-pay line's (EXAMPLE) code
+    assert f"{line.treatment_units:,}" in text

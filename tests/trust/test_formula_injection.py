@@ -79,7 +79,8 @@ def test_the_billing_xlsx_stores_text_never_a_formula_and_numbers_as_numbers(hos
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     names = [cell.value for cell in sheet["A"][1:]]
     assert any(name.startswith("'=HYPERLINK") for name in names)
-    totals = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row if cell.column == 9]
+    column = next(cell.column for cell in sheet[1] if cell.value == "総費用額")
+    totals = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row if cell.column == column]
     assert totals and all(isinstance(total, int) for total in totals)
 
 
