@@ -14,21 +14,27 @@
   up to a whole unit;
 * add-ons: absence with support (at most 4 a month), transport per one-way trip, meals for low-income and
   public-assistance clients, office add-ons per billable day (office settings in force on the 1st);
+* office reductions flagged by the office's 体制届 (``office_reduction_steps``), after the client's reductions;
+* the staff-pay add-ons (処遇改善, ``treatment_apply``): (basic + add-on units) × the rate of the office's
+  category in the revision in force, half up, each its own line; a category or a flagged reduction that the
+  revision in force has no rate for holds the line (never guessed);
+* every billed item carries its service code from the revision in force (``line_codes``);
 * total yen = floor(total units × yen per unit), once per client-month.
 
 就労定着支援, when the office runs it: every employed person with a face-to-face contact in months 7–42
 after the start (and, from April 2021, a support report shared that month) and a 就労定着支援 certificate
 overlapping the month (the latest) — one month's fee of the tier for the office's rate and its number of
-users that month, × 70 % / 50 % without a support plan as above (the person's 就労定着支援 plans and
-certificates, that service's monitoring interval).
+users that month (the fee basis of the revision in force: ``tier.RETENTION_SUPPORT_BASES``), × 70 % / 50 %
+without a support plan as above (the person's 就労定着支援 plans and certificates, that service's monitoring
+interval), then the office reductions and the staff-pay add-ons as above.
 
 Co-payment (``copay_settle``): floor(10 %) of each line, the person's lines sharing one monthly cap — the cap
 of the month's certificates, or, when they carry different caps (a certificate changed mid-month), the one
 the manager confirmed; until then the person's lines are held (not claimable; closing refuses);
 claimed = total − co-payment.
 
-``billing_month_compute`` reads a fixed number of queries (``month_inputs``: sixteen at most), whatever the
-number of clients and days.
+``billing_month_compute`` reads a fixed number of queries (``month_inputs``: the fee book's fourteen, one per
+table, and the month's own reads), whatever the number of clients and days.
 """
 
 from __future__ import annotations

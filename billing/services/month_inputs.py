@@ -7,7 +7,8 @@ certificates only) and agreed support plans of both services with their monitori
 make the retention tier and the users of 就労定着支援 that make its rate.  Each is one ordinary query below —
 sixteen at most, whatever the number of clients and days; one more (the manager's confirmed co-payment caps)
 only in a month where someone's certificates carry different caps.  No rule is decided here: the retention
-rules, the fee look-ups and every billing rule stay in their one Python function each.
+rules, the fee look-ups and every billing rule stay in their one Python function each.  (The fee book itself
+is fourteen queries, one per fee table: ``billing.services.fees.fee_book_load``.)
 """
 
 from __future__ import annotations
