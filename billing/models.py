@@ -379,8 +379,8 @@ class TreatmentImprovementRate(models.Model):
     service = models.CharField(_("service"), max_length=20, choices=Service.choices)
     scheme = models.CharField(_("staff pay add-on"), max_length=12, choices=TreatmentScheme.choices)
     category = models.CharField(_("category"), max_length=4, choices=TreatmentCategory.choices)
-    rate = models.DecimalField(_("add-on rate"), max_digits=5, decimal_places=4,
-                               help_text=_("A fraction of the month's units: 0.102 is 10.2 %."))
+    rate = models.DecimalField(_("staff pay rate"), max_digits=5, decimal_places=4,
+                                help_text=_("A fraction of the month's units: 0.102 is 10.2 %."))
     to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
     source = models.CharField(_("source"), max_length=300, blank=True, help_text=SOURCE_HELP)
 
