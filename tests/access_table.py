@@ -384,10 +384,6 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
         "day": _recent(), "kind": "phone_online", "minutes": "15", "staff": world.staff.pk},
     "billing:close": lambda world: {"confirmed": _close_digest(world), "reason": "4月分は返戻待ち"},
     "billing:no_history_rate": lambda world: {"rate": "0.9000", "notice": "札幌市障がい福祉課の通知"},
-    "billing:fee_load_confirm": lambda world: _fee_load_post(world),
-    "billing:fee_value_confirm": lambda world: _fee_value_post(world),
-    "billing:fee_settings": lambda world: _fee_settings_post(world),
-    "billing:fee_staff_pay": lambda world: _fee_staff_pay_post(world),
 }
 
 

@@ -803,7 +803,7 @@ CASES: dict[str, Case] = {
     "generated_document_progress_within_total": Case(_changed(_document, progress_done=3, progress_total=2), None),
     "generated_document_done_has_file": Case(_changed(_document, status=DocumentStatus.DONE), None),
     "fee_value_confirmation_one_per_row": Case(_copy(_fee_confirmation), "row"),
-    "fee_value_confirmation_has_notice": Case(lambda w: _fee_confirmation(w, notice=" "), "notice"),
+    "fee_value_confirmation_has_notice": Case(lambda w: _fee_confirmation(w, notice=" "), "notice", first="blank"),
     "copay_cap_decision_one_per_client_month": Case(_copy(_cap_decision), "certificate"),
     "copay_cap_decision_month_first_day": Case(_changed(_cap_decision, month=date(2025, 4, 2)), "month"),
     "no_history_rate_fraction": Case(
