@@ -54,6 +54,15 @@ class BillingError(models.TextChoices):
     # fee revision files (billing.services.revisions)
     REVISION_FILE_INVALID = "revision_file_invalid", "the revision file does not follow the schema"
     REVISION_VALUE_INVALID = "revision_value_invalid", "a value of the revision file is refused by the tables"
+    REVISION_FILE_TOO_LARGE = "revision_file_too_large", "the uploaded revision file is larger than the limit"
+    REVISION_STALE = "revision_stale", "what loading the file changes differs from the confirmation page shown"
+    # a manager's confirmation of an unverified fee value against the notice (billing.services.fee_confirmations)
+    FEE_VALUE_NOT_TO_VERIFY = "fee_value_not_to_verify", "the fee row is not an unverified value (or not a fee row)"
+    FEE_VALUE_CHANGED = "fee_value_changed", "the fee row's value is not the value confirmed (it changed)"
+    FEE_CONFIRMATION_NEEDS_NOTICE = "fee_confirmation_needs_notice", "a confirmation names the notice checked"
+    FEE_CONFIRMATION_ONCE = "fee_confirmation_once", "the office has a confirmation of that fee row already"
+    # the office's dated fee settings entered on the fee page (billing.services.fee_settings)
+    SETTINGS_MONTH_CLOSED = "settings_month_closed", "a setting dated in or before a closed month"
 
 
 class CloseCheck(models.TextChoices):

@@ -4,10 +4,14 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from billing.errors import BillingError
-from compostela.dates import parse_service_month
+from billing.models import OfficeFeeSettings, Service, TreatmentCategory, TreatmentScheme
+from billing.services.fee_settings import SETTINGS_FIELDS
+from billing.services.revisions import revision_text_read
+from compostela.dates import parse_service_month, validate_service_date
 
 MONTH_FORMAT_ERROR = _("Enter a month as YYYY-MM, between 2000 and 2100.")
 
@@ -130,3 +134,105 @@ class NoHistoryRateForm(forms.Form):
 
     def clean_rate(self) -> Decimal:
         return Decimal(self.cleaned_data["rate"])
+
+
+# -- the fee page (issue 20): load a revision file, confirm a value, the office's dated settings ---------------
+REVISION_MAX_BYTES = 512 * 1024  # a revision file is tens of kilobytes; its text travels back in a hidden field
+MSG_REVISION_TOO_LARGE = _("The file is larger than %(limit)s KB: a revision file is much smaller. Is it the right "
+                           "file?")
+MSG_REVISION_NOT_UTF8 = _("The file is not text in UTF-8: save the JSON file as UTF-8 and upload it again.")
+
+
+def revision_max_bytes() -> int:
+    """The largest revision file the fee page accepts (``FEE_REVISION_MAX_BYTES``, default 512 KB)."""
+    return getattr(settings, "FEE_REVISION_MAX_BYTES", REVISION_MAX_BYTES)
+
+
+def _revision_checked(text: str) -> dict:
+    """The revision's data: ``billing.services.revisions.revision_text_read`` (every refusal with its JSON
+    path), after the size limit."""
+    if len(text.encode()) > revision_max_bytes():
+        raise forms.ValidationError(MSG_REVISION_TOO_LARGE, code=BillingError.REVISION_FILE_TOO_LARGE,
+                                    params={"limit": revision_max_bytes() // 1024})
+    return revision_text_read(text)
+
+
+class RevisionUploadForm(forms.Form):
+    """A revision file to load: checked (size, UTF-8, the schema) before the confirmation page shows its diff."""
+
+    file = forms.FileField(label=_("Revision file (JSON)"))
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > revision_max_bytes():
+            raise forms.ValidationError(MSG_REVISION_TOO_LARGE, code=BillingError.REVISION_FILE_TOO_LARGE,
+                                        params={"limit": revision_max_bytes() // 1024})
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(MSG_REVISION_NOT_UTF8, code=BillingError.REVISION_FILE_INVALID) from error
+        self.revision = _revision_checked(text)
+        self.name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:100]
+        return text
+
+
+class RevisionConfirmForm(forms.Form):
+    """The confirmation of a load: the file's text as uploaded (checked again), its name, and the digest of the
+    diff the manager read (``revision_diff_digest``): a load whose diff differs now is refused."""
+
+    text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    name = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+    confirmed = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        self.revision = _revision_checked(text)
+        return text
+
+
+class FeeValueConfirmForm(forms.Form):
+    """A manager's confirmation of one value to verify: the row and the value the page showed, and the notice."""
+
+    row = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    value = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    notice = forms.CharField(
+        label=_("Notice and page checked against"), max_length=300,
+        help_text=_("For example the notice's number and the page of its table."),
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OfficeFeeSettingsForm(forms.ModelForm):
+    """A settings row of the office from a date (``billing.services.fee_settings.office_fee_settings_set``)."""
+
+    class Meta:
+        model = OfficeFeeSettings
+        fields = ("valid_from", *SETTINGS_FIELDS)
+        widgets = {"valid_from": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].validators.append(validate_service_date)
+
+
+class OfficeTreatmentForm(forms.Form):
+    """The office's staff-pay add-on category of a service from a month (its 体制届)."""
+
+    service = forms.ChoiceField(label=_("Service"))
+    scheme = forms.ChoiceField(label=_("Staff pay add-on"))
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    month = MonthField(label=_("From month"), required=True, widget=forms.TextInput(attrs={"type": "month"}))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("For example the date the notification (体制届) was accepted."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = Service.choices
+        self.fields["scheme"].choices = TreatmentScheme.choices
+        self.fields["category"].choices = [("", _("None (not claimed)")), *TreatmentCategory.choices]

@@ -676,6 +676,46 @@ class OfficeFeeSettings(models.Model):
 
 
 @track()
+class FeeValueConfirmation(models.Model):
+    """A manager's confirmation, for their office, that an unverified fee value (a row of a revision marked to
+    verify) is what the ministry's notice says: the row (``billing.services.fees.row_ref``), the value as
+    confirmed, the notice and page it was checked against, who and when.  It counts only while the row still
+    holds that value: a later load that changes the value leaves it standing but no longer applying.  One row
+    per office and fee row, changed in place by a new confirmation; the history keeps every one."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    row = models.CharField(_("fee row"), max_length=80, help_text=_("The fee row confirmed (its table and number)."))
+    value = models.CharField(_("value as confirmed"), max_length=40)
+    notice = models.CharField(_("notice checked against"), max_length=300,
+                              help_text=_("The ministry's notice or code table and its page."))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        verbose_name = _("fee value confirmation")
+        verbose_name_plural = _("fee value confirmations")
+        ordering = ["office", "-confirmed_at"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["office", "row"], name="fee_value_confirmation_one_per_row", field="row",
+                violation_error_code=BillingError.FEE_CONFIRMATION_ONCE,
+                violation_error_message=_("The office has a confirmation of this fee value already."),
+            ),
+            FieldCheckConstraint(
+                condition=~Q(notice=""), name="fee_value_confirmation_has_notice", field="notice",
+                violation_error_code=BillingError.FEE_CONFIRMATION_NEEDS_NOTICE,
+                violation_error_message=_("Name the notice (and page) the value was checked against."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.row} = {self.value}"
+
+
+@track()
 class RetentionTierOverride(models.Model):
     """A manager's override of a fiscal year's retention rate (the city's notice wins).  Rows are never
     changed: the latest one counts, and one with no rate returns to the computed rate."""

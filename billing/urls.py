@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import views
+from billing import fee_views, views
 
 MONTH = "month/<service_year:year>/<month_number:month>"  # compostela.dates: 2000–2100 and 1–12, else 404
 
@@ -12,7 +12,12 @@ urlpatterns = [
     path(f"{MONTH}/copay-cap/<int:client_id>/", views.billing_copay_cap, name="copay_cap"),
     path(f"{MONTH}/history/", views.billing_month_history, name="month_history"),
     path(f"{MONTH}/v<int:version>/", views.billing_month_version, name="version"),
-    path("fees/", views.billing_fees, name="fees"),
+    path("fees/", fee_views.billing_fees, name="fees"),
+    path("fees/load/", fee_views.billing_fee_load, name="fee_load"),
+    path("fees/load/confirm/", fee_views.billing_fee_load_confirm, name="fee_load_confirm"),
+    path("fees/confirm-value/", fee_views.billing_fee_value_confirm, name="fee_value_confirm"),
+    path("fees/settings/", fee_views.billing_fee_settings, name="fee_settings"),
+    path("fees/staff-pay/", fee_views.billing_fee_staff_pay, name="fee_staff_pay"),
     path("tier/", views.billing_tier, name="tier"),
     path("tier/override/", views.billing_tier_override, name="tier_override"),
     path("retention-support/no-history-rate/", views.billing_no_history_rate, name="no_history_rate"),

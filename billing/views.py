@@ -43,7 +43,6 @@ from billing.selectors import billing_close_checks, billing_documents, billing_m
 from billing.services.checks import checks_digest
 from billing.services.closing import MONTH_NOT_OVER, billing_month_close, billing_month_reopen, month_is_over
 from billing.services.copay import billing_copay_cap_confirm
-from billing.services.fee_status import fee_page_facts
 from billing.services.fees import BillingConfigurationError, fee_book_load
 from billing.services.followup_cost import followup_cost_year, followup_what_if
 from billing.services.tier import (
@@ -194,19 +193,6 @@ def billing_copay_cap(request: HttpRequest, year: int, month: int, client_id: in
         messages.success(request, _("The co-payment cap of %(month)s is confirmed for %(client)s.") % {
             "month": f"{first:%Y-%m}", "client": client})
     return redirect(_month_url(first))
-
-
-@office_required(Role.MANAGER)
-def billing_fees(request: HttpRequest) -> HttpResponse:
-    """The fee page: the revision in force in the month and the next one loaded, what is to verify, the
-    office's dated settings (``billing.services.fee_status.fee_page_facts``)."""
-    form = MonthForm(request.GET)
-    month = (form.cleaned_data["month"] if form.is_valid() and form.cleaned_data["month"]
-             else timezone.localdate().replace(day=1))
-    return render(request, "billing/fees.html", {
-        **fee_page_facts(office=request.office, month=month),
-        "month_form": MonthForm(initial={"month": f"{month:%Y-%m}"}),
-    })
 
 
 @office_required(Role.MANAGER)

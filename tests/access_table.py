@@ -246,6 +246,19 @@ ACCESS: dict[str, Access] = {
                                 data=lambda world: {"certificate": "1"}),
     # the fee page (issue 20): the revisions in force, what is to verify, the office's settings
     "billing:fees": page("manager"),
+    # loading a revision file from the fee page (upload → diff → confirm); revisions are shared reference data,
+    # so a manager of another office loads the same file too
+    "billing:fee_load": page("manager"),
+    "billing:fee_load_confirm": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                                       data=lambda world: _fee_load_post(world)),
+    # a value to verify confirmed against the notice, the office's dated settings and staff-pay categories: each
+    # for the manager's own office (another office's manager writes for theirs)
+    "billing:fee_value_confirm": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                                        data=lambda world: _fee_value_post(world)),
+    "billing:fee_settings": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                                   data=lambda world: _fee_settings_post(world)),
+    "billing:fee_staff_pay": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                                    data=lambda world: _fee_staff_pay_post(world)),
     "billing:tier": page("manager"),
     "billing:tier_override": Access(
         anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
@@ -382,3 +395,35 @@ def _close_digest(world) -> str:
     from billing.services.checks import checks_digest
 
     return checks_digest(billing_close_checks(office=world.office, month=date(2024, 5, 1)))
+
+
+# --- the fee page's writes (issue 20) ----------------------------------------------------------------------
+def _fee_load_post(world) -> dict:
+    """A test revision file (fake figures, unverified) with the digest of its diff, as the confirmation page
+    carries them."""
+    import json
+
+    from billing.services.revisions import revision_diff, revision_diff_digest
+    from tests.billing.test_fee_revisions import a_2026_revision
+
+    data = a_2026_revision()
+    return {"text": json.dumps(data, ensure_ascii=False), "name": "2026-06.json",
+            "confirmed": revision_diff_digest(revision_diff(data))}
+
+
+def _fee_value_post(world) -> dict:
+    """A shipped add-on value marked to verify, as the fee page shows it."""
+    from billing.models import AddOnRate
+    from billing.services.fees import row_ref
+
+    rate = AddOnRate.objects.filter(to_verify=True).order_by("pk").first()
+    return {"row": row_ref(rate), "value": str(rate.units), "notice": "報酬告示 別表第十一 p.3"}
+
+
+def _fee_settings_post(world) -> dict:
+    return {"valid_from": "2025-07-01", "area_grade": "7", "followup_cost_method": "per_contact",
+            "cost_per_followup": "10000", "hourly_staff_cost": "2500", "restraint_not_done": "on"}
+
+
+def _fee_staff_pay_post(world) -> dict:
+    return {"service": "transition", "scheme": "unified", "category": "I", "month": "2025-07", "note": "体制届受理"}

@@ -5,7 +5,10 @@ before its first day but its file is not loaded — the month is computed with w
 than the law in force — or (b) a value a line uses (basic units, an add-on, the yen per unit) is marked to
 verify in its revision.  Each line's explanation lists its values with their revision; the month's summary
 carries the status, the pre-close list flags it (``CloseCheck.FEES_UNVERIFIED``) and the month page shows
-要確認.  Pure: it reads the month as computed and the fee book already loaded (no query).
+要確認.  A value to verify that a manager of the office confirmed against the notice, and that still holds the
+confirmed value (``billing.services.fee_confirmations``), counts as verified for that office; a known revision
+that is not loaded cannot be confirmed (it needs its file).  It reads the month as computed and the fee book
+already loaded, and one query more — the office's confirmations — only when a value is to verify.
 """
 
 from __future__ import annotations
@@ -15,7 +18,16 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from billing.models import AddOnKind, FeeRevision, OfficeReductionKind, Service, TreatmentCategory, TreatmentScheme
+from billing.models import (
+    OFFICE_REDUCTION_FLAGS,
+    AddOnKind,
+    FeeRevision,
+    OfficeReductionKind,
+    Service,
+    TreatmentCategory,
+    TreatmentScheme,
+)
+from billing.services.fee_confirmations import confirmation_facts, fee_row_value, fee_value_confirmations
 from billing.services.fees import FeeBook, TierFee, latest_on, row_ref
 from billing.services.revisions import KnownRevision, known_revisions
 from compostela.models import AreaGrade
@@ -81,9 +93,14 @@ def line_fee_values(
                              rate.revision, rate.to_verify, row_ref(rate)))
     for kind, rate in book.office_reductions_on(service=line.service, day=month):
         if rate is not None:
-            values.append(_value(f"reduction:{kind}", str(OfficeReductionKind(kind).label),
-                                 f"{rate.percent} %" if rate.percent is not None else rate.units_per_day,
-                                 rate.revision, rate.to_verify, row_ref(rate)))
+            unit = "%" if rate.percent is not None else _("units a day")
+            values.append(_value(f"reduction:{kind}", f"{OfficeReductionKind(kind).label} ({unit})",
+                                 fee_row_value(rate), rate.revision, rate.to_verify, row_ref(rate)))
+    for code in line.codes:
+        if code["code"]:
+            revision = book.revision_on(month)
+            values.append(_value(f"code:{code['item']}", _("Service code of %(item)s") % {"item": code["item"]},
+                                 code["code"], revision, not code["verified"], code["row"]))
     if book.settings_on(month).yen_per_unit is not None:
         values.append(
             {
@@ -121,15 +138,25 @@ def month_fee_status(claims: MonthClaims) -> dict:
         )
     transition_tier = claims.tier.tier_on(month)
     unverified: dict[str, dict] = {}
+    confirmations = None  # the office's confirmations: read (one query) only when a value is to verify
     for line in claims.lines:
         line.fee_values = line_fee_values(
             book=book, line=line, month=month, transition_tier=transition_tier, support_tier=support_tier
         )
         for value in line.fee_values:
-            if not value["verified"]:
-                unverified.setdefault(
-                    f"{line.service}:{value['item']}:{value['value']}", {**value, "service": line.service}
-                )
+            if value["verified"]:
+                continue
+            if confirmations is None:
+                confirmations = fee_value_confirmations(office=book.office)
+            confirmation = confirmations.get(value["row"]) if value["row"] else None
+            if confirmation is not None and confirmation.value == value["value"]:
+                # a manager of the office checked this very value against the notice (recorded)
+                value["verified"] = True
+                value["confirmed"] = confirmation_facts(confirmation)
+                continue
+            unverified.setdefault(
+                f"{line.service}:{value['item']}:{value['value']}", {**value, "service": line.service}
+            )
     in_force = revision_in_force(book.revisions, month)
     missing = missing_revisions(revisions=book.revisions, known=known_revisions(), day=month)
     codes_missing = sorted({f"{line.service}:{c['item']}" for line in claims.lines for c in line.codes
@@ -146,19 +173,46 @@ def month_fee_status(claims: MonthClaims) -> dict:
 
 
 # -- the fee page ------------------------------------------------------------------------------------------
+def _to_verify(*, what: str, row, revision, confirmations: dict) -> dict:
+    """One value in force to verify on the fee page, with its row reference, its value as a line shows it and
+    the office's confirmation of that value (None: not confirmed, or confirmed with another value)."""
+    ref, value = row_ref(row), fee_row_value(row)
+    confirmation = confirmations.get(ref)
+    return {
+        "what": what, "value": value, "row": ref, "revision": revision_label(revision),
+        "confirmation": confirmation if confirmation is not None and confirmation.value == value else None,
+    }
+
+
 def fee_page_facts(*, office, month: date) -> dict:
     """What the managers' fee page shows for ``month`` (first day): the revision in force and the next one
-    loaded, with their sources; the known revisions not loaded; every value in force that is to verify; the
-    office's dated settings.  A fixed number of queries (the fee book's, plus the service codes)."""
-    from billing.models import OfficeFeeSettings, ServiceCode
+    loaded, with their sources; the known revisions not loaded; every value in force that is to verify (each
+    with its row and the office's confirmation, if any); the office's confirmations; its dated settings and
+    staff-pay categories, with the rows in force marked.  A fixed number of queries: the fee book's, the
+    revisions, the service codes, the confirmations, the staff-pay categories and rates, the office
+    reduction rates."""
+    from billing.models import (
+        OfficeReductionRate,
+        OfficeTreatmentImprovement,
+        ServiceCode,
+        TreatmentCategory,
+        TreatmentImprovementRate,
+        TreatmentScheme,
+    )
     from billing.services.fees import fee_book_load
 
     book = fee_book_load(office=office)
+    confirmations = fee_value_confirmations(office=office)
     in_force = revision_in_force(book.revisions, month)
     upcoming = [r for r in book.revisions if r.effective_from > month]
     unverified = []
+    labels: dict[str, tuple[str, str]] = {}  # row ref → (what, value now) of the rows the page knows
     band = book.capacity_on(month)
     for service in Service.values:
+        for schedule in book.schedules.get(service, []):
+            for row in book.fees.get(schedule.pk, []):
+                labels[row_ref(row)] = (f"{Service(service).label}: {_('Basic fee')} {schedule.valid_from:%Y-%m} "
+                                        f"{row.band_min}–{row.band_max or ''} ≥ {row.min_rate}", fee_row_value(row))
         schedules = [s for s in book.schedules.get(service, []) if s.valid_from <= month]
         if schedules:
             schedule = schedules[-1]
@@ -169,29 +223,60 @@ def fee_page_facts(*, office, month: date) -> dict:
             ]
             for row in sorted(rows, key=lambda f: f.min_rate, reverse=True):
                 if row.to_verify or schedule.to_verify:
-                    unverified.append(
-                        {
-                            "what": f"{Service(service).label}: {_('Basic fee')} ≥ {row.min_rate}",
-                            "value": row.units,
-                            "revision": revision_label(schedule.revision),
-                        }
-                    )
+                    unverified.append(_to_verify(
+                        what=f"{Service(service).label}: {_('Basic fee')} ≥ {row.min_rate}", row=row,
+                        revision=schedule.revision, confirmations=confirmations))
         price = book.price_row_on(service=service, day=month)
         if price is not None and price.to_verify:
-            unverified.append(
-                {
-                    "what": f"{Service(service).label}: {_('Yen per unit')}",
-                    "value": price.yen_per_unit,
-                    "revision": revision_label(price.revision),
-                }
-            )
+            unverified.append(_to_verify(what=f"{Service(service).label}: {_('Yen per unit')}", row=price,
+                                         revision=price.revision, confirmations=confirmations))
+    for (grade, service), prices in book.prices.items():
+        for price in prices:
+            labels[row_ref(price)] = (f"{Service(service).label}: {_('Yen per unit')} {grade} "
+                                      f"{price.valid_from:%Y-%m}", fee_row_value(price))
     for kind, rates in sorted(book.addons.items()):
-        rate = next((r for r in reversed(rates) if r.valid_from <= month), None)
+        for rate in rates:
+            labels[row_ref(rate)] = (f"{AddOnKind(kind).label} {rate.valid_from:%Y-%m}", fee_row_value(rate))
+        rate = latest_on(rates, month)
         if rate is not None and rate.to_verify:
-            unverified.append(
-                {"what": str(AddOnKind(kind).label), "value": rate.units, "revision": revision_label(rate.revision)}
-            )
+            unverified.append(_to_verify(what=str(AddOnKind(kind).label), row=rate, revision=rate.revision,
+                                         confirmations=confirmations))
+    settings_row = latest_on(book.settings, month)
+    # the staff-pay categories of the office, and the rate of each category in force (the revision in force's)
+    treatments = list(OfficeTreatmentImprovement.objects.filter(office=office)
+                      .order_by("service", "scheme", "valid_from", "pk"))
+    treatment_in_force = {}
+    for row in treatments:
+        if row.valid_from <= month:
+            treatment_in_force[(row.service, row.scheme)] = row
+    rates = list(TreatmentImprovementRate.objects.filter(revision=in_force).order_by("pk")) if in_force else []
+    for rate in rates:
+        what = (f"{Service(rate.service).label}: {TreatmentScheme(rate.scheme).label} "
+                f"{TreatmentCategory(rate.category).label}")
+        labels[row_ref(rate)] = (what, fee_row_value(rate))
+        chosen = treatment_in_force.get((rate.service, rate.scheme))
+        if rate.to_verify and chosen is not None and chosen.category == rate.category:
+            unverified.append(_to_verify(what=what, row=rate, revision=in_force, confirmations=confirmations))
+    # the office reductions its settings in force switch on, at their rates in force
+    reductions: dict[tuple[str, str], OfficeReductionRate] = {}
+    for rate in (OfficeReductionRate.objects.filter(valid_from__lte=month).select_related("revision")
+                 .order_by("valid_from", "pk")):
+        reductions[(rate.service, rate.kind)] = rate
+    for (service, kind), rate in sorted(reductions.items()):
+        what = f"{Service(service).label}: {OfficeReductionKind(kind).label}"
+        labels[row_ref(rate)] = (what, fee_row_value(rate))
+        if rate.to_verify and settings_row is not None and getattr(settings_row, OFFICE_REDUCTION_FLAGS[kind]):
+            unverified.append(_to_verify(what=what, row=rate, revision=rate.revision, confirmations=confirmations))
     codes = list(ServiceCode.objects.filter(revision=in_force)) if in_force else []
+    for code in codes:
+        labels[row_ref(code)] = (f"{code.get_service_display()} {code.item}", fee_row_value(code))
+        code.confirmation = next((c for c in [confirmations.get(row_ref(code))] if c and c.value == code.code), None)
+        code.row = row_ref(code)
+    recorded = []
+    for confirmation in sorted(confirmations.values(), key=lambda c: c.confirmed_at, reverse=True):
+        what, now = labels.get(confirmation.row, (confirmation.row, None))
+        recorded.append({"confirmation": confirmation, "what": what, "value_now": now,
+                         "applies": now == confirmation.value if now is not None else None})
     return {
         "month": month,
         "in_force": in_force,
@@ -200,9 +285,14 @@ def fee_page_facts(*, office, month: date) -> dict:
         "missing": missing_revisions(revisions=book.revisions, known=known_revisions(), day=month),
         "known": known_revisions(),
         "unverified": unverified,
+        "unconfirmed": [v for v in unverified if v["confirmation"] is None],
+        "confirmations": recorded,
         "service_codes": codes,
         "band": band,
         "area_grade": AreaGrade(book.area_grade_on(month)).label,
-        "settings": list(OfficeFeeSettings.objects.filter(office=office).order_by("-valid_from")),
+        "settings": list(reversed(book.settings)),
+        "settings_row": settings_row,
         "settings_in_force": book.settings_on(month).valid_from,
+        "treatments": sorted(treatments, key=lambda t: (t.service, t.scheme, -t.valid_from.toordinal())),
+        "treatments_in_force": {t.pk for t in treatment_in_force.values()},
     }

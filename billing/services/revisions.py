@@ -14,6 +14,7 @@ after one of them whose file is not loaded is computed with what is loaded and m
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +43,10 @@ VALUE_KEYS = ("basic_fees", "addons", "area_prices", "service_codes", "treatment
 
 MSG_NOT_JSON = gettext_noop("The file is not JSON: %(error)s")
 MSG_AT_PATH = gettext_noop("%(path)s: %(message)s")
+MSG_STALE = gettext_noop(
+    "What the file changes is not what the confirmation page showed (the file or the loaded fees changed since): "
+    "read the new list and confirm again."
+)
 MSG_EMPTY = gettext_noop(
     "The revision lists no value (an unfilled template?): fill in its values from the notice first."
 )
@@ -89,8 +94,19 @@ def known_revisions() -> list[KnownRevision]:
 def revision_file_read(path: Path) -> dict:
     """The revision file's data, or a ``ValidationError`` listing each refused value with its JSON path."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            _(MSG_NOT_JSON), code=BillingError.REVISION_FILE_INVALID, params={"error": str(error)}
+        ) from error
+    return revision_text_read(text)
+
+
+def revision_text_read(text: str) -> dict:
+    """A revision file's text (a file, or an upload on the fee page) checked as ``revision_file_read`` does."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
         raise ValidationError(
             _(MSG_NOT_JSON), code=BillingError.REVISION_FILE_INVALID, params={"error": str(error)}
         ) from error
@@ -353,6 +369,18 @@ def revision_diff(data: dict, *, apps=None) -> RevisionDiff:
     return RevisionDiff(date.fromisoformat(data["effective_from"]), data["title"], changes)
 
 
+def revision_diff_digest(diff: RevisionDiff) -> str:
+    """A short fingerprint of what loading a file changes (every row's action and values, old and new): the
+    confirmation page carries it, and a load confirmed on another diff — the file or the loaded data changed
+    since the page was shown — is refused (as a month's closing is, ``billing.services.checks.checks_digest``)."""
+    payload = json.dumps(
+        [diff.effective_from, diff.title,
+         [[c.path, c.action, sorted((k, old, new) for k, (old, new) in c.fields.items())] for c in diff.changes]],
+        sort_keys=True, default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
 def _at_path(error: ValidationError, path: str) -> list[tuple[str, str]]:
     """A row's ``full_clean`` refusal as (JSON path of the value, message) pairs."""
     out = []
@@ -365,12 +393,17 @@ def _at_path(error: ValidationError, path: str) -> list[tuple[str, str]]:
 
 @audited(by="by")
 @transaction.atomic
-def revision_load(*, data: dict, loaded_from: str = "", by=None, apps=None) -> RevisionDiff:
+def revision_load(
+    *, data: dict, loaded_from: str = "", by=None, apps=None, confirmed: str | None = None
+) -> RevisionDiff:
     """Load a checked revision (``revision_data_check``): every row ``full_clean``-ed and written only when it
-    changes; a refused value rolls the whole file back and is named by its JSON path.  Returns the diff
-    that was applied (all "same" when the file was loaded already)."""
+    changes; a refused value rolls the whole file back and is named by its JSON path.  ``confirmed``: the
+    digest of the diff the user confirmed (``revision_diff_digest``; None: not asked) — refused when the diff
+    now differs.  Returns the diff that was applied (all "same" when the file was loaded already)."""
     model_of = _models(apps)
     diff = revision_diff(data, apps=apps)
+    if confirmed is not None and confirmed != revision_diff_digest(diff):
+        raise ValidationError(_(MSG_STALE), code=BillingError.REVISION_STALE)
     parents: dict = {}
     errors: list[ValidationError] = []
     for row, change in zip(_fitted(_rows_of(data), model_of), diff.changes, strict=True):

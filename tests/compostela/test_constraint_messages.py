@@ -45,6 +45,7 @@ from billing.models import (
     TreatmentImprovementRate,
 )
 from billing.services.closing import billing_month_close, billing_month_reopen
+from billing.services.fee_confirmations import fee_value_confirm
 from billing.services.tier import retention_support_no_history_rate_set, retention_tier_override
 from clients.models import (
     CertificateService,
@@ -376,6 +377,14 @@ def _office_treatment(world: World) -> OfficeTreatmentImprovement:
 
 def _fee_settings(world: World):
     return office_settings(world.office)
+
+
+def _fee_confirmation(world: World, notice: str = "報酬告示 p.3"):
+    from billing.services.fees import row_ref
+
+    rate = AddOnRate.objects.filter(to_verify=True).order_by("pk").first()
+    return fee_value_confirm(office=world.office, row=row_ref(rate), value=str(rate.units), notice=notice,
+                             by=world.manager)
 
 
 def _closing(world: World) -> MonthClosing:
@@ -840,6 +849,8 @@ CASES: dict[str, Case] = {
     ),
     "generated_document_progress_within_total": Case(_changed(_document, progress_done=3, progress_total=2), None),
     "generated_document_done_has_file": Case(_changed(_document, status=DocumentStatus.DONE), None),
+    "fee_value_confirmation_one_per_row": Case(_copy(_fee_confirmation), "row"),
+    "fee_value_confirmation_has_notice": Case(lambda w: _fee_confirmation(w, notice=" "), "notice", first="blank"),
     "copay_cap_decision_one_per_client_month": Case(_copy(_cap_decision), "certificate"),
     "copay_cap_decision_month_first_day": Case(_changed(_cap_decision, month=date(2025, 4, 2)), "month"),
     "no_history_rate_fraction": Case(

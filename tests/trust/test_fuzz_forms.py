@@ -22,7 +22,8 @@ pytestmark = pytest.mark.usefixtures("clock")  # VALID_POSTS are dated around th
 
 FUZZ_EXAMPLES = 8  # per form: the whole module stays near a minute on two cores
 ROLES = ["staff", "supervisor", "manager"]
-FORM_URLS = sorted(set(VALID_POSTS) | {"billing:reopen", "billing:tier_override"})
+FORM_URLS = sorted(set(VALID_POSTS) | {"billing:reopen", "billing:tier_override", "billing:fee_load_confirm",
+                                        "billing:fee_value_confirm", "billing:fee_settings", "billing:fee_staff_pay"})
 # Fields of the billing what-if form (a GET form: it computes, never writes).
 WHAT_IF_FIELDS = ["yen_per_day", "followups", "cost_per_followup", "days", "year"]
 

@@ -39,12 +39,17 @@ from billing.models import (
     AddOnRate,
     CopayCapDecision,
     FeeRevision,
+    FeeValueConfirmation,
     MonthClosing,
+    OfficeFeeSettings,
+    OfficeTreatmentImprovement,
     RetentionSupportNoHistoryRate,
     RetentionTierOverride,
 )
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.copay import billing_copay_cap_confirm
+from billing.services.fee_confirmations import fee_value_confirm
+from billing.services.fee_settings import office_fee_settings_set, office_treatment_set
 from billing.services.revisions import revision_load
 from billing.services.tier import retention_support_no_history_rate_set, retention_tier_override
 from clients.importing import import_clients
@@ -477,6 +482,24 @@ def _billing_copay_cap_confirm(g):
                    certificate_id=first.pk, by=g.by)
 
 
+def _fee_value_confirm(g):
+    from billing.services.fees import row_ref
+
+    rate = AddOnRate.objects.filter(to_verify=True).order_by("pk").first()
+    return partial(fee_value_confirm, office=g.world.office, row=row_ref(rate), value=str(rate.units),
+                   notice="報酬告示 p.3", by=g.by)
+
+
+def _office_fee_settings_set(g):
+    return partial(office_fee_settings_set, office=g.world.office, valid_from=date(2025, 7, 1),
+                   values={"area_grade": "7", "meals": True}, by=g.by)
+
+
+def _office_treatment_set(g):
+    return partial(office_treatment_set, office=g.world.office, service="transition", scheme="unified",
+                   category="I", month=date(2025, 7, 1), note="体制届", by=g.by)
+
+
 @dataclass(frozen=True)
 class Case:
     service: Callable
@@ -539,6 +562,9 @@ CASES = [
     Case(billing_copay_cap_confirm, (CopayCapDecision,), _billing_copay_cap_confirm),
     Case(retention_support_no_history_rate_set, (RetentionSupportNoHistoryRate,),
          _retention_support_no_history_rate_set),
+    Case(fee_value_confirm, (FeeValueConfirmation,), _fee_value_confirm),
+    Case(office_fee_settings_set, (OfficeFeeSettings,), _office_fee_settings_set),
+    Case(office_treatment_set, (OfficeTreatmentImprovement,), _office_treatment_set),
 ]
 
 # Services that are @audited but write no audited table today (so no event can name anyone yet).
