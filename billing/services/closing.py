@@ -45,6 +45,10 @@ EARLIER_MONTH_OPEN = gettext_noop(
 STALE_CONFIRMATION = gettext_noop(
     "The points to check changed since the page was shown. Read the new list and confirm again."
 )
+ADDON_RATE_MISSING = gettext_noop(
+    "The month cannot be closed yet: the lines of %(clients)s are held because an add-on they count has no units "
+    "loaded for the month. Load the fee revision that sets them (要確認)."
+)
 RETENTION_SUPPORT_HELD = gettext_noop(
     "Retention-support lines are held until the rate of an office with no retention-support history is set "
     "from the city's notice: the month cannot be closed yet."
@@ -87,6 +91,10 @@ def billing_month_close(*, office: Office, month: date, by: User, reason: str = 
     if cap_held:
         raise ValidationError(_(COPAY_CAP_TO_CONFIRM) % {"clients": ", ".join(dict.fromkeys(cap_held))},
                               code=BillingError.COPAY_CAP_TO_CONFIRM)
+    rate_missing = [line.client_name for line in claims.held_lines if BillingError.ADDON_RATE_MISSING in line.holds]
+    if rate_missing:
+        raise ValidationError(_(ADDON_RATE_MISSING) % {"clients": ", ".join(dict.fromkeys(rate_missing))},
+                              code=BillingError.ADDON_RATE_MISSING)
     if any(BillingError.RETENTION_SUPPORT_HELD in line.holds for line in claims.held_lines):
         raise ValidationError(_(RETENTION_SUPPORT_HELD), code=BillingError.RETENTION_SUPPORT_HELD)
     if earlier_open and not is_real_reason(reason):

@@ -198,6 +198,7 @@ def _rows_of(data: dict) -> list[RowPlan]:
                 values={
                     "units": addon["units"],
                     "monthly_max": addon["monthly_max"],
+                    "yearly_max": addon.get("yearly_max"),  # absent: no yearly limit
                     "to_verify": not addon["verified"],
                     "source": addon.get("source", ""),
                 },
@@ -253,6 +254,13 @@ def _parent_of(row: RowPlan, parents: dict):
     return parents.get((row.parent, tuple(sorted(row.parent_key.items())))) if row.parent else None
 
 
+def _values(model_of, row: RowPlan) -> dict:
+    """The row's values the model has: a data migration runs the loader with the historical models, which
+    lack the fields added after it (``AddOnRate.yearly_max``); those keep their defaults there."""
+    names = {f.name for f in model_of(row.model)._meta.get_fields()}
+    return {k: v for k, v in row.values.items() if k in names}
+
+
 def _existing(model_of, row: RowPlan, parents: dict):
     """The row loaded already under the natural key (None: new)."""
     key = dict(row.key)
@@ -284,11 +292,12 @@ def revision_diff(data: dict, *, apps=None) -> RevisionDiff:
     changes = []
     for row in _rows_of(data):
         existing = _existing(model_of, row, parents)
+        values = _values(model_of, row)
         if existing is None:
-            changes.append(Change(row.path, row.label, "add", {k: (None, v) for k, v in row.values.items()}))
+            changes.append(Change(row.path, row.label, "add", {k: (None, v) for k, v in values.items()}))
             continue
         _remember(row, existing, parents)
-        differ = {k: (getattr(existing, k), v) for k, v in row.values.items() if not _same(getattr(existing, k), v)}
+        differ = {k: (getattr(existing, k), v) for k, v in values.items() if not _same(getattr(existing, k), v)}
         if row.parent and not row.parent_in_key:
             parent = _parent_of(row, parents)
             if parent is None or getattr(existing, f"{row.parent}_id") != parent.pk:
@@ -328,7 +337,7 @@ def revision_load(*, data: dict, loaded_from: str = "", by=None, apps=None) -> R
             if parent is None:
                 continue  # its parent was refused (reported)
             setattr(instance, row.parent, parent)
-        for name, value in row.values.items():
+        for name, value in _values(model_of, row).items():
             setattr(instance, name, value)
         if row.model == "FeeRevision":
             instance.loaded_from = loaded_from
