@@ -26,7 +26,7 @@ STATUS_JA = {
 }
 SERVICE_DAY_STATUSES = tuple(STATUS_JA)
 # the other add-ons column: the paper form's words for each kind of meeting
-MEETING_JA = {RegionalMeetingKind.I: "地域連携会議(Ⅰ)", RegionalMeetingKind.II: "地域連携会議(Ⅱ)"}
+MEETING_JA = {RegionalMeetingKind.I: "地域連携会議(I)", RegionalMeetingKind.II: "地域連携会議(II)"}
 
 
 @dataclass(frozen=True)
