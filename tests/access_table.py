@@ -369,7 +369,8 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "attendance:day": _attendance_post,
     "attendance:meeting_create": lambda world: {
         "client": _client(world).pk, "day": _recent(), "kind": "ii", "participants": "病院 MSW、相談支援専門員"},
-    "attendance:meeting_edit": lambda world: {"day": _recent(), "kind": "i", "participants": "相談支援事業所ぽっけ 山田"},
+    "attendance:meeting_edit": lambda world: {"day": _recent(), "kind": "i",
+                                              "participants": "相談支援事業所ぽっけ 山田"},
     "attendance:meeting_delete": lambda world: {},
     "placements:employer_create": lambda world: {"name": "札幌新規物流"},
     "placements:employer_edit": lambda world: {"name": "改名した会社"},

@@ -33,7 +33,7 @@ from tests.pdf_reading import pdf_text
 pytestmark = pytest.mark.usefixtures("clock")
 
 MAY = date(2024, 5, 1)
-I, II = RegionalMeetingKind.I, RegionalMeetingKind.II
+KIND_I, KIND_II = RegionalMeetingKind.I, RegionalMeetingKind.II
 MEETING_I, MEETING_II = AddOnKind.REGIONAL_MEETING_I, AddOnKind.REGIONAL_MEETING_II
 
 
@@ -59,7 +59,7 @@ def client_in_service(office, **fields):
     return client
 
 
-def meet(world, client, *days, kind=I):
+def meet(world, client, *days, kind=KIND_I):
     for day in days:
         regional_meeting_record(office=world.office, client=client, day=day, kind=kind,
                                 participants="相談支援事業所ぽっけ 山田", by=world.staff)
@@ -108,7 +108,7 @@ def test_each_kind_counts_on_its_own(world, office):
     fake_rate(MEETING_II, units=50, monthly_max=1)
     client = client_in_service(office)
     meet(world, client, date(2024, 5, 8))
-    meet(world, client, date(2024, 5, 8), kind=II)
+    meet(world, client, date(2024, 5, 8), kind=KIND_II)
     _claims, line = line_of(office, client)
     assert {a.kind: a.units for a in line.addons} == {MEETING_I: 100, MEETING_II: 50}
 
@@ -137,7 +137,7 @@ def test_a_meeting_outside_the_certificate_is_not_claimed_and_the_month_says_so(
 def test_no_units_loaded_for_the_kind_holds_the_line_and_the_month_cannot_close(world, office):
     client = client_in_service(office, family_name="小樽", given_name="花子")
     attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 10)))
-    meet(world, client, date(2024, 5, 8), kind=II)
+    meet(world, client, date(2024, 5, 8), kind=KIND_II)
     # when the month is computed with no rate of (II) loaded: no crash, the line is held
     claims, line = line_of(office, client)
     assert line.holds == [BillingError.ADDON_RATE_MISSING]
@@ -156,7 +156,7 @@ def test_the_explanation_shows_the_meetings_days_the_maximum_and_a_held_kind(wor
     fake_rate(units=100, monthly_max=1)
     client = client_in_service(office)
     meet(world, client, date(2024, 5, 8), date(2024, 5, 22))
-    meet(world, client, date(2024, 5, 9), kind=II)  # no rate of (II): held
+    meet(world, client, date(2024, 5, 9), kind=KIND_II)  # no rate of (II): held
     _claims, line = line_of(office, client)
     rows = {row.label: row for row in claim_explanation_rows(line.explanation())}
     shown = rows[str(AddOnKind.REGIONAL_MEETING_I.label)]
@@ -170,7 +170,7 @@ def test_the_record_sheet_shows_the_meeting_on_its_day(world, office):
     client = client_in_service(office, family_name="札幌", given_name="一郎")
     attend(client, [date(2024, 5, 8), date(2024, 5, 9)])
     meet(world, client, date(2024, 5, 8))
-    meet(world, client, date(2024, 5, 20), kind=II)  # a day without service: a row of its own
+    meet(world, client, date(2024, 5, 20), kind=KIND_II)  # a day without service: a row of its own
     [sheet] = record_sheets_for_month(office=office, month=MAY, clients=[(client.pk, client.full_name, "")])
     assert [(r.day.day, r.other_addons) for r in sheet.rows] == [
         (8, "地域連携会議(I)"), (9, ""), (20, "地域連携会議(II)")]
