@@ -27,3 +27,7 @@ class AttendanceError(models.TextChoices):
     OVERRIDE_ONCE_PER_MONTH = "override_once_per_month", "days beyond the granted days are confirmed already"
     OVERRIDE_NEEDS_REASON = "override_needs_reason", "a confirmation beyond granted days without a reason"
     ROW_INVALID = "row_invalid", "the row breaks a rule of the model's fields (no code of its own)"
+    # regional cooperation meetings (地域連携会議, RegionalMeeting)
+    MEETING_KIND_UNKNOWN = "meeting_kind_unknown", "the meeting's kind is not (I) or (II)"
+    MEETING_ONCE_A_DAY = "meeting_once_a_day", "the client has a meeting of that kind on that day already"
+    MEETING_NEEDS_PARTICIPANTS = "meeting_needs_participants", "a meeting without who took part"

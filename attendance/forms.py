@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from attendance import rules
-from attendance.models import Attendance, AttendanceStatus
+from attendance.models import Attendance, AttendanceStatus, RegionalMeeting
 from attendance.services import AttendanceRow
+from clients.models import Client
 from compostela.dates import validate_service_date
+from compostela.models import Office
 
 NO_ENTRY = ""
 STATUS_CHOICES = [(NO_ENTRY, _("No entry")), *AttendanceStatus.choices]
@@ -135,3 +137,27 @@ def parse_month(value: str | None, *, default: date) -> tuple[date, list[str]]:
     if form.is_valid():
         return form.cleaned_data["month"], []
     return default, form.errors["month"]
+
+
+class RegionalMeetingForm(forms.ModelForm):
+    """A regional cooperation meeting (地域連携会議): the client (when it is recorded), the day, the kind, who
+    took part and a note.  The rules (not after today, not in a closed month, once a kind a day) are the
+    service's; its refusals come back on the fields."""
+
+    class Meta:
+        model = RegionalMeeting
+        fields = ["client", "day", "kind", "participants", "note"]
+        widgets = {
+            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "participants": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].validators.append(validate_service_date)
+        if self.instance.pk:
+            del self.fields["client"]  # a record stays the client's: delete it and record another
+        else:
+            self.fields["client"].queryset = Client.objects.filter(office=office).order_by(
+                "family_name_kana", "given_name_kana", "pk")

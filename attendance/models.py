@@ -167,3 +167,64 @@ class ClosedMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} {self.month:%Y-%m}"
+
+
+class RegionalMeetingKind(models.TextChoices):
+    """地域連携会議実施加算 (I) and (II) of 就労移行支援 (2024 revision).  Billing derives its add-on kind from
+    these (``billing.services.claims``); attendance knows nothing of fees."""
+
+    I = "i", _("Regional cooperation meeting (I)")  # noqa: E741 - the notice's own numeral
+    II = "ii", _("Regional cooperation meeting (II)")
+
+
+@track()
+class RegionalMeeting(models.Model):
+    """A meeting held or attended by the office with bodies related to the client (the consultation-support
+    office, …) about the client's support plan, on a day: one occurrence of 地域連携会議実施加算 (I) or (II).
+    Billing counts them per month (a monthly and a fiscal-year maximum, from the fee revision); the record
+    sheet shows them on their day.  A month billing has closed is read-only, as its attendance."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="regional_meetings",
+                               verbose_name=_("client"))
+    day = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=4, choices=RegionalMeetingKind.choices)
+    participants = models.TextField(
+        _("who took part, from which bodies"), max_length=500,
+        help_text=_("For example: the consultation-support office (name), the hospital's social worker, the client."),
+    )
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("regional cooperation meeting")
+        verbose_name_plural = _("regional cooperation meetings")
+        ordering = ["day", "pk"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["client", "day", "kind"], name="regional_meeting_once_a_day",
+                field="kind", violation_error_code=AttendanceError.MEETING_ONCE_A_DAY,
+                violation_error_message=_("A meeting of this kind is recorded for the client on this day already."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(kind__in=RegionalMeetingKind.values), name="regional_meeting_kind_known",
+                field="kind", violation_error_code=AttendanceError.MEETING_KIND_UNKNOWN,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=~Q(participants=""), name="regional_meeting_has_participants",
+                field="participants", violation_error_code=AttendanceError.MEETING_NEEDS_PARTICIPANTS,
+                violation_error_message=_("Say who took part in the meeting, and from which bodies."),
+            ),
+        ]
+        indexes = [
+            # billing's month and fiscal year (one office, a date range)
+            models.Index(fields=["office", "day"], name="regional_meeting_office_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.day} {self.get_kind_display()}"

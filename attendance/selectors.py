@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetc
 from django.db.models.functions import Coalesce
 
 from attendance import rules
-from attendance.models import Attendance, AttendanceStatus, ClosedMonth
+from attendance.models import Attendance, AttendanceStatus, ClosedMonth, RegionalMeeting
 from clients.models import Certificate, Client, ServicePeriod
 from compostela.models import Office, OfficeCapacity
 from regulations import rules as regulations
@@ -127,6 +127,7 @@ class MonthGrid:
     granted: dict[int, int | None]
     day_users: dict[date, int] = field(default_factory=dict)
     month_closed: bool = False
+    meetings: dict[int, int] = field(default_factory=dict)  # regional cooperation meetings of the month, by client
 
 
 
@@ -286,7 +287,8 @@ def attendance_roster(*, office: Office, day: date, today: date) -> Roster:
 
 
 def attendance_month_grid(*, office: Office, month: date) -> MonthGrid:
-    """The client × day grid of ``month`` with monthly counts (five queries)."""
+    """The client × day grid of ``month`` with monthly counts and each client's regional cooperation meetings
+    (six queries)."""
     first, last = rules.month_start(month), rules.month_end(month)
     days = rules.month_days(first)
     clients = attendance_candidate_clients(office=office, start=first, end=last)
@@ -315,7 +317,21 @@ def attendance_month_grid(*, office: Office, month: date) -> MonthGrid:
         granted={c.pk: c.enrolment.granted_days(first, counts.get(c.pk, MonthCounts()).billable_days) for c in shown},
         day_users=dict(day_users),
         month_closed=bool(attendance_closed_months(office=office, months=[first])),
+        meetings=dict(RegionalMeeting.objects.filter(office=office, day__range=(first, last)).order_by()
+                      .values("client_id").annotate(n=Count("pk")).values_list("client_id", "n")),
     )
+
+
+def regional_meetings_of_month(*, office: Office, month: date, client_id: int | None = None) -> list[RegionalMeeting]:
+    """The office's regional cooperation meetings (地域連携会議) of ``month``, by day (of one client when
+    ``client_id`` is given) — one query."""
+    meetings = RegionalMeeting.objects.filter(
+        office=office, day__range=(rules.month_start(month), rules.month_end(month))
+    ).select_related("client", "recorded_by").order_by("day", "client__family_name_kana", "client__given_name_kana",
+                                                       "kind", "pk")
+    if client_id is not None:
+        meetings = meetings.filter(client_id=client_id)
+    return list(meetings)
 
 
 # --- what attendance adds to the client screens (registered in AttendanceConfig.ready) ----------------------

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from attendance import rules
 from attendance.errors import AttendanceError
-from attendance.models import Attendance, AttendanceStatus, ClosedMonth, GrantedDaysOverride
+from attendance.models import Attendance, AttendanceStatus, ClosedMonth, GrantedDaysOverride, RegionalMeeting
 from attendance.selectors import (
     CapacityFigures,
     MonthCounts,
@@ -40,7 +40,7 @@ from attendance.selectors import (
     attendance_month_counts,
 )
 from compostela.audit import audited
-from compostela.dates import is_after_today
+from compostela.dates import is_after_today, refuse_future_date
 from compostela.models import Office, Role, User
 from compostela.scoping import user_has_role
 
@@ -78,6 +78,9 @@ MSG_CHANGED_AND_KEPT = gettext_lazy(
     "(%(now)s) was kept."
 )
 MSG_NO_ENTRY = gettext_lazy("no entry")
+MSG_RECORD_MONTH_CLOSED = gettext_lazy(
+    "Billing has closed %(month)s, so its records are read-only. A manager can reopen the month in billing."
+)
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,17 @@ def attendance_lock_month(*, office: Office, day: date) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
+def attendance_lock_months_closed(*, office: Office, days: list[date]) -> list[date]:
+    """The one closed-month rule of attendance's records: lock the months of ``days`` against a closing in
+    progress (``attendance_lock_month``, the lock ``billing_month_close`` takes before it computes the month,
+    months in order so two writers cannot deadlock) and return those billing has closed (first days, in
+    order).  Call it inside the write's transaction; a write touching a closed month is refused."""
+    months = sorted({rules.month_start(day) for day in days})
+    for month in months:
+        attendance_lock_month(office=office, day=month)
+    return sorted(attendance_closed_months(office=office, months=months))
+
+
 def _status_label(status: str) -> str:
     return str(AttendanceStatus(status).label) if status else str(MSG_NO_ENTRY)
 
@@ -231,8 +245,7 @@ def attendance_record_day(
         raise DayRejected([ValidationError(MSG_FUTURE_DAY, code=AttendanceError.FUTURE_DAY)])
     override_reason = (override_reason or "").strip()
     with transaction.atomic():
-        attendance_lock_month(office=office, day=day)
-        if attendance_closed_months(office=office, months=[rules.month_start(day)]):
+        if attendance_lock_months_closed(office=office, days=[day]):
             raise DayRejected([ValidationError(MSG_MONTH_CLOSED, code=AttendanceError.MONTH_CLOSED)])
         summary, to_write, to_delete, to_confirm = _check_day(
             office=office, day=day, rows=rows, by=by, override_reason=override_reason
@@ -374,3 +387,63 @@ def _check_day(*, office, day, rows, by, override_reason):
     if errors or row_errors:
         raise DayRejected(errors, row_errors, over_granted)
     return summary, to_write, to_delete, to_confirm
+
+
+# --- regional cooperation meetings (地域連携会議) ------------------------------------------------------------
+MEETING_FIELDS = ("day", "kind", "participants", "note")
+
+
+def _refuse_meeting_closed(*, office: Office, days: list[date]) -> None:
+    closed = attendance_lock_months_closed(office=office, days=days)
+    if closed:
+        raise ValidationError({"day": ValidationError(
+            MSG_RECORD_MONTH_CLOSED, code=AttendanceError.MONTH_CLOSED,
+            params={"month": ", ".join(f"{month:%Y-%m}" for month in closed)})})
+
+
+def _meeting_save(meeting: RegionalMeeting) -> RegionalMeeting:
+    meeting.participants = meeting.participants.strip()
+    meeting.note = meeting.note.strip()
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@audited(by="by")
+@transaction.atomic
+def regional_meeting_record(*, office: Office, client, day: date, kind: str, participants: str, note: str = "",
+                            by: User) -> RegionalMeeting:
+    """Record a regional cooperation meeting (地域連携会議) of ``client`` on ``day``: not after today, not in a
+    month billing has closed, the client one of the office's, at most one of each kind a client and day."""
+    if client.office_id != office.pk:
+        raise ValidationError({"client": ValidationError(MSG_UNKNOWN_CLIENT, code=AttendanceError.UNKNOWN_CLIENT)})
+    refuse_future_date(day)
+    _refuse_meeting_closed(office=office, days=[day])
+    return _meeting_save(RegionalMeeting(office=office, client=client, day=day, kind=kind, participants=participants,
+                                         note=note, recorded_by=by))
+
+
+@audited(by="by")
+@transaction.atomic
+def regional_meeting_update(*, meeting: RegionalMeeting, by: User, **changes) -> RegionalMeeting:
+    """Change a recorded meeting (its day, kind, who took part, note): refused when the month it was in or the
+    month it moves to is closed, as when recording it."""
+    unknown = set(changes) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"regional_meeting_update() got unexpected fields {sorted(unknown)}")
+    meeting = RegionalMeeting.objects.select_for_update().get(pk=meeting.pk)
+    day = changes.get("day", meeting.day)
+    refuse_future_date(day)
+    _refuse_meeting_closed(office=meeting.office, days=[meeting.day, day])
+    for name, value in changes.items():
+        setattr(meeting, name, value)
+    return _meeting_save(meeting)
+
+
+@audited(by="by")
+@transaction.atomic
+def regional_meeting_delete(*, meeting: RegionalMeeting, by: User) -> None:
+    """Delete a recorded meeting: refused in a month billing has closed."""
+    meeting = RegionalMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_meeting_closed(office=meeting.office, days=[meeting.day])
+    meeting.delete()

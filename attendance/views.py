@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,22 +27,36 @@ from attendance.forms import (
     DayForm,
     MonthForm,
     OverrideForm,
+    RegionalMeetingForm,
     parse_day,
     parse_month,
     row_initial,
 )
-from attendance.models import Attendance, AttendanceStatus
-from attendance.selectors import RosterRow, attendance_month_grid, attendance_roster
+from attendance.models import Attendance, AttendanceStatus, RegionalMeeting
+from attendance.selectors import (
+    RosterRow,
+    attendance_closed_months,
+    attendance_month_grid,
+    attendance_roster,
+    regional_meetings_of_month,
+)
 from attendance.services import (
+    MEETING_FIELDS,
     MSG_FUTURE_DAY,
     MSG_MONTH_CLOSED,
+    MSG_RECORD_MONTH_CLOSED,
     DayRejected,
     attendance_fingerprint,
     attendance_record_day,
+    regional_meeting_delete,
+    regional_meeting_record,
+    regional_meeting_update,
 )
+from clients.models import Client
+from compostela.forms import form_add_service_errors, form_submit
 from compostela.history import audit_rows_history, history_page
 from compostela.models import Role
-from compostela.scoping import has_role, office_required
+from compostela.scoping import has_role, office_required, scoped
 
 # Short marks for the month grid (通, 外, 欠, 対 in Japanese).
 STATUS_MARKS = {
@@ -214,7 +229,7 @@ def attendance_month(request: HttpRequest) -> HttpResponse:
                                                                          record.end_time),
             })
         rows.append({"client": client, "cells": cells, "counts": grid.counts[client.pk],
-                     "granted": grid.granted[client.pk],
+                     "granted": grid.granted[client.pk], "meetings": grid.meetings.get(client.pk, 0),
                      "days_without_times": [cell["day"] for cell in cells if cell["lacks_times"]]})
     context = {
         "grid": grid, "rows": rows, "month": month, "today": today,
@@ -235,3 +250,101 @@ def attendance_day_history(request: HttpRequest, day: date) -> HttpResponse:
     the_day = day
     events = audit_rows_history(Attendance, office=request.office, day=the_day)
     return history_page(request, _("History of the attendance of %(day)s") % {"day": the_day.isoformat()}, events)
+
+
+# --- regional cooperation meetings (地域連携会議) ------------------------------------------------------------
+def _meetings_url(month: date, client_id: int | None = None) -> str:
+    url = f"{reverse('attendance:meetings')}?month={month:%Y-%m}"
+    return f"{url}&client={client_id}" if client_id else url
+
+
+def _asked_client(request: HttpRequest) -> Client | None:
+    """The client of ``?client=`` when it is one of the office's (anything else: no client chosen)."""
+    value = request.GET.get("client", "")
+    if not value.isdigit():
+        return None
+    return scoped(request, Client).filter(pk=int(value)).first()
+
+
+@office_required()
+@require_http_methods(["GET"])
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """The office's regional cooperation meetings of a month (``?month=YYYY-MM``; ``?client=`` one client's)."""
+    today = timezone.localdate()
+    asked, refused = parse_month(request.GET.get("month"), default=today)
+    for reason in refused:
+        messages.warning(request, reason)
+    month = rules.month_start(asked)
+    client = _asked_client(request)
+    meetings = regional_meetings_of_month(office=request.office, month=month, client_id=client.pk if client else None)
+    closed = bool(attendance_closed_months(office=request.office, months=[month]))
+    context = {
+        "meetings": meetings, "month": month, "client": client, "today": today, "month_closed": closed,
+        "month_form": MonthForm(initial={"month": month}),
+        "previous_month": rules.previous_month(month),
+        "next_month": rules.next_month(month) if rules.next_month(month) <= today else None,
+        "closed_message": MSG_RECORD_MONTH_CLOSED % {"month": f"{month:%Y-%m}"},
+    }
+    return render(request, "attendance/meetings.html", context)
+
+
+@office_required()
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    """Record a meeting (``?client=`` and ``?day=`` fill the form)."""
+    client = _asked_client(request)
+    day, _refused = parse_day(request.GET.get("day"), default=timezone.localdate())
+    form = RegionalMeetingForm(request.POST or None, office=request.office,
+                               initial={"client": client.pk if client else None, "day": day})
+    done = form_submit(
+        request, form, success=_("Meeting recorded."),
+        action=lambda: regional_meeting_record(office=request.office, by=request.user, **form.cleaned_data),
+        then=lambda: redirect(_meetings_url(form.cleaned_data["day"], client.pk if client else None)),
+    )
+    if done:
+        return done
+    title = _("Record a regional cooperation meeting")
+    back = _meetings_url(day, client.pk if client else None)
+    return render(request, "attendance/meeting_form.html", {"form": form, "title": title, "back": back},
+                  status=422 if form.errors else 200)
+
+
+@office_required()
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(scoped(request, RegionalMeeting).select_related("client"), pk=pk)
+    was = meeting.day
+    form = RegionalMeetingForm(request.POST or None, office=request.office, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        meeting.refresh_from_db()  # the form wrote the new values onto the instance; the service reads the old
+        try:
+            regional_meeting_update(meeting=meeting, by=request.user,
+                                    **{name: form.cleaned_data[name] for name in MEETING_FIELDS})
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect(_meetings_url(form.cleaned_data["day"]))
+    title = _("Meeting of %(client)s") % {"client": meeting.client.full_name}
+    return render(request, "attendance/meeting_form.html",
+                  {"form": form, "title": title, "back": _meetings_url(was), "meeting": meeting},
+                  status=422 if form.errors else 200)
+
+
+@office_required()
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete a recorded meeting (POST)."""
+    meeting = get_object_or_404(scoped(request, RegionalMeeting).select_related("client"), pk=pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            regional_meeting_delete(meeting=meeting, by=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Meeting deleted."))
+            return redirect(_meetings_url(meeting.day))
+    return render(request, "attendance/meeting_delete.html",
+                  {"meeting": meeting, "errors": errors, "back": _meetings_url(meeting.day)},
+                  status=422 if errors else 200)

@@ -49,7 +49,7 @@ class ServiceCodeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(AddOnRate)
 class AddOnRateAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["kind", "valid_from", "units", "monthly_max", "to_verify"]
+    list_display = ["kind", "valid_from", "units", "monthly_max", "yearly_max", "to_verify"]
     list_filter = ["kind", "to_verify"]
 
 

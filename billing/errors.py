@@ -13,6 +13,7 @@ class BillingError(models.TextChoices):
     EARLIER_MONTH_OPEN = "earlier_month_open", "an earlier month is still open (closing out of order needs a reason)"
     STALE_CONFIRMATION = "stale_confirmation", "the points to check changed since the confirmation page was shown"
     RETENTION_SUPPORT_HELD = "retention_support_held", "retention-support lines are held (rate with no history unset)"
+    ADDON_RATE_MISSING = "addon_rate_missing", "a line is held: an add-on it counts has no units loaded for the month"
     # the retention-support rate of an office with no history
     NO_HISTORY_BASIS_NEEDS_NOTICE = "no_history_basis_needs_notice", "the rate basis needs the notice it comes from"
     NO_HISTORY_RATE_FRACTION = "no_history_rate_fraction", "the rate with no history is a fraction from 0 to 1"
@@ -82,3 +83,4 @@ class CloseCheck(models.TextChoices):
     SERVICE_CODES_MISSING = "service_codes_missing", "billed items without a service code in the revision in force"
     RETENTION_SUPPORT_NOTE = "retention_support_note", "retention support not claimed for a person"
     COPAY_CAP_TO_CONFIRM = "copay_cap_to_confirm", "co-payment cap to confirm: a certificate changed mid-month"
+    ADDON_RATE_MISSING = "addon_rate_missing", "an add-on with occurrences has no units loaded: the line is held"

@@ -115,13 +115,23 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
             group["units"],
         ))
     for addon in explanation.get("addons", []):
-        capped = (_(" (of %(count)s, monthly maximum)") % {"count": addon["capped_from"]}
-                  if addon.get("capped_from") else "")
+        capped = ""
+        if addon.get("capped_from") is not None:
+            capped = (_(" (of %(count)s, fiscal-year maximum)") if addon.get("capped_by") == "yearly"
+                      else _(" (of %(count)s, monthly maximum)")) % {"count": addon["capped_from"]}
+        on_days = (_(" on days %(days)s") % {"days": _day_numbers(addon["dates"])}) if addon.get("dates") else ""
         rows.append(ExplanationRow(
             str(AddOnKind(addon["kind"]).label),
             _("%(count)s × %(units)s units%(capped)s") % {"count": addon["count"], "units": addon["units_each"],
-                                                           "capped": capped},
+                                                           "capped": capped} + on_days,
             addon["units"],
+        ))
+    for held in explanation.get("held_addons") or []:
+        rows.append(ExplanationRow(
+            str(AddOnKind(held["kind"]).label),
+            _("%(count)s on days %(days)s: no units loaded for this month (要確認) — the line is held, nothing is "
+              "claimed yet") % {"count": held["count"], "days": _day_numbers(held["dates"])},
+            None,
         ))
     for treatment in explanation.get("treatment", []):
         rows.append(ExplanationRow(

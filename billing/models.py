@@ -201,6 +201,9 @@ class AddOnKind(models.TextChoices):
     TRAINED_STAFF = "trained_staff", _("Trained employment-support staff")  # 就労支援関係研修修了加算
     TRANSITION_PREP_I = "transition_prep_i", _("Transition preparation (I)")  # 移行準備支援体制加算(I)
     TRANSITION_PREP_II = "transition_prep_ii", _("Transition preparation (II)")
+    # 地域連携会議実施加算 (I)/(II), from the 2024 revision: per meeting recorded (attendance.RegionalMeeting)
+    REGIONAL_MEETING_I = "regional_meeting_i", _("Regional cooperation meeting (I)")
+    REGIONAL_MEETING_II = "regional_meeting_ii", _("Regional cooperation meeting (II)")
 
 
 @track()
@@ -213,6 +216,10 @@ class AddOnRate(models.Model):
     units = models.PositiveIntegerField(_("units"))
     monthly_max = models.PositiveSmallIntegerField(
         _("at most a month"), null=True, blank=True, help_text=_("Empty: no monthly limit.")
+    )
+    yearly_max = models.PositiveSmallIntegerField(
+        _("at most a fiscal year"), null=True, blank=True,
+        help_text=_("Per client, April to March. Empty: no yearly limit."),
     )
     to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
     source = models.CharField(_("source"), max_length=300, blank=True, help_text=SOURCE_HELP)

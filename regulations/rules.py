@@ -16,6 +16,7 @@ reference, and ``shared/domain.md`` wins over both.
   ``latest_certificate_in_month``; a certificate that changes mid-month: ``certificate_days`` (each one's own
   days and granted days) / ``granted_days_to_confirm`` / ``copay_cap_to_confirm`` / ``month_copay_cap``
 * attendance: ``BILLABLE_STATUSES`` / ``is_billable``
+* add-ons counted per occurrence with a monthly and a fiscal-year maximum: ``addon_count``
 * over capacity (定員超過利用減算): ``day_over_capacity`` / ``rolling_limit_x100`` / ``rolling_over_capacity``
 * missing support plan (個別支援計画未作成減算): ``plan_month`` / ``plan_missing_months`` / ``plan_missing_percent``
 * co-payment: ``standard_copay_cap`` / ``copayment_before_cap`` / ``copayment`` / ``copayments_under_one_cap``
@@ -73,6 +74,7 @@ class RuleErrorCode(enum.StrEnum):
     MONTHS_NEGATIVE = "months_negative"
     UNKNOWN_INCOME_CATEGORY = "unknown_income_category"
     COPAY_CAPS_INCOMPLETE = "copay_caps_incomplete"
+    COUNT_NEGATIVE = "count_negative"
 
 
 MSG_CAPACITY_NOT_POSITIVE = "Capacity must be 1 or more (got {capacity})."
@@ -81,6 +83,7 @@ MSG_YEN_NEGATIVE = "An amount of yen cannot be negative (got {yen})."
 MSG_MONTHS_NEGATIVE = "A number of months cannot be negative (got {months})."
 MSG_UNKNOWN_INCOME_CATEGORY = "Unknown income category {category!r}; expected one of {known}."
 MSG_COPAY_CAPS_INCOMPLETE = "The co-payment caps must name exactly the income categories {known} (got {got})."
+MSG_COUNT_NEGATIVE = "A number of occurrences cannot be negative (got {count})."
 
 
 class RuleError(ValueError):
@@ -316,6 +319,50 @@ def month_copay_cap(*, caps: Sequence[int], confirmed: int | None) -> int | None
 def is_billable(status: str) -> bool:
     """An attendance status that counts against the granted days and is paid (通所, 施設外支援)."""
     return status in BILLABLE_STATUSES
+
+
+# --- add-ons counted per occurrence ------------------------------------------------------------------------
+class AddOnCap(enum.StrEnum):
+    MONTHLY = "monthly"
+    YEARLY = "yearly"
+
+
+@dataclass(frozen=True)
+class AddOnCount:
+    """How many occurrences of an add-on a month claims: ``count`` of the month's ``occurrences``;
+    ``capped_by`` names the maximum that cut it (None: every occurrence counts)."""
+
+    count: int
+    occurrences: int
+    capped_by: AddOnCap | None = None
+
+    @property
+    def capped_from(self) -> int | None:
+        return self.occurrences if self.count != self.occurrences else None
+
+
+def addon_count(*, occurrences: int, monthly_max: int | None, yearly_max: int | None = None,
+                earlier_in_year: Sequence[int] = ()) -> AddOnCount:
+    """The occurrences of a month that an add-on claims (欠席時対応加算: at most a month; 地域連携会議実施加算: at
+    most a month and a fiscal year): at most ``monthly_max`` (None: no limit), and at most what remains of
+    ``yearly_max`` (None: no limit) after the earlier months of the same fiscal year (April–March), each of
+    which counted its own ``earlier_in_year`` occurrences under the same maxima, month by month."""
+    for n in (occurrences, *earlier_in_year):
+        if n < 0:
+            raise RuleError(MSG_COUNT_NEGATIVE.format(count=n), code=RuleErrorCode.COUNT_NEGATIVE)
+    used = 0
+    for earlier in earlier_in_year:
+        used += _addon_month_count(earlier, monthly_max, None if yearly_max is None else yearly_max - used).count
+    return _addon_month_count(occurrences, monthly_max, None if yearly_max is None else yearly_max - used)
+
+
+def _addon_month_count(occurrences: int, monthly_max: int | None, remaining: int | None) -> AddOnCount:
+    count, capped_by = occurrences, None
+    if monthly_max is not None and count > monthly_max:
+        count, capped_by = monthly_max, AddOnCap.MONTHLY
+    if remaining is not None and count > max(remaining, 0):
+        count, capped_by = max(remaining, 0), AddOnCap.YEARLY
+    return AddOnCount(count=count, occurrences=occurrences, capped_by=capped_by)
 
 
 # --- over capacity (定員超過利用減算) ------------------------------------------------------------------------

@@ -83,6 +83,18 @@ def _billing_document(world):
     return {"pk": document.pk}
 
 
+def _meeting(world):
+    """A regional cooperation meeting of the first office (2025-05-20, an open month)."""
+    from datetime import date
+
+    from attendance.models import RegionalMeeting
+    from tests.factories import ClientFactory
+
+    return RegionalMeeting.objects.create(office=world.office, client=ClientFactory(office=world.office),
+                                          day=date(2025, 5, 20), kind="i", participants="相談支援事業所ぽっけ",
+                                          recorded_by=world.staff)
+
+
 def _supervisor_object(**extra) -> Access:
     """A supervisor's page about one object of the first office: staff get 403, another office 404."""
     return Access(anon=302, other=404, staff=403, supervisor=200, manager=200, **extra)
@@ -201,6 +213,11 @@ ACCESS: dict[str, Access] = {
     "clients:staff_reads": office_object("manager", kwargs=lambda world: {"pk": world.staff.pk}),
     "attendance:day": page(),
     "attendance:month": page(),
+    # regional cooperation meetings (issue 20): every office role records them; another office's one 404
+    "attendance:meetings": page(),
+    "attendance:meeting_create": page(),
+    "attendance:meeting_edit": office_object(kwargs=lambda world: {"pk": _meeting(world).pk}),
+    "attendance:meeting_delete": office_object(kwargs=lambda world: {"pk": _meeting(world).pk}),
     "review:board": page(),
     # case review (issue 7): every office role views and writes notes; the settings are supervisor+
     "review:settings": page("supervisor"),
@@ -363,6 +380,11 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "clients:plan_signature_add": lambda world: {"kind": "scan", "scan-signed_on": _recent(),
                                                  "scan-upload": _signed_scan()},
     "attendance:day": _attendance_post,
+    "attendance:meeting_create": lambda world: {
+        "client": _client(world).pk, "day": _recent(), "kind": "ii", "participants": "病院 MSW、相談支援専門員"},
+    "attendance:meeting_edit": lambda world: {"day": _recent(), "kind": "i",
+                                              "participants": "相談支援事業所ぽっけ 山田"},
+    "attendance:meeting_delete": lambda world: {},
     "placements:employer_create": lambda world: {"name": "札幌新規物流"},
     "placements:employer_edit": lambda world: {"name": "改名した会社"},
     "placements:employer_person_create": lambda world: {"name": "佐藤 一郎"},

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from attendance.rules import lacks_times, period_refusal
 from billing.errors import BillingError, CloseCheck
 from billing.explain import plan_gap_text
-from billing.models import Service
+from billing.models import AddOnKind, Service
 from billing.services.claims import ClaimLineResult, MonthClaims
 from billing.services.rounding import units_to_yen
 from compostela.templatetags.compostela import units as units_text
@@ -45,12 +45,13 @@ LINK_TEXT = {
     CloseCheck.FEES_UNVERIFIED: gettext_lazy("Open the fee page"),
     CloseCheck.FEE_RATE_MISSING: gettext_lazy("Open the fee page"),
     CloseCheck.SERVICE_CODES_MISSING: gettext_lazy("Open the fee page"),
+    CloseCheck.ADDON_RATE_MISSING: gettext_lazy("Open the fee page"),
     None: gettext_lazy("Fix on the client's page"),
 }
 
 # the checks that stop a closing: a held line is never claimed, so the month cannot be closed around it
 BLOCKING = frozenset({CloseCheck.RETENTION_SUPPORT_HELD, CloseCheck.COPAY_CAP_TO_CONFIRM,
-                      CloseCheck.FEE_RATE_MISSING})
+                      CloseCheck.FEE_RATE_MISSING, CloseCheck.ADDON_RATE_MISSING})
 # the holds of a line whose fee data is missing from the revision in force (``FEE_RATE_MISSING``)
 FEE_DATA_HOLDS = frozenset({BillingError.TREATMENT_RATE_MISSING, BillingError.OFFICE_REDUCTION_RATE_MISSING})
 
@@ -376,6 +377,27 @@ def _copay_cap_checks(claims: MonthClaims) -> list[PreCloseCheck]:
     return out
 
 
+def _addon_rate_missing_checks(claims: MonthClaims) -> list[PreCloseCheck]:
+    """A line held because an add-on it counts (a regional cooperation meeting) has no units loaded for the
+    month: one blocking check each, linking to the fee page."""
+    return [
+        PreCloseCheck(
+            code=CloseCheck.ADDON_RATE_MISSING,
+            url_name="billing:fees",
+            url_query={"month": f"{claims.month:%Y-%m}"},
+            facts={"client": line.client.pk, "addons": [held["kind"] for held in line.held_addons]},
+            message=_(
+                "%(client)s: to confirm (要確認): no units of %(addons)s are loaded for this month. The line is "
+                "held and the month cannot be closed until the fee revision that sets them is loaded."
+            )
+            % {"client": line.client.full_name,
+               "addons": ", ".join(str(AddOnKind(held["kind"]).label) for held in line.held_addons)},
+        )
+        for line in claims.held_lines
+        if BillingError.ADDON_RATE_MISSING in line.holds
+    ]
+
+
 def _fees_unverified_check(claims: MonthClaims) -> PreCloseCheck | None:
     """The month computed with fee values to verify (``billing.services.fee_status``): not blocking — the
     figures are the best loaded — but 要確認, and the electronic claim refuses the month."""
@@ -463,6 +485,7 @@ def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCl
     rates = _fee_rate_missing_check(claims)
     if rates:
         checks.append(rates)
+    checks += _addon_rate_missing_checks(claims)
     earlier = _earlier_months_check(earlier_open)
     if earlier:
         checks.append(earlier)

@@ -13,7 +13,12 @@
   service — no plan agreed, the plan expired, or its monitoring overdue); every percentage step rounds half
   up to a whole unit;
 * add-ons: absence with support (at most 4 a month), transport per one-way trip, meals for low-income and
-  public-assistance clients, office add-ons per billable day (office settings in force on the 1st);
+  public-assistance clients, office add-ons per billable day (office settings in force on the 1st), and the
+  regional cooperation meetings (地域連携会議実施加算 I/II, ``attendance.RegionalMeeting``) on days inside a
+  certificate and the period of use, each kind at most its monthly and fiscal-year maximum
+  (``regulations.rules.addon_count``; the earlier months of the fiscal year count their meetings as recorded);
+  a kind with meetings but no units loaded for the month holds the line (``ADDON_RATE_MISSING``: not
+  claimable, closing refuses) instead of guessing;
 * office reductions flagged by the office's 体制届 (``office_reduction_steps``), after the client's reductions;
 * the staff-pay add-ons (処遇改善, ``treatment_apply``): (basic + add-on units) × the rate of the office's
   category in the revision in force, half up, each its own line; a category or a flagged reduction that the
@@ -46,12 +51,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus
+from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus, RegionalMeetingKind
 from attendance.rules import EnrolmentFacts, period_refusal
 from billing.errors import BillingError
 from billing.models import AddOnKind, CopayCapDecision, OfficeReductionRate, Service
 from billing.services.fee_status import month_fee_status
-from billing.services.fees import FeeBook, row_ref
+from billing.services.fees import BillingConfigurationError, FeeBook, row_ref
 from billing.services.month_inputs import AgreedPlan, MonthContact, MonthInputs, month_inputs_read
 from billing.services.rounding import rate_text, units_less_percent, units_percent, units_times_rate, units_to_yen
 from billing.services.tier import RETENTION_SUPPORT_BASES, RetentionTier, retention_tier
@@ -62,6 +67,11 @@ from regulations import rules as regulations
 from regulations.rules import fiscal_year_of, month_bounds, retention_support_span
 
 MEAL_ELIGIBLE = (IncomeCategory.WELFARE, IncomeCategory.LOW_INCOME)
+# the add-on each kind of regional cooperation meeting (attendance) stands for
+MEETING_ADDONS = {
+    RegionalMeetingKind.I: AddOnKind.REGIONAL_MEETING_I,
+    RegionalMeetingKind.II: AddOnKind.REGIONAL_MEETING_II,
+}
 
 
 # -- over capacity (定員超過利用減算): regulations.rules decides; billing keeps the month's explanation ------
@@ -121,7 +131,9 @@ class AddOnLine:
     kind: str
     count: int
     units_each: int
-    capped_from: int | None = None  # the count before a monthly maximum
+    capped_from: int | None = None  # the count before a monthly (or fiscal-year) maximum
+    capped_by: str | None = None  # which maximum cut it (``regulations.rules.AddOnCap``)
+    days: list[date] = field(default_factory=list)  # the days of an add-on counted per occurrence (meetings)
 
     @property
     def units(self) -> int:
@@ -129,7 +141,8 @@ class AddOnLine:
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "count": self.count, "units_each": self.units_each, "units": self.units,
-                "capped_from": self.capped_from}
+                "capped_from": self.capped_from, "capped_by": self.capped_by,
+                "dates": [d.isoformat() for d in self.days]}
 
 
 @dataclass
@@ -175,6 +188,8 @@ class ClaimLineResult:
     certificates: list[dict] = field(default_factory=list)  # each certificate's own days, units and cap
     cap_decision: dict = field(default_factory=dict)  # the month's cap: the candidates and who confirmed it
     holds: list[str] = field(default_factory=list)  # ``BillingError`` codes: the line is not claimable yet
+    # add-ons with occurrences but no units loaded for the month (``ADDON_RATE_MISSING``): kind, count, dates
+    held_addons: list[dict] = field(default_factory=list)
     fee_values: list[dict] = field(default_factory=list)  # each fee value used, with its revision (fee_status)
     missing_rates: list[str] = field(default_factory=list)  # items the revision in force has no rate for (held)
 
@@ -256,6 +271,7 @@ class ClaimLineResult:
             "cap_decision": self.cap_decision,
             "hold": self.holds,
             "held": self.held,
+            "held_addons": self.held_addons,
             "fee_values": self.fee_values,
         }
 
@@ -436,12 +452,15 @@ def client_plan_reduction(*, month: date, service: str, certificates: list[Certi
 def transition_claim_line(
     *, client: Client, month: date, rows: list[dict], certificates: list[Certificate], plans: list[AgreedPlan],
     book: FeeBook, tier: RetentionTier, over: OverCapacity, use: EnrolmentFacts | None = None,
+    meetings: list[tuple[date, str]] | None = None,
 ) -> ClaimLineResult:
     """One client's 就労移行支援 claim for ``month`` from its attendance ``rows`` (dicts, sorted by day).
     ``certificates`` are the client's transition certificates (``MonthInputs.certificates``); ``use`` its
     periods of use (``MonthInputs.use``): a day outside them is never billed (``attendance.rules.period_refusal``).
     Each certificate applies to its own days (``regulations.rules.certificate_days``): its granted days over
-    them, its income category for their meals; the line carries each certificate's days and units."""
+    them, its income category for their meals; the line carries each certificate's days and units.
+    ``meetings`` are the client's regional cooperation meetings (day, kind) of the fiscal year up to the month's
+    end (``MonthInputs.meetings``)."""
     first, last = month_bounds(month)
     settings = book.settings_on(first)
     yen_per_unit, to_verify = book.yen_per_unit_on(service=Service.TRANSITION, day=first)
@@ -518,10 +537,11 @@ def transition_claim_line(
                  and regulations.certificate_on(certificates, r["day"])]
     if supported:
         rate = book.addon_on(kind=AddOnKind.ABSENCE_SUPPORT, day=first)
-        count = len(supported)
-        capped = min(count, rate.monthly_max) if rate.monthly_max is not None else count
-        line.addons.append(AddOnLine(kind=AddOnKind.ABSENCE_SUPPORT, count=capped, units_each=rate.units,
-                                     capped_from=count if capped != count else None))
+        counted_supported = regulations.addon_count(occurrences=len(supported), monthly_max=rate.monthly_max)
+        line.addons.append(AddOnLine(kind=AddOnKind.ABSENCE_SUPPORT, count=counted_supported.count,
+                                     units_each=rate.units, capped_from=counted_supported.capped_from,
+                                     capped_by=counted_supported.capped_by))
+    _meeting_addons(line, meetings or [], month=first, certificates=certificates, book=book, use=use)
     transport_kind = settings.transport_kind()
     daily_kinds = settings.daily_addon_kinds() if counted else []
     by_day = {r["day"]: r for r in counted}
@@ -559,6 +579,40 @@ def transition_claim_line(
         for part, counts in zip(parts, per_part, strict=True)
     ]
     return line.finish(book, first)
+
+
+def _meeting_addons(line: ClaimLineResult, meetings: list[tuple[date, str]], *, month: date,
+                    certificates: list[Certificate], book: FeeBook, use: EnrolmentFacts | None) -> None:
+    """地域連携会議実施加算 (I)/(II): each kind's meetings of the month on a day inside a certificate and the period
+    of use, at most the rate's monthly maximum and what the earlier months of the fiscal year leave of its
+    yearly maximum (``regulations.rules.addon_count``: the one counting rule, as absence with support).  The
+    earlier months count their meetings as recorded (their certificates are not read), month by month under the
+    same maxima.  No units loaded for the month: the line is held (``ADDON_RATE_MISSING``), never guessed."""
+    first, last = month_bounds(month)
+    not_counted = 0
+    for kind, addon_kind in MEETING_ADDONS.items():
+        own = [day for day, k in meetings if k == kind]
+        this_month = [day for day in own if first <= day <= last]
+        days = [day for day in this_month if regulations.certificate_on(certificates, day) is not None
+                and (use is None or period_refusal(use, day) is None)]
+        not_counted += len(this_month) - len(days)
+        if not days:
+            continue
+        try:
+            rate = book.addon_on(kind=addon_kind, day=first)
+        except BillingConfigurationError:
+            if BillingError.ADDON_RATE_MISSING not in line.holds:
+                line.holds.append(BillingError.ADDON_RATE_MISSING)
+            line.held_addons.append({"kind": addon_kind.value, "count": len(days),
+                                     "dates": [d.isoformat() for d in days]})
+            continue
+        earlier = Counter(regulations.month_start(day) for day in own if day < first)
+        counted = regulations.addon_count(occurrences=len(days), monthly_max=rate.monthly_max,
+                                          yearly_max=rate.yearly_max,
+                                          earlier_in_year=[earlier[m] for m in sorted(earlier)])
+        line.addons.append(AddOnLine(kind=addon_kind, count=counted.count, units_each=rate.units,
+                                     capped_from=counted.capped_from, capped_by=counted.capped_by, days=days))
+    line.days["meetings_not_counted"] = not_counted
 
 
 def retention_support_lines(
@@ -723,6 +777,9 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
         by_client[r["client_id"]].append(r)
         if r["status"] in BILLABLE_ATTENDANCE:
             daily_users[r["day"]] += 1
+    for pk, meetings in inputs.meetings.items():  # a meeting this month makes a line, as an absence with support
+        if meetings[-1][0] >= first:
+            by_client.setdefault(pk, [])
     over = over_capacity_of(book=book, month=first, daily_users=dict(daily_users))
 
     settings = book.settings_on(first)
@@ -731,7 +788,7 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
     lines = [
         transition_claim_line(client=clients[pk], month=first, rows=by_client[pk],
                               certificates=certificates.get(pk, []), plans=plans.get(pk, []), book=book, tier=tier,
-                              over=over, use=inputs.use.get(pk))
+                              over=over, use=inputs.use.get(pk), meetings=inputs.meetings.get(pk))
         for pk in sorted(by_client, key=lambda pk: (clients[pk].family_name_kana, clients[pk].given_name_kana, pk))
     ]
     for line in lines:
@@ -744,6 +801,14 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
         if line.days["over_granted_days"]:
             warnings.append(_("%(client)s: %(days)s day(s) beyond the granted days are not claimed.")
                             % {"client": line.client, "days": line.days["over_granted_days"]})
+        if line.days.get("meetings_not_counted"):
+            warnings.append(_("%(client)s: %(count)s regional cooperation meeting(s) outside a certificate or the "
+                              "period of use are not claimed.")
+                            % {"client": line.client, "count": line.days["meetings_not_counted"]})
+        for held in line.held_addons:
+            warnings.append(_("%(client)s: to confirm (要確認): no units of %(addon)s are loaded for this month; the "
+                              "line is held until the fee revision that sets them is loaded.")
+                            % {"client": line.client, "addon": AddOnKind(held["kind"]).label})
     support_tier = None
     if settings.runs_retention_support:
         support_lines, support_tier, support_notes = retention_support_lines(

@@ -49,6 +49,10 @@ LINES_HELD = gettext_noop(
     "The lines of %(clients)s are held: the office's settings claim a staff-pay add-on or a reduction that the "
     "revision in force has no rate for. Load the revision's rates or change the settings on the fee page."
 )
+ADDON_RATE_MISSING = gettext_noop(
+    "The month cannot be closed yet: the lines of %(clients)s are held because an add-on they count has no units "
+    "loaded for the month. Load the fee revision that sets them (要確認)."
+)
 RETENTION_SUPPORT_HELD = gettext_noop(
     "Retention-support lines are held until the rate of an office with no retention-support history is set "
     "from the city's notice: the month cannot be closed yet."
@@ -91,6 +95,10 @@ def billing_month_close(*, office: Office, month: date, by: User, reason: str = 
     if cap_held:
         raise ValidationError(_(COPAY_CAP_TO_CONFIRM) % {"clients": ", ".join(dict.fromkeys(cap_held))},
                               code=BillingError.COPAY_CAP_TO_CONFIRM)
+    rate_missing = [line.client_name for line in claims.held_lines if BillingError.ADDON_RATE_MISSING in line.holds]
+    if rate_missing:
+        raise ValidationError(_(ADDON_RATE_MISSING) % {"clients": ", ".join(dict.fromkeys(rate_missing))},
+                              code=BillingError.ADDON_RATE_MISSING)
     if any(BillingError.RETENTION_SUPPORT_HELD in line.holds for line in claims.held_lines):
         raise ValidationError(_(RETENTION_SUPPORT_HELD), code=BillingError.RETENTION_SUPPORT_HELD)
     if claims.held_lines:  # any other hold: a rate the revision in force lacks (the fee page says which)

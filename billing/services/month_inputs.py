@@ -4,9 +4,10 @@ The month's claims need a dozen small reads: the fee book, the attendance of the
 counts of the two months before it (over-capacity), the month's follow-up contacts, the people concerned
 with their certificates (就労移行支援 and 就労定着支援 apart: each service is billed on its own
 certificates only) and agreed support plans of both services with their monitoring dates, the hires that
-make the retention tier and the users of 就労定着支援 that make its rate.  Each is one ordinary query below —
-sixteen at most, whatever the number of clients and days; one more (the manager's confirmed co-payment caps)
-only in a month where someone's certificates carry different caps.  No rule is decided here: the retention
+make the retention tier, the users of 就労定着支援 that make its rate and the regional cooperation meetings
+(地域連携会議) of the fiscal year up to the month's end.  Each is one ordinary query below — seventeen at most,
+whatever the number of clients and days; one more (the manager's confirmed co-payment caps) only in a month
+where someone's certificates carry different caps.  No rule is decided here: the retention
 rules, the fee look-ups and every billing rule stay in their one Python function each.  (The fee book itself
 is fourteen queries, one per fee table: ``billing.services.fees.fee_book_load``.)
 """
@@ -20,7 +21,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q, Value
 
 from attendance import rules as attendance_rules
-from attendance.models import BILLABLE_ATTENDANCE, Attendance
+from attendance.models import BILLABLE_ATTENDANCE, Attendance, RegionalMeeting
 from billing.models import CopayCapDecision
 from billing.services.fees import FeeBook, fee_book_load
 from billing.services.tier import retention_support_window, retention_tier_window
@@ -29,7 +30,7 @@ from compostela.models import Office
 from placements.models import FollowUpContact, FollowUpKind, Hire
 from placements.retention import retention_support_users
 from regulations import rules as regulations
-from regulations.rules import fiscal_year_of
+from regulations.rules import fiscal_year_bounds, fiscal_year_of
 
 MONTH_CONTACT_KINDS = [FollowUpKind.FACE_TO_FACE.value, FollowUpKind.SUPPORT_REPORT.value]
 
@@ -72,13 +73,16 @@ class MonthInputs:
     tier_hires: list[tuple[date, date | None, date | None]]  # (start, ended_on, fixed_term_end) of the tier window
     support_users: list[tuple[int, bool]]  # (client id, employed at the end of the previous fiscal year)
     support_plans: dict[int, list[AgreedPlan]] = field(default_factory=dict)  # agreed 就労定着支援 plans, ditto
+    # regional cooperation meetings (地域連携会議) by client, (day, kind) sorted: this month's and the earlier
+    # months' of the same fiscal year (its yearly maximum)
+    meetings: dict[int, list[tuple[date, str]]] = field(default_factory=dict)
     # the manager's confirmed co-payment caps of the month, by client — read only when someone's certificates
     # of the month carry different caps (a certificate changed mid-month), so most months spend no query
     cap_decisions: dict[int, CopayCapDecision] = field(default_factory=dict)
 
 
 def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
-    """Everything ``billing_month_compute`` needs for ``office`` and ``month`` (any day of it) — nineteen
+    """Everything ``billing_month_compute`` needs for ``office`` and ``month`` (any day of it) — twenty
     queries at most: the fee book (nine, with the regulations' figures), then one each below
     (``retention_support_users``: two)."""
     first, last = regulations.month_bounds(month)
@@ -106,8 +110,16 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
         .order_by("day", "pk")
         .values_list("day", "kind", "hire__client_id", "hire__start_date", "hire__ended_on")
     ]
-    # everyone with attendance or a face-to-face contact / support report this month, by primary key
-    client_ids = {r["client_id"] for r in rows} | {c.client_id for c in contacts}
+    meetings: dict[int, list[tuple[date, str]]] = {}
+    for client_id, day, kind in (
+        RegionalMeeting.objects.filter(office=office, day__range=(fiscal_year_bounds(fiscal_year)[0], last))
+        .order_by("client_id", "day", "kind").values_list("client_id", "day", "kind")
+    ):
+        meetings.setdefault(client_id, []).append((day, kind))
+    # everyone with attendance, a regional cooperation meeting or a face-to-face contact / support report this
+    # month, by primary key
+    client_ids = ({r["client_id"] for r in rows} | {c.client_id for c in contacts}
+                  | {pk for pk, held in meetings.items() if held[-1][0] >= first})
     clients = Client.objects.order_by().in_bulk(client_ids)
 
     certificates: dict[int, list[Certificate]] = {}
@@ -171,4 +183,5 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
         ),
         support_users=retention_support_users(office=office, first=support_from, as_of=support_as_of),
         cap_decisions=cap_decisions,
+        meetings=meetings,
     )

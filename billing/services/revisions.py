@@ -221,6 +221,7 @@ def _rows_of(data: dict) -> list[RowPlan]:
                 values={
                     "units": addon["units"],
                     "monthly_max": addon["monthly_max"],
+                    "yearly_max": addon.get("yearly_max"),  # absent: no yearly limit
                     "to_verify": not addon["verified"],
                     "source": addon.get("source", ""),
                 },
@@ -302,7 +303,7 @@ def _rows_of(data: dict) -> list[RowPlan]:
 
 def _fields_of(model, values: dict) -> dict:
     """``values`` without the fields the model does not have: migration 0013 loads the shipped files with the
-    historical models, which predate the example flag and the retention-support basis."""
+    historical models, which predate the example flag, the retention-support basis and the yearly maximum."""
     names = {f.name for f in model._meta.get_fields()}
     return {k: v for k, v in values.items() if k in names}
 
@@ -356,11 +357,12 @@ def revision_diff(data: dict, *, apps=None) -> RevisionDiff:
     changes = []
     for row in _fitted(_rows_of(data), model_of):
         existing = _existing(model_of, row, parents)
+        values = row.values  # fitted to the model (``_fitted``)
         if existing is None:
-            changes.append(Change(row.path, row.label, "add", {k: (None, v) for k, v in row.values.items()}))
+            changes.append(Change(row.path, row.label, "add", {k: (None, v) for k, v in values.items()}))
             continue
         _remember(row, existing, parents)
-        differ = {k: (getattr(existing, k), v) for k, v in row.values.items() if not _same(getattr(existing, k), v)}
+        differ = {k: (getattr(existing, k), v) for k, v in values.items() if not _same(getattr(existing, k), v)}
         if row.parent and not row.parent_in_key:
             parent = _parent_of(row, parents)
             if parent is None or getattr(existing, f"{row.parent}_id") != parent.pk:

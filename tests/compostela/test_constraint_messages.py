@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from attendance.models import AttendanceStatus, ClosedMonth, GrantedDaysOverride
-from attendance.services import AttendanceRow, DayRejected, attendance_record_day
+from attendance.services import AttendanceRow, DayRejected, attendance_record_day, regional_meeting_record
 from billing.documents.services import billing_document_request
 from billing.models import (
     AddOnRate,
@@ -440,6 +440,16 @@ def _override(world: World) -> GrantedDaysOverride:
     )
 
 
+def _meeting(world: World, **changes):
+    return regional_meeting_record(**{"office": world.office, "client": _client(world), "day": date(2025, 6, 2),
+                                      "kind": "i", "participants": "相談支援事業所", "by": world.staff, **changes})
+
+
+def _meeting_twice(world: World):
+    client = _client(world)
+    return [_meeting(world, client=client) for _ in range(2)]
+
+
 def _period(world: World) -> ServicePeriod:
     return _client(world).periods.get()
 
@@ -659,6 +669,10 @@ CASES: dict[str, Case] = {
     "attendance_closed_month_first_day": Case(
         lambda w: _cleaned(ClosedMonth(office=w.office, month=date(2025, 4, 2))), "month"
     ),
+    "regional_meeting_once_a_day": Case(_meeting_twice, "kind"),
+    "regional_meeting_kind_known": Case(lambda w: _meeting(w, kind="iii"), "kind", first="invalid_choice"),
+    "regional_meeting_has_participants": Case(lambda w: _meeting(w, participants="  "), "participants",
+                                              first="blank"),
     # placements
     "employer_name_unique_per_office": Case(
         lambda w: [employer_create(office=w.office, name="北倉庫", by=w.staff) for _ in range(2)], "name"

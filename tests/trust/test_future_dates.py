@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from attendance.models import RegionalMeeting
+from attendance.services import regional_meeting_record
 from clients.models import CaseNote
 from clients.services import case_note_add
 from compostela.errors import CompostelaError
@@ -32,11 +34,14 @@ def record(kind, world, day):
     if kind == "employer_contact":
         return employer_contact_log(office=world.office, employer=EmployerFactory(office=world.office), day=day,
                                     staff=world.staff, kind="hiring_manager", by=world.staff)
+    if kind == "regional_meeting":
+        return regional_meeting_record(office=world.office, client=client, day=day, kind="i",
+                                       participants="相談支援事業所", by=world.staff)
     return case_note_add(client=client, kind="interview", text="面談", minutes=30, by=world.staff, day=day)
 
 
 MODELS = {"followup": FollowUpContact, "outreach": Outreach, "employer_contact": EmployerContact,
-          "case_note": CaseNote}
+          "case_note": CaseNote, "regional_meeting": RegionalMeeting}
 
 
 @pytest.mark.parametrize("kind", list(MODELS))

@@ -27,12 +27,15 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from attendance.importing import import_attendance
-from attendance.models import Attendance, AttendanceStatus, ClosedMonth
+from attendance.models import Attendance, AttendanceStatus, ClosedMonth, RegionalMeeting
 from attendance.services import (
     AttendanceRow,
     attendance_month_close,
     attendance_month_reopen,
     attendance_record_day,
+    regional_meeting_delete,
+    regional_meeting_record,
+    regional_meeting_update,
 )
 from billing.documents.services import billing_document_request
 from billing.models import (
@@ -418,6 +421,24 @@ def _import_plans(g):
     return partial(import_plans, office=g.world.office, path=write_file(g, "plans.csv", text), by=g.by)
 
 
+def _regional_meeting_record(g):
+    return partial(regional_meeting_record, office=g.world.office, client=enrolled(g), day=DAY, kind="i",
+                   participants="相談支援事業所", by=g.by)
+
+
+def _meeting(g) -> RegionalMeeting:
+    return regional_meeting_record(office=g.world.office, client=enrolled(g), day=DAY, kind="i",
+                                   participants="相談支援事業所", by=g.world.staff)
+
+
+def _regional_meeting_update(g):
+    return partial(regional_meeting_update, meeting=_meeting(g), note="計画を見直し", by=g.by)
+
+
+def _regional_meeting_delete(g):
+    return partial(regional_meeting_delete, meeting=_meeting(g), by=g.by)
+
+
 def _attendance_month_close(g):
     return partial(attendance_month_close, office=g.world.office, month=MAY, by=g.by)
 
@@ -550,6 +571,9 @@ CASES = [
     Case(attendance_record_day, (Attendance,), _attendance_record_day),
     Case(import_attendance, (Attendance,), _import_attendance),
     Case(attendance_month_close, (ClosedMonth,), _attendance_month_close),
+    Case(regional_meeting_record, (RegionalMeeting,), _regional_meeting_record),
+    Case(regional_meeting_update, (RegionalMeeting,), _regional_meeting_update),
+    Case(regional_meeting_delete, (RegionalMeeting,), _regional_meeting_delete),
     Case(attendance_month_reopen, (ClosedMonth,), _attendance_month_reopen),
     Case(case_review_mark, (CaseReviewMark,), _case_review_mark),
     Case(case_review_unmark, (CaseReviewMark,), _case_review_unmark),
