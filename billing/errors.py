@@ -59,6 +59,7 @@ class BillingError(models.TextChoices):
     REVISION_STALE = "revision_stale", "what loading the file changes differs from the confirmation page shown"
     # a manager's confirmation of an unverified fee value against the notice (billing.services.fee_confirmations)
     FEE_VALUE_NOT_TO_VERIFY = "fee_value_not_to_verify", "the fee row is not an unverified value (or not a fee row)"
+    FEE_VALUE_EXAMPLE = "fee_value_example", "an EXAMPLE value cannot be confirmed against a notice"
     FEE_VALUE_CHANGED = "fee_value_changed", "the fee row's value is not the value confirmed (it changed)"
     FEE_CONFIRMATION_NEEDS_NOTICE = "fee_confirmation_needs_notice", "a confirmation names the notice checked"
     FEE_CONFIRMATION_ONCE = "fee_confirmation_once", "the office has a confirmation of that fee row already"

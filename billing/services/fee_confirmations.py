@@ -28,6 +28,10 @@ MSG_MANAGERS_ONLY = gettext_noop("Only a manager of the office confirms a fee va
 MSG_NOT_TO_VERIFY = gettext_noop(
     "This is not a fee value to verify (it is verified already, or it is no fee row): nothing to confirm."
 )
+MSG_EXAMPLE = gettext_noop(
+    "This value is EXAMPLE data of a demonstration office, not the ministry's: it cannot be confirmed against a "
+    "notice."
+)
 MSG_VALUE_CHANGED = gettext_noop(
     "The value has changed since the page was shown (it is now %(current)s, not %(value)s): read it again "
     "and confirm the value in force."
@@ -52,6 +56,13 @@ def fee_row_value(row: models.Model) -> str:
         if value is not None:
             return str(value)
     return ""
+
+
+def fee_row_example(row: models.Model) -> bool:
+    """Is the row EXAMPLE data (its revision flagged ``example``)? Made-up figures are never the notice's."""
+    schedule = getattr(row, "schedule", None)
+    revision = schedule.revision if schedule is not None else getattr(row, "revision", None)
+    return bool(revision is not None and revision.example)
 
 
 def fee_row_to_verify(row: models.Model) -> bool:
@@ -97,6 +108,8 @@ def fee_value_confirm(*, office: Office, row: str, value: str, notice: str, by: 
     fee_row = _fee_row(row, lock=True)  # locked: a load cannot change the value until this is recorded
     if fee_row is None or not fee_row_to_verify(fee_row):
         raise ValidationError(_(MSG_NOT_TO_VERIFY), code=BillingError.FEE_VALUE_NOT_TO_VERIFY)
+    if fee_row_example(fee_row):
+        raise ValidationError(_(MSG_EXAMPLE), code=BillingError.FEE_VALUE_EXAMPLE)
     current = fee_row_value(fee_row)
     if current != (value or "").strip():
         raise ValidationError(_(MSG_VALUE_CHANGED), code=BillingError.FEE_VALUE_CHANGED,

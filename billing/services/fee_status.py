@@ -180,6 +180,7 @@ def _to_verify(*, what: str, row, revision, confirmations: dict) -> dict:
     confirmation = confirmations.get(ref)
     return {
         "what": what, "value": value, "row": ref, "revision": revision_label(revision),
+        "example": bool(revision and revision.example),  # EXAMPLE data: never confirmable
         "confirmation": confirmation if confirmation is not None and confirmation.value == value else None,
     }
 

@@ -367,3 +367,17 @@ def test_the_statement_pdf_prints_the_staff_pay_line_its_code_and_the_example_ba
     assert "福祉・介護職員等処遇改善加算" in text
     assert line.codes[-1]["code"] in text  # the staff-pay line's (EXAMPLE) code
     assert f"{line.treatment_units:,}" in text
+
+
+def test_an_example_value_cannot_be_confirmed_against_a_notice(world):
+    """Rule (fee_value_confirm, FEE_VALUE_EXAMPLE): made-up EXAMPLE figures are never the notice's — a
+    manager cannot confirm one, and the fee page offers no form for it."""
+    from billing.services.fee_confirmations import fee_value_confirm
+    from billing.services.fees import row_ref
+
+    revision_load(data=revision_file_read(FEES_DIR / "example-2026-06.json"), by=world.manager)
+    rate = TreatmentImprovementRate.objects.filter(revision__example=True).first()
+    with pytest.raises(ValidationError) as refused:
+        fee_value_confirm(office=world.office, row=row_ref(rate), value=str(rate.rate), notice="告示 p.1",
+                          by=world.manager)
+    assert codes_of(refused.value) == {BillingError.FEE_VALUE_EXAMPLE}
