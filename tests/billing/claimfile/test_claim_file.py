@@ -199,7 +199,7 @@ def test_a_month_from_example_data_gives_a_sample_file_on_a_demonstration_office
     attend(client, weekdays(date(2026, 6, 1), date(2026, 6, 5)), **TIMES)
     billing_month_close(office=office, month=date(2026, 6, 1), by=world.manager)
     claim = claim_file_build(office=office, month=date(2026, 6, 1))
-    assert claim.sample and claim.name == "SAMPLE01.CSV" and "not for submission" in claim.notice
+    assert claim.sample and claim.name == "SAMPLE01.CSV" and "見本" in claim.notice
 
 
 # -- pieces --------------------------------------------------------------------------------------------------
@@ -233,3 +233,10 @@ def test_the_command_prints_the_problems_and_fails(world, capsys):
     with pytest.raises(CommandError):
         call_command("claim_file", office=world.office.number, month="2020-06")
     assert "2020-06" in capsys.readouterr().err
+
+
+def test_building_the_file_reads_a_fixed_number_of_queries(world, june, django_assert_max_num_queries):
+    """The file reads the closing, its lines, their certificates and attendance and the fee book: a fixed
+    number of queries, whatever the number of clients and days."""
+    with django_assert_max_num_queries(24):
+        claim_file_build(office=world.office, month=JUNE_2020)
