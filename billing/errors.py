@@ -52,6 +52,16 @@ class BillingError(models.TextChoices):
     # a line the month cannot compute in full: held (not claimable) until the data is there
     TREATMENT_RATE_MISSING = "treatment_rate_missing", "a staff-pay add-on category the revision has no rate for"
     OFFICE_REDUCTION_RATE_MISSING = "office_reduction_rate_missing", "an office reduction flagged with no rate loaded"
+    # the electronic claim file (billing.claimfile): each class of problem that keeps a month from a file
+    CLAIM_FILE_NOT_CLOSED = "claim_file_not_closed", "the month is not closed: no claim file"
+    CLAIM_FILE_FEES_UNVERIFIED = "claim_file_fees_unverified", "the month's fee values are to verify: no claim file"
+    CLAIM_FILE_EXAMPLE_DATA = "claim_file_example_data", "EXAMPLE fee data on an office that is not a demonstration"
+    CLAIM_FILE_CODE_MISSING = "claim_file_code_missing", "a billed item without its service code or form number"
+    CLAIM_FILE_FIELD_MISSING = "claim_file_field_missing", "a required field of a record is empty"
+    CLAIM_FILE_FIELD_TOO_LONG = "claim_file_field_too_long", "a field is longer than its bytes in CP932"
+    CLAIM_FILE_NOT_DIGITS = "claim_file_not_digits", "a numeric or code field holds more than half-width digits"
+    CLAIM_FILE_NOT_ENCODABLE = "claim_file_not_encodable", "a character CP932 cannot write, or a control character"
+    CLAIM_FILE_TOTALS = "claim_file_totals", "the records' units or yen differ from the closed month's"
     # fee revision files (billing.services.revisions)
     REVISION_FILE_INVALID = "revision_file_invalid", "the revision file does not follow the schema"
     REVISION_VALUE_INVALID = "revision_value_invalid", "a value of the revision file is refused by the tables"

@@ -28,6 +28,10 @@ class ClientError(models.TextChoices):
     GRANTED_DAYS_RANGE = "granted_days_range", "granted days outside 1–31"
     CERTIFICATE_TOO_LONG = "certificate_too_long", "the service period is longer than the service allows"
     CERTIFICATE_OVERLAP = "certificate_overlap", "the period overlaps another certificate of the same service"
+    # what the electronic claim file reads from the certificate (billing.claimfile)
+    MUNICIPALITY_NUMBER_FORMAT = "municipality_number_format", "a municipality number is not exactly 6 digits"
+    DECISION_SERVICE_CODE_FORMAT = "decision_service_code_format", "a decided service code is not six characters"
+    PROVIDER_ENTRY_NUMBER_RANGE = "provider_entry_number_range", "a provider entry number outside 1–99"
     CERTIFICATE_NUMBER_TAKEN = "certificate_number_taken", "the number belongs to another client of the office"
     EXTENSION_TRANSITION_ONLY = "extension_transition_only", "only a transition certificate is extended"
     EXTENSION_NEEDS_CERTIFICATE = "extension_needs_certificate", "an extension without an earlier certificate"

@@ -99,8 +99,9 @@ class CertificateForm(forms.ModelForm):
     class Meta:
         model = Certificate
         fields = ["service", "number", "municipality", "period_start", "period_end", "is_extension", "granted_days",
-                  "income_category", "copay_cap"]
-        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+                  "income_category", "copay_cap", "municipality_number", "decision_service_code",
+                  "provider_entry_number", "contract_start"]
+        widgets = {"period_start": DateInput(), "period_end": DateInput(), "contract_start": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -238,6 +238,14 @@ class IncomeCategory(models.TextChoices):
     GENERAL_1 = "general_1", _("General 1")  # 一般1
     GENERAL_2 = "general_2", _("General 2")  # 一般2
 
+municipality_number_validator = RegexValidator(
+    r"^\d{6}$", _("The municipality number has exactly 6 digits (the last is its check digit)."),
+    code=ClientError.MUNICIPALITY_NUMBER_FORMAT,
+)
+decision_service_code_validator = RegexValidator(
+    r"^[0-9A-Z]{6}$", _("The decided service code has six characters (digits or capital letters)."),
+    code=ClientError.DECISION_SERVICE_CODE_FORMAT,
+)
 certificate_number_validator = RegexValidator(r"^\d{10}$", _("The certificate number has exactly 10 digits."),
                                               code=ClientError.CERTIFICATE_NUMBER_FORMAT)
 
@@ -283,6 +291,25 @@ class Certificate(models.Model):
     )
     income_category = models.CharField(_("income category"), max_length=12, choices=IncomeCategory.choices)
     copay_cap = models.PositiveIntegerField(_("co-payment monthly cap (yen)"))
+    # What the electronic claim file (billing.claimfile) reads from the certificate.  Blank is allowed (rows
+    # recorded before these fields): a missing value is a problem of the claim file, which names it.
+    municipality_number = models.CharField(
+        _("municipality number"), max_length=6, blank=True, validators=[municipality_number_validator],
+        help_text=_("市町村番号 as printed on the certificate: 6 digits, the last one its check digit."),
+    )
+    decision_service_code = models.CharField(
+        _("decided service code"), max_length=6, blank=True, validators=[decision_service_code_validator],
+        help_text=_("決定サービスコード of the decision, as the municipality's notice gives it."),
+    )
+    provider_entry_number = models.PositiveSmallIntegerField(
+        _("provider entry number"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("事業者記入欄番号: the line of the certificate's provider column the office wrote in."),
+    )
+    contract_start = models.DateField(
+        _("contract start date"), null=True, blank=True,
+        help_text=_("契約開始年月日 written in the certificate's provider column."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()
@@ -296,6 +323,27 @@ class Certificate(models.Model):
                 condition=Q(number__regex=r"^\d{10}$"), name="certificate_number_ten_digits",
                 field="number", violation_error_code=ClientError.CERTIFICATE_NUMBER_FORMAT,
                 violation_error_message=_("The certificate number has exactly 10 digits."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(municipality_number="") | Q(municipality_number__regex=r"^\d{6}$"),
+                name="certificate_municipality_number_six_digits",
+                field="municipality_number", violation_error_code=ClientError.MUNICIPALITY_NUMBER_FORMAT,
+                violation_error_message=_("The municipality number has exactly 6 digits (the last is its check "
+                                          "digit)."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(decision_service_code="") | Q(decision_service_code__regex=r"^[0-9A-Z]{6}$"),
+                name="certificate_decision_service_code_format",
+                field="decision_service_code", violation_error_code=ClientError.DECISION_SERVICE_CODE_FORMAT,
+                violation_error_message=_("The decided service code has six characters (digits or capital "
+                                          "letters)."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(provider_entry_number__isnull=True)
+                | Q(provider_entry_number__gte=1, provider_entry_number__lte=99),
+                name="certificate_provider_entry_number_1_99",
+                field="provider_entry_number", violation_error_code=ClientError.PROVIDER_ENTRY_NUMBER_RANGE,
+                violation_error_message=_("The provider entry number is from 1 to 99."),
             ),
             FieldCheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="certificate_end_after_start",

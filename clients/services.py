@@ -266,7 +266,8 @@ def certificate_build(
     *, client: Client, number: str, municipality: str, period_start: date, period_end: date,
     income_category: str, earlier: list[Certificate], number_taken: bool,
     service: str = CertificateService.TRANSITION, granted_days: int | None = None, copay_cap: int | None = None,
-    is_extension: bool = False, figures: list | None = None,
+    is_extension: bool = False, figures: list | None = None, municipality_number: str = "",
+    decision_service_code: str = "", provider_entry_number: int | None = None, contract_start: date | None = None,
 ) -> Certificate:
     """A new certificate checked by every rule of ``certificate_add`` against what the caller read:
     ``earlier``, the client's certificates of the same service, and ``number_taken``, whether the number
@@ -277,6 +278,8 @@ def certificate_build(
         period_start=period_start, period_end=period_end, is_extension=is_extension,
         granted_days=granted_days or None, income_category=income_category,
         copay_cap=_standard_copay_cap(income_category, period_start, figures) if copay_cap is None else copay_cap,
+        municipality_number=municipality_number or "", decision_service_code=decision_service_code or "",
+        provider_entry_number=provider_entry_number, contract_start=contract_start,
     )
     errors: dict[str, list[ValidationError]] = {}
     if is_extension and service != CertificateService.TRANSITION:
@@ -316,7 +319,9 @@ def certificate_build(
 def certificate_add(
     *, client: Client, number: str, municipality: str, period_start: date, period_end: date,
     income_category: str, service: str = CertificateService.TRANSITION, granted_days: int | None = None,
-    copay_cap: int | None = None, is_extension: bool = False, by: User,
+    copay_cap: int | None = None, is_extension: bool = False, municipality_number: str = "",
+    decision_service_code: str = "", provider_entry_number: int | None = None, contract_start: date | None = None,
+    by: User,
 ) -> Certificate:
     """Record a decision on the recipient certificate as a new row (renewals and the one extension too).
     Each service (就労移行支援, 就労定着支援) is its own decision: periods may not overlap within a service,
@@ -327,6 +332,8 @@ def certificate_add(
         client=client, number=number, municipality=municipality, period_start=period_start, period_end=period_end,
         income_category=income_category, service=service, granted_days=granted_days, copay_cap=copay_cap,
         is_extension=is_extension, earlier=list(client.certificates.filter(service=service)),
+        municipality_number=municipality_number, decision_service_code=decision_service_code,
+        provider_entry_number=provider_entry_number, contract_start=contract_start,
         number_taken=Certificate.objects.filter(office=client.office, number=number).exclude(client=client).exists(),
     )
     certificate.full_clean()

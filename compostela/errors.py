@@ -6,6 +6,8 @@ from django.db import models
 
 class CompostelaError(models.TextChoices):
     OFFICE_NUMBER_FORMAT = "office_number_format", "an office number is not exactly 10 digits"
+    PREFECTURE_NUMBER_FORMAT = "prefecture_number_format", "a prefecture number is not exactly 2 digits"
+    CLAIM_MUNICIPALITY_FORMAT = "claim_municipality_format", "a municipality number is not exactly 6 digits"
     FUTURE_DATE = "future_date", "a record of what happened is dated after today"
     # the spreadsheet reader every import uses (compostela.tabular) and the import framework
     IMPORT_NO_FILE = "import_no_file", "the file to import does not exist"

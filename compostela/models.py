@@ -52,6 +52,10 @@ class AreaGrade(models.TextChoices):
     OTHER = "other", _("Other areas")
 
 
+prefecture_number_validator = RegexValidator(r"^\d{2}$", _("The prefecture number has exactly 2 digits."),
+                                             code=CompostelaError.PREFECTURE_NUMBER_FORMAT)
+claim_municipality_validator = RegexValidator(r"^\d{6}$", _("The municipality number has exactly 6 digits."),
+                                              code=CompostelaError.CLAIM_MUNICIPALITY_FORMAT)
 office_number_validator = RegexValidator(r"^\d{10}$", _("The office number has exactly 10 digits."),
                                          code=CompostelaError.OFFICE_NUMBER_FORMAT)
 
@@ -69,6 +73,17 @@ class Office(models.Model):
     capacity = models.PositiveSmallIntegerField(_("capacity"))
     area_grade = models.CharField(_("area grade"), max_length=8, choices=AreaGrade.choices)
     opened_on = models.DateField(_("opening date"))
+    # The control record of the electronic claim file (billing.claimfile): blank until the office enters them
+    # (the claim file then names what is missing).  Our layout reference gives no rule to derive them.
+    prefecture_number = models.CharField(
+        _("prefecture number"), max_length=2, blank=True, validators=[prefecture_number_validator],
+        help_text=_("都道府県番号 of the claim file's control record (2 digits)."),
+    )
+    claim_file_municipality_number = models.CharField(
+        _("municipality number of the claim file's control record"), max_length=6, blank=True,
+        validators=[claim_municipality_validator],
+        help_text=_("市町村番号 of the claim file's control record, as the 国保連's instructions give it (6 digits)."),
+    )
     demo = models.BooleanField(
         _("demonstration office"), default=False,
         help_text=_("Set by the demo seeder only: the office may use EXAMPLE fee data, and nothing made for it is "
@@ -86,6 +101,18 @@ class Office(models.Model):
                 condition=Q(number__regex=r"^\d{10}$"), name="office_number_ten_digits",
                 field="number", violation_error_code=CompostelaError.OFFICE_NUMBER_FORMAT,
                 violation_error_message=_("The office number has exactly 10 digits."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(prefecture_number="") | Q(prefecture_number__regex=r"^\d{2}$"),
+                name="office_prefecture_number_two_digits",
+                field="prefecture_number", violation_error_code=CompostelaError.PREFECTURE_NUMBER_FORMAT,
+                violation_error_message=_("The prefecture number has exactly 2 digits."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(claim_file_municipality_number="") | Q(claim_file_municipality_number__regex=r"^\d{6}$"),
+                name="office_claim_file_municipality_six_digits",
+                field="claim_file_municipality_number", violation_error_code=CompostelaError.CLAIM_MUNICIPALITY_FORMAT,
+                violation_error_message=_("The municipality number has exactly 6 digits."),
             ),
             FieldCheckConstraint(
                 condition=Q(capacity__gte=1), name="office_capacity_positive",

@@ -461,6 +461,13 @@ CASES: dict[str, Case] = {
     ),
     "office_number_ten_digits": Case(_changed(_office, number="12345"), "number", first="office_number_format"),
     "office_capacity_positive": Case(_changed(_office, capacity=0), "capacity"),
+    "office_prefecture_number_two_digits": Case(
+        _changed(_office, prefecture_number="1"), "prefecture_number", first="prefecture_number_format"
+    ),
+    "office_claim_file_municipality_six_digits": Case(
+        _changed(_office, claim_file_municipality_number="01100"), "claim_file_municipality_number",
+        first="claim_municipality_format",
+    ),
     "office_area_grade_known": Case(_changed(_office, area_grade="9"), "area_grade", first="invalid_choice"),
     "office_capacity_one_per_day": Case(_copy(lambda w: capacity(w.office, date(2025, 4, 1), 20)), "valid_from"),
     "office_capacity_history_positive": Case(
@@ -521,6 +528,17 @@ CASES: dict[str, Case] = {
         lambda w: _certificate(w, number="12345"), "number", first="certificate_number_format"
     ),
     "certificate_end_after_start": Case(lambda w: _certificate(w, period_end=date(2025, 3, 1)), "period_end"),
+    "certificate_municipality_number_six_digits": Case(
+        lambda w: _certificate(w, municipality_number="01100"), "municipality_number",
+        first="municipality_number_format",
+    ),
+    "certificate_decision_service_code_format": Case(
+        lambda w: _certificate(w, decision_service_code="43-001"), "decision_service_code",
+        first="decision_service_code_format",
+    ),
+    "certificate_provider_entry_number_1_99": Case(
+        lambda w: _certificate(w, provider_entry_number=100), "provider_entry_number", first="max_value"
+    ),
     "certificate_granted_days_1_31": Case(
         lambda w: _certificate(w, granted_days=40), "granted_days", first="max_value"
     ),
