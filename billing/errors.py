@@ -91,7 +91,6 @@ class CloseCheck(models.TextChoices):
     RETENTION_SUPPORT_HELD = "retention_support_held", "retention support held: rate with no history not set"
     FEES_UNVERIFIED = "fees_unverified", "the month is computed with fee values to verify (要確認)"
     FEE_RATE_MISSING = "fee_rate_missing", "a staff-pay add-on or office reduction with no rate in force"
-    SERVICE_CODES_MISSING = "service_codes_missing", "billed items without a service code in the revision in force"
     RETENTION_SUPPORT_NOTE = "retention_support_note", "retention support not claimed for a person"
     COPAY_CAP_TO_CONFIRM = "copay_cap_to_confirm", "co-payment cap to confirm: a certificate changed mid-month"
     ADDON_RATE_MISSING = "addon_rate_missing", "an add-on with occurrences has no units loaded: the line is held"

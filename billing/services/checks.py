@@ -44,7 +44,6 @@ LINK_TEXT = {
     CloseCheck.COPAY_CAP_TO_CONFIRM: gettext_lazy("Confirm the cap"),
     CloseCheck.FEES_UNVERIFIED: gettext_lazy("Open the fee page"),
     CloseCheck.FEE_RATE_MISSING: gettext_lazy("Open the fee page"),
-    CloseCheck.SERVICE_CODES_MISSING: gettext_lazy("Open the fee page"),
     CloseCheck.ADDON_RATE_MISSING: gettext_lazy("Open the fee page"),
     None: gettext_lazy("Fix on the client's page"),
 }
@@ -451,27 +450,6 @@ def _fee_rate_missing_check(claims: MonthClaims) -> PreCloseCheck | None:
     )
 
 
-def _service_codes_check(claims: MonthClaims) -> PreCloseCheck | None:
-    """Billed items with no service code in the revision in force: not blocking (the amounts are computed),
-    but the electronic claim needs every code."""
-    missing = (claims.fee_status or {}).get("service_codes_missing") or []
-    if not missing:
-        return None
-    return PreCloseCheck(
-        code=CloseCheck.SERVICE_CODES_MISSING,
-        url_name="billing:fees",
-        url_query={"month": f"{claims.month:%Y-%m}"},
-        facts={"items": missing},
-        message=ngettext(
-            "%(count)s billed item has no service code in the revision in force (%(items)s): the electronic "
-            "claim needs it. Load the revision's code table.",
-            "%(count)s billed items have no service code in the revision in force (%(items)s): the electronic "
-            "claim needs them. Load the revision's code table.",
-            len(missing),
-        ) % {"count": len(missing), "items": ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")},
-    )
-
-
 def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCloseCheck]:
     """Every point to check before closing ``claims``' month, blocking ones first, then the month's, then
     person by person (as the lines are ordered)."""
@@ -492,9 +470,6 @@ def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCl
     fees = _fees_unverified_check(claims)
     if fees:
         checks.append(fees)
-    codes = _service_codes_check(claims)
-    if codes:
-        checks.append(codes)
     over = _over_capacity_check(claims, transition)
     if over:
         checks.append(over)
