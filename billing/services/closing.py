@@ -64,8 +64,8 @@ def month_is_over(month: date, *, today: date) -> bool:
     return month_bounds(month)[1] < today
 
 
-def _lock_office(office: Office) -> None:
-    """Serialise closing and reopening of one office's months."""
+def office_lock(office: Office) -> None:
+    """Serialise the writes that change an office's months: closing, reopening, its fee settings."""
     Office.objects.select_for_update().only("pk").get(pk=office.pk)
 
 
@@ -83,7 +83,7 @@ def billing_month_close(*, office: Office, month: date, by: User, reason: str = 
     # until the closing is committed, so they see it and are refused: no saved day is missing from the claim.
     # Taken before the office row: a save's deferred foreign-key check on the office runs at its commit.
     attendance_lock_month(office=office, day=first)
-    _lock_office(office)
+    office_lock(office)
     if MonthClosing.objects.filter(office=office, month=first, reopened_at__isnull=True).exists():
         raise ValidationError(_(ALREADY_CLOSED), code=BillingError.ALREADY_CLOSED)
     claims = billing_month_compute(office=office, month=first)
@@ -148,7 +148,7 @@ def _store_closing(*, office: Office, first: date, claims, summary: dict, by: Us
 def billing_month_reopen(*, office: Office, month: date, by: User, reason: str) -> MonthClosing:
     if not is_real_reason(reason):
         raise ValidationError(_(REOPEN_NEEDS_REASON), code=BillingError.REOPEN_NEEDS_REASON)
-    _lock_office(office)
+    office_lock(office)
     closing = (
         MonthClosing.objects.select_for_update()
         .filter(office=office, month=month.replace(day=1), reopened_at__isnull=True).first()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from billing.errors import BillingError
 from billing.models import MonthClosing, OfficeFeeSettings, OfficeTreatmentImprovement
+from billing.services.closing import office_lock
 from compostela.audit import audited
 from compostela.models import Office, Role, User
 from compostela.scoping import require_role
@@ -56,10 +57,6 @@ def refuse_closed_month(*, office: Office, day: date, field: str) -> None:
         )})
 
 
-def _lock_office(office: Office) -> None:
-    Office.objects.select_for_update().only("pk").get(pk=office.pk)
-
-
 @audited(by="by")
 @transaction.atomic
 def office_fee_settings_set(*, office: Office, valid_from: date, values: Mapping[str, object],
@@ -70,7 +67,7 @@ def office_fee_settings_set(*, office: Office, valid_from: date, values: Mapping
     if unknown:
         raise TypeError(f"not settings fields: {sorted(unknown)}")
     require_role(by, office, Role.MANAGER, _(MSG_MANAGERS_ONLY))
-    _lock_office(office)
+    office_lock(office)
     refuse_closed_month(office=office, day=valid_from, field="valid_from")
     row = OfficeFeeSettings.objects.select_for_update().filter(office=office, valid_from=valid_from).first()
     row = row or OfficeFeeSettings(office=office, valid_from=valid_from)
@@ -89,7 +86,7 @@ def office_treatment_set(*, office: Office, service: str, scheme: str, category:
     claimed from then).  Refused in or before a closed month."""
     require_role(by, office, Role.MANAGER, _(MSG_MANAGERS_ONLY))
     first = month.replace(day=1)
-    _lock_office(office)
+    office_lock(office)
     refuse_closed_month(office=office, day=first, field="month")
     row = (OfficeTreatmentImprovement.objects.select_for_update()
            .filter(office=office, service=service, scheme=scheme, valid_from=first).first())
