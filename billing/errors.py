@@ -75,6 +75,19 @@ class BillingError(models.TextChoices):
     FEE_CONFIRMATION_ONCE = "fee_confirmation_once", "the office has a confirmation of that fee row already"
     # the office's dated fee settings entered on the fee page (billing.services.fee_settings)
     SETTINGS_MONTH_CLOSED = "settings_month_closed", "a setting dated in or before a closed month"
+    # the client's papers (billing.papers): invoices, payments and receipts, the 国保連's payment and the notices
+    PAPERS_MONTH_NOT_CLOSED = "papers_month_not_closed", "the month is not closed: no invoice, no notice"
+    INVOICE_ONCE = "invoice_once", "the client's invoice of that closing is issued already"
+    INVOICE_NUMBER_TAKEN = "invoice_number_taken", "the office has an invoice of that number already"
+    INVOICE_AMOUNT_POSITIVE = "invoice_amount_positive", "an invoice below 1 yen"
+    INVOICE_SUPERSEDED = "invoice_superseded", "the invoice's closing is no longer in force: it is not to be paid"
+    PAYMENT_OVER_INVOICE = "payment_over_invoice", "the payments would add up to more than the invoice"
+    PAYMENT_AMOUNT_POSITIVE = "payment_amount_positive", "a payment below 1 yen"
+    PAYMENT_SEQUENCE_TAKEN = "payment_sequence_taken", "that payment of the invoice is recorded already"
+    FEDERATION_PAYMENT_ONCE = "federation_payment_once", "the 国保連's payment of the month is recorded already"
+    FEDERATION_AMOUNT_MISMATCH = "federation_amount_mismatch", "the amount received differs from the lines paid"
+    FEDERATION_NOTHING_PAID = "federation_nothing_paid", "no line of the month is paid: nothing was received"
+    NOTICE_ONCE = "notice_once", "the client's notice of that payment is issued already"
 
 
 class CloseCheck(models.TextChoices):

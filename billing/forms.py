@@ -236,3 +236,27 @@ class OfficeTreatmentForm(forms.Form):
         self.fields["service"].choices = Service.choices
         self.fields["scheme"].choices = TreatmentScheme.choices
         self.fields["category"].choices = [("", _("None (not claimed)")), *TreatmentCategory.choices]
+
+
+# -- the client's papers (billing.papers) ----------------------------------------------------------------------
+class ClientPaymentForm(forms.Form):
+    """A client's payment of one invoice (prefixed with the invoice, so each row of the page has its own)."""
+
+    paid_on = forms.DateField(label=_("Paid on"), validators=[validate_service_date],
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.IntegerField(label=_("Amount (yen)"), min_value=1, max_value=10_000_000)
+    method = forms.ChoiceField(label=_("Payment method"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from billing.models import PaymentMethod
+
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = PaymentMethod.choices
+
+
+class FederationPaymentForm(forms.Form):
+    """The 国保連's payment of the month: the day it was received and the amount."""
+
+    received_on = forms.DateField(label=_("Received on"), validators=[validate_service_date],
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.IntegerField(label=_("Amount received (yen)"), min_value=1, max_value=2_000_000_000)

@@ -993,6 +993,10 @@ class DocumentKind(models.TextChoices):
     MONTH_RECORDS = "month_records", _("Month: service record sheets")
     MONTH_SEPARATE = "month_separate", _("Month: separate files (ZIP)")
     FOLLOWUP = "followup", _("Follow-up cost report")
+    # the client's papers of a closed month, every client in one PDF (billing.papers)
+    CLIENT_INVOICES = "client_invoices", _("Month: co-payment invoices (all clients)")
+    CLIENT_RECEIPTS = "client_receipts", _("Month: receipts (all clients)")
+    PROXY_NOTICES = "proxy_notices", _("Month: notices of proxy receipt (all clients)")
 
 
 class DocumentStatus(models.TextChoices):
@@ -1086,3 +1090,206 @@ class GeneratedDocument(models.Model):
         if self.status == DocumentStatus.DONE:
             return 100
         return min(100, self.progress_done * 100 // max(self.progress_total, 1))
+
+
+# -- the client's papers (issue 21): invoice, payment and receipt, the 国保連's payment, the notice of proxy receipt
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    DIRECT_DEBIT = "direct_debit", _("Direct debit")
+    OTHER = "other", _("Other")
+
+
+@track()
+class ClientInvoice(models.Model):
+    """利用者負担額請求書: one client's co-payment of a closed month, issued from one closing version (the sum
+    of the client's stored ``ClaimLine.copayment`` — the person is capped once across services, so the stored
+    figures are read, never recomputed).  An issued invoice never changes: when the month is reopened and
+    closed again its closing is no longer in force, the invoice is superseded (``superseded``) and the new
+    version's invoice is issued anew.  ``paid_yen`` is the sum of its payments, kept with ``F()`` under the
+    invoice's row lock, so the database refuses an overpayment."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    closing = models.ForeignKey(MonthClosing, on_delete=models.PROTECT, related_name="invoices",
+                                verbose_name=_("month closing"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("client"))
+    client_name = models.CharField(_("client name"), max_length=101)
+    number = models.CharField(_("invoice number"), max_length=20)
+    amount = models.PositiveIntegerField(_("amount (yen)"))
+    paid_yen = models.PositiveIntegerField(_("paid (yen)"), default=0)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+
+    class Meta:
+        verbose_name = _("co-payment invoice")
+        verbose_name_plural = _("co-payment invoices")
+        ordering = ["office", "closing", "number"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["closing", "client"], name="client_invoice_one_per_closing",
+                field="client", violation_error_code=BillingError.INVOICE_ONCE,
+                violation_error_message=_("This client's invoice of this closing is issued already."),
+            ),
+            FieldUniqueConstraint(
+                fields=["office", "number"], name="client_invoice_number_unique",
+                field="number", violation_error_code=BillingError.INVOICE_NUMBER_TAKEN,
+                violation_error_message=_("The office has an invoice with this number already."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(amount__gte=1), name="client_invoice_amount_positive",
+                field="amount", violation_error_code=BillingError.INVOICE_AMOUNT_POSITIVE,
+                violation_error_message=_("An invoice is for at least 1 yen."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(paid_yen__lte=F("amount")), name="client_invoice_paid_within_amount",
+                field="paid_yen", violation_error_code=BillingError.PAYMENT_OVER_INVOICE,
+                violation_error_message=_("The payments cannot add up to more than the invoice."),
+            ),
+        ]
+        indexes = [
+            # the unpaid list: an office's invoices by when they were issued
+            models.Index(fields=["office", "issued_at"], name="client_invoice_office_issued"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.client_name} {self.amount}"
+
+    @property
+    def superseded(self) -> bool:
+        """Its closing is no longer in force (the month was reopened): it is not to be paid any more."""
+        return self.closing.reopened_at is not None
+
+    @property
+    def outstanding(self) -> int:
+        return self.amount - self.paid_yen
+
+
+@track()
+class ClientPayment(models.Model):
+    """A client's payment of an invoice; its receipt (領収書) is issued with it: number ``<invoice>-<n>``."""
+
+    office_path = "invoice__office"
+
+    invoice = models.ForeignKey(ClientInvoice, on_delete=models.PROTECT, related_name="payments",
+                                verbose_name=_("invoice"))
+    sequence = models.PositiveSmallIntegerField(_("payment number of the invoice"))
+    receipt_number = models.CharField(_("receipt number"), max_length=24)
+    paid_on = models.DateField(_("paid on"))
+    amount = models.PositiveIntegerField(_("amount (yen)"))
+    method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod.choices)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+
+    class Meta:
+        verbose_name = _("client payment")
+        verbose_name_plural = _("client payments")
+        ordering = ["invoice", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "sequence"], name="client_payment_sequence_unique",
+                violation_error_code=BillingError.PAYMENT_SEQUENCE_TAKEN,
+                violation_error_message=_("This payment of the invoice is recorded already; perhaps a colleague "
+                                          "recorded it just now."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(amount__gte=1), name="client_payment_amount_positive",
+                field="amount", violation_error_code=BillingError.PAYMENT_AMOUNT_POSITIVE,
+                violation_error_message=_("A payment is at least 1 yen."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(method__in=PaymentMethod.values), name="client_payment_method_known",
+                field="method", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number} {self.amount}"
+
+
+@track()
+class FederationPayment(models.Model):
+    """The 国保連's payment of an office's month (date received, amount), recorded against the closing in force
+    then; recording it issues the notices of proxy receipt."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    month = models.DateField(_("month"))
+    closing = models.ForeignKey(MonthClosing, on_delete=models.PROTECT, related_name="federation_payments",
+                                verbose_name=_("month closing"))
+    received_on = models.DateField(_("received on"))
+    amount = models.PositiveIntegerField(_("amount received (yen)"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+
+    class Meta:
+        verbose_name = _("payment from the federation")
+        verbose_name_plural = _("payments from the federation")
+        ordering = ["office", "month"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["office", "month"], name="federation_payment_one_per_month",
+                field="month", violation_error_code=BillingError.FEDERATION_PAYMENT_ONCE,
+                violation_error_message=_("The federation's payment of this month is recorded already."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(month__day=1), name="federation_payment_month_first_day",
+                field="month", violation_error_code=BillingError.MONTH_FIRST_DAY,
+                violation_error_message=MSG_MONTH_FIRST_DAY,
+            ),
+            FieldCheckConstraint(
+                condition=Q(amount__gte=1), name="federation_payment_amount_positive",
+                field="amount", violation_error_code=BillingError.PAYMENT_AMOUNT_POSITIVE,
+                violation_error_message=_("A payment is at least 1 yen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.month:%Y-%m} {self.amount}"
+
+
+@track()
+class ProxyReceiptNotice(models.Model):
+    """代理受領通知書: what the office received from the municipality (through the 国保連) on one client's
+    behalf for a month — the fee (total), the co-payment and the amount received (= claimed), as stored on the
+    lines paid.  ``lines`` keeps each service's figures for the print."""
+
+    office_path = "payment__office"
+
+    payment = models.ForeignKey(FederationPayment, on_delete=models.PROTECT, related_name="notices",
+                                verbose_name=_("payment from the federation"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("client"))
+    client_name = models.CharField(_("client name"), max_length=101)
+    total_yen = models.PositiveIntegerField(_("total (yen)"))
+    copayment = models.PositiveIntegerField(_("co-payment (yen)"))
+    received = models.PositiveIntegerField(_("amount received (yen)"))
+    lines = models.JSONField(_("lines"), default=list)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+
+    class Meta:
+        verbose_name = _("notice of proxy receipt")
+        verbose_name_plural = _("notices of proxy receipt")
+        ordering = ["payment", "pk"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["payment", "client"], name="proxy_notice_one_per_client",
+                field="client", violation_error_code=BillingError.NOTICE_ONCE,
+                violation_error_message=_("This client's notice of this payment is issued already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(received=F("total_yen") - F("copayment")), name="proxy_notice_received_is_rest",
+                violation_error_code=BillingError.TOTALS_ADD_UP,
+                violation_error_message=MSG_TOTALS_ADD_UP,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment} {self.client_name} {self.received}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import fee_views, views
+from billing import fee_views, paper_views, views
 
 MONTH = "month/<service_year:year>/<month_number:month>"  # compostela.dates: 2000–2100 and 1–12, else 404
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path(f"{MONTH}/copay-cap/<int:client_id>/", views.billing_copay_cap, name="copay_cap"),
     path(f"{MONTH}/history/", views.billing_month_history, name="month_history"),
     path(f"{MONTH}/v<int:version>/", views.billing_month_version, name="version"),
+    # the client's papers of a closed month (issue 21)
+    path(f"{MONTH}/papers/", paper_views.billing_papers, name="papers"),
+    path(f"{MONTH}/papers/invoices/", paper_views.billing_papers_invoices_issue, name="papers_invoices"),
+    path(f"{MONTH}/papers/invoices/<int:pk>/payment/", paper_views.billing_papers_payment, name="papers_payment"),
+    path(f"{MONTH}/papers/federation/", paper_views.billing_papers_federation, name="papers_federation"),
+    path(f"{MONTH}/papers/<str:kind>/<int:pk>.pdf", paper_views.billing_papers_pdf, name="papers_pdf"),
     path("fees/", fee_views.billing_fees, name="fees"),
     path("fees/load/", fee_views.billing_fee_load, name="fee_load"),
     path("fees/load/confirm/", fee_views.billing_fee_load_confirm, name="fee_load_confirm"),

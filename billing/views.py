@@ -90,7 +90,8 @@ def _render_month(request: HttpRequest, *, month: date, version: int | None = No
         and statement.closing.reopened_at is not None,
         "fees_chart": chart_fees_and_days(billing_monthly_series(office=request.office, last_month=month)),
         "documents": billing_documents(office=request.office, month=month),
-        "document_kinds": [(k, label) for k, label in DocumentKind.choices if k != DocumentKind.FOLLOWUP],
+        "document_kinds": [(k, label) for k, label in DocumentKind.choices
+                           if k.startswith("month_")],  # the follow-up report and the client's papers have their pages
         "version": version,
     })
 
@@ -295,6 +296,8 @@ def billing_followup_cost(request: HttpRequest) -> HttpResponse:
 def _document_redirect(document) -> HttpResponse:
     if document.kind == DocumentKind.FOLLOWUP:
         return redirect(f"{reverse('billing:followup_cost')}?year={document.year}#documents")
+    if document.kind in (DocumentKind.CLIENT_INVOICES, DocumentKind.CLIENT_RECEIPTS, DocumentKind.PROXY_NOTICES):
+        return redirect(reverse("billing:papers", args=[document.month.year, document.month.month]) + "#documents")
     if document.closing_version:
         return redirect(reverse("billing:version", args=[document.month.year, document.month.month,
                                                          document.closing_version]) + "#documents")

@@ -40,6 +40,11 @@ FILE_SUFFIX = {
     DocumentKind.MONTH_ALL: "all", DocumentKind.MONTH_SUMMARY: "summary",
     DocumentKind.MONTH_STATEMENTS: "statements", DocumentKind.MONTH_RECORDS: "records",
 }
+# the client's papers of the month, every client in one PDF (billing.papers.pdfs kinds)
+PAPERS_KINDS = {
+    DocumentKind.CLIENT_INVOICES: "invoice", DocumentKind.CLIENT_RECEIPTS: "receipt",
+    DocumentKind.PROXY_NOTICES: "notice",
+}
 # A job is stalled when its worker has not beaten for this long (the workers' own setting: they beat every
 # 10 s, and prune workers silent for this long).
 STALLED_AFTER_SECONDS = settings.PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
@@ -102,6 +107,13 @@ def billing_document_build(*, document_id: int) -> str:
 def _make(document: GeneratedDocument, progress) -> tuple[bytes, str, str, int | None]:
     office, month, version = document.office, document.month, document.closing_version
     state = f"v{version}" if version else ""
+    if document.kind in PAPERS_KINDS:
+        from billing.papers import pdfs as papers
+
+        kind = PAPERS_KINDS[document.kind]
+        pdf = papers.papers_pdf_file(office=office, month=month, kind=kind, progress=progress)
+        return pdf.data, papers.papers_filename(office=office, month=month, kind=kind, suffix=state), \
+            "application/pdf", pdf.pages
     if document.kind == DocumentKind.FOLLOWUP:
         pdf = pdfs.followup_cost_pdf_file(office=office, year=document.year, progress=progress)
         return pdf.data, f"followup-cost-{office.number}-{document.year}.pdf", "application/pdf", pdf.pages
