@@ -83,6 +83,25 @@ def _billing_document(world):
     return {"pk": document.pk}
 
 
+def _papers(world):
+    """A closed April 2025 of the first office with 札幌 一郎's invoice (co-payment 9,300, fake test figures)."""
+    if not hasattr(world, "_papers"):
+        from types import SimpleNamespace
+
+        from billing.papers.services import client_invoices_issue
+        from tests.billing.papers.conftest import APRIL, build_papers_month
+
+        papers = build_papers_month(world)
+        client_invoices_issue(office=world.office, month=APRIL, by=world.manager)
+        world._papers = SimpleNamespace(papers=papers, invoice=papers.closing.invoices.get(client=papers.ichiro))
+    return world._papers
+
+
+def _papers_month(world) -> dict:
+    _papers(world)
+    return {"year": 2025, "month": 4}
+
+
 def _meeting(world):
     """A regional cooperation meeting of the first office (2025-05-20, an open month)."""
     from datetime import date
@@ -292,6 +311,22 @@ ACCESS: dict[str, Access] = {
                                    data=lambda world: {"kind": "month_summary", "month": "2024-05"}),
     "billing:document_status": office_object("manager", kwargs=_billing_document),
     "billing:document_download": office_object("manager", kwargs=_billing_document),
+    # the client's papers of a month (issue 21): managers only; another office's invoice answers 404, and its
+    # manager sees their own office's month
+    "billing:papers": page("manager", kwargs=_papers_month),
+    "billing:papers_invoices": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
+                                      kwargs=_papers_month),
+    "billing:papers_payment": Access(anon=302, other=404, staff=403, supervisor=403, manager=302, method="post",
+                                     kwargs=lambda world: {**_papers_month(world), "pk": _papers(world).invoice.pk},
+                                     data=lambda world: {f"p{_papers(world).invoice.pk}-paid_on": "2025-06-02",
+                                                         f"p{_papers(world).invoice.pk}-amount": "1000",
+                                                         f"p{_papers(world).invoice.pk}-method": "cash"}),
+    # (another office's manager: their own month is not closed, the form says so: 422)
+    "billing:papers_federation": Access(anon=302, other=422, staff=403, supervisor=403, manager=302, method="post",
+                                        kwargs=_papers_month,
+                                        data=lambda world: {"received_on": "2025-06-10", "amount": "131500"}),
+    "billing:papers_pdf": office_object("manager", kwargs=lambda world: {
+        **_papers_month(world), "kind": "invoice", "pk": _papers(world).invoice.pk}),
     # Audit-trail history pages (compostela/history.py)
     "clients:history": office_object("supervisor", kwargs=lambda world: {"pk": _trust_client(world).pk}),
     "attendance:history": page("supervisor", kwargs=lambda world: {"day": "2025-04-01"}),

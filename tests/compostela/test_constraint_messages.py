@@ -409,6 +409,43 @@ def _claim_line(world: World) -> ClaimLine:
     )
 
 
+def _invoice(world: World):
+    from billing.papers.services import client_invoices_issue
+    from tests.billing.papers.conftest import APRIL, build_papers_month
+
+    papers = build_papers_month(world)
+    client_invoices_issue(office=world.office, month=APRIL, by=world.manager)
+    invoice = papers.closing.invoices.get(client=papers.ichiro)
+    invoice.other_client_id = papers.saburo.pk
+    return invoice
+
+
+def _invoice_of_another_client(world: World):
+    invoice = _invoice(world)
+    invoice.client_id = invoice.other_client_id
+    return invoice
+
+
+def _payment(world: World):
+    from billing.papers.services import client_payment_record
+
+    return client_payment_record(invoice=_invoice(world), paid_on=date(2025, 6, 2), amount=1000, method="cash",
+                                 by=world.manager)
+
+
+def _federation_payment(world: World):
+    from billing.papers.services import federation_payment_record
+    from tests.billing.papers.conftest import APRIL, CLAIMED, build_papers_month
+
+    build_papers_month(world)
+    return federation_payment_record(office=world.office, month=APRIL, received_on=date(2025, 6, 10), amount=CLAIMED,
+                                     by=world.manager)
+
+
+def _notice(world: World):
+    return _federation_payment(world).notices.order_by("pk").first()
+
+
 def _document(world: World) -> GeneratedDocument:
     return GeneratedDocument.objects.create(
         office=world.office, kind=DocumentKind.MONTH_SUMMARY, month=date(2025, 4, 1), requested_by=world.manager
@@ -881,6 +918,19 @@ CASES: dict[str, Case] = {
     ),
     "generated_document_progress_within_total": Case(_changed(_document, progress_done=3, progress_total=2), None),
     "generated_document_done_has_file": Case(_changed(_document, status=DocumentStatus.DONE), None),
+    # the client's papers (billing.papers): written by its services, checked with full_clean as they do
+    "client_invoice_one_per_closing": Case(_copy(_invoice, number="202504-099"), "client"),
+    "client_invoice_number_unique": Case(_copy(_invoice_of_another_client), "number"),
+    "client_invoice_amount_positive": Case(_changed(_invoice, amount=0, paid_yen=0), "amount"),
+    "client_invoice_paid_within_amount": Case(_changed(_invoice, paid_yen=9301), "paid_yen"),
+    "client_payment_sequence_unique": Case(_copy(_payment), None),
+    "client_payment_amount_positive": Case(_changed(_payment, amount=0), "amount"),
+    "client_payment_method_known": Case(_changed(_payment, method="cheque"), "method", first="invalid_choice"),
+    "federation_payment_one_per_month": Case(_copy(_federation_payment), "month"),
+    "federation_payment_month_first_day": Case(_changed(_federation_payment, month=date(2025, 4, 2)), "month"),
+    "federation_payment_amount_positive": Case(_changed(_federation_payment, amount=0), "amount"),
+    "proxy_notice_one_per_client": Case(_copy(_notice), "client"),
+    "proxy_notice_received_is_rest": Case(_changed(_notice, received=1), None),
     "fee_value_confirmation_one_per_row": Case(_copy(_fee_confirmation), "row"),
     "fee_value_confirmation_has_notice": Case(lambda w: _fee_confirmation(w, notice=" "), "notice", first="blank"),
     "copay_cap_decision_one_per_client_month": Case(_copy(_cap_decision), "certificate"),

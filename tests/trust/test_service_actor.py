@@ -40,15 +40,20 @@ from attendance.services import (
 from billing.documents.services import billing_document_request
 from billing.models import (
     AddOnRate,
+    ClientInvoice,
+    ClientPayment,
     CopayCapDecision,
+    FederationPayment,
     FeeRevision,
     FeeValueConfirmation,
     MonthClosing,
     OfficeFeeSettings,
     OfficeTreatmentImprovement,
+    ProxyReceiptNotice,
     RetentionSupportNoHistoryRate,
     RetentionTierOverride,
 )
+from billing.papers.services import client_invoices_issue, client_payment_record, federation_payment_record
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.copay import billing_copay_cap_confirm
 from billing.services.fee_confirmations import fee_value_confirm
@@ -521,6 +526,31 @@ def _office_treatment_set(g):
                    category="I", month=date(2025, 7, 1), note="体制届", by=g.by)
 
 
+def _client_invoices_issue(g):
+    from tests.billing.papers.conftest import APRIL, build_papers_month
+
+    build_papers_month(g.world)
+    return partial(client_invoices_issue, office=g.world.office, month=APRIL, by=g.by)
+
+
+def _client_payment_record(g):
+    from tests.billing.papers.conftest import APRIL, build_papers_month
+
+    papers = build_papers_month(g.world)
+    client_invoices_issue(office=g.world.office, month=APRIL, by=g.world.manager)
+    invoice = ClientInvoice.objects.get(client=papers.ichiro)
+    return partial(client_payment_record, invoice=invoice, paid_on=date(2025, 6, 2), amount=1000, method="cash",
+                   by=g.by)
+
+
+def _federation_payment_record(g):
+    from tests.billing.papers.conftest import APRIL, CLAIMED, build_papers_month
+
+    build_papers_month(g.world)
+    return partial(federation_payment_record, office=g.world.office, month=APRIL, received_on=date(2025, 6, 10),
+                   amount=CLAIMED, by=g.by)
+
+
 @dataclass(frozen=True)
 class Case:
     service: Callable
@@ -589,6 +619,9 @@ CASES = [
     Case(fee_value_confirm, (FeeValueConfirmation,), _fee_value_confirm),
     Case(office_fee_settings_set, (OfficeFeeSettings,), _office_fee_settings_set),
     Case(office_treatment_set, (OfficeTreatmentImprovement,), _office_treatment_set),
+    Case(client_invoices_issue, (ClientInvoice,), _client_invoices_issue),
+    Case(client_payment_record, (ClientPayment, ClientInvoice), _client_payment_record),
+    Case(federation_payment_record, (FederationPayment, ProxyReceiptNotice), _federation_payment_record),
 ]
 
 # Services that are @audited but write no audited table today (so no event can name anyone yet).
