@@ -10,7 +10,7 @@ from tests.trust.helpers import database_state, state_difference
 REFUSED = {400, 403, 404, 405}
 # GET pages that write by design: exports of health data and of claims record who exported what.
 WRITES_ON_GET = {"clients:export", "billing:month_export", "billing:followup_export", "billing:month_summary_pdf",
-                 "billing:document_download"}
+                 "billing:document_download", "billing:papers_pdf"}
 
 
 def all_url_names(resolver=None, namespace: str = "") -> set[str]:
