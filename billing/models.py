@@ -207,7 +207,7 @@ class AddOnKind(models.TextChoices):
     REGIONAL_MEETING_II = "regional_meeting_ii", _("Regional cooperation meeting (II)")
     # 利用者負担上限額管理加算: once a month by the office managing a person's cap across providers, in a month
     # it did the management (billing.services.claims.cap_management_settle)
-    COPAY_CAP_MANAGEMENT = "copay_cap_management", _("Co-payment cap management")
+    COPAY_CAP_MANAGEMENT = "copay_cap_management", _("Co-payment cap management add-on")
 
 
 @track()

@@ -107,6 +107,7 @@ class CertificateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["income_category"].choices = IncomeCategory.choices
+        self.fields["cap_management"].required = False  # empty: nobody manages the cap (the default)
 
     def _post_clean(self):
         pass  # the service validates the model (office and client are not on the form)
