@@ -305,3 +305,42 @@ def test_the_month_page_links_the_clients_concerned(office, world):
 def _stored(line) -> ClaimLine:
     """The line as a closing stores it (unsaved): what the claim file reads."""
     return ClaimLine(service=line.service, client=line.client, copayment=line.copayment, explanation=line.explanation())
+
+
+def test_the_manager_enters_the_other_providers_and_the_division_offered(office, world, addon_rate):
+    client = managed_client(office, management=CapManagement.THIS_OFFICE, days=1)
+    http = logged_in(world.manager)
+    url = reverse("billing:cap_management", args=(2024, 6, client.pk))
+    row = {"p1_office_number": "0110000777", "p1_office_name": "さっぽろ生活介護", "p1_total_yen": "90000",
+           "p1_copay_yen": "9000"}
+    assert http.post(url, row).status_code == 302
+    # result 3: the page offers the division, this office first
+    [line], _claims = lines_of(office, client)
+    ours = line.copay_raw
+    form = http.get(url).context["form"]
+    assert form.initial["own_share"] == ours and form.initial["p1_share_yen"] == 9300 - ours
+    # an incomplete row is refused on its field; nothing changes
+    response = http.post(url, {**row, "p2_office_name": "名前だけ"})
+    assert response.status_code == 422
+    assert "p2_office_number" in response.context["form"].errors
+    # the division confirmed: recorded, the line is claimable
+    assert http.post(url, {**row, "own_share": str(ours), "p1_share_yen": str(9300 - ours)}).status_code == 302
+    [line], _claims = lines_of(office, client)
+    assert not line.holds and line.copayment == ours
+    assert http.get(reverse("billing:cap_result_pdf", args=(2024, 6, client.pk)))["Content-Type"] == "application/pdf"
+
+
+def test_the_certificate_records_who_manages_the_cap(office, world):
+    client = ClientFactory(office=office)
+    certificate = CertificateFactory(client=client)
+    http = logged_in(world.staff)
+    url = reverse("clients:certificate_cap_manager", args=(client.pk, certificate.pk))
+    response = http.post(url, {"cap_management": "other_office"})
+    assert response.status_code == 200 and "cap_manager_number" in response.context["form"].errors
+    certificate.refresh_from_db()
+    assert certificate.cap_management == CapManagement.NONE
+    response = http.post(url, {"cap_management": "other_office", "cap_manager_number": "0110000999",
+                               "cap_manager_name": "つばさ相談支援"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert (certificate.cap_management, certificate.cap_manager_number) == ("other_office", "0110000999")
