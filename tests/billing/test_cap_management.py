@@ -31,6 +31,7 @@ from billing.services.cap_management import (
     billing_cap_management_record,
     billing_cap_result_record,
 )
+from billing.services.checks import MSG_CAP_MANAGEMENT_THIS_OFFICE_MISSING
 from billing.services.claims import billing_month_compute
 from billing.services.closing import billing_month_close
 from billing.services.tier import retention_tier_override
@@ -149,7 +150,7 @@ def test_a_month_we_manage_without_the_providers_entered_is_held(office, world):
     assert BillingError.CAP_MANAGEMENT_MISSING in line.holds
     [check] = [c for c in billing_close_checks(office=office, month=JUNE, claims=claims)
                if c.code == CloseCheck.CAP_MANAGEMENT]
-    assert "other providers" in check.message
+    assert check.message == str(MSG_CAP_MANAGEMENT_THIS_OFFICE_MISSING) % {"client": client.full_name}
 
 
 def test_no_other_provider_leaves_the_co_payment_and_claims_no_addon(office, world, addon_rate):
