@@ -158,6 +158,9 @@ def claim_explanation_rows(explanation: dict) -> list[ExplanationRow]:
     decision_row = cap_decision_row(explanation.get("cap_decision") or {})
     if decision_row is not None:
         rows.append(decision_row)
+    management_row = cap_management_row(explanation.get("copay_management") or {})
+    if management_row is not None:
+        rows.append(management_row)
     if explanation.get("copay_cap") is None and "copay_cap" in explanation:
         rows.append(ExplanationRow(
             _("Co-payment"),
@@ -235,6 +238,26 @@ def certificate_rows(certificates: list[dict]) -> list[ExplanationRow]:
         )
         for c in certificates
     ]
+
+
+def cap_management_row(management: dict) -> ExplanationRow | None:
+    """The co-payment cap across providers (上限額管理) the co-payment followed: who manages it, the result and
+    what this office collects — or that it is still to enter (the line is held)."""
+    if not management.get("managed_by") or management.get("applies") is False:
+        return None
+    if management["managed_by"] == "conflict":
+        managed = _("the certificates name different managing offices")
+    elif management["managed_by"] == "this_office":
+        managed = _("this office manages the cap")
+    else:
+        managed = _("managed by %(name)s (%(number)s)") % {"name": management.get("office_name", ""),
+                                                            "number": management.get("office_number", "")}
+    if management.get("after") is None:
+        detail = _("%(managed)s; not entered or not adding up yet: the line is held") % {"managed": managed}
+    else:
+        detail = _("%(managed)s; result %(result)s: this office collects at most %(after)s yen") % {
+            "managed": managed, "result": management.get("result"), "after": management["after"]}
+    return ExplanationRow(_("Co-payment cap management"), detail, None)
 
 
 def cap_decision_row(decision: dict) -> ExplanationRow | None:

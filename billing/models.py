@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -204,6 +205,9 @@ class AddOnKind(models.TextChoices):
     # 地域連携会議実施加算 (I)/(II), from the 2024 revision: per meeting recorded (attendance.RegionalMeeting)
     REGIONAL_MEETING_I = "regional_meeting_i", _("Regional cooperation meeting (I)")
     REGIONAL_MEETING_II = "regional_meeting_ii", _("Regional cooperation meeting (II)")
+    # 利用者負担上限額管理加算: once a month by the office managing a person's cap across providers, in a month
+    # it did the management (billing.services.claims.cap_management_settle)
+    COPAY_CAP_MANAGEMENT = "copay_cap_management", _("Co-payment cap management add-on")
 
 
 @track()
@@ -815,6 +819,162 @@ class CopayCapDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.month:%Y-%m} {self.copay_cap}"
+
+
+class CapManagedBy(models.TextChoices):
+    """Who managed a person's cap in a month (the values of ``clients.models.CapManagement`` but "none")."""
+
+    THIS_OFFICE = "this_office", _("This office manages the cap")
+    OTHER_OFFICE = "other_office", _("Another office manages the cap")
+
+
+class CapResultCode(models.IntegerChoices):
+    """管理結果 (``regulations.rules.CapResult``)."""
+
+    MANAGER_ALONE = 1, _("1: the managing office alone reaches the cap")
+    UNDER_CAP = 2, _("2: the co-payments together stay within the cap")
+    SHARED = 3, _("3: the cap is shared among the offices")
+
+
+office_number_validator = RegexValidator(r"^\d{10}$", _("The office number has exactly 10 digits."),
+                                         code=BillingError.CAP_OFFICE_NUMBER_FORMAT)
+
+
+@track()
+class CopayCapManagement(models.Model):
+    """上限額管理 of one person's month (a person who uses several providers, with a cap above 0).
+
+    When this office manages the cap, the manager enters the other providers' figures (``providers``) and,
+    when the cap is shared (result 3), the division (``own_share`` and each provider's ``share_yen``): how a
+    shared cap is divided is not in our sources, so it is entered, never computed.  The result itself is not
+    stored: it follows from the figures and this office's own co-payment of the month
+    (``regulations.rules.cap_management``).  When another office manages it, the manager enters the result
+    that office sent (``result`` and ``amount``, what this office may collect), and our co-payment follows it."""
+
+    office_path = "office"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("client"))
+    month = models.DateField(_("month"))
+    managed_by = models.CharField(_("managed by"), max_length=12, choices=CapManagedBy.choices)
+    result = models.PositiveSmallIntegerField(_("management result"), null=True, blank=True,
+                                              choices=CapResultCode.choices)
+    amount = models.PositiveIntegerField(
+        _("amount this office may collect (yen)"), null=True, blank=True,
+        help_text=_("管理結果額: the co-payment the managing office's result leaves to this office."),
+    )
+    own_share = models.PositiveIntegerField(
+        _("this office's share of the cap (yen)"), null=True, blank=True,
+        help_text=_("Result 3 only: the part of the cap this office collects."),
+    )
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        verbose_name = _("co-payment cap management")
+        verbose_name_plural = _("co-payment cap managements")
+        ordering = ["office", "month", "client"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["client", "month"], name="cap_management_one_per_client_month", field="client",
+                violation_error_message=_("The cap management of this month is recorded already for this client."),
+                violation_error_code=BillingError.CAP_MANAGEMENT_ONCE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(month__day=1), name="cap_management_month_first_day", field="month",
+                violation_error_message=MSG_MONTH_FIRST_DAY, violation_error_code=BillingError.MONTH_FIRST_DAY,
+            ),
+            FieldCheckConstraint(
+                condition=Q(managed_by__in=CapManagedBy.values), name="cap_management_managed_by_known",
+                field="managed_by", violation_error_code=BillingError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(result__isnull=True) | Q(result__in=CapResultCode.values),
+                name="cap_management_result_known", field="result",
+                violation_error_code=BillingError.UNKNOWN_CHOICE, violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=~Q(managed_by=CapManagedBy.OTHER_OFFICE)
+                | (Q(result__isnull=False) & Q(amount__isnull=False) & Q(own_share__isnull=True)),
+                name="cap_management_other_has_result", field="result",
+                violation_error_code=BillingError.CAP_RESULT_NEEDED,
+                violation_error_message=_("Enter the result the managing office sent and the amount it leaves to "
+                                          "this office."),
+            ),
+            FieldCheckConstraint(
+                condition=~Q(managed_by=CapManagedBy.THIS_OFFICE) | (Q(result__isnull=True) & Q(amount__isnull=True)),
+                name="cap_management_this_office_no_result", field="result",
+                violation_error_code=BillingError.CAP_RESULT_ONLY_OTHER,
+                violation_error_message=_("When this office manages the cap, the result follows from the figures: "
+                                          "it is not entered."),
+            ),
+            FieldCheckConstraint(
+                condition=~Q(result=CapResultCode.MANAGER_ALONE) | Q(amount=0),
+                name="cap_management_result_1_collects_nothing", field="amount",
+                violation_error_code=BillingError.CAP_RESULT_1_NOTHING,
+                violation_error_message=_("Result 1: the managing office alone reaches the cap, so this office "
+                                          "collects nothing (0 yen)."),
+            ),
+        ]
+        indexes = [
+            # billing month: the cap managements of an office's month
+            models.Index(fields=["office", "month"], name="cap_management_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.month:%Y-%m} {self.managed_by}"
+
+
+@track()
+class CopayCapProvider(models.Model):
+    """Another provider of the person in a month this office manages the cap of: the figures it reported."""
+
+    office_path = "management__office"
+
+    management = models.ForeignKey(CopayCapManagement, on_delete=models.CASCADE, related_name="providers",
+                                   verbose_name=_("co-payment cap management"))
+    position = models.PositiveSmallIntegerField(_("order"))
+    office_number = models.CharField(_("office number"), max_length=10, validators=[office_number_validator])
+    office_name = models.CharField(_("office name"), max_length=100)
+    total_yen = models.PositiveIntegerField(_("total cost (yen)"))
+    copay_yen = models.PositiveIntegerField(_("co-payment before the cap (yen)"))
+    share_yen = models.PositiveIntegerField(
+        _("share of the cap (yen)"), null=True, blank=True,
+        help_text=_("Result 3 only: the part of the cap this provider collects."),
+    )
+
+    class Meta:
+        verbose_name = _("other provider of the month")
+        verbose_name_plural = _("other providers of the month")
+        ordering = ["management", "position"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["management", "office_number"], name="cap_provider_one_per_office", field="office_number",
+                violation_error_message=_("This office is listed already."),
+                violation_error_code=BillingError.CAP_PROVIDER_ONCE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(office_number__regex=r"^\d{10}$"), name="cap_provider_office_number_ten_digits",
+                field="office_number", violation_error_code=BillingError.CAP_OFFICE_NUMBER_FORMAT,
+                violation_error_message=_("The office number has exactly 10 digits."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(copay_yen__lte=F("total_yen")), name="cap_provider_copay_within_total",
+                field="copay_yen", violation_error_code=BillingError.COPAY_WITHIN_TOTAL,
+                violation_error_message=_("The co-payment cannot be more than the total."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(share_yen__isnull=True) | Q(share_yen__lte=F("copay_yen")),
+                name="cap_provider_share_within_copay", field="share_yen",
+                violation_error_code=BillingError.CAP_SHARE_OVER_COPAY,
+                violation_error_message=_("A share of the cap cannot be more than that office's co-payment."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_number} {self.office_name}"
 
 
 @track()

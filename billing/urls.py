@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import fee_views, paper_views, views
+from billing import cap_views, fee_views, paper_views, views
 
 MONTH = "month/<service_year:year>/<month_number:month>"  # compostela.dates: 2000–2100 and 1–12, else 404
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path(f"{MONTH}/reopen/", views.billing_reopen, name="reopen"),
     path(f"{MONTH}/copay-cap/<int:client_id>/", views.billing_copay_cap, name="copay_cap"),
     path(f"{MONTH}/history/", views.billing_month_history, name="month_history"),
+    # the co-payment cap across providers (上限額管理) of one client's month (issue 21)
+    path(f"{MONTH}/cap-management/<int:client_id>/", cap_views.billing_cap_management, name="cap_management"),
+    path(f"{MONTH}/cap-management/<int:client_id>/result.pdf", cap_views.billing_cap_result_pdf,
+         name="cap_result_pdf"),
     path(f"{MONTH}/v<int:version>/", views.billing_month_version, name="version"),
     # the client's papers of a closed month (issue 21)
     path(f"{MONTH}/papers/", paper_views.billing_papers, name="papers"),

@@ -32,6 +32,10 @@ class ClientError(models.TextChoices):
     MUNICIPALITY_NUMBER_FORMAT = "municipality_number_format", "a municipality number is not exactly 6 digits"
     DECISION_SERVICE_CODE_FORMAT = "decision_service_code_format", "a decided service code is not six characters"
     PROVIDER_ENTRY_NUMBER_RANGE = "provider_entry_number_range", "a provider entry number outside 1–99"
+    # who manages the person's co-payment cap across providers (上限額管理)
+    CAP_MANAGER_NUMBER_FORMAT = "cap_manager_number_format", "a cap-managing office number is not 10 digits"
+    CAP_MANAGER_NEEDS_OFFICE = "cap_manager_needs_office", "another office manages the cap but is not named"
+    CAP_MANAGER_ONLY_OTHER = "cap_manager_only_other", "a cap-managing office named when no other office manages"
     CERTIFICATE_NUMBER_TAKEN = "certificate_number_taken", "the number belongs to another client of the office"
     EXTENSION_TRANSITION_ONLY = "extension_transition_only", "only a transition certificate is extended"
     EXTENSION_NEEDS_CERTIFICATE = "extension_needs_certificate", "an extension without an earlier certificate"

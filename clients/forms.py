@@ -100,15 +100,28 @@ class CertificateForm(forms.ModelForm):
         model = Certificate
         fields = ["service", "number", "municipality", "period_start", "period_end", "is_extension", "granted_days",
                   "income_category", "copay_cap", "municipality_number", "decision_service_code",
-                  "provider_entry_number", "contract_start"]
+                  "provider_entry_number", "contract_start", "cap_management", "cap_manager_number",
+                  "cap_manager_name"]
         widgets = {"period_start": DateInput(), "period_end": DateInput(), "contract_start": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["income_category"].choices = IncomeCategory.choices
+        self.fields["cap_management"].required = False  # empty: nobody manages the cap (the default)
 
     def _post_clean(self):
         pass  # the service validates the model (office and client are not on the form)
+
+
+class CapManagerForm(forms.ModelForm):
+    """Who manages the person's co-payment cap (上限額管理事業所) on a recorded certificate."""
+
+    class Meta:
+        model = Certificate
+        fields = ["cap_management", "cap_manager_number", "cap_manager_name"]
+
+    def _post_clean(self):
+        pass  # validated by certificate_cap_manager_set
 
 
 class HealthForm(forms.ModelForm):

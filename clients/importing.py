@@ -32,6 +32,7 @@ from django.utils.translation import gettext_noop
 
 from clients.errors import ClientError
 from clients.models import (
+    CapManagement,
     Certificate,
     CertificateService,
     Client,
@@ -81,6 +82,11 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "granted_days": ("支給量", False),
     "income_category": ("所得区分", False),
     "copay_cap": ("負担上限月額", False),
+    # who manages the co-payment cap across providers (上限額管理事業所): なし / 当事業所 / 他事業所 (then its
+    # number and name)
+    "cap_management": ("上限額管理", False),
+    "cap_manager_number": ("上限額管理事業所番号", False),
+    "cap_manager_name": ("上限額管理事業所名", False),
 }
 ALIASES = {**{key: key for key in COLUMNS}, **{japanese: key for key, (japanese, _required) in COLUMNS.items()}}
 REQUIRED = tuple(key for key, (_ja, required) in COLUMNS.items() if required)
@@ -110,6 +116,12 @@ INCOME_WORDS = {
     "一般１": IncomeCategory.GENERAL_1,
     "一般2": IncomeCategory.GENERAL_2,
     "一般２": IncomeCategory.GENERAL_2,
+}
+CAP_MANAGEMENT_WORDS = {
+    "なし": CapManagement.NONE,
+    "当事業所": CapManagement.THIS_OFFICE,
+    "自事業所": CapManagement.THIS_OFFICE,
+    "他事業所": CapManagement.OTHER_OFFICE,
 }
 SERVICE_WORDS = {
     "就労移行支援": CertificateService.TRANSITION,
@@ -240,6 +252,10 @@ def _parse_certificate(row: Row) -> dict[str, Any] | None:
         "income_category": _choice(row, "income_category", IncomeCategory, INCOME_WORDS),
         "granted_days": _int(row, "granted_days"),
         "copay_cap": _int(row, "copay_cap"),
+        "cap_management": _choice(row, "cap_management", CapManagement, CAP_MANAGEMENT_WORDS,
+                                  default=CapManagement.NONE),
+        "cap_manager_number": certificate_number(row["cap_manager_number"]) if row["cap_manager_number"] else "",
+        "cap_manager_name": row["cap_manager_name"],
     }
 
 

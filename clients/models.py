@@ -258,6 +258,19 @@ class CertificateService(models.TextChoices):
     RETENTION_SUPPORT = "retention_support", _("Employment retention support")  # 就労定着支援
 
 
+class CapManagement(models.TextChoices):
+    """Who manages the person's co-payment cap across providers (上限額管理事業所), as the certificate says."""
+
+    NONE = "none", _("No cap management")
+    THIS_OFFICE = "this_office", _("This office manages the cap")
+    OTHER_OFFICE = "other_office", _("Another office manages the cap")
+
+
+cap_manager_number_validator = RegexValidator(
+    r"^\d{10}$", _("The office number has exactly 10 digits."), code=ClientError.CAP_MANAGER_NUMBER_FORMAT,
+)
+
+
 class CertificateQuerySet(models.QuerySet):
     def transition(self):
         """Certificates for attending the transition service (attendance, roster, granted days, 就労移行支援)."""
@@ -310,6 +323,20 @@ class Certificate(models.Model):
         _("contract start date"), null=True, blank=True,
         help_text=_("契約開始年月日 written in the certificate's provider column."),
     )
+    # 上限額管理: who collects the other providers' co-payments and decides who collects how much
+    # (billing.services.cap_management); another office is named by its number and name.
+    cap_management = models.CharField(
+        _("co-payment cap management"), max_length=12, choices=CapManagement.choices, default=CapManagement.NONE,
+        help_text=_("上限額管理事業所 as written on the certificate."),
+    )
+    cap_manager_number = models.CharField(
+        _("cap-managing office number"), max_length=10, blank=True, validators=[cap_manager_number_validator],
+        help_text=_("Another office only: its 10-digit office number (指定事業所番号)."),
+    )
+    cap_manager_name = models.CharField(
+        _("cap-managing office name"), max_length=100, blank=True,
+        help_text=_("Another office only: its name."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()
@@ -344,6 +371,31 @@ class Certificate(models.Model):
                 name="certificate_provider_entry_number_1_99",
                 field="provider_entry_number", violation_error_code=ClientError.PROVIDER_ENTRY_NUMBER_RANGE,
                 violation_error_message=_("The provider entry number is from 1 to 99."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(cap_management__in=CapManagement.values), name="certificate_cap_management_known",
+                field="cap_management", violation_error_code=ClientError.UNKNOWN_CHOICE,
+                violation_error_message=MSG_UNKNOWN_CHOICE,
+            ),
+            FieldCheckConstraint(
+                condition=Q(cap_manager_number="") | Q(cap_manager_number__regex=r"^\d{10}$"),
+                name="certificate_cap_manager_number_ten_digits",
+                field="cap_manager_number", violation_error_code=ClientError.CAP_MANAGER_NUMBER_FORMAT,
+                violation_error_message=_("The office number has exactly 10 digits."),
+            ),
+            FieldCheckConstraint(
+                condition=~Q(cap_management=CapManagement.OTHER_OFFICE)
+                | (~Q(cap_manager_number="") & ~Q(cap_manager_name="")),
+                name="certificate_other_cap_manager_named",
+                field="cap_manager_number", violation_error_code=ClientError.CAP_MANAGER_NEEDS_OFFICE,
+                violation_error_message=_("Another office manages the cap: give its office number and name."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(cap_management=CapManagement.OTHER_OFFICE)
+                | (Q(cap_manager_number="") & Q(cap_manager_name="")),
+                name="certificate_cap_manager_only_other",
+                field="cap_manager_number", violation_error_code=ClientError.CAP_MANAGER_ONLY_OTHER,
+                violation_error_message=_("Name the cap-managing office only when another office manages the cap."),
             ),
             FieldCheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="certificate_end_after_start",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from clients.errors import ClientError
 from clients.models import (
+    CapManagement,
     CareerProfile,
     CareerProfileChange,
     CaseNote,
@@ -268,6 +269,7 @@ def certificate_build(
     service: str = CertificateService.TRANSITION, granted_days: int | None = None, copay_cap: int | None = None,
     is_extension: bool = False, figures: list | None = None, municipality_number: str = "",
     decision_service_code: str = "", provider_entry_number: int | None = None, contract_start: date | None = None,
+    cap_management: str = CapManagement.NONE, cap_manager_number: str = "", cap_manager_name: str = "",
 ) -> Certificate:
     """A new certificate checked by every rule of ``certificate_add`` against what the caller read:
     ``earlier``, the client's certificates of the same service, and ``number_taken``, whether the number
@@ -280,6 +282,8 @@ def certificate_build(
         copay_cap=_standard_copay_cap(income_category, period_start, figures) if copay_cap is None else copay_cap,
         municipality_number=municipality_number or "", decision_service_code=decision_service_code or "",
         provider_entry_number=provider_entry_number, contract_start=contract_start,
+        cap_management=cap_management or CapManagement.NONE, cap_manager_number=cap_manager_number or "",
+        cap_manager_name=cap_manager_name or "",
     )
     errors: dict[str, list[ValidationError]] = {}
     if is_extension and service != CertificateService.TRANSITION:
@@ -321,6 +325,7 @@ def certificate_add(
     income_category: str, service: str = CertificateService.TRANSITION, granted_days: int | None = None,
     copay_cap: int | None = None, is_extension: bool = False, municipality_number: str = "",
     decision_service_code: str = "", provider_entry_number: int | None = None, contract_start: date | None = None,
+    cap_management: str = CapManagement.NONE, cap_manager_number: str = "", cap_manager_name: str = "",
     by: User,
 ) -> Certificate:
     """Record a decision on the recipient certificate as a new row (renewals and the one extension too).
@@ -334,6 +339,7 @@ def certificate_add(
         is_extension=is_extension, earlier=list(client.certificates.filter(service=service)),
         municipality_number=municipality_number, decision_service_code=decision_service_code,
         provider_entry_number=provider_entry_number, contract_start=contract_start,
+        cap_management=cap_management, cap_manager_number=cap_manager_number, cap_manager_name=cap_manager_name,
         number_taken=Certificate.objects.filter(office=client.office, number=number).exclude(client=client).exists(),
     )
     certificate.full_clean()
@@ -345,6 +351,26 @@ def certificate_add(
             raise ValidationError({"number": ValidationError(_(MSG_CERTIFICATE_NUMBER_TAKEN),
                                                              code=ClientError.CERTIFICATE_NUMBER_TAKEN)}) from error
         raise
+    return certificate
+
+
+@audited(by="by")
+@transaction.atomic
+def certificate_cap_manager_set(
+    *, certificate: Certificate, cap_management: str, cap_manager_number: str = "", cap_manager_name: str = "",
+    by: User,
+) -> Certificate:
+    """Record who manages the person's co-payment cap across providers (上限額管理事業所) on a certificate:
+    nobody, this office, or another office named by its number and name (the constraints refuse another office
+    without them, and a name when no other office manages).  Often written on the certificate after it was
+    issued, so it is set on the recorded certificate; the history keeps each change."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    other = cap_management == CapManagement.OTHER_OFFICE
+    certificate.cap_management = cap_management
+    certificate.cap_manager_number = (cap_manager_number or "").strip() if other else ""
+    certificate.cap_manager_name = (cap_manager_name or "").strip() if other else ""
+    certificate.full_clean()
+    certificate.save(update_fields=["cap_management", "cap_manager_number", "cap_manager_name"])
     return certificate
 
 

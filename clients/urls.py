@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/status/", views.client_status, name="status"),
     path("<int:pk>/return/", views.client_return, name="return"),
     path("<int:pk>/certificates/new/", views.certificate_add, name="certificate_add"),
+    path("<int:pk>/certificates/<int:certificate_id>/cap-management/", views.certificate_cap_manager,
+         name="certificate_cap_manager"),
     path("<int:pk>/health/", views.health_edit, name="health"),
     path("<int:pk>/profile/", views.profile_edit, name="profile"),
     path("<int:pk>/profile/history/", views.profile_history, name="profile_history"),

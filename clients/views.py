@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from clients import selectors, services
 from clients.forms import (
+    CapManagerForm,
     CaseNoteForm,
     CertificateForm,
     ClientForm,
@@ -243,6 +244,28 @@ def client_return(request: HttpRequest, pk: int) -> HttpResponse:
     if done:
         return done
     return render(request, "clients/form.html", {"form": form, "client": client, "title": _("Coming back (re-use)")})
+
+
+@office_required()
+def certificate_cap_manager(request: HttpRequest, pk: int, certificate_id: int) -> HttpResponse:
+    """Who manages the client's co-payment cap across providers (上限額管理事業所), on a recorded certificate."""
+    client = _client(request, pk)
+    certificate = get_object_or_404(client.certificates.all(), pk=certificate_id)
+    form = CapManagerForm(request.POST or None, instance=certificate)
+    done = form_submit(
+        request,
+        form,
+        success=_("The co-payment cap management was recorded."),
+        action=lambda: services.certificate_cap_manager_set(certificate=certificate, by=request.user,
+                                                            **form.cleaned_data),
+        then=lambda: redirect("clients:detail", pk=client.pk),
+    )
+    if done:
+        return done
+    return render(request, "clients/form.html", {
+        "form": form, "client": client,
+        "title": _("Co-payment cap management: certificate %(number)s") % {"number": certificate.number},
+    })
 
 
 @office_required()

@@ -749,10 +749,11 @@ def copy_import_rows(office: Office, rows: list[list[str]]) -> None:
                 copy.write_row([pk, row[6], row[7], "", False])
         with raw.copy(f"COPY {Certificate._meta.db_table} (office_id, client_id, service, number, municipality, "
                       "period_start, period_end, is_extension, income_category, copay_cap, created_at, "
-                      "municipality_number, decision_service_code) FROM STDIN") as copy:
+                      "municipality_number, decision_service_code, cap_management, cap_manager_number, "
+                      "cap_manager_name) FROM STDIN") as copy:
             for pk, row in zip(ids, rows, strict=True):
                 copy.write_row([office.pk, pk, row[9], row[10], row[11], row[12], row[13], False, row[14], 9300, now,
-                                "", ""])
+                                "", "", "none", "", ""])
 
 
 def in_fresh_thread(operation: Callable[[], object]) -> float:

@@ -20,6 +20,8 @@ reference, and ``shared/domain.md`` wins over both.
 * over capacity (定員超過利用減算): ``day_over_capacity`` / ``rolling_limit_x100`` / ``rolling_over_capacity``
 * missing support plan (個別支援計画未作成減算): ``plan_month`` / ``plan_missing_months`` / ``plan_missing_percent``
 * co-payment: ``standard_copay_cap`` / ``copayment_before_cap`` / ``copayment`` / ``copayments_under_one_cap``
+* co-payment cap across providers (上限額管理): ``month_cap_manager`` / ``cap_management`` /
+  ``cap_shares_prefill`` / ``cap_shares_problem``
 * placements: ``six_month_date`` / ``hire_retention`` / ``month_after_start`` / ``followup_phase`` /
   ``retention_support_span`` / ``retention_support_month_billable``
 * fiscal years and the fee tier: ``fiscal_year_of`` / ``fiscal_year_bounds`` / ``new_office``
@@ -563,6 +565,96 @@ def copayments_under_one_cap(*, totals: Sequence[int], cap: int, figures: Figure
         out.append(share)
         left -= share
     return out
+
+
+# --- the co-payment cap across providers (上限額管理) -------------------------------------------------------
+CAP_MANAGEMENT_NONE = "none"  # the values of ``clients.models.CapManagement``
+CAP_MANAGEMENT_THIS_OFFICE = "this_office"
+CAP_MANAGEMENT_OTHER_OFFICE = "other_office"
+
+
+def month_cap_manager(managers: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+    """Who manages the person's cap in a month, from the month's certificates (each ``(management, office
+    number)``): the one setting they name besides "none" (``("none", "")`` when none names one); ``None`` when
+    they name different ones — which governs is not in our sources, so the month is to confirm."""
+    named = {(m, n if m == CAP_MANAGEMENT_OTHER_OFFICE else "") for m, n in managers if m != CAP_MANAGEMENT_NONE}
+    if not named:
+        return (CAP_MANAGEMENT_NONE, "")
+    return named.pop() if len(named) == 1 else None
+
+
+class CapResult(enum.IntEnum):
+    """管理結果 of the 上限額管理結果票 (``shared/domain.md``)."""
+
+    MANAGER_ALONE = 1  # the managing office alone reaches the cap: the others collect nothing
+    UNDER_CAP = 2  # the offices' co-payments together stay within the cap: each collects its own
+    SHARED = 3  # together they exceed the cap: the cap is divided among the offices
+
+
+class CapShareProblem(enum.StrEnum):
+    COUNT = "count"  # not one share per office
+    OVER_OWN = "over_own"  # a share above that office's own co-payment (or negative)
+    NOT_CAP = "not_cap"  # the shares do not add up to the cap
+
+
+@dataclass(frozen=True)
+class CapManagement:
+    """The result of managing one person's cap for a month.  ``own``: each office's co-payment under the cap
+    alone (managing office first); ``collect``: what each office collects after the management, in the same
+    order — ``None`` for result 3 while the division is not entered or does not hold (``problem``)."""
+
+    result: CapResult
+    cap: int
+    own: tuple[int, ...]
+    collect: tuple[int, ...] | None
+    problem: CapShareProblem | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.own)
+
+
+def cap_shares_prefill(*, cap: int, own: Sequence[int]) -> list[int]:
+    """A division of the cap offered to the manager for result 3, managing office first: each office in order
+    takes its own co-payment until the cap is used up.  Only a suggestion — how a shared cap is divided is not in
+    our sources, so the manager enters (or confirms) the division (``cap_shares_problem`` checks it)."""
+    left, out = cap, []
+    for amount in own:
+        share = min(amount, left)
+        out.append(share)
+        left -= share
+    return out
+
+
+def cap_shares_problem(*, cap: int, own: Sequence[int], shares: Sequence[int]) -> CapShareProblem | None:
+    """Is ``shares`` a division of ``cap`` among the offices (one each, none above its own co-payment, adding
+    up to the cap)?  None when it is."""
+    if len(shares) != len(own):
+        return CapShareProblem.COUNT
+    if any(share < 0 or share > mine for share, mine in zip(shares, own, strict=True)):
+        return CapShareProblem.OVER_OWN
+    if sum(shares) != cap:
+        return CapShareProblem.NOT_CAP
+    return None
+
+
+def cap_management(*, cap: int, copays: Sequence[int], shares: Sequence[int] | None = None) -> CapManagement:
+    """The 上限額管理 of one person's month (``shared/domain.md``).  ``copays``: each office's co-payment before
+    the cap, the managing office first; each is first held to the cap on its own (an office never charges more).
+    Result 1 when the managing office alone reaches the cap (it collects the cap, the others nothing); 2 when
+    together they stay within the cap (each collects its own); else 3, the cap shared: ``shares`` is the
+    division the manager entered (managing office first), checked by ``cap_shares_problem``."""
+    if cap < 0 or any(c < 0 for c in copays):
+        raise RuleError(MSG_YEN_NEGATIVE.format(yen=min([cap, *copays])), code=RuleErrorCode.YEN_NEGATIVE)
+    own = tuple(min(c, cap) for c in copays)
+    if own and own[0] >= cap:
+        return CapManagement(CapResult.MANAGER_ALONE, cap, own, (cap, *(0 for _ in own[1:])))
+    if sum(own) <= cap:
+        return CapManagement(CapResult.UNDER_CAP, cap, own, own)
+    if shares is None:
+        return CapManagement(CapResult.SHARED, cap, own, None, CapShareProblem.COUNT)
+    problem = cap_shares_problem(cap=cap, own=own, shares=shares)
+    return CapManagement(CapResult.SHARED, cap, own, None if problem else tuple(shares), problem)
 
 
 # --- placements: six months, retention, follow-up ----------------------------------------------------------

@@ -128,6 +128,26 @@ def _client(world):
     return ClientFactory(office=world.office, first_visit_on=date(2025, 4, 1), enrolled_on=date(2025, 4, 15))
 
 
+def _cap_managed(world):
+    """A client of the first office whose certificate says another office manages the co-payment cap (上限額管理),
+    over May 2025 (built once per test world)."""
+    if not hasattr(world, "_cap_managed"):
+        from datetime import date
+
+        from tests.factories import CertificateFactory, ClientFactory
+
+        client = ClientFactory(office=world.office, first_visit_on=date(2025, 4, 1), enrolled_on=date(2025, 4, 15))
+        certificate = CertificateFactory(client=client, period_start=date(2025, 4, 1), period_end=date(2026, 3, 31),
+                                         cap_management="other_office", cap_manager_number="0110000999",
+                                         cap_manager_name="つばさ相談支援")
+        world._cap_managed = (client, certificate)
+    return world._cap_managed
+
+
+def _cap_management_kwargs(world) -> dict:
+    return {"year": 2025, "month": 5, "client_id": _cap_managed(world)[0].pk}
+
+
 def _ended_client(world):
     """A client whose use ended (so that a return may be recorded)."""
     from datetime import date
@@ -206,6 +226,9 @@ ACCESS: dict[str, Access] = {
     "clients:status": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:return": office_object(kwargs=lambda world: {"pk": _ended_client(world).pk}),
     "clients:certificate_add": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
+    # who manages the co-payment cap (上限額管理) on a recorded certificate: staff, like recording it
+    "clients:certificate_cap_manager": office_object(
+        kwargs=lambda world: {"pk": _cap_managed(world)[0].pk, "certificate_id": _cap_managed(world)[1].pk}),
     "clients:health": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:profile": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
     "clients:profile_history": office_object(kwargs=lambda world: {"pk": _client(world).pk}),
@@ -281,6 +304,12 @@ ACCESS: dict[str, Access] = {
                                 kwargs=lambda world: {"year": 2024, "month": 5, "client_id": _client(world).pk},
                                 data=lambda world: {"certificate": "1"}),
     # the fee page (issue 20): the revisions in force, what is to verify, the office's settings
+    # the co-payment cap across providers (上限額管理) of one client's month (issue 21): managers; another
+    # office's client answers 404.  The result sheet of a month with nothing to print sends the manager back to
+    # the page (302); tests/billing/test_cap_management.py prints one.
+    "billing:cap_management": office_object("manager", kwargs=_cap_management_kwargs),
+    "billing:cap_result_pdf": Access(anon=302, other=404, staff=403, supervisor=403, manager=302,
+                                     kwargs=_cap_management_kwargs),
     "billing:fees": page("manager"),
     # loading a revision file from the fee page (upload → diff → confirm); revisions are shared reference data,
     # so a manager of another office loads the same file too
@@ -390,6 +419,8 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
     "clients:certificate_add": lambda world: {
         "service": "transition", "number": "0123456789", "municipality": "札幌市", "period_start": "2027-04-01",
         "period_end": "2028-03-31", "income_category": "general_1"},
+    "clients:certificate_cap_manager": lambda world: {"cap_management": "this_office"},
+    "billing:cap_management": lambda world: {"result": "2", "amount": "0"},
     "clients:health": lambda world: {"diagnosis_note": "通院中", "disability_certificate": "none",
                                      "pension_grade": "none"},
     "clients:profile": lambda world: {"own_words": "事務の仕事がしたい", "jobs-TOTAL_FORMS": "0",

@@ -141,6 +141,18 @@ def _contract_amount(line: ClaimLine) -> str:
     return _n(granted[-1] * 100) if granted else ""
 
 
+def cap_management_fields(lines: list[ClaimLine]) -> dict[int, str]:
+    """J121 01 fields 15 (上限額管理事業所 指定事業所番号), 16 (管理結果), 17 (管理結果額) and 26 (上限額管理後
+    利用者負担額) of a statement, from the 上限額管理 stored with its lines
+    (``billing.services.claims.cap_management_settle``); empty when it does not apply (nobody manages the cap,
+    the cap is 0, or this office managed it and the person used no other provider)."""
+    management = next((ln.explanation.get("copay_management") or {} for ln in lines), {})
+    if not management.get("applies") or management.get("after") is None:
+        return {}
+    return {15: management["office_number"], 16: _n(management["result"]), 17: _n(management["after"]),
+            26: _n(sum(ln.copayment for ln in lines))}
+
+
 def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[int, object],
                 attendance: dict[tuple[int, date], object], processing_month: date) -> Draft:
     """The records of ``closing``'s file.  ``certificates``: the certificates the lines name, by id;
@@ -175,12 +187,13 @@ def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[in
         head = {**common, 4: st.municipality, 6: st.certificate_number}
         cap = max((ln.explanation.get("copay_cap") or 0 for ln in st.lines), default=0)
         type_capped = {ln.pk: min(cap, ln.explanation.get("copay_raw", 0)) for ln in st.lines}
+        cap_managed = cap_management_fields(st.lines)
         j121.append(Record("J121 01", {
             1: "J121", 2: "01", **head, 10: area, 11: NO,
             12: _n(st.lines[0].explanation.get("copay_cap")), 13: NO,
             20: _n(sum(ln.total_units for ln in st.lines)), 21: _n(sum(ln.total_yen for ln in st.lines)),
             22: _n(sum(type_capped.values())), 27: _n(sum(ln.copayment for ln in st.lines)),
-            28: _n(sum(ln.claimed for ln in st.lines)),
+            28: _n(sum(ln.claimed for ln in st.lines)), **cap_managed,
         }, client=st.client, where={10: WHERE_OFFICE, 12: WHERE_CERTIFICATE}))
         for line in st.lines:
             cert = line_cert[line.pk]
@@ -210,7 +223,7 @@ def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[in
                 11: yen_per_unit_thousandths(Decimal(line.yen_per_unit)), 12: BENEFIT_RATE,
                 13: _n(line.total_yen), 14: _n(line.explanation.get("copay_raw", 0)),
                 15: _n(line.explanation.get("copay_raw", 0)), 16: _n(type_capped[line.pk]),
-                21: _n(line.copayment), 22: _n(line.claimed),
+                21: _n(line.copayment), 22: _n(line.claimed), **({20: _n(line.copayment)} if cap_managed else {}),
             }, client=st.client))
             j121.append(Record("J121 05", {
                 1: "J121", 2: "05", **head, 7: getattr(cert, "decision_service_code", "") or "",

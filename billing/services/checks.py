@@ -29,7 +29,7 @@ from attendance.rules import lacks_times, period_refusal
 from billing.errors import BillingError, CloseCheck
 from billing.explain import plan_gap_text
 from billing.models import AddOnKind, Service
-from billing.services.claims import ClaimLineResult, MonthClaims
+from billing.services.claims import CAP_MANAGEMENT_HOLDS, ClaimLineResult, MonthClaims
 from billing.services.rounding import units_to_yen
 from compostela.templatetags.compostela import units as units_text
 from compostela.templatetags.compostela import yen as yen_text
@@ -45,12 +45,34 @@ LINK_TEXT = {
     CloseCheck.FEES_UNVERIFIED: gettext_lazy("Open the fee page"),
     CloseCheck.FEE_RATE_MISSING: gettext_lazy("Open the fee page"),
     CloseCheck.ADDON_RATE_MISSING: gettext_lazy("Open the fee page"),
+    CloseCheck.CAP_MANAGEMENT: gettext_lazy("Enter the cap management"),
     None: gettext_lazy("Fix on the client's page"),
 }
 
 # the checks that stop a closing: a held line is never claimed, so the month cannot be closed around it
 BLOCKING = frozenset({CloseCheck.RETENTION_SUPPORT_HELD, CloseCheck.COPAY_CAP_TO_CONFIRM,
-                      CloseCheck.FEE_RATE_MISSING, CloseCheck.ADDON_RATE_MISSING})
+                      CloseCheck.FEE_RATE_MISSING, CloseCheck.ADDON_RATE_MISSING, CloseCheck.CAP_MANAGEMENT})
+# what each hold of the co-payment cap across providers (上限額管理) asks the manager to do
+CAP_MANAGEMENT_TEXT = {
+    BillingError.CAP_MANAGEMENT_MISSING: gettext_lazy(
+        "%(client)s: another office manages the co-payment cap (上限額管理) and its result for this month is not "
+        "entered. Enter the result and the amount it leaves to this office; the lines are held and the month cannot "
+        "be closed until then."),
+    BillingError.CAP_DIVISION_TO_ENTER: gettext_lazy(
+        "%(client)s: this office manages the co-payment cap (上限額管理) and the co-payments exceed the cap "
+        "(result 3): enter how the cap is divided among the offices (it must add up to the cap). The lines are held "
+        "and the month cannot be closed until then."),
+    BillingError.CAP_AMOUNT_OVER_OURS: gettext_lazy(
+        "%(client)s: the managing office's result leaves more to this office than our own co-payment of the month "
+        "(上限額管理). Check the result entered against the month; the lines are held until then."),
+    BillingError.CAP_MANAGEMENT_CONFLICT: gettext_lazy(
+        "%(client)s: the certificates of this month name different offices managing the co-payment cap "
+        "(上限額管理). Correct the certificates; the lines are held until then."),
+}
+MSG_CAP_MANAGEMENT_THIS_OFFICE_MISSING = gettext_lazy(
+    "%(client)s: this office manages the co-payment cap (上限額管理) and the other providers of this month are not "
+    "entered (enter them, or record that there was none). The lines are held and the month cannot be closed until "
+    "then.")
 # the holds of a line whose fee data is missing from the revision in force (``FEE_RATE_MISSING``)
 FEE_DATA_HOLDS = frozenset({BillingError.TREATMENT_RATE_MISSING, BillingError.OFFICE_REDUCTION_RATE_MISSING})
 
@@ -397,6 +419,30 @@ def _addon_rate_missing_checks(claims: MonthClaims) -> list[PreCloseCheck]:
     ]
 
 
+def _cap_management_checks(claims: MonthClaims) -> list[PreCloseCheck]:
+    """A person whose co-payment cap across providers (上限額管理) is not entered, or does not add up: one
+    blocking check each, linking to where the manager enters it."""
+    out = []
+    seen: set[int] = set()
+    for line in claims.held_lines:
+        held = [code for code in line.holds if code in CAP_MANAGEMENT_HOLDS]
+        if not held or line.client.pk in seen:
+            continue
+        seen.add(line.client.pk)
+        text = CAP_MANAGEMENT_TEXT[held[0]]
+        if (held[0] == BillingError.CAP_MANAGEMENT_MISSING
+                and line.copay_management.get("managed_by") == regulations.CAP_MANAGEMENT_THIS_OFFICE):
+            text = MSG_CAP_MANAGEMENT_THIS_OFFICE_MISSING
+        out.append(PreCloseCheck(
+            code=CloseCheck.CAP_MANAGEMENT,
+            url_name="billing:cap_management",
+            url_args=(claims.month.year, claims.month.month, line.client.pk),
+            facts={"client": line.client.pk, "holds": held},
+            message=str(text) % {"client": line.client.full_name},
+        ))
+    return out
+
+
 def _fees_unverified_check(claims: MonthClaims) -> PreCloseCheck | None:
     """The month computed with fee values to verify (``billing.services.fee_status``): not blocking — the
     figures are the best loaded — but 要確認, and the electronic claim refuses the month."""
@@ -459,6 +505,7 @@ def close_checks(*, claims: MonthClaims, earlier_open: list[date]) -> list[PreCl
     transition = [line for line in claims.lines if line.service == Service.TRANSITION]
     checks: list[PreCloseCheck] = []
     checks += _copay_cap_checks(claims)
+    checks += _cap_management_checks(claims)
     checks += _retention_support_checks(claims)
     rates = _fee_rate_missing_check(claims)
     if rates:

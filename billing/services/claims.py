@@ -36,7 +36,12 @@ interval), then the office reductions and the staff-pay add-ons as above.
 Co-payment (``copay_settle``): floor(10 %) of each line, the person's lines sharing one monthly cap — the cap
 of the month's certificates, or, when they carry different caps (a certificate changed mid-month), the one
 the manager confirmed; until then the person's lines are held (not claimable; closing refuses);
-claimed = total − co-payment.
+claimed = total − co-payment.  When a certificate of the month names a manager of the person's cap across
+providers (上限額管理, cap above 0), the person's co-payment follows the management
+(``cap_management_settle``): the amount another office's result leaves to us, or — when we manage it — what
+``regulations.rules.cap_management`` leaves to us from the other providers' figures, with the
+利用者負担上限額管理加算 on the person's first line; a month whose management is not entered (or does not
+add up) holds the person's lines.
 
 ``billing_month_compute`` reads a fixed number of queries (``month_inputs``: the fee book's fourteen, one per
 table, and the month's own reads), whatever the number of clients and days.
@@ -54,7 +59,7 @@ from django.utils.translation import gettext as _
 from attendance.models import BILLABLE_ATTENDANCE, AttendanceStatus, RegionalMeetingKind
 from attendance.rules import EnrolmentFacts, period_refusal
 from billing.errors import BillingError
-from billing.models import AddOnKind, CopayCapDecision, OfficeReductionRate, Service
+from billing.models import AddOnKind, CopayCapDecision, CopayCapManagement, OfficeReductionRate, Service
 from billing.services.fee_status import month_fee_status
 from billing.services.fees import BillingConfigurationError, FeeBook, row_ref
 from billing.services.month_inputs import AgreedPlan, MonthContact, MonthInputs, month_inputs_read
@@ -67,6 +72,9 @@ from regulations import rules as regulations
 from regulations.rules import fiscal_year_of, month_bounds, retention_support_span
 
 MEAL_ELIGIBLE = (IncomeCategory.WELFARE, IncomeCategory.LOW_INCOME)
+# the holds of a person's lines until the month's cap management across providers (上限額管理) is right
+CAP_MANAGEMENT_HOLDS = frozenset({BillingError.CAP_MANAGEMENT_MISSING, BillingError.CAP_MANAGEMENT_CONFLICT,
+                                  BillingError.CAP_DIVISION_TO_ENTER, BillingError.CAP_AMOUNT_OVER_OURS})
 # the add-on each kind of regional cooperation meeting (attendance) stands for
 MEETING_ADDONS = {
     RegionalMeetingKind.I: AddOnKind.REGIONAL_MEETING_I,
@@ -191,6 +199,8 @@ class ClaimLineResult:
     # add-ons with occurrences but no units loaded for the month (``ADDON_RATE_MISSING``): kind, count, dates
     held_addons: list[dict] = field(default_factory=list)
     fee_values: list[dict] = field(default_factory=list)  # each fee value used, with its revision (fee_status)
+    # the co-payment cap across providers (上限額管理) that the co-payment followed (``cap_management_settle``)
+    copay_management: dict = field(default_factory=dict)
     missing_rates: list[str] = field(default_factory=list)  # items the revision in force has no rate for (held)
 
     @property
@@ -229,7 +239,10 @@ class ClaimLineResult:
     def finish(self, book: FeeBook, day: date) -> ClaimLineResult:
         """The staff-pay add-ons on the month's units (``treatment_apply``), each billed item's service code
         (``line_codes``), then units → yen once for the client-month and the co-payment before the cap (the
-        cap is the person's for the month across their lines: ``copay_settle``)."""
+        cap is the person's for the month across their lines: ``copay_settle``).  Run again after an add-on is
+        added (``cap_management_addon``): the staff-pay add-ons are worked out afresh."""
+        self.treatment = []
+        self.missing_rates = [m for m in self.missing_rates if not m.startswith("treatment:")]
         treatment_apply(self, book=book, day=day)
         self.codes = line_codes(self, book=book, day=day)
         self.total_yen = units_to_yen(units=self.total_units, yen_per_unit=self.yen_per_unit)
@@ -269,6 +282,7 @@ class ClaimLineResult:
             "claimed": self.claimed,
             "certificates": self.certificates,
             "cap_decision": self.cap_decision,
+            "copay_management": self.copay_management,
             "hold": self.holds,
             "held": self.held,
             "held_addons": self.held_addons,
@@ -710,12 +724,16 @@ def retention_support_lines(
 def copay_settle(
     *, month: date, lines: list[ClaimLineResult], certificates: dict[int, list[Certificate]],
     support_certificates: dict[int, list[Certificate]], decisions: dict[int, CopayCapDecision],
+    managements: dict[int, CopayCapManagement] | None = None, book: FeeBook | None = None,
+    office: Office | None = None,
 ) -> None:
     """Each person's co-payments for the month: one cap for the person across their lines (transition first,
     ``regulations.rules.copayments_under_one_cap``).  The cap is that of the certificates of the month of the
     services billed; when they carry different caps (a certificate changed mid-month) it is the one the
     manager confirmed (``decisions``), and until then the person's lines are held (``COPAY_CAP_TO_CONFIRM``:
-    not claimable, closing refuses) — ``regulations.rules.month_copay_cap``."""
+    not claimable, closing refuses) — ``regulations.rules.month_copay_cap``.  With a cap above 0, the
+    person's co-payment across our lines is then at most what the cap management leaves to us
+    (``cap_management_settle``: ``managements`` are the month's entries, ``book`` gives the add-on)."""
     first, last = month_bounds(month)
     by_client: dict[int, list[ClaimLineResult]] = defaultdict(list)
     for line in lines:
@@ -754,12 +772,110 @@ def copay_settle(
                 line.copay_cap, line.copayment = None, 0
                 line.holds.append(BillingError.COPAY_CAP_TO_CONFIRM)
         else:
-            shares = regulations.copayments_under_one_cap(totals=[line.total_yen for line in own], cap=cap,
+            limit, management = cap, {}
+            if cap > 0 and book is not None and office is not None:
+                limit, management = cap_management_settle(
+                    own, cap=cap, month=first, certificates=month_certificates,
+                    entry=(managements or {}).get(pk), book=book, office=office)
+            shares = regulations.copayments_under_one_cap(totals=[line.total_yen for line in own], cap=limit,
                                                           figures=own[0].figures)
             for line, share in zip(own, shares, strict=True):
-                line.copay_cap, line.copayment = cap, share
+                line.copay_cap, line.copayment, line.copay_management = cap, share, management
         for line in own:
             line.cap_decision = cap_decision
+
+
+# -- the co-payment cap across providers (上限額管理) ----------------------------------------------------------
+def _hold(lines: list[ClaimLineResult], code: str) -> None:
+    for line in lines:
+        if code not in line.holds:
+            line.holds.append(code)
+
+
+def cap_management_addon(line: ClaimLineResult, *, book: FeeBook, month: date) -> None:
+    """利用者負担上限額管理加算 on ``line`` (once a month), with its units from the revision in force; no units
+    loaded: the line is held (``ADDON_RATE_MISSING``), never guessed.  The line is finished again (staff-pay
+    add-ons, codes, yen)."""
+    try:
+        rate = book.addon_on(kind=AddOnKind.COPAY_CAP_MANAGEMENT, day=month)
+    except BillingConfigurationError:
+        _hold([line], BillingError.ADDON_RATE_MISSING)
+        line.held_addons.append({"kind": AddOnKind.COPAY_CAP_MANAGEMENT.value, "count": 1, "dates": []})
+        return
+    line.addons.append(AddOnLine(kind=AddOnKind.COPAY_CAP_MANAGEMENT, count=1, units_each=rate.units))
+    line.finish(book, month)
+
+
+def cap_management_settle(
+    own: list[ClaimLineResult], *, cap: int, month: date, certificates: list[Certificate],
+    entry: CopayCapManagement | None, book: FeeBook, office: Office,
+) -> tuple[int, dict]:
+    """The most our lines of the person may collect in ``month`` after the 上限額管理, and what it rests on
+    (stored in each line's explanation).  Who manages comes from the month's certificates
+    (``regulations.rules.month_cap_manager``); nobody: the cap itself.
+
+    * Another office: its result as entered (``entry``): we collect the amount it leaves to us.  Not entered:
+      the lines are held (``CAP_MANAGEMENT_MISSING``); an amount above our own co-payment under the cap is held
+      too (``CAP_AMOUNT_OVER_OURS``: the result does not fit our month).
+    * This office: the other providers' figures as entered; none entered (the person used only us): the cap.
+      With other providers the management applies: 利用者負担上限額管理加算 on the person's first line
+      (``cap_management_addon``), then ``regulations.rules.cap_management`` over our co-payment and theirs
+      (managing office first) — result 3 with the division entered, else held (``CAP_DIVISION_TO_ENTER``).
+      Not entered: held (``CAP_MANAGEMENT_MISSING``)."""
+    manager = regulations.month_cap_manager((c.cap_management, c.cap_manager_number) for c in certificates)
+    if manager is None:
+        _hold(own, BillingError.CAP_MANAGEMENT_CONFLICT)
+        return cap, {"managed_by": "conflict", "cap": cap}
+    managed_by, number = manager
+    if managed_by == regulations.CAP_MANAGEMENT_NONE:
+        return cap, {}
+    if entry is not None and entry.managed_by != managed_by:
+        entry = None  # entered under another setting of the certificate: not this month's management
+    explanation: dict = {"managed_by": managed_by, "cap": cap, "applies": True}
+    if entry is not None:
+        explanation.update(entered_by=str(entry.entered_by), entered_at=entry.entered_at.isoformat())
+    if managed_by == regulations.CAP_MANAGEMENT_OTHER_OFFICE:
+        named = next(c for c in reversed(certificates) if c.cap_management == managed_by)
+        explanation.update(office_number=number, office_name=named.cap_manager_name)
+        if entry is None:
+            _hold(own, BillingError.CAP_MANAGEMENT_MISSING)
+            return cap, explanation
+        ours = min(sum(line.copay_raw for line in own), cap)
+        explanation.update(result=entry.result, amount=entry.amount, own_copay=ours)
+        if entry.amount > ours:
+            _hold(own, BillingError.CAP_AMOUNT_OVER_OURS)
+            return cap, explanation
+        explanation["after"] = entry.amount
+        return entry.amount, explanation
+    explanation.update(office_number=office.number, office_name=office.name)
+    if entry is None:
+        _hold(own, BillingError.CAP_MANAGEMENT_MISSING)
+        return cap, explanation
+    providers = list(entry.providers.all())
+    if not providers:  # no other provider this month: nothing to manage
+        explanation.update(applies=False, providers=[])
+        return cap, explanation
+    cap_management_addon(own[0], book=book, month=month)
+    ours = sum(line.copay_raw for line in own)
+    shares = None
+    if entry.own_share is not None and all(p.share_yen is not None for p in providers):
+        shares = [entry.own_share, *(p.share_yen for p in providers)]
+    result = regulations.cap_management(cap=cap, copays=[ours, *(p.copay_yen for p in providers)], shares=shares)
+    collect = result.collect or (None,) * len(result.own)
+    explanation.update(
+        result=int(result.result), own_copay_before_cap=ours, own_copay=result.own[0], total_yen=sum(
+            line.total_yen for line in own), collect=collect[0], share_problem=result.problem,
+        prefill=regulations.cap_shares_prefill(cap=cap, own=result.own) if result.result == regulations.CapResult.SHARED
+        else None,
+        providers=[{"office_number": p.office_number, "office_name": p.office_name, "total_yen": p.total_yen,
+                    "copay_yen": p.copay_yen, "own_copay": mine, "share_yen": p.share_yen, "collect": got}
+                   for p, mine, got in zip(providers, result.own[1:], collect[1:], strict=True)],
+    )
+    if result.collect is None:
+        _hold(own, BillingError.CAP_DIVISION_TO_ENTER)
+        return cap, explanation
+    explanation["after"] = result.collect[0]
+    return result.collect[0], explanation
 
 
 # -- the month ----------------------------------------------------------------------------------------------
@@ -821,11 +937,16 @@ def billing_month_compute(*, office: Office, month: date) -> MonthClaims:
     else:
         support_notes = []
     copay_settle(month=first, lines=lines, certificates=certificates, support_certificates=inputs.support_certificates,
-                 decisions=inputs.cap_decisions)
+                 decisions=inputs.cap_decisions, managements=inputs.cap_managements, book=book, office=office)
     held = {line.client.pk: line.client for line in lines if BillingError.COPAY_CAP_TO_CONFIRM in line.holds}
     for client in held.values():
         warnings.append(_("%(client)s: the certificates of this month carry different co-payment caps; confirm "
                               "which one governs the month (the lines are held until then).") % {"client": client})
+    managed = {line.client.pk: line.client for line in lines if CAP_MANAGEMENT_HOLDS & set(line.holds)}
+    for client in managed.values():
+        warnings.append(_("%(client)s: to confirm (要確認): the co-payment cap management across providers "
+                          "(上限額管理) of this month is not entered or does not add up; the lines are held until "
+                          "then.") % {"client": client})
     claims = MonthClaims(office=office, month=first, lines=lines, tier=tier, over_capacity=over,
                          retention_support=support_tier, warnings=warnings, support_notes=support_notes, inputs=inputs)
     claims.fee_status = month_fee_status(claims)  # each line's values with their revision; 要確認 or not

@@ -22,7 +22,7 @@ from billing.errors import BillingError
 from billing.models import ClaimLine, MonthClosing
 from billing.selectors import billing_earlier_open_months
 from billing.services.checks import checks_digest, close_checks
-from billing.services.claims import billing_month_compute
+from billing.services.claims import CAP_MANAGEMENT_HOLDS, billing_month_compute
 from compostela.audit import audit_context, audited
 from compostela.models import Office, User
 from compostela.reasons import is_real_reason
@@ -52,6 +52,10 @@ LINES_HELD = gettext_noop(
 ADDON_RATE_MISSING = gettext_noop(
     "The month cannot be closed yet: the lines of %(clients)s are held because an add-on they count has no units "
     "loaded for the month. Load the fee revision that sets them (要確認)."
+)
+CAP_MANAGEMENT_HELD = gettext_noop(
+    "The month cannot be closed yet: the co-payment cap management across providers (上限額管理) of %(clients)s is "
+    "not entered or does not add up. Enter it from the month page (要確認)."
 )
 RETENTION_SUPPORT_HELD = gettext_noop(
     "Retention-support lines are held until the rate of an office with no retention-support history is set "
@@ -95,6 +99,11 @@ def billing_month_close(*, office: Office, month: date, by: User, reason: str = 
     if cap_held:
         raise ValidationError(_(COPAY_CAP_TO_CONFIRM) % {"clients": ", ".join(dict.fromkeys(cap_held))},
                               code=BillingError.COPAY_CAP_TO_CONFIRM)
+    cap_managed = [line for line in claims.held_lines if CAP_MANAGEMENT_HOLDS & set(line.holds)]
+    if cap_managed:
+        raise ValidationError(
+            _(CAP_MANAGEMENT_HELD) % {"clients": ", ".join(dict.fromkeys(line.client_name for line in cap_managed))},
+            code=next(code for code in cap_managed[0].holds if code in CAP_MANAGEMENT_HOLDS))
     rate_missing = [line.client_name for line in claims.held_lines if BillingError.ADDON_RATE_MISSING in line.holds]
     if rate_missing:
         raise ValidationError(_(ADDON_RATE_MISSING) % {"clients": ", ".join(dict.fromkeys(rate_missing))},

@@ -22,7 +22,7 @@ from django.db.models import Count, Q, Value
 
 from attendance import rules as attendance_rules
 from attendance.models import BILLABLE_ATTENDANCE, Attendance, RegionalMeeting
-from billing.models import CopayCapDecision
+from billing.models import CopayCapDecision, CopayCapManagement
 from billing.services.fees import FeeBook, fee_book_load
 from billing.services.tier import retention_support_window, retention_tier_window
 from clients.models import Certificate, CertificateService, Client, ServicePeriod, SupportPlan
@@ -79,6 +79,9 @@ class MonthInputs:
     # the manager's confirmed co-payment caps of the month, by client — read only when someone's certificates
     # of the month carry different caps (a certificate changed mid-month), so most months spend no query
     cap_decisions: dict[int, CopayCapDecision] = field(default_factory=dict)
+    # the month's co-payment cap managements across providers (上限額管理), by client, with their providers —
+    # read only when a certificate of the month names a cap manager, so most months spend no query
+    cap_managements: dict[int, CopayCapManagement] = field(default_factory=dict)
 
 
 def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
@@ -129,11 +132,18 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
         .order_by("period_start", "pk")
     )
     month_caps: dict[int, set[int]] = {}
+    cap_managed: set[int] = set()
     for cert in month_certificates:
         by_service = certificates if cert.service == CertificateService.TRANSITION else support_certificates
         by_service.setdefault(cert.client_id, []).append(cert)
         if cert.period_end >= first:
             month_caps.setdefault(cert.client_id, set()).add(cert.copay_cap)
+            if cert.cap_management != regulations.CAP_MANAGEMENT_NONE:
+                cap_managed.add(cert.client_id)
+    cap_managements = {} if not cap_managed else {
+        m.client_id: m for m in CopayCapManagement.objects.filter(office=office, month=first, client_id__in=cap_managed)
+        .select_related("entered_by").prefetch_related("providers")
+    }
     to_confirm = [pk for pk, caps in month_caps.items() if regulations.copay_cap_to_confirm(caps)]
     cap_decisions = {} if not to_confirm else {
         d.client_id: d for d in CopayCapDecision.objects.filter(office=office, month=first, client_id__in=to_confirm)
@@ -183,5 +193,6 @@ def month_inputs_read(*, office: Office, month: date) -> MonthInputs:
         ),
         support_users=retention_support_users(office=office, first=support_from, as_of=support_as_of),
         cap_decisions=cap_decisions,
+        cap_managements=cap_managements,
         meetings=meetings,
     )

@@ -32,6 +32,8 @@ from billing.models import (
     BasicFee,
     ClaimLine,
     CopayCapDecision,
+    CopayCapManagement,
+    CopayCapProvider,
     DocumentKind,
     DocumentStatus,
     FeeRevision,
@@ -461,6 +463,24 @@ def _cap_decision(world: World) -> CopayCapDecision:
     )
 
 
+def _cap_management(world: World) -> CopayCapManagement:
+    """Another office's result of a client's month (上限額管理)."""
+    return CopayCapManagement.objects.create(
+        office=world.office, client=_client(world), month=date(2025, 5, 1), managed_by="other_office", result=2,
+        amount=0, entered_by=world.manager, entered_at=timezone.now(),
+    )
+
+
+def _cap_provider(world: World) -> CopayCapProvider:
+    """Another provider of a month this office manages the cap of."""
+    management = CopayCapManagement.objects.create(
+        office=world.office, client=_client(world), month=date(2025, 5, 1), managed_by="this_office",
+        entered_by=world.manager, entered_at=timezone.now(),
+    )
+    return CopayCapProvider.objects.create(management=management, position=1, office_number="0110000777",
+                                           office_name="さっぽろ生活介護", total_yen=50_000, copay_yen=5_000)
+
+
 def _read(world: World) -> SensitiveRead:
     return SensitiveRead.objects.create(
         office=world.office, user=world.staff, client_id=_client(world).pk, page=ReadPage.CLIENT, path="/clients/1/"
@@ -575,6 +595,19 @@ CASES: dict[str, Case] = {
     ),
     "certificate_provider_entry_number_1_99": Case(
         lambda w: _certificate(w, provider_entry_number=100), "provider_entry_number", first="max_value"
+    ),
+    "certificate_cap_management_known": Case(
+        lambda w: _certificate(w, cap_management="x"), "cap_management", first="invalid_choice"
+    ),
+    "certificate_cap_manager_number_ten_digits": Case(
+        lambda w: _certificate(w, cap_management="other_office", cap_manager_number="0110", cap_manager_name="つばさ"),
+        "cap_manager_number", first="cap_manager_number_format",
+    ),
+    "certificate_other_cap_manager_named": Case(
+        lambda w: _certificate(w, cap_management="other_office"), "cap_manager_number"
+    ),
+    "certificate_cap_manager_only_other": Case(
+        lambda w: _certificate(w, cap_manager_number="0110000999", cap_manager_name="つばさ"), "cap_manager_number"
     ),
     "certificate_granted_days_1_31": Case(
         lambda w: _certificate(w, granted_days=40), "granted_days", first="max_value"
@@ -935,6 +968,19 @@ CASES: dict[str, Case] = {
     "fee_value_confirmation_has_notice": Case(lambda w: _fee_confirmation(w, notice=" "), "notice", first="blank"),
     "copay_cap_decision_one_per_client_month": Case(_copy(_cap_decision), "certificate"),
     "copay_cap_decision_month_first_day": Case(_changed(_cap_decision, month=date(2025, 4, 2)), "month"),
+    "cap_management_one_per_client_month": Case(_copy(_cap_management), "client"),
+    "cap_management_month_first_day": Case(_changed(_cap_management, month=date(2025, 5, 2)), "month"),
+    "cap_management_managed_by_known": Case(_changed(_cap_management, managed_by="x"), "managed_by",
+                                            first="invalid_choice"),
+    "cap_management_result_known": Case(_changed(_cap_management, result=7), "result", first="invalid_choice"),
+    "cap_management_other_has_result": Case(_changed(_cap_management, result=None), "result"),
+    "cap_management_this_office_no_result": Case(_changed(_cap_management, managed_by="this_office"), "result"),
+    "cap_management_result_1_collects_nothing": Case(_changed(_cap_management, result=1, amount=500), "amount"),
+    "cap_provider_one_per_office": Case(_copy(_cap_provider, position=2), "office_number"),
+    "cap_provider_office_number_ten_digits": Case(_changed(_cap_provider, office_number="123"), "office_number",
+                                                  first="cap_office_number_format"),
+    "cap_provider_copay_within_total": Case(_changed(_cap_provider, copay_yen=60_000), "copay_yen"),
+    "cap_provider_share_within_copay": Case(_changed(_cap_provider, share_yen=6_000), "share_yen"),
     "no_history_rate_fraction": Case(
         lambda w: retention_support_no_history_rate_set(
             office=w.office, rate=Decimal("1.5"), notice="札幌市通知 第1号", by=w.manager

@@ -43,6 +43,7 @@ from billing.models import (
     ClientInvoice,
     ClientPayment,
     CopayCapDecision,
+    CopayCapManagement,
     FederationPayment,
     FeeRevision,
     FeeValueConfirmation,
@@ -54,6 +55,7 @@ from billing.models import (
     RetentionTierOverride,
 )
 from billing.papers.services import client_invoices_issue, client_payment_record, federation_payment_record
+from billing.services.cap_management import billing_cap_management_record, billing_cap_result_record
 from billing.services.closing import billing_month_close, billing_month_reopen
 from billing.services.copay import billing_copay_cap_confirm
 from billing.services.fee_confirmations import fee_value_confirm
@@ -98,6 +100,7 @@ from clients.services import (
     career_profile_update,
     case_note_add,
     certificate_add,
+    certificate_cap_manager_set,
     client_change_status,
     client_record_hire,
     client_record_job_end,
@@ -508,6 +511,27 @@ def _billing_copay_cap_confirm(g):
                    certificate_id=first.pk, by=g.by)
 
 
+def _billing_cap_management_record(g):
+    client = enrolled(g)
+    Certificate.objects.filter(client=client).update(cap_management="this_office")
+    return partial(billing_cap_management_record, office=g.world.office, client=client, month=date(2025, 5, 1),
+                   providers=[], by=g.by)
+
+
+def _billing_cap_result_record(g):
+    client = enrolled(g)
+    Certificate.objects.filter(client=client).update(cap_management="other_office", cap_manager_number="0110000999",
+                                                     cap_manager_name="つばさ相談支援")
+    return partial(billing_cap_result_record, office=g.world.office, client=client, month=date(2025, 5, 1),
+                   result=2, amount=0, by=g.by)
+
+
+def _certificate_cap_manager_set(g):
+    certificate = Certificate.objects.get(client=enrolled(g))
+    return partial(certificate_cap_manager_set, certificate=certificate, cap_management="other_office",
+                   cap_manager_number="0110000999", cap_manager_name="つばさ相談支援", by=g.by)
+
+
 def _fee_value_confirm(g):
     from billing.services.fees import row_ref
 
@@ -614,6 +638,9 @@ CASES = [
     Case(retention_tier_override, (RetentionTierOverride,), _retention_tier_override),
     Case(revision_load, (FeeRevision, AddOnRate), _revision_load),
     Case(billing_copay_cap_confirm, (CopayCapDecision,), _billing_copay_cap_confirm),
+    Case(billing_cap_management_record, (CopayCapManagement,), _billing_cap_management_record),
+    Case(billing_cap_result_record, (CopayCapManagement,), _billing_cap_result_record),
+    Case(certificate_cap_manager_set, (Certificate,), _certificate_cap_manager_set),
     Case(retention_support_no_history_rate_set, (RetentionSupportNoHistoryRate,),
          _retention_support_no_history_rate_set),
     Case(fee_value_confirm, (FeeValueConfirmation,), _fee_value_confirm),
