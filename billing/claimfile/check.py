@@ -26,6 +26,7 @@ class Problem:
     what: str
     where: str
     code: BillingError
+    client_id: int | None = None  # whose certificate or attendance to fix (the page links to the client)
 
     def text(self) -> str:
         return " — ".join([self.client or _("(office)"), self.record, self.field, self.what, self.where])
@@ -40,7 +41,8 @@ def record_problems(record) -> list[Problem]:
 
     def problem(f, what: str, code: BillingError) -> None:
         problems.append(Problem(client=record.client, record=record.kind, field=f.name, what=what,
-                                where=record.where.get(f.number, WHERE_CLOSING), code=code))
+                                where=record.where.get(f.number, WHERE_CLOSING), code=code,
+                                client_id=record.client_id))
 
     for f in layout:
         if f.name == BLANK:
