@@ -81,6 +81,11 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "granted_days": ("支給量", False),
     "income_category": ("所得区分", False),
     "copay_cap": ("負担上限月額", False),
+    # what the electronic claim file reads from the certificate (billing.claimfile)
+    "municipality_number": ("市町村番号", False),
+    "decision_service_code": ("決定サービスコード", False),
+    "provider_entry_number": ("事業者記入欄番号", False),
+    "contract_start": ("契約開始日", False),
 }
 ALIASES = {**{key: key for key in COLUMNS}, **{japanese: key for key, (japanese, _required) in COLUMNS.items()}}
 REQUIRED = tuple(key for key, (_ja, required) in COLUMNS.items() if required)
@@ -169,6 +174,13 @@ def certificate_number(text: str) -> str:
     return text.split(".")[0].zfill(10) if text.replace(".", "").isdigit() else text
 
 
+def municipality_number(text: str) -> str:
+    """A municipality number as the file gives it (a number cell's ``.0`` dropped); the certificate's own
+    validators judge it (six digits, the check digit).  A leading zero Excel dropped is not restored: five digits
+    may as well be a code without its check digit, so the row is refused rather than guessed."""
+    return text.split(".")[0] if re.fullmatch(r"\d+\.0+", text) else text
+
+
 def _choice(row: Row, key: str, choices, words: dict, default=None):
     value = row[key]
     if not value:
@@ -240,6 +252,10 @@ def _parse_certificate(row: Row) -> dict[str, Any] | None:
         "income_category": _choice(row, "income_category", IncomeCategory, INCOME_WORDS),
         "granted_days": _int(row, "granted_days"),
         "copay_cap": _int(row, "copay_cap"),
+        "municipality_number": municipality_number(row["municipality_number"]),
+        "decision_service_code": row["decision_service_code"].upper(),
+        "provider_entry_number": _int(row, "provider_entry_number"),
+        "contract_start": _date(row, "contract_start"),
     }
 
 
