@@ -43,7 +43,7 @@ class FeeRevisionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ServiceCode)
 class ServiceCodeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["revision", "service", "item", "code", "form_type", "to_verify"]
+    list_display = ["revision", "service", "item", "code", "form_type", "record_status", "to_verify"]
     list_filter = ["revision", "service", "to_verify"]
 
 

@@ -78,6 +78,7 @@ class BillingError(models.TextChoices):
     CLAIM_FILE_FIELD_TOO_LONG = "claim_file_field_too_long", "a field is longer than its bytes in CP932"
     CLAIM_FILE_NOT_DIGITS = "claim_file_not_digits", "a numeric or code field holds more than half-width digits"
     CLAIM_FILE_NOT_ENCODABLE = "claim_file_not_encodable", "a character CP932 cannot write, or a control character"
+    CLAIM_FILE_CHECK_DIGIT = "claim_file_check_digit", "a certificate's municipality number with a wrong check digit"
     CLAIM_FILE_TOTALS = "claim_file_totals", "the records' units or yen differ from the closed month's"
     # fee revision files (billing.services.revisions)
     REVISION_FILE_INVALID = "revision_file_invalid", "the revision file does not follow the schema"

@@ -312,6 +312,11 @@ class ServiceCode(models.Model):
     name = models.CharField(_("name in the code table"), max_length=200, blank=True)
     code = models.CharField(_("service code"), max_length=6)
     form_type = models.CharField(_("record sheet form number (様式種別番号)"), max_length=4, blank=True)
+    record_status = models.CharField(
+        _("service status on the record sheet (サービス提供の状況)"), max_length=1, blank=True,
+        help_text=_("The code the record sheet (J611 02) writes on a day billed with this item alone, as the code "
+                    "table of its 様式種別番号 gives it (absence with support); empty for the other items."),
+    )
     to_verify = models.BooleanField(_("to verify"), default=False, help_text=TO_VERIFY)
     source = models.CharField(_("source"), max_length=300, blank=True, help_text=SOURCE_HELP)
 
@@ -1157,6 +1162,7 @@ class DocumentKind(models.TextChoices):
     CLIENT_INVOICES = "client_invoices", _("Month: co-payment invoices (all clients)")
     CLIENT_RECEIPTS = "client_receipts", _("Month: receipts (all clients)")
     PROXY_NOTICES = "proxy_notices", _("Month: notices of proxy receipt (all clients)")
+    CLAIM_FILE = "claim_file", _("Month: electronic claim file (国保連 CSV)")
 
 
 class DocumentStatus(models.TextChoices):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("retention-support/no-history-rate/", views.billing_no_history_rate, name="no_history_rate"),
     path("followup-cost/", views.billing_followup_cost, name="followup_cost"),
     # documents and exports (issue 9)
+    path(f"{MONTH}/claim-file/", views.billing_claim_file, name="claim_file"),
     path(f"{MONTH}/summary.pdf", views.billing_month_summary_pdf, name="month_summary_pdf"),
     path(f"{MONTH}/claims.<str:fmt>", views.billing_month_export, name="month_export"),
     path("followup-cost/export.<str:fmt>", views.billing_followup_export, name="followup_export"),

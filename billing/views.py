@@ -360,6 +360,47 @@ def _file_response(data: bytes, *, filename: str, content_type: str) -> HttpResp
     return response
 
 
+# -- the electronic claim file (issue 21) -----------------------------------------------------------------------
+def _where_url(problem, *, office, month: date) -> str | None:
+    """The screen where a claim-file problem is fixed, when there is one."""
+    from billing.claimfile import build
+
+    if problem.where in (build.WHERE_CERTIFICATE, build.WHERE_GRANTED) and problem.client_id:
+        return reverse("clients:detail", args=[problem.client_id])
+    if problem.where == build.WHERE_ATTENDANCE:
+        return f"{reverse('attendance:month')}?month={month:%Y-%m}"
+    if problem.where in (build.WHERE_CODES, build.WHERE_FEES):
+        return f"{reverse('billing:fees')}?month={month:%Y-%m}"
+    if problem.where == build.WHERE_OFFICE:
+        return reverse("admin:compostela_office_change", args=[office.pk])
+    if problem.where == build.WHERE_CLOSING:
+        return _month_url(month)
+    return None
+
+
+@office_required(Role.MANAGER)
+def billing_claim_file(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The electronic claim file of a closed month before asking for it: the layout check's every problem
+    (client — record — official field name — what is wrong — where to fix it, linked), the SAMPLE notice of a
+    demonstration office's EXAMPLE data, and the button that makes the file in the background.  Its own URL
+    (the month page loads it into its section), so the month page keeps its query budget: the check reads the
+    closing, its lines, their certificates and attendance and the fee book."""
+    from billing.claimfile import ClaimFileRefused, claim_file_draft, claim_file_name
+
+    first = _month_from(year, month)
+    try:
+        draft, problems, sample = claim_file_draft(office=request.office, month=first)
+        closing, name = draft.closing, claim_file_name(closing=draft.closing, sample=sample)
+    except ClaimFileRefused as refused:  # the month is not closed
+        problems, sample, closing, name = refused.problems, False, None, ""
+    rows = [(p, _where_url(p, office=request.office, month=first)) for p in problems]
+    template = "billing/claim_file.html#check" if request.htmx else "billing/claim_file.html"
+    return render(request, template, {
+        "month": first, "problems": rows, "sample": sample, "closing": closing, "file_name": name,
+        "claim_file_kind": DocumentKind.CLAIM_FILE,
+    })
+
+
 @office_required(Role.MANAGER)
 def billing_month_summary_pdf(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """The claim summary alone (one or two pages: fast enough to make while the browser waits)."""

@@ -30,6 +30,7 @@ class ClientError(models.TextChoices):
     CERTIFICATE_OVERLAP = "certificate_overlap", "the period overlaps another certificate of the same service"
     # what the electronic claim file reads from the certificate (billing.claimfile)
     MUNICIPALITY_NUMBER_FORMAT = "municipality_number_format", "a municipality number is not exactly 6 digits"
+    MUNICIPALITY_NUMBER_CHECK_DIGIT = "municipality_number_check_digit", "a municipality number's check digit is wrong"
     DECISION_SERVICE_CODE_FORMAT = "decision_service_code_format", "a decided service code is not six characters"
     PROVIDER_ENTRY_NUMBER_RANGE = "provider_entry_number_range", "a provider entry number outside 1–99"
     # who manages the person's co-payment cap across providers (上限額管理)

@@ -87,6 +87,11 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "cap_management": ("上限額管理", False),
     "cap_manager_number": ("上限額管理事業所番号", False),
     "cap_manager_name": ("上限額管理事業所名", False),
+    # what the electronic claim file reads from the certificate (billing.claimfile)
+    "municipality_number": ("市町村番号", False),
+    "decision_service_code": ("決定サービスコード", False),
+    "provider_entry_number": ("事業者記入欄番号", False),
+    "contract_start": ("契約開始日", False),
 }
 ALIASES = {**{key: key for key in COLUMNS}, **{japanese: key for key, (japanese, _required) in COLUMNS.items()}}
 REQUIRED = tuple(key for key, (_ja, required) in COLUMNS.items() if required)
@@ -181,6 +186,13 @@ def certificate_number(text: str) -> str:
     return text.split(".")[0].zfill(10) if text.replace(".", "").isdigit() else text
 
 
+def municipality_number(text: str) -> str:
+    """A municipality number as the file gives it (a number cell's ``.0`` dropped); the certificate's own
+    validators judge it (six digits, the check digit).  A leading zero Excel dropped is not restored: five digits
+    may as well be a code without its check digit, so the row is refused rather than guessed."""
+    return text.split(".")[0] if re.fullmatch(r"\d+\.0+", text) else text
+
+
 def _choice(row: Row, key: str, choices, words: dict, default=None):
     value = row[key]
     if not value:
@@ -256,6 +268,10 @@ def _parse_certificate(row: Row) -> dict[str, Any] | None:
                                   default=CapManagement.NONE),
         "cap_manager_number": certificate_number(row["cap_manager_number"]) if row["cap_manager_number"] else "",
         "cap_manager_name": row["cap_manager_name"],
+        "municipality_number": municipality_number(row["municipality_number"]),
+        "decision_service_code": row["decision_service_code"].upper(),
+        "provider_entry_number": _int(row, "provider_entry_number"),
+        "contract_start": _date(row, "contract_start"),
     }
 
 

@@ -31,6 +31,7 @@ from compostela.constraints import (
 )
 from compostela.dates import validate_birth_date
 from compostela.models import Office
+from regulations import rules
 
 
 class DateRangeClosed(Func):
@@ -242,6 +243,18 @@ municipality_number_validator = RegexValidator(
     r"^\d{6}$", _("The municipality number has exactly 6 digits (the last is its check digit)."),
     code=ClientError.MUNICIPALITY_NUMBER_FORMAT,
 )
+MSG_MUNICIPALITY_CHECK_DIGIT = _("The municipality number's last digit is not its check digit (%(expected)s for "
+                                 "%(first)s): check the number on the certificate.")
+
+
+def validate_municipality_check_digit(value: str) -> None:
+    """The 市町村番号's last digit is its check digit (``regulations.rules.municipality_number_valid``); a number
+    that is not six digits is the format validator's."""
+    if len(value) == 6 and value.isdigit() and not rules.municipality_number_valid(value):
+        raise ValidationError(MSG_MUNICIPALITY_CHECK_DIGIT, code=ClientError.MUNICIPALITY_NUMBER_CHECK_DIGIT,
+                              params={"expected": rules.municipality_check_digit(value[:5]), "first": value[:5]})
+
+
 decision_service_code_validator = RegexValidator(
     r"^[0-9A-Z]{6}$", _("The decided service code has six characters (digits or capital letters)."),
     code=ClientError.DECISION_SERVICE_CODE_FORMAT,
@@ -307,7 +320,8 @@ class Certificate(models.Model):
     # What the electronic claim file (billing.claimfile) reads from the certificate.  Blank is allowed (rows
     # recorded before these fields): a missing value is a problem of the claim file, which names it.
     municipality_number = models.CharField(
-        _("municipality number"), max_length=6, blank=True, validators=[municipality_number_validator],
+        _("municipality number"), max_length=6, blank=True,
+        validators=[municipality_number_validator, validate_municipality_check_digit],
         help_text=_("市町村番号 as printed on the certificate: 6 digits, the last one its check digit."),
     )
     decision_service_code = models.CharField(

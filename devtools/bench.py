@@ -62,6 +62,7 @@ PDF_FLOOR_RATIO = 4  # one office's month, cold, ≤ 4× WeasyPrint's time for a
 PEAK_MB = 500
 REVIEW_REFERENCE_RATIO = 1.5  # case review (300 people) ≤ 1.5× the page with the HTML-in-Python rows (issue 16)
 REFERENCE_BLOCKS = 4  # … timed in alternating blocks of runs / 4 each
+CLAIM_FILE_RATIO = 2  # one office-month's claim file ≤ 2× the month's billing computation, same run (issue 21)
 IMPORT_ROWS = 10_000  # "importing 10,000 client rows"
 IMPORT_COPY_RATIO = 10  # … takes at most 10× the time of COPYing the same rows into the same tables
 
@@ -324,7 +325,7 @@ class Bench:
                                DEBUG=False):  # as in production (no query log, no debug pages)
             for step in (self.roster_page, self.save_day, self.case_review, self.client_list, self.client_page,
                          self.billing_month, self.billing_all_offices, self.tier, self.followup_cost, self.pdfs,
-                         self.client_import):
+                         self.client_import, self.claim_file):
                 if self.only and step.__name__ not in self.only:
                     continue
                 self.log(f"bench: {step.__name__} …")
@@ -679,6 +680,52 @@ class Bench:
                       "floor_cold_s": round(floor_cold_s, 2), "cold_ratio": round(cold_ratio, 1),
                       "process_tree_peak_rss_mb": round(memory.peak_mb, 1)}
         line.note = "floor: WeasyPrint, the same pages of a minimal template; ratio = warm median / floor's"
+        self.lines.append(line)
+
+
+    # -- the electronic claim file (issue 21) ---------------------------------------------------------------
+    def claim_file(self) -> None:
+        """The claim file of the demo office's last closed month (``claim_file_build``: the snapshot read, the
+        records built, every one checked against the layout, CP932 written) against the billing computation of
+        the same month (``billing_month_compute``), timed in alternating blocks of the same run so both see the
+        same load of the machine; the ratio is of their medians."""
+        from billing.claimfile import ClaimFileRefused, claim_file_build
+        from billing.models import MonthClosing
+        from billing.services.claims import billing_month_compute
+
+        office = self.data.office
+        line = Line(name="claim file (1 office, 1 month)")
+        closing = (MonthClosing.objects.filter(office=office, reopened_at__isnull=True).order_by("-month")
+                   .first())
+        if closing is None:
+            line.available = False
+            line.note = "the office has no closed month"
+            self.lines.append(line)
+            return
+        month = closing.month
+        try:
+            claim = claim_file_build(office=office, month=month)
+        except ClaimFileRefused as refused:
+            raise BenchError(f"the claim file of {month:%Y-%m} is refused: {len(refused.problems)} problem(s), "
+                             f"first: {refused.problems[0].text()}") from refused
+        blocks = max(1, min(REFERENCE_BLOCKS, self.runs))
+        per_block = max(1, self.runs // blocks)
+        files: list[Measured] = []
+        computed: list[Measured] = []
+        for _block in range(blocks):
+            files.append(measure(lambda: claim_file_build(office=office, month=month), runs=per_block))
+            computed.append(measure(lambda: billing_month_compute(office=office, month=month), runs=per_block))
+        m = Measured(times_ms=[t for b in files for t in b.times_ms], queries=files[-1].queries,
+                     peak_mb=max(b.peak_mb for b in files))
+        compute_ms = statistics.median([t for b in computed for t in b.times_ms])
+        self._common(line, m, sizes=None, page=False)
+        line.sql_ms = compute_ms
+        line.ratio = m.median / compute_ms if compute_ms else None
+        line.checks.append(Check("vs the month's billing computation", f"≤ {CLAIM_FILE_RATIO}×",
+                                 f"{fmt(line.ratio)}×", line.ratio is not None and line.ratio <= CLAIM_FILE_RATIO))
+        line.extra = {"month": f"{month:%Y-%m}", "records": claim.records, "bytes": len(claim.content),
+                      "billing_computation_ms": round(compute_ms, 1), "file": claim.name}
+        line.note = "floor: billing_month_compute of the same month, timed in alternating blocks"
         self.lines.append(line)
 
 

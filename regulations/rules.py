@@ -175,6 +175,24 @@ def rolling_window(month: date) -> tuple[date, date]:
     return months[-1][0], months[0][1]
 
 
+# --- municipality numbers (市町村番号) ------------------------------------------------------------------------
+MUNICIPALITY_CHECK_WEIGHTS = (6, 5, 4, 3, 2)  # JIS X 0402: the five digits' weights, modulus 11
+
+
+def municipality_check_digit(first_five: str) -> str:
+    """The check digit (検査数字) of a municipality code's five digits (全国地方公共団体コード, JIS X 0402): the digits
+    weighted 6, 5, 4, 3, 2, their sum's remainder by 11 taken from 11, the last digit of that (札幌市 01100 → 2)."""
+    total = sum(int(d) * w for d, w in zip(first_five, MUNICIPALITY_CHECK_WEIGHTS, strict=True))
+    return str((11 - total % 11) % 10)
+
+
+def municipality_number_valid(number: str) -> bool:
+    """Whether ``number`` is six digits whose last is the check digit of the five before it (the 市町村番号 printed
+    on a recipient certificate)."""
+    return (len(number) == 6 and number.isascii() and number.isdigit()
+            and municipality_check_digit(number[:5]) == number[5])
+
+
 # --- granted days (支給量) ----------------------------------------------------------------------------------
 def standard_granted_days(month: date) -> int:
     """原則の日数: days in the month − 8 (22 or 23; 20 or 21 in February)."""

@@ -333,6 +333,7 @@ ACCESS: dict[str, Access] = {
     # the retention-support rate of an office with no history (issue 18): the manager's own office only
     "billing:no_history_rate": page("manager"),
     # billing documents and exports (issue 9): managers only; a document of another office answers 404
+    "billing:claim_file": page("manager", kwargs=lambda world: {"year": 2024, "month": 5}),
     "billing:month_summary_pdf": page("manager", kwargs=lambda world: {"year": 2024, "month": 5}),
     "billing:month_export": page("manager", kwargs=lambda world: {"year": 2024, "month": 5, "fmt": "xlsx"}),
     "billing:followup_export": page("manager", kwargs=lambda world: {"fmt": "csv"}),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from attendance.models import Attendance
 from billing.claimfile.build import (
+    PREP_KINDS,
     WHERE_CLOSING,
     WHERE_CODES,
     WHERE_FEES,
@@ -28,7 +29,7 @@ from billing.claimfile.build import (
 from billing.claimfile.check import Problem, record_problems, totals_problems
 from billing.claimfile.encoding import ENCODING, line
 from billing.errors import BillingError
-from billing.models import MonthClosing
+from billing.models import ClaimLine, MonthClosing, Service
 from billing.services.fees import fee_book_load
 from clients.models import Certificate
 from compostela.models import Office
@@ -95,6 +96,26 @@ def _status_problems(*, office: Office, closing: MonthClosing) -> tuple[list[Pro
     return problems, example and office.demo
 
 
+def _prep_history(*, office: Office, first: date, lines: list) -> tuple[dict[int, int], date | None]:
+    """Each client's transition-preparation add-on days in the office's closed months in force before ``first``,
+    and the office's first closed month in force — read only when a line of the month has the add-on (two
+    queries)."""
+    prep_kinds = set(PREP_KINDS)
+    clients = {ln.client_id for ln in lines
+               if any(a["kind"] in prep_kinds for a in ln.explanation.get("addons", []))}
+    if not clients:
+        return {}, None
+    in_force = MonthClosing.objects.filter(office=office, reopened_at__isnull=True)
+    first_closed = in_force.order_by("month").values_list("month", flat=True).first()
+    before: dict[int, int] = {}
+    earlier = ClaimLine.objects.filter(closing__in=in_force.filter(month__lt=first), client_id__in=clients,
+                                       service=Service.TRANSITION).values_list("client_id", "explanation__addons")
+    for client_id, addons in earlier:
+        before[client_id] = before.get(client_id, 0) + sum(a["count"] for a in addons or []
+                                                           if a["kind"] in prep_kinds)
+    return before, first_closed
+
+
 def claim_file_draft(*, office: Office, month: date) -> tuple[Draft, list[Problem], bool]:
     """The records of ``month``'s file and every problem found (none: the file can be written)."""
     first, last = month_bounds(month)
@@ -112,8 +133,10 @@ def claim_file_draft(*, office: Office, month: date) -> tuple[Draft, list[Proble
     attendance = {(a.client_id, a.day): a for a in rows}
     book = fee_book_load(office=office)
     processing = date(first.year + first.month // 12, first.month % 12 + 1, 1)  # sent in the month after
+    prep_before, first_closed = _prep_history(office=office, first=first, lines=lines)
     draft = draft_build(closing=closing, area_grade=book.area_grade_on(first), certificates=certificates,
-                        attendance=attendance, processing_month=processing)
+                        attendance=attendance, processing_month=processing, prep_before=prep_before,
+                        first_closed=first_closed)
     problems += draft.problems
     for record in [draft.control, *draft.records]:
         problems += record_problems(record)

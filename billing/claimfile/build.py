@@ -17,9 +17,22 @@ record municipality number; the area grade of the month; the attendance rows of 
 transport, meals and remarks).  Nothing is guessed: a value that is not there stays empty, and the check
 (``billing.claimfile.check``) lists it with where to fix it.
 
-Not written yet (the fields stay empty; the check refuses a line that needs them): 上限額管理 (J121 01
-fields 15–17), 自治体助成, the absence-with-support days (their サービス提供の状況 code is not in our data), the
-transition-preparation add-on (its cumulative days), and the contract amount of 就労定着支援.
+Written from what we hold, where the layout defines it:
+
+* 上限月額調整 (J121 04 field 16, J121 01 field 22): the co-payment each line settled under the person's one cap
+  (``ClaimLine.copayment``), so the file equals the snapshot;
+* 契約支給量 (J121 05 field 8): the granted days of the certificate — 就労移行支援 as the claim used them (the
+  standard amount when the certificate leaves it empty), 就労定着支援 as recorded on its certificate (no
+  standard amount: refused when not recorded);
+* absence with support (欠席時対応加算): one J611 02 a day counted, with the サービス提供の状況 that the code table
+  gives the add-on's item (``ServiceCode.record_status``; refused when the revision has none), counted in the
+  サービス利用日数 of J121 04 as the layout says;
+* the transition-preparation add-on (移行準備支援体制加算): 施設外支援 1 on its days (J611 02 field 29), the month's
+  days and the cumulative days (J611 01 fields 53–54) from the closed months in force of the client
+  (``prep_before``); refused when the client's contract began before the office's first closed month (days
+  Compostela never recorded).
+
+Not written (left to their own work): 上限額管理 (J121 01 fields 15–17, 26) and 自治体助成.
 """
 
 from __future__ import annotations
@@ -46,6 +59,7 @@ from billing.models import AddOnKind, ClaimLine, MonthClosing, Service
 
 BLANK = "ブランク"
 TRANSPORT_KINDS = (AddOnKind.TRANSPORT_I, AddOnKind.TRANSPORT_II)
+PREP_KINDS = (AddOnKind.TRANSITION_PREP_I, AddOnKind.TRANSITION_PREP_II)
 
 # where each kind of value is fixed (the "where to fix it" of a problem)
 WHERE_CERTIFICATE = "受給者証（利用者のページ → 受給者証）"
@@ -55,6 +69,8 @@ WHERE_FEES = "報酬の確認（料金ページ）: 要確認の値を確認し�
 WHERE_CLOSING = "月の締め（請求ページ）"
 WHERE_ATTENDANCE = "通所記録（その日の記録）"
 WHERE_TO_CONFIRM = "要確認: 電子請求の手引きで確認し、開発チームに連絡"
+WHERE_GRANTED = "受給者証の支給量（利用者のページ → 受給者証 → 1か月の支給日数）"
+WHERE_PREP_HISTORY = "移行準備支援体制加算の累計日数: Compostela以前の記録なし（要確認: 紙の記録で確認）"
 HEAD_WHERE = {4: WHERE_CERTIFICATE, 5: WHERE_OFFICE, 6: WHERE_CERTIFICATE}  # 市町村番号, 事業所番号, 受給者証番号
 
 
@@ -66,6 +82,7 @@ class Record:
     values: dict[int, str]
     client: str = ""  # the client's name ("" for the office's records)
     where: dict[int, str] = field(default_factory=dict)  # field number → where to fix it (default: by kind)
+    client_id: int | None = None
 
     def __post_init__(self):
         self.where = {**HEAD_WHERE, **self.where}
@@ -83,6 +100,10 @@ class Statement:
     certificate_number: str
     client: str
     lines: list[ClaimLine]
+
+    @property
+    def client_id(self) -> int:
+        return self.lines[0].client_id
 
 
 @dataclass
@@ -131,11 +152,13 @@ def _line_certificate(line: ClaimLine, certificates: dict[int, object]):
     return found
 
 
-def _contract_amount(line: ClaimLine) -> str:
-    """契約支給量 (integer part three digits, decimal two: 22 days → 2200) of a 就労移行支援 line: the granted days
-    of its certificate in the month as the claim used them.  "" for 就労定着支援 (not stated by our references)."""
-    if line.service != Service.TRANSITION:
-        return ""
+def _contract_amount(line: ClaimLine, cert) -> str:
+    """契約支給量 (integer part three digits, decimal two: 22 days → 2200): the granted days of the line's
+    certificate — 就労移行支援 as the claim used them in the month (the standard amount when the certificate
+    leaves it empty), 就労定着支援 as recorded on its certificate ("" when not recorded: no standard amount)."""
+    if line.service == Service.RETENTION_SUPPORT:
+        granted = getattr(cert, "granted_days", None)
+        return _n(granted * 100) if granted else ""
     granted = [c.get("granted_days") for c in line.explanation.get("certificates", [])
                if c.get("number") == line.certificate_number and c.get("granted_days")]
     return _n(granted[-1] * 100) if granted else ""
@@ -153,11 +176,31 @@ def cap_management_fields(lines: list[ClaimLine]) -> dict[int, str]:
             26: _n(sum(ln.copayment for ln in lines))}
 
 
+def _absence_days(line: ClaimLine, attendance: dict[tuple[int, date], object]) -> list[date]:
+    """The days of absence with support the line counted: the month's absences with support inside the line's
+    certificates, the first as many as the add-on's count (its monthly maximum cut the later ones)."""
+    from attendance.models import AttendanceStatus
+
+    count = _addon_count(line, AddOnKind.ABSENCE_SUPPORT)
+    if not count:
+        return []
+    spans = [(date.fromisoformat(c["first"]), date.fromisoformat(c["last"]))
+             for c in line.explanation.get("certificates", []) if c.get("first") and c.get("last")]
+    days = sorted(day for (client_id, day), row in attendance.items()
+                  if client_id == line.client_id and row.status == AttendanceStatus.ABSENT_SUPPORTED
+                  and any(first <= day <= last for first, last in spans))
+    return days[:count]
+
+
 def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[int, object],
-                attendance: dict[tuple[int, date], object], processing_month: date) -> Draft:
+                attendance: dict[tuple[int, date], object], processing_month: date,
+                prep_before: dict[int, int] | None = None, first_closed: date | None = None) -> Draft:
     """The records of ``closing``'s file.  ``certificates``: the certificates the lines name, by id;
-    ``attendance``: the attendance rows of the billed days by (client id, day); ``processing_month``: the
-    処理対象年月 of the control record.  Pure: no query."""
+    ``attendance``: the attendance rows of the month by (client id, day); ``processing_month``: the
+    処理対象年月 of the control record; ``prep_before``: each client's transition-preparation add-on days in the
+    closed months in force before this one; ``first_closed``: the office's first closed month in force (days
+    before it were never recorded here).  Pure: no query."""
+    prep_before = prep_before or {}
     from billing.claimfile.check import Problem  # the check's problem type (the check imports this module)
 
     office = closing.office
@@ -194,15 +237,16 @@ def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[in
             20: _n(sum(ln.total_units for ln in st.lines)), 21: _n(sum(ln.total_yen for ln in st.lines)),
             22: _n(sum(type_capped.values())), 27: _n(sum(ln.copayment for ln in st.lines)),
             28: _n(sum(ln.claimed for ln in st.lines)), **cap_managed,
-        }, client=st.client, where={10: WHERE_OFFICE, 12: WHERE_CERTIFICATE}))
+        }, client=st.client, client_id=st.client_id, where={10: WHERE_OFFICE, 12: WHERE_CERTIFICATE}))
         for line in st.lines:
             cert = line_cert[line.pk]
             stype = SERVICE_TYPE_CODES[line.service]
             days = _service_days(line)
+            absences = _absence_days(line, attendance)
             j121.append(Record("J121 02", {
                 1: "J121", 2: "02", **head, 7: stype, 8: _ymd(getattr(cert, "contract_start", None)),
                 10: _n(len(days)),
-            }, client=st.client, where={8: WHERE_CERTIFICATE}))
+            }, client=st.client, client_id=st.client_id, where={8: WHERE_CERTIFICATE}))
             per_code: dict[tuple[str, int], list[int]] = {}
             for item in line.explanation.get("codes", []):
                 key = (item.get("code", ""), item["units_each"])
@@ -211,28 +255,30 @@ def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[in
                 count_units[1] += item["units"]
                 if not item.get("code"):
                     problems.append(Problem(
-                        client=st.client, record="J121 03", field="サービスコード",
+                        client=st.client, client_id=st.client_id, record="J121 03", field="サービスコード",
                         what=_("the revision in force has no service code for %(item)s") % {"item": item["item"]},
                         where=WHERE_CODES, code=BillingError.CLAIM_FILE_CODE_MISSING))
             for (code, units_each), (count, units) in per_code.items():
                 j121.append(Record("J121 03", {
                     1: "J121", 2: "03", **head, 7: code, 8: _n(units_each), 9: _n(count), 10: _n(units),
-                }, client=st.client, where={7: WHERE_CODES}))
+                }, client=st.client, client_id=st.client_id, where={7: WHERE_CODES}))
             j121.append(Record("J121 04", {
-                1: "J121", 2: "04", **head, 7: stype, 8: "1", 9: _n(len(days)), 10: _n(line.total_units),
+                1: "J121", 2: "04", **head, 7: stype, 8: "1", 9: _n(len(days) + len(absences)),
+                10: _n(line.total_units),
                 11: yen_per_unit_thousandths(Decimal(line.yen_per_unit)), 12: BENEFIT_RATE,
                 13: _n(line.total_yen), 14: _n(line.explanation.get("copay_raw", 0)),
                 15: _n(line.explanation.get("copay_raw", 0)), 16: _n(type_capped[line.pk]),
                 21: _n(line.copayment), 22: _n(line.claimed), **({20: _n(line.copayment)} if cap_managed else {}),
-            }, client=st.client))
+            }, client=st.client, client_id=st.client_id))
             j121.append(Record("J121 05", {
                 1: "J121", 2: "05", **head, 7: getattr(cert, "decision_service_code", "") or "",
-                8: _contract_amount(line), 9: _ymd(getattr(cert, "contract_start", None)),
+                8: _contract_amount(line, cert), 9: _ymd(getattr(cert, "contract_start", None)),
                 11: _n(getattr(cert, "provider_entry_number", None)),
-            }, client=st.client, where={7: WHERE_CERTIFICATE, 8: WHERE_TO_CONFIRM if line.service != Service.TRANSITION
-                                        else WHERE_CERTIFICATE, 9: WHERE_CERTIFICATE, 11: WHERE_CERTIFICATE}))
-            j611.extend(_record_sheet(line, head=head, days=days, client=st.client, attendance=attendance,
-                                      problems=problems))
+            }, client=st.client, client_id=st.client_id,
+                where={7: WHERE_CERTIFICATE, 8: WHERE_GRANTED, 9: WHERE_CERTIFICATE, 11: WHERE_CERTIFICATE}))
+            j611.extend(_record_sheet(line, head=head, days=days, absences=absences, client=st.client,
+                                      attendance=attendance, prep_before=prep_before, cert=cert,
+                                      first_closed=first_closed, problems=problems))
 
     for municipality, sts in by_municipality.items():
         mlines = [ln for st in sts for ln in st.lines]
@@ -263,40 +309,56 @@ def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[in
     return Draft(closing=closing, records=records, control=control, problems=problems)
 
 
-def _record_sheet(line: ClaimLine, *, head: dict, days: list[date], client: str,
-                  attendance: dict[tuple[int, date], object], problems: list) -> list[Record]:
-    """J611 01 and one 02 a day of service for ``line``."""
+def _record_sheet(line: ClaimLine, *, head: dict, days: list[date], absences: list[date], client: str,
+                  attendance: dict[tuple[int, date], object], prep_before: dict[int, int], cert,
+                  first_closed: date | None, problems: list) -> list[Record]:
+    """J611 01 and one 02 a day of service (and a day of absence with support) for ``line``."""
     from billing.claimfile.check import Problem
 
     forms = sorted({c.get("form_type", "") for c in line.explanation.get("codes", [])})
     form = forms[0] if len(forms) == 1 else ""
     if len(forms) != 1 or not form:
         problems.append(Problem(
-            client=client, record="J611 01", field="様式種別番号",
+            client=client, client_id=line.client_id, record="J611 01", field="様式種別番号",
             what=_("the billed items do not share one record sheet form number (%(forms)s)")
             % {"forms": ", ".join(f or "—" for f in forms)},
             where=WHERE_CODES, code=BillingError.CLAIM_FILE_CODE_MISSING))
     transport = _addon_count(line, *TRANSPORT_KINDS)
     meals = _addon_count(line, AddOnKind.MEALS)
-    if _addon_count(line, AddOnKind.ABSENCE_SUPPORT):
+    absence_status = ""
+    if absences:
+        statuses = {c.get("record_status", "") for c in line.explanation.get("codes", [])
+                    if c["item"] == AddOnKind.ABSENCE_SUPPORT}
+        absence_status = statuses.pop() if len(statuses) == 1 else ""
+        if not absence_status:
+            problems.append(Problem(
+                client=client, client_id=line.client_id, record="J611 02", field="サービス提供の状況",
+                what=_("the code table of the revision in force gives no service status for absence with support"),
+                where=WHERE_CODES, code=BillingError.CLAIM_FILE_CODE_MISSING))
+    prep = _addon_count(line, *PREP_KINDS)
+    contract_start = getattr(cert, "contract_start", None)
+    if prep and (first_closed is None or contract_start is None or contract_start < first_closed):
         problems.append(Problem(
-            client=client, record="J611 02", field="サービス提供の状況",
-            what=_("days of absence with support need the status code of the record sheet, which our data lacks"),
-            where=WHERE_TO_CONFIRM, code=BillingError.CLAIM_FILE_CODE_MISSING))
-    if _addon_count(line, AddOnKind.TRANSITION_PREP_I, AddOnKind.TRANSITION_PREP_II):
-        problems.append(Problem(
-            client=client, record="J611 01", field="施設外支援 累計（日／１８０日）",
-            what=_("the cumulative days of the transition-preparation add-on are not recorded"),
-            where=WHERE_TO_CONFIRM, code=BillingError.CLAIM_FILE_FIELD_MISSING))
+            client=client, client_id=line.client_id, record="J611 01", field="施設外支援 累計（日／１８０日）",
+            what=_("the contract began before the first month closed in Compostela: the earlier days of the "
+                   "transition-preparation add-on are not recorded"),
+            where=WHERE_PREP_HISTORY, code=BillingError.CLAIM_FILE_FIELD_MISSING))
     sheet_head = {**head, 7: form}
     header = {1: "J611", 2: "01", **sheet_head}
     if transport:
         header[34] = _n(transport)
     if meals:
         header[45] = _n(meals)
-    out = [Record("J611 01", header, client=client, where={7: WHERE_CODES})]
-    for day in days:
+    if prep:
+        header[53] = _n(prep)
+        header[54] = _n(prep_before.get(line.client_id, 0) + prep)
+    out = [Record("J611 01", header, client=client, client_id=line.client_id, where={7: WHERE_CODES})]
+    for day in sorted([*days, *absences]):
         values = {1: "J611", 2: "02", **sheet_head, 9: f"{day.day:02d}"}
+        if day in absences:
+            values[36] = absence_status
+            out.append(Record("J611 02", values, client=client, client_id=line.client_id, where={36: WHERE_CODES}))
+            continue
         if line.service == Service.RETENTION_SUPPORT:
             values[45] = "1"  # 算定日数: a day of the support the monthly fee rests on
         else:
@@ -312,8 +374,10 @@ def _record_sheet(line: ClaimLine, *, head: dict, days: list[date], client: str,
                     values[22] = "1"
                 if meals and row.meal:
                     values[32] = "1"
+                if prep:
+                    values[29] = "1"  # 施設外支援: 就労移行支援 sets 1 on a day of the transition-preparation add-on
                 if row.note:
                     values[35] = row.note
-        out.append(Record("J611 02", values, client=client, where={14: WHERE_ATTENDANCE, 15: WHERE_ATTENDANCE,
-                                                                  35: WHERE_ATTENDANCE}))
+        out.append(Record("J611 02", values, client=client, client_id=line.client_id,
+                          where={14: WHERE_ATTENDANCE, 15: WHERE_ATTENDANCE, 35: WHERE_ATTENDANCE}))
     return out

@@ -12,10 +12,14 @@ from django.utils.translation import gettext as _
 from billing.claimfile.encoding import ENCODING, byte_length, has_control_character, line
 from billing.claimfile.layout import LAYOUTS
 from billing.errors import BillingError
+from regulations.rules import municipality_check_digit, municipality_number_valid
 
 INNER_MAX_BYTES = 822  # outer data record, field 3 (データ)
 DIGIT_ATTRIBUTES = ("数値", "コード値")
 HALF_WIDTH_ATTRIBUTES = ("英数",)
+# the inner records' municipality numbers are the certificates' (受給者証に記載された市町村番号, check digit included);
+# the control record's is what the 国保連 instructs, not checked here
+CERTIFICATE_MUNICIPALITY_FIELDS = ("市町村番号", "助成自治体番号")
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Problem:
     what: str
     where: str
     code: BillingError
+    client_id: int | None = None  # whose certificate or attendance to fix (the page links to the client)
 
     def text(self) -> str:
         return " — ".join([self.client or _("(office)"), self.record, self.field, self.what, self.where])
@@ -40,7 +45,8 @@ def record_problems(record) -> list[Problem]:
 
     def problem(f, what: str, code: BillingError) -> None:
         problems.append(Problem(client=record.client, record=record.kind, field=f.name, what=what,
-                                where=record.where.get(f.number, WHERE_CLOSING), code=code))
+                                where=record.where.get(f.number, WHERE_CLOSING), code=code,
+                                client_id=record.client_id))
 
     for f in layout:
         if f.name == BLANK:
@@ -71,6 +77,11 @@ def record_problems(record) -> list[Problem]:
         elif f.attribute in HALF_WIDTH_ATTRIBUTES and size != len(value):
             problem(f, _("must be half-width characters only: %(value)s") % {"value": value},
                     BillingError.CLAIM_FILE_NOT_DIGITS)
+        elif (f.name in CERTIFICATE_MUNICIPALITY_FIELDS and record.kind.startswith("J") and size == f.max_bytes
+              and not municipality_number_valid(value)):
+            problem(f, _("the last digit is not the check digit of the five before it (%(expected)s): %(value)s")
+                    % {"expected": municipality_check_digit(value[:5]), "value": value},
+                    BillingError.CLAIM_FILE_CHECK_DIGIT)
     if not problems and record.kind.startswith("J"):
         inner = line(record.row()).encode(ENCODING)
         if len(inner) - 3 > INNER_MAX_BYTES:  # less the line end ",\r\n"

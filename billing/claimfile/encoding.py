@@ -20,13 +20,17 @@ def is_double_byte(char: str) -> bool:
 
 
 def has_control_character(value: str) -> bool:
+    if value.isascii():  # fast path: an ASCII string is printable unless it holds a control character
+        return not value.isprintable()
     return any(unicodedata.category(c) == "Cc" for c in value)
 
 
 def quoted(value: str) -> str:
     """``value`` as the file writes it: quoted when it holds a comma, a double quote, a space or a double-byte
     character; a double quote inside doubled."""
-    if any(c in ',"  ' for c in value) or any(is_double_byte(c) for c in value):
+    if not value:
+        return value
+    if "," in value or '"' in value or " " in value or (not value.isascii() and any(is_double_byte(c) for c in value)):
         return '"' + value.replace('"', '""') + '"'
     return value
 

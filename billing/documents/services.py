@@ -19,7 +19,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from procrastinate.contrib.django import app
 from procrastinate.jobs import Status
 
@@ -48,8 +48,12 @@ PAPERS_KINDS = {
 # A job is stalled when its worker has not beaten for this long (the workers' own setting: they beat every
 # 10 s, and prune workers silent for this long).
 STALLED_AFTER_SECONDS = settings.PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
+ERROR_MAX = 20000  # the stored error (a refused claim file lists every problem)
 STALLED_RETRIES = 2  # a document whose worker stopped is made again this many times, then failed
 STEP_RESTART = gettext_noop("The worker stopped; the document is made again")
+STEP_CHECK = gettext_noop("Checking the records against the layout")
+STEP_CSV = gettext_noop("Writing the CSV")
+CLAIM_FILE_CONTENT_TYPE = "text/csv"  # written in CP932 (the layout reference)
 WORKER_STOPPED = gettext_noop("The document could not be made: its worker stopped each time. Ask for it again; "
                               "if this happens again, tell the administrator.")
 
@@ -93,6 +97,10 @@ def billing_document_build(*, document_id: int) -> str:
 
     try:
         data, filename, content_type, pages = _make(document, progress)
+    except ClaimFileJobRefused as refused:  # the month's problems: the page lists them, nothing to log
+        GeneratedDocument.objects.filter(pk=document_id).update(
+            status=DocumentStatus.FAILED, error=str(refused)[:ERROR_MAX], finished_at=timezone.now())
+        return DocumentStatus.FAILED
     except Exception as error:  # the job records any failure for the page; the worker keeps going
         logger.exception("billing document %s failed", document_id)
         GeneratedDocument.objects.filter(pk=document_id).update(
@@ -104,8 +112,38 @@ def billing_document_build(*, document_id: int) -> str:
     return DocumentStatus.DONE
 
 
+class ClaimFileJobRefused(Exception):
+    """The month gives no claim file: the message lists every problem (the job's error, shown on the page)."""
+
+
+def claim_file_refused_text(problems) -> str:
+    """The error of a claim-file job its month refuses: the count, then every problem on its own line
+    ("client — record — official field name — what is wrong — where to fix it")."""
+    head = gettext("No claim file: %(count)d problem(s) to fix first.") % {"count": len(problems)}
+    return "\n".join([head, *(p.text() for p in problems)])
+
+
+def _claim_file(document: GeneratedDocument, progress) -> tuple[bytes, str, str, int | None]:
+    """The electronic claim file of the month in force (``claim_file_build``): made from the closing in force
+    only; a month it refuses fails the job with every problem."""
+    from billing.claimfile import ClaimFileRefused, claim_file_build
+
+    progress(0, 2, STEP_CHECK)
+    try:
+        claim = claim_file_build(office=document.office, month=document.month)
+    except ClaimFileRefused as refused:
+        raise ClaimFileJobRefused(claim_file_refused_text(refused.problems)) from refused
+    if document.closing_version and document.closing_version != claim.closing.version:
+        raise ClaimFileJobRefused(gettext("Version %(version)d was reopened: the claim file is made from the "
+                                          "version in force only.") % {"version": document.closing_version})
+    progress(1, 2, STEP_CSV)
+    return claim.content, claim.name, CLAIM_FILE_CONTENT_TYPE, None
+
+
 def _make(document: GeneratedDocument, progress) -> tuple[bytes, str, str, int | None]:
     office, month, version = document.office, document.month, document.closing_version
+    if document.kind == DocumentKind.CLAIM_FILE:
+        return _claim_file(document, progress)
     state = f"v{version}" if version else ""
     if document.kind in PAPERS_KINDS:
         from billing.papers import pdfs as papers

@@ -419,6 +419,7 @@ def line_codes(line: ClaimLineResult, *, book: FeeBook, day: date) -> list[dict]
         code = book.code_for(service=line.service, item=item, day=day)
         out.append({"item": item, "count": count, "units_each": units_each, "units": count * units_each,
                     "code": code.code if code else "", "form_type": code.form_type if code else "",
+                    "record_status": code.record_status if code else "",
                     "name": code.name if code else "", "verified": bool(code) and not code.to_verify,
                     "row": row_ref(code) if code else ""})
     return out

@@ -256,6 +256,7 @@ def _rows_of(data: dict) -> list[RowPlan]:
                     "name": code.get("name", ""),
                     "code": code["code"],
                     "form_type": code.get("form_type", ""),
+                    "record_status": code.get("record_status", ""),
                     "to_verify": not code["verified"],
                     "source": code.get("source", ""),
                 },

@@ -63,3 +63,42 @@ def test_the_demo_billing_month_claims_retention_support_on_retention_support_ce
     transition = [line for line in claims.lines if line.service == Service.TRANSITION]
     assert transition and all(line.certificate.service == CertificateService.TRANSITION
                               for line in transition if line.certificate)
+
+
+def test_the_demo_last_closed_month_gives_a_sample_claim_file_equal_to_the_billing_page(db, client):
+    """Issue 21, done when: the demo office's last closed month (billed with the EXAMPLE code table) gives a
+    SAMPLE claim file that passes its own layout check, whose J121 totals equal the month's closing (the
+    billing page's figures); the page's check shows the SAMPLE notice and the button."""
+    from django.urls import reverse
+
+    from billing.claimfile import claim_file_build, claim_file_draft
+    from billing.models import MonthClosing
+    from clients.models import Certificate
+    from compostela.models import User
+    from regulations.rules import municipality_number_valid
+
+    call_command("seed_demo", "--quiet-logins")
+    office = Office.objects.get(number="0110000001")
+    closing = MonthClosing.objects.filter(office=office, reopened_at__isnull=True).latest("month")
+    assert closing.summary["fee_status"]["example"]  # billed with the EXAMPLE code table
+    assert {Service.TRANSITION, Service.RETENTION_SUPPORT} <= {ln.service for ln in closing.lines.all()}
+    assert all(municipality_number_valid(c.municipality_number) and c.decision_service_code
+               and c.provider_entry_number and c.contract_start for c in Certificate.objects.filter(office=office))
+
+    _draft, problems, sample = claim_file_draft(office=office, month=closing.month)
+    assert problems == [] and sample
+    claim = claim_file_build(office=office, month=closing.month)
+    assert claim.name == f"SAMPLE{closing.version:02d}.CSV" and "見本" in claim.notice
+
+    rows = [ln.split(",")[2:] for ln in claim.content.decode("cp932").split("\r\n") if ln.startswith("2,")]
+    j121_01 = [r for r in rows if r[:2] == ["J121", "01"]]
+
+    def total(field: int) -> int:
+        return sum(int(r[field - 1]) for r in j121_01)
+
+    assert (total(20), total(21), total(27), total(28)) == (
+        closing.total_units, closing.total_yen, closing.copayment_yen, closing.claimed_yen)
+
+    client.force_login(User.objects.get(username="manager"))
+    page = client.get(reverse("billing:claim_file", args=[closing.month.year, closing.month.month])).content.decode()
+    assert "見本" in page and 'name="kind" value="claim_file"' in page and "claim-file-problem" not in page
