@@ -1086,3 +1086,8 @@ class GeneratedDocument(models.Model):
         if self.status == DocumentStatus.DONE:
             return 100
         return min(100, self.progress_done * 100 // max(self.progress_total, 1))
+
+
+# The sending of a month's file and each line's result (issue 21, after sending): their own module, registered
+# with the billing app from here.
+from billing.submissions import models as _submission_models  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from billing import fee_views, views
+from billing.submissions import views as submission_views
 
 MONTH = "month/<service_year:year>/<month_number:month>"  # compostela.dates: 2000–2100 and 1–12, else 404
 
@@ -12,6 +13,13 @@ urlpatterns = [
     path(f"{MONTH}/copay-cap/<int:client_id>/", views.billing_copay_cap, name="copay_cap"),
     path(f"{MONTH}/history/", views.billing_month_history, name="month_history"),
     path(f"{MONTH}/v<int:version>/", views.billing_month_version, name="version"),
+    # after sending (issue 21): the month's sendings and results, a line's result, withdrawal and re-claim
+    path(f"{MONTH}/submission/", submission_views.billing_submission, name="submission"),
+    path("submissions/<int:pk>/lines/<int:line_id>/result/", submission_views.billing_line_result,
+         name="line_result"),
+    path("results/<int:pk>/withdraw/", submission_views.billing_line_withdraw, name="line_withdraw"),
+    path("results/<int:pk>/reclaim/", submission_views.billing_line_reclaim, name="line_reclaim"),
+    path("outstanding/", submission_views.billing_outstanding_list, name="outstanding"),
     path("fees/", fee_views.billing_fees, name="fees"),
     path("fees/load/", fee_views.billing_fee_load, name="fee_load"),
     path("fees/load/confirm/", fee_views.billing_fee_load_confirm, name="fee_load_confirm"),

@@ -142,16 +142,19 @@ def _contract_amount(line: ClaimLine) -> str:
 
 
 def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[int, object],
-                attendance: dict[tuple[int, date], object], processing_month: date) -> Draft:
+                attendance: dict[tuple[int, date], object], processing_month: date,
+                lines: list[ClaimLine] | None = None) -> Draft:
     """The records of ``closing``'s file.  ``certificates``: the certificates the lines name, by id;
     ``attendance``: the attendance rows of the billed days by (client id, day); ``processing_month``: the
-    処理対象年月 of the control record.  Pure: no query."""
+    処理対象年月 of the control record; ``lines``: only these lines of the closing (the lines claimed again with
+    a later month, ``billing.claimfile.late``), None: all of them.  Pure: no query."""
     from billing.claimfile.check import Problem  # the check's problem type (the check imports this module)
 
     office = closing.office
     month = closing.month
     problems: list[Problem] = []
-    lines = sorted(closing.lines.all(), key=lambda ln: (ln.client_name, ln.client_id, ln.service))
+    lines = sorted(closing.lines.all() if lines is None else lines,
+                   key=lambda ln: (ln.client_name, ln.client_id, ln.service))
     area = area_grade_code(area_grade)
 
     # statements: per municipality and certificate number
