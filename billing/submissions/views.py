@@ -82,7 +82,8 @@ def _render(request: HttpRequest, month: date, *, form: SubmissionForm | None = 
     sent_closings = {s.submission.closing_id for s in sendings}
     return render(request, "billing/submission.html", {
         "month": month, "closing": closing, "sendings": sendings, "form": form,
-        "can_record": closing is not None and closing.pk not in sent_closings,
+        # the form while the version in force is not sent yet, and always when it comes back with its errors
+        "can_record": form is not None and (form.is_bound or closing.pk not in sent_closings),
         "late_lines": billing_late_lines(office=request.office, month=month,
                                          closing=closing) if closing is not None else [],
     }, status=status)
