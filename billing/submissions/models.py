@@ -25,7 +25,7 @@ FILE_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9]{0,7}\.CSV$"
 
 
 class ResultStatus(models.TextChoices):
-    ACCEPTED = "accepted", _("Accepted")  # 審査決定・支払
+    ACCEPTED = "accepted", _("Accepted (paid)")  # 審査決定・支払
     RETURNED = "returned", _("Returned (返戻)")
     WITHDRAWN = "withdrawn", _("Withdrawn (過誤申立)")
 
