@@ -1459,3 +1459,8 @@ class ProxyReceiptNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment} {self.client_name} {self.received}"
+
+
+# The sending of a month's file and each line's result (issue 21, after sending): their own module, registered
+# with the billing app from here.
+from billing.submissions import models as _submission_models  # noqa: E402, F401

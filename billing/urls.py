@@ -1,6 +1,7 @@
 from django.urls import path
 
 from billing import cap_views, fee_views, paper_views, views
+from billing.submissions import views as submission_views
 
 MONTH = "month/<service_year:year>/<month_number:month>"  # compostela.dates: 2000–2100 and 1–12, else 404
 
@@ -22,6 +23,13 @@ urlpatterns = [
     path(f"{MONTH}/papers/invoices/<int:pk>/payment/", paper_views.billing_papers_payment, name="papers_payment"),
     path(f"{MONTH}/papers/federation/", paper_views.billing_papers_federation, name="papers_federation"),
     path(f"{MONTH}/papers/<str:kind>/<int:pk>.pdf", paper_views.billing_papers_pdf, name="papers_pdf"),
+    # after sending (issue 21): the month's sendings and results, a line's result, withdrawal and re-claim
+    path(f"{MONTH}/submission/", submission_views.billing_submission, name="submission"),
+    path("submissions/<int:pk>/lines/<int:line_id>/result/", submission_views.billing_line_result,
+         name="line_result"),
+    path("results/<int:pk>/withdraw/", submission_views.billing_line_withdraw, name="line_withdraw"),
+    path("results/<int:pk>/reclaim/", submission_views.billing_line_reclaim, name="line_reclaim"),
+    path("outstanding/", submission_views.billing_outstanding_list, name="outstanding"),
     path("fees/", fee_views.billing_fees, name="fees"),
     path("fees/load/", fee_views.billing_fee_load, name="fee_load"),
     path("fees/load/confirm/", fee_views.billing_fee_load_confirm, name="fee_load_confirm"),

@@ -102,6 +102,35 @@ def _papers_month(world) -> dict:
     return {"year": 2025, "month": 4}
 
 
+def _sent(world):
+    """A sending of the first office's May 2024 file (version 1, sent 2024-06-05) with three lines: one without
+    a result, one accepted (to withdraw), one returned (to claim again) — issue 21, after sending."""
+    if not hasattr(world, "_sent"):
+        from datetime import date
+        from decimal import Decimal
+        from types import SimpleNamespace
+
+        from billing.models import ClaimLine, MonthClosing
+        from billing.submissions.models import ClaimResult, ClaimSubmission
+        from tests.factories import ClientFactory
+
+        _billing_closing_kwargs(world)
+        closing = MonthClosing.objects.get(office=world.office, month=date(2024, 5, 1), version=1)
+        lines = [ClaimLine.objects.create(
+            closing=closing, service="transition", client=ClientFactory(office=world.office), client_name="送信 一郎",
+            billable_days=1, basic_units=500, addon_units=0, total_units=500, yen_per_unit=Decimal("10.00"),
+            total_yen=5000, copayment=0, claimed=5000, explanation={}) for _ in range(3)]
+        submission = ClaimSubmission.objects.create(closing=closing, file_name="J2405V01.CSV",
+                                                    sent_on=date(2024, 6, 5), sent_by=world.manager)
+        accepted = ClaimResult.objects.create(submission=submission, line=lines[1], status="accepted",
+                                              notice_on=date(2024, 7, 1), recorded_by=world.manager)
+        returned = ClaimResult.objects.create(submission=submission, line=lines[2], status="returned",
+                                              notice_on=date(2024, 7, 1), return_reason="PB07",
+                                              recorded_by=world.manager)
+        world._sent = SimpleNamespace(submission=submission, line=lines[0], accepted=accepted, returned=returned)
+    return world._sent
+
+
 def _meeting(world):
     """A regional cooperation meeting of the first office (2025-05-20, an open month)."""
     from datetime import date
@@ -324,6 +353,22 @@ ACCESS: dict[str, Access] = {
                                    data=lambda world: _fee_settings_post(world)),
     "billing:fee_staff_pay": Access(anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
                                     data=lambda world: _fee_staff_pay_post(world)),
+    # after sending (issue 21): the month's sendings and results (a month page: another office's manager sees
+    # their own month; POST records a sending), and the writes on one line or result: another office's 404
+    "billing:submission": page("manager", kwargs=lambda world: _billing_closing_kwargs(world) and {
+        "year": 2024, "month": 5}),
+    "billing:line_result": Access(
+        anon=302, other=404, staff=403, supervisor=403, manager=302, method="post",
+        kwargs=lambda world: {"pk": _sent(world).submission.pk, "line_id": _sent(world).line.pk},
+        data=lambda world: {"status": "returned", "notice_on": "2024-07-01", "return_reason": "PB07 受給者証番号"}),
+    "billing:line_withdraw": Access(
+        anon=302, other=404, staff=403, supervisor=403, manager=302, method="post",
+        kwargs=lambda world: {"pk": _sent(world).accepted.pk},
+        data=lambda world: {"withdrawn_on": "2024-09-02", "withdrawal_reason": "送迎加算の算定誤り"}),
+    "billing:line_reclaim": Access(
+        anon=302, other=404, staff=403, supervisor=403, manager=302, method="post",
+        kwargs=lambda world: {"pk": _sent(world).returned.pk}, data=lambda world: {"month": "2024-06"}),
+    "billing:outstanding": page("manager"),
     "billing:tier": page("manager"),
     "billing:tier_override": Access(
         anon=302, other=302, staff=403, supervisor=403, manager=302, method="post",
@@ -391,6 +436,12 @@ def _recent() -> str:
     from tests.conftest import TODAY
 
     return (TODAY - timedelta(days=7)).isoformat()
+
+
+def _today() -> str:
+    from tests.conftest import TODAY
+
+    return TODAY.isoformat()
 
 
 def _attendance_post(world) -> dict:
@@ -473,6 +524,8 @@ VALID_POSTS: dict[str, Callable[[Any], dict]] = {
         "day": _recent(), "kind": "phone_online", "minutes": "15", "staff": world.staff.pk},
     "billing:close": lambda world: {"confirmed": _close_digest(world), "reason": "4月分は返戻待ち"},
     "billing:no_history_rate": lambda world: {"rate": "0.9000", "notice": "札幌市障がい福祉課の通知"},
+    # the closing the page's kwargs make is closed "now" (the clock's TODAY): its file is sent the same day
+    "billing:submission": lambda world: {"version": "1", "file_name": "J2405V01.CSV", "sent_on": _today()},
 }
 
 

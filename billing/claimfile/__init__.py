@@ -28,6 +28,7 @@ from billing.claimfile.build import (
 )
 from billing.claimfile.check import Problem, record_problems, totals_problems
 from billing.claimfile.encoding import ENCODING, line
+from billing.claimfile.late import draft_merge, late_claim_drafts
 from billing.errors import BillingError
 from billing.models import ClaimLine, MonthClosing, Service
 from billing.services.fees import fee_book_load
@@ -137,10 +138,18 @@ def claim_file_draft(*, office: Office, month: date) -> tuple[Draft, list[Proble
     draft = draft_build(closing=closing, area_grade=book.area_grade_on(first), certificates=certificates,
                         attendance=attendance, processing_month=processing, prep_before=prep_before,
                         first_closed=first_closed)
-    problems += draft.problems
+    totals = totals_problems(draft)
+    # the lines claimed again with this month (月遅れ請求), each from its own month's version in force
+    late, late_problems = late_claim_drafts(office=office, month=first, closing=closing,
+                                            area_grade_on=book.area_grade_on, processing_month=processing)
+    for each in late:
+        problems += _status_problems(office=office, closing=each.closing)[0]
+        totals += totals_problems(each.draft, expected=each.totals)
+    draft = draft_merge(draft, late)
+    problems += late_problems + draft.problems
     for record in [draft.control, *draft.records]:
         problems += record_problems(record)
-    problems += totals_problems(draft)
+    problems += totals
     return draft, list(dict.fromkeys(problems)), sample
 
 

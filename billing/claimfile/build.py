@@ -194,7 +194,8 @@ def _absence_days(line: ClaimLine, attendance: dict[tuple[int, date], object]) -
 
 def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[int, object],
                 attendance: dict[tuple[int, date], object], processing_month: date,
-                prep_before: dict[int, int] | None = None, first_closed: date | None = None) -> Draft:
+                prep_before: dict[int, int] | None = None, first_closed: date | None = None,
+                lines: list[ClaimLine] | None = None) -> Draft:
     """The records of ``closing``'s file.  ``certificates``: the certificates the lines name, by id;
     ``attendance``: the attendance rows of the month by (client id, day); ``processing_month``: the
     処理対象年月 of the control record; ``prep_before``: each client's transition-preparation add-on days in the
@@ -206,7 +207,8 @@ def draft_build(*, closing: MonthClosing, area_grade: str, certificates: dict[in
     office = closing.office
     month = closing.month
     problems: list[Problem] = []
-    lines = sorted(closing.lines.all(), key=lambda ln: (ln.client_name, ln.client_id, ln.service))
+    lines = sorted(closing.lines.all() if lines is None else lines,
+                   key=lambda ln: (ln.client_name, ln.client_id, ln.service))
     area = area_grade_code(area_grade)
 
     # statements: per municipality and certificate number

@@ -91,12 +91,14 @@ def record_problems(record) -> list[Problem]:
     return problems
 
 
-def totals_problems(draft) -> list[Problem]:
+def totals_problems(draft, expected=None) -> list[Problem]:
     """The records' units and yen against the closed month: the J121 03 units of each statement add up to its
-    J121 01 units; all J121 03 units, the J111 totals and claimed amounts equal the closing's."""
+    J121 01 units; all J121 03 units, the J111 totals and claimed amounts equal the closing's (or those of
+    ``expected``, an object with the same four totals: the lines of a closing claimed again with a later
+    month)."""
     from billing.claimfile.build import WHERE_CLOSING
 
-    closing = draft.closing
+    closing = expected or draft.closing
     problems = []
 
     def total(kind: str, number: int) -> int:

@@ -42,7 +42,9 @@ PAYMENT_OVER_INVOICE = gettext_noop(
     "The payment is more than what is left to pay on the invoice (%(left)s yen of %(amount)s yen)."
 )
 FEDERATION_PAYMENT_ONCE = gettext_noop("The federation's payment of this month is recorded already.")
-FEDERATION_NOTHING_PAID = gettext_noop("No line of this month is paid: there is nothing received to record.")
+FEDERATION_NOTHING_PAID = gettext_noop(
+    "No line of this month is paid: first record the 国保連's results of the sending (accepted) on the page "
+    "\"Sending and results\".")
 FEDERATION_AMOUNT_MISMATCH = gettext_noop(
     "The amount received (%(amount)s yen) is not the sum claimed for the lines paid (%(expected)s yen). The "
     "notices would name amounts nobody received: check the federation's statement, and record the returned "

@@ -448,6 +448,29 @@ def _notice(world: World):
     return _federation_payment(world).notices.order_by("pk").first()
 
 
+def _submission(world: World, file_name: str = "J2504V01.CSV"):
+    """The sending of April 2025's file (one line), on the day it was closed (the clock's TODAY)."""
+    from billing.submissions.services import claim_submission_record
+
+    line = _claim_line(world)
+    return claim_submission_record(office=world.office, month=line.closing.month, version=line.closing.version,
+                                   file_name=file_name, sent_on=TODAY, by=world.manager)
+
+
+def _result(world: World, status: str = "accepted"):
+    from billing.submissions.services import claim_line_result_record
+
+    submission = _submission(world)
+    return claim_line_result_record(submission=submission, line=submission.closing.lines.get(), status=status,
+                                    notice_on=TODAY, return_reason="PB07", by=world.manager)
+
+
+def _late_claim(world: World):
+    from billing.submissions.services import claim_line_reclaim
+
+    return claim_line_reclaim(result=_result(world, "returned"), month=date(2025, 5, 1), by=world.manager)
+
+
 def _document(world: World) -> GeneratedDocument:
     return GeneratedDocument.objects.create(
         office=world.office, kind=DocumentKind.MONTH_SUMMARY, month=date(2025, 4, 1), requested_by=world.manager
@@ -939,6 +962,20 @@ CASES: dict[str, Case] = {
         _changed(_claim_line, copayment=5001, claimed=0, total_yen=5000), "copayment"
     ),
     "claim_line_claimed_is_rest": Case(_changed(_claim_line, claimed=4000), None),
+    # after sending (issue 21)
+    "claim_submission_one_per_closing": Case(_copy(_submission), "closing"),
+    "claim_submission_file_name": Case(lambda w: _submission(w, file_name="請求ファイル.csv"), "file_name"),
+    "claim_result_one_per_line_sending": Case(_copy(_result), "line"),
+    "claim_result_status_known": Case(_changed(_result, status="lost"), "status", first="invalid_choice"),
+    "claim_result_return_has_reason": Case(_changed(_result, status="returned", return_reason=""),
+                                           "return_reason"),
+    "claim_result_withdrawal_complete": Case(_changed(_result, status="withdrawn"), "withdrawal_reason"),
+    "claim_result_withdrawn_after_notice": Case(
+        _changed(_result, status="withdrawn", withdrawn_on=TODAY - timedelta(days=1), withdrawal_reason="誤り"),
+        "withdrawn_on"),
+    "late_claim_one_per_result": Case(_copy(_late_claim), "month"),
+    "late_claim_month_first_day": Case(_changed(_late_claim, month=date(2025, 5, 2)), "month"),
+    "late_claim_later_month": Case(_changed(_late_claim, month=date(2025, 4, 1)), "month"),
     "generated_document_kind_known": Case(
         lambda w: billing_document_request(office=w.office, kind="poster", month=date(2025, 4, 1), by=w.manager),
         "kind",

@@ -62,6 +62,13 @@ from billing.services.fee_confirmations import fee_value_confirm
 from billing.services.fee_settings import office_fee_settings_set, office_treatment_set
 from billing.services.revisions import revision_load
 from billing.services.tier import retention_support_no_history_rate_set, retention_tier_override
+from billing.submissions.models import ClaimResult, ClaimSubmission, LateClaim
+from billing.submissions.services import (
+    claim_line_reclaim,
+    claim_line_result_record,
+    claim_line_withdraw,
+    claim_submission_record,
+)
 from clients.importing import import_clients
 from clients.models import (
     CareerProfile,
@@ -484,6 +491,59 @@ def _billing_month_reopen(g):
     return partial(billing_month_reopen, office=g.world.office, month=MAY, reason="訂正", by=g.by)
 
 
+def _sent_may(g, *, sent: bool = True):
+    """May closed with one client's line, its file sent today (issue 21, after sending)."""
+    from django.utils import timezone
+
+    from billing.models import ClaimLine
+
+    closing = billing_month_close(office=g.world.office, month=MAY, by=g.world.manager)
+    line = ClaimLine.objects.create(
+        closing=closing, service="transition", client=enrolled(g), client_name="山田 一郎", billable_days=1,
+        basic_units=500, addon_units=0, total_units=500, yen_per_unit=Decimal("10.00"), total_yen=5000,
+        copayment=0, claimed=5000, explanation={})
+    if not sent:
+        return closing, line, None
+    submission = claim_submission_record(office=g.world.office, month=MAY, version=closing.version,
+                                         file_name="J2505V01.CSV", sent_on=timezone.localdate(), by=g.world.manager)
+    return closing, line, submission
+
+
+def _claim_submission_record(g):
+    from django.utils import timezone
+
+    closing, _line, _none = _sent_may(g, sent=False)
+    return partial(claim_submission_record, office=g.world.office, month=MAY, version=closing.version,
+                   file_name="J2505V01.CSV", sent_on=timezone.localdate(), by=g.by)
+
+
+def _claim_line_result_record(g):
+    from django.utils import timezone
+
+    _closing, line, submission = _sent_may(g)
+    return partial(claim_line_result_record, submission=submission, line=line, status="returned",
+                   notice_on=timezone.localdate(), return_reason="PB07", by=g.by)
+
+
+def _claim_line_withdraw(g):
+    from django.utils import timezone
+
+    _closing, line, submission = _sent_may(g)
+    accepted = claim_line_result_record(submission=submission, line=line, status="accepted",
+                                        notice_on=timezone.localdate(), by=g.world.manager)
+    return partial(claim_line_withdraw, result=accepted, withdrawn_on=timezone.localdate(),
+                   withdrawal_reason="算定誤り", by=g.by)
+
+
+def _claim_line_reclaim(g):
+    from django.utils import timezone
+
+    _closing, line, submission = _sent_may(g)
+    returned = claim_line_result_record(submission=submission, line=line, status="returned",
+                                        notice_on=timezone.localdate(), return_reason="PB07", by=g.world.manager)
+    return partial(claim_line_reclaim, result=returned, month=date(2025, 6, 1), by=g.by)
+
+
 def _retention_tier_override(g):
     return partial(retention_tier_override, office=g.world.office, fiscal_year=2025, rate=Decimal("0.3"),
                    reason="通知", by=g.by)
@@ -635,6 +695,10 @@ CASES = [
     Case(case_review_settings_save, (CaseReviewSettings,), _case_review_settings_save),
     Case(billing_month_close, (MonthClosing, ClosedMonth), _billing_month_close),
     Case(billing_month_reopen, (MonthClosing, ClosedMonth), _billing_month_reopen),
+    Case(claim_submission_record, (ClaimSubmission,), _claim_submission_record),
+    Case(claim_line_result_record, (ClaimResult,), _claim_line_result_record),
+    Case(claim_line_withdraw, (ClaimResult,), _claim_line_withdraw),
+    Case(claim_line_reclaim, (LateClaim,), _claim_line_reclaim),
     Case(retention_tier_override, (RetentionTierOverride,), _retention_tier_override),
     Case(revision_load, (FeeRevision, AddOnRate), _revision_load),
     Case(billing_copay_cap_confirm, (CopayCapDecision,), _billing_copay_cap_confirm),

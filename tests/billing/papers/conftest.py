@@ -17,6 +17,7 @@ import pytest
 from django.utils import timezone
 
 from billing.models import ClaimLine, MonthClosing, Service
+from billing.submissions.models import ClaimResult, ClaimSubmission, ResultStatus
 from tests.factories import ClientFactory
 
 APRIL = date(2025, 4, 1)
@@ -64,7 +65,20 @@ def build_papers_month(world) -> PapersWorld:
         (ichiro, Service.TRANSITION, 60000, 5000), (ichiro, Service.RETENTION_SUPPORT, 30000, 4300),
         (hanako, Service.TRANSITION, 40000, 0), (saburo, Service.TRANSITION, 12000, 1200),
     ])
+    accepted_sending(closing, world.manager)
     return PapersWorld(world=world, closing=closing, ichiro=ichiro, hanako=hanako, saburo=saburo)
+
+
+def accepted_sending(closing, by, *, lines=None) -> ClaimSubmission:
+    """The closing's file sent (fake test dates) and the 国保連's result "accepted" on ``lines`` (None: every
+    line): the lines the federation's payment then covers (``billing.papers.paid``)."""
+    submission = ClaimSubmission.objects.create(
+        closing=closing, file_name=f"J{closing.month:%y%m}V{closing.version:02d}.CSV",
+        sent_on=closing.month.replace(month=closing.month.month % 12 + 1), sent_by=by)
+    for claim_line in closing.lines.all() if lines is None else lines:
+        ClaimResult.objects.create(submission=submission, line=claim_line, status=ResultStatus.ACCEPTED,
+                                   notice_on=submission.sent_on, recorded_by=by)
+    return submission
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from billing.errors import BillingError
 from billing.models import ClaimLine, ClientInvoice, ClientPayment, MonthClosing, ProxyReceiptNotice, Service
 from billing.papers.selectors import papers_month, papers_unpaid
 from billing.papers.services import client_invoices_issue, client_payment_record, federation_payment_record
+from billing.submissions.models import ClaimResult, ResultStatus
 from compostela.errors import CompostelaError
 from tests.billing.papers.conftest import APRIL, CLAIMED, line, stored_closing
 from tests.helpers import codes_of
@@ -191,14 +192,22 @@ def papers_client(world):
     return ClientFactory(office=world.office)
 
 
-def test_the_lines_paid_come_from_one_function(papers, monkeypatch):
-    # given the returns work says only 花子's line is paid (the hook the lead wires at merge)
-    from billing.papers import services
+def test_a_returned_line_is_not_received_and_gets_no_notice(papers):
+    """Rule: the notice of proxy receipt names only what the 国保連 paid — a line returned (返戻) is not."""
+    # given 函館 三郎's line came back returned (the others accepted)
+    ClaimResult.objects.filter(line__client=papers.saburo).update(status=ResultStatus.RETURNED,
+                                                                  return_reason="PB07 受給者証番号")
+    # when the 国保連 pays the rest (131,500 − 10,800)
+    federation_payment_record(office=papers.world.office, month=APRIL, received_on=date(2025, 6, 10),
+                              amount=CLAIMED - 10800, by=papers.world.manager)
+    # then 三郎 has no notice, the others have theirs
+    assert set(ProxyReceiptNotice.objects.values_list("client_id", flat=True)) == {papers.ichiro.pk,
+                                                                                  papers.hanako.pk}
 
-    monkeypatch.setattr(services, "papers_paid_lines",
-                        lambda *, office, month, closing: list(ClaimLine.objects.filter(client=papers.hanako)))
-    # when the 国保連 pays 花子's 40,000
-    federation_payment_record(office=papers.world.office, month=APRIL, received_on=date(2025, 6, 10), amount=40000,
-                              by=papers.world.manager)
-    # then she alone has a notice
-    assert list(ProxyReceiptNotice.objects.values_list("client_id", flat=True)) == [papers.hanako.pk]
+
+def test_a_month_without_results_recorded_has_nothing_received(world, clock):
+    """Rule: a line with no result of the 国保連 recorded is not counted as paid (refuse rather than guess)."""
+    stored_closing(world.office, world.manager, lines=[(papers_client(world), Service.TRANSITION, 1000, 100)])
+    assert refusal(lambda: federation_payment_record(office=world.office, month=APRIL, received_on=date(2025, 6, 10),
+                                                     amount=900, by=world.manager)) == {
+        BillingError.FEDERATION_NOTHING_PAID}
