@@ -149,9 +149,10 @@ def test_absence_without_a_status_in_the_code_table_is_refused(world, office):
         ("J611 02", "サービス提供の状況", BillingError.CLAIM_FILE_CODE_MISSING, WHERE_CODES)}
 
 
-def test_the_cap_adjustment_is_the_stored_co_payment(world, office):
-    """Rule: 上限月額調整 (J121 01 field 22, J121 04 field 16) is the co-payment the closed month stored for the
-    line (the person's one cap shared across their lines), not recomputed from the 10 %."""
+def test_the_cap_adjustment_follows_the_layout_and_the_decided_co_payment_is_stored(world, office):
+    """Rule (layout, J121 04 field 16): 上限月額調整 is the lesser of the monthly cap and 利用者負担額② (the 10 %),
+    and J121 01 field 22 their total; the co-payment the closed month stored for the line (the person's one cap
+    shared across their lines) is the 決定利用者負担額 (J121 04 field 21, J121 01 field 27), never recomputed."""
     attending(office)
     closing = billing_month_close(office=office, month=JUNE, by=world.manager)
     line = closing.lines.get()
@@ -162,6 +163,8 @@ def test_the_cap_adjustment_is_the_stored_co_payment(world, office):
     claim = claim_file_build(office=office, month=JUNE)
     (j121_01,) = records(claim.content, "J121 01")
     (j121_04,) = records(claim.content, "J121 04")
-    assert j121_01[21] == j121_04[15] == j121_04[20] == str(stored)
+    adjusted = str(min(line.explanation["copay_cap"], line.explanation["copay_raw"]))
+    assert j121_01[21] == j121_04[15] == adjusted
+    assert j121_01[26] == j121_04[20] == str(stored)
     assert j121_04[14] == str(line.explanation["copay_raw"])  # 利用者負担額② stays the 10 %
 

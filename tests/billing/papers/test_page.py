@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from billing.models import ClientInvoice, ClientPayment, FederationPayment, GeneratedDocument, Service
 from billing.papers.services import client_invoices_issue, client_payment_record, federation_payment_record
-from tests.billing.papers.conftest import APRIL, CLAIMED, stored_closing
+from tests.billing.papers.conftest import APRIL, CLAIMED, accepted_sending, stored_closing
 from tests.factories import ClientFactory
 from tests.pdf_reading import pdf_text
 
@@ -111,7 +111,8 @@ def test_an_open_month_says_it_has_no_papers(world, manager_client, clock):
 
 def _month_of(world, clients: int) -> None:
     people = [ClientFactory(office=world.office) for _ in range(clients)]
-    stored_closing(world.office, world.manager, lines=[(p, Service.TRANSITION, 20000, 2000) for p in people])
+    closing = stored_closing(world.office, world.manager, lines=[(p, Service.TRANSITION, 20000, 2000) for p in people])
+    accepted_sending(closing, world.manager)
     client_invoices_issue(office=world.office, month=APRIL, by=world.manager)
     for invoice in ClientInvoice.objects.filter(office=world.office)[: clients // 2]:
         client_payment_record(invoice=invoice, paid_on=date(2025, 6, 2), amount=1000, method="cash", by=world.manager)
