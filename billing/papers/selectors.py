@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from billing.models import ClaimLine, ClientInvoice, ClientPayment, FederationPayment, MonthClosing, ProxyReceiptNotice
+from billing.papers.paid import papers_paid_lines
 from compostela.models import Office
 
 
@@ -41,6 +42,7 @@ class PapersMonth:
     closing: MonthClosing | None  # the closing in force; None: the month is open (no papers)
     clients: list[ClientPapers]
     federation_payment: FederationPayment | None
+    expected_from_federation: int = 0  # claimed on the lines the 国保連 accepted (``papers_paid_lines``)
 
     @property
     def to_invoice(self) -> int:
@@ -50,13 +52,10 @@ class PapersMonth:
     def invoices(self) -> list[ClientInvoice]:
         return [c.invoice for c in self.clients if c.invoice is not None]
 
-    @property
-    def expected_from_federation(self) -> int:
-        return sum(c.claimed for c in self.clients)
-
 
 def papers_month(*, office: Office, month: date) -> PapersMonth:
-    """The month's clients with their invoice, payments and notice — six queries."""
+    """The month's clients with their invoice, payments and notice, and what the 国保連 accepted — a fixed number of
+    queries."""
     first = month.replace(day=1)
     closing = MonthClosing.objects.filter(office=office, month=first, reopened_at__isnull=True).first()
     federation = FederationPayment.objects.filter(office=office, month=first).first()
@@ -92,8 +91,9 @@ def papers_month(*, office: Office, month: date) -> PapersMonth:
         for notice in ProxyReceiptNotice.objects.filter(payment=federation):
             if notice.client_id in clients:
                 clients[notice.client_id].notice = notice
+    paid = papers_paid_lines(office=office, month=first, closing=closing)
     return PapersMonth(office=office, month=first, closing=closing, clients=list(clients.values()),
-                       federation_payment=federation)
+                       federation_payment=federation, expected_from_federation=sum(line.claimed for line in paid))
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,19 @@ def _month_of(world, clients: int) -> None:
 def test_the_page_reads_a_fixed_number_of_queries(world, clock, manager_client, clients,
                                                   django_assert_max_num_queries):
     _month_of(world, clients)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # 16 + the 国保連's results read for the lines paid
         response = manager_client.get(PAGE)
     assert response.status_code == 200
     assert response.content.decode().count('class="stacked payment-form"') == clients
+
+
+def test_without_the_federations_results_the_page_sends_to_sending_and_results(world, clock, manager_client):
+    """Rule: the amount expected from the 国保連 is what it accepted (billing.papers.paid); none yet: the page
+    says where to record the results instead of offering a figure."""
+    closing = stored_closing(world.office, world.manager,
+                             lines=[(ClientFactory(office=world.office), Service.TRANSITION, 20000, 2000)])
+    page = manager_client.get(PAGE).content.decode()
+    assert reverse("billing:submission", args=[2025, 4]) in page.split('id="federation"')[1]
+    accepted_sending(closing, world.manager)
+    page = manager_client.get(PAGE).content.decode()
+    assert "18,000" in page.split('id="federation"')[1]
