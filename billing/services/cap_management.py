@@ -30,6 +30,7 @@ from django.utils.translation import gettext_noop
 from billing.errors import BillingError
 from billing.models import CapManagedBy, CopayCapManagement, CopayCapProvider, MonthClosing
 from billing.services.claims import ClaimLineResult, billing_month_compute
+from billing.services.closing import office_lock
 from billing.services.copay import copay_cap_certificates
 from clients.models import Client
 from compostela.audit import audited
@@ -85,7 +86,7 @@ def _entry_for(*, office: Office, client: Client, month: date, managed_by: str, 
     not_managed = CAP_NOT_MANAGED_HERE if managed_by == CapManagedBy.THIS_OFFICE else CAP_NOT_MANAGED_ELSEWHERE
     if client.office_id != office.pk:
         raise ValidationError(_(not_managed), code=BillingError.CAP_MANAGEMENT_NOT_MANAGED)
-    Office.objects.select_for_update().only("pk").get(pk=office.pk)  # as closing: no change while it closes
+    office_lock(office)  # as closing: no change while it closes
     if MonthClosing.objects.filter(office=office, month=month, reopened_at__isnull=True).exists():
         raise ValidationError(_(CAP_MONTH_CLOSED), code=BillingError.CAP_MANAGEMENT_MONTH_CLOSED)
     manager = cap_manager_of_month(client=client, month=month)

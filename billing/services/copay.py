@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from billing.errors import BillingError
 from billing.models import CopayCapDecision, MonthClosing
+from billing.services.closing import office_lock
 from clients.models import Certificate, Client
 from compostela.audit import audited
 from compostela.models import Office, User
@@ -49,7 +50,7 @@ def billing_copay_cap_confirm(
     first, _last = month_bounds(month)
     if client.office_id != office.pk:
         raise ValidationError(_(COPAY_CAP_NOT_A_CHOICE), code=BillingError.COPAY_CAP_NOT_A_CHOICE)
-    Office.objects.select_for_update().only("pk").get(pk=office.pk)  # as closing: no change while it closes
+    office_lock(office)  # as closing: no change while it closes
     if MonthClosing.objects.filter(office=office, month=first, reopened_at__isnull=True).exists():
         raise ValidationError(_(COPAY_CAP_MONTH_CLOSED), code=BillingError.COPAY_CAP_MONTH_CLOSED)
     certificates = copay_cap_certificates(client=client, month=first)
