@@ -688,7 +688,9 @@ class SupportPlanReview(models.Model):
     class Meta:
         verbose_name = _("monitoring")
         verbose_name_plural = _("monitoring records")
-        ordering = ["plan", "-reviewed_on"]
+        # by the plan's column, not by the plan (which would order by its client's name, joining every plan and
+        # client of every office into each prefetch of the records)
+        ordering = ["plan_id", "-reviewed_on"]
         constraints = [
             FieldCheckConstraint(
                 condition=~Q(summary=""), name="plan_review_has_summary",

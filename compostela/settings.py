@@ -49,6 +49,14 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 # With persistent connections (CONN_MAX_AGE > 0), check a reused connection before the request uses it.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The planner's cost of reading a page at random, for SSD or cached storage (PostgreSQL's default 4 is for
+# spinning disks): with it, an office's rows are joined by their indexes rather than by hashing every office's
+# table (README "Benchmark").  Sent as a connection option; PG_RANDOM_PAGE_COST="" leaves the server's setting
+# (e.g. behind PgBouncer in transaction mode, where it is set on the database instead).
+PG_RANDOM_PAGE_COST = env.str("PG_RANDOM_PAGE_COST", default="1.1")
+if PG_RANDOM_PAGE_COST:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c random_page_cost={float(PG_RANDOM_PAGE_COST)}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications ---------------------------------------------------------------------------------

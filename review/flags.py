@@ -242,10 +242,11 @@ def client_contact_annotations(*, day: date) -> dict:
     }
 
 
-def client_review_facts(*, office: Office, day: date) -> dict[int, ClientFacts]:
-    """``client id → ClientFacts`` for the office's clients, in six queries whatever their number: the
-    strip's attendance, the month's counts, certificates, the plans still followed and their monitoring
-    records, the figures in force (the monitoring intervals)."""
+def client_review_facts(*, office: Office, day: date, client_ids: list[int]) -> dict[int, ClientFacts]:
+    """``client id → ClientFacts`` for the office's clients (the plans: of ``client_ids``, the people on the
+    board, read by their index), in six queries whatever their number: the strip's attendance, the month's
+    counts, certificates, the plans still followed and their monitoring records, the figures in force (the
+    monitoring intervals)."""
     facts: dict[int, ClientFacts] = defaultdict(ClientFacts)
     first = day - timedelta(days=STRIP_DAYS - 1)
     records: dict[int, dict[date, str]] = defaultdict(dict)
@@ -260,7 +261,8 @@ def client_review_facts(*, office: Office, day: date) -> dict[int, ClientFacts]:
         certificates[c.client_id].append(
             attendance_rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days))
     plans = (
-        SupportPlan.objects.filter(client__office=office).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        SupportPlan.objects.filter(client_id__in=client_ids, client__office=office)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
         # to_attr: a plain list per plan (a prefetched manager would build a queryset for each of hundreds of plans)
         .prefetch_related(Prefetch("reviews", to_attr="review_list")).order_by("client_id", "period_start", "pk")
     )

@@ -103,25 +103,27 @@ def search_stage(*, active_hire: bool, pending_interview: bool, pending_applicat
     return SearchStage.PROFILE
 
 
-def placement_client_annotations(*, day: date) -> dict:
+def placement_client_annotations(*, office: Office, day: date) -> dict:
     """Subqueries for the board's one client query: the last outreach, employer contact and follow-up of
-    the person, the job-search stage's facts and the next interview."""
-    contacts = EmployerContact.objects.filter(clients=OuterRef("pk"), day__lte=day)
-    pending_interviews = Interview.objects.filter(application__client=OuterRef("pk"),
+    the person, the job-search stage's facts and the next interview.  Each reads the office's rows only (its
+    ``office`` index): without it PostgreSQL may answer an EXISTS by hashing every office's rows."""
+    contacts = EmployerContact.objects.filter(office=office, clients=OuterRef("pk"), day__lte=day)
+    pending_interviews = Interview.objects.filter(office=office, application__client=OuterRef("pk"),
                                                   application__result=ApplicationResult.PENDING)
     return {
-        "last_outreach": Subquery(Outreach.objects.filter(client=OuterRef("pk"), day__lte=day)
+        "last_outreach": Subquery(Outreach.objects.filter(office=office, client=OuterRef("pk"), day__lte=day)
                                   .order_by("-day").values("day")[:1]),
         "last_employer_contact": Subquery(contacts.order_by("-day").values("day")[:1]),
         "face_to_face_since_enrolment": Exists(contacts.filter(kind__in=FACE_TO_FACE_EMPLOYER_KINDS,
                                                                day__gte=OuterRef("enrolled_on"))),
-        "last_followup": Subquery(FollowUpContact.objects.filter(hire__client=OuterRef("pk"), day__lte=day)
+        "last_followup": Subquery(FollowUpContact.objects.filter(office=office, hire__client=OuterRef("pk"),
+                                                                 day__lte=day)
                                   .order_by("-day").values("day")[:1]),
         "pending_interview": Exists(pending_interviews),
         "next_interview": Subquery(pending_interviews.filter(day__gte=day).order_by("day").values("day")[:1]),
-        "pending_application": Exists(JobApplication.objects.filter(client=OuterRef("pk"),
+        "pending_application": Exists(JobApplication.objects.filter(office=office, client=OuterRef("pk"),
                                                                     result=ApplicationResult.PENDING)),
-        "active_hire": Exists(Hire.objects.filter(client=OuterRef("pk"), start_date__lte=day)
+        "active_hire": Exists(Hire.objects.filter(office=office, client=OuterRef("pk"), start_date__lte=day)
                               .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))),
     }
 
@@ -140,7 +142,9 @@ def employed_hires(*, office: Office, day: date) -> dict[int, Hire]:
     certificate covers the day).  One query (index hire_office_start)."""
     month = day.replace(day=1)
     hires = (
-        Hire.objects.filter(office=office, start_date__lte=day,
+        # the person and the employer are the office's too: said, so that PostgreSQL joins them by their
+        # office index rather than reading every office's clients and employers
+        Hire.objects.filter(office=office, client__office=office, employer__office=office, start_date__lte=day,
                             start_date__gt=day - relativedelta(months=RETENTION_SUPPORT_LAST_MONTH))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day - timedelta(days=JOB_ENDED_RECENTLY_DAYS)))
         .exclude(client__status__in=IN_SERVICE)

@@ -246,7 +246,7 @@ def review_board(*, office: Office, day: date, user: User | None, filters: Board
         Client.objects.filter(office=office)
         .filter(Q(status__in=IN_SERVICE) | Q(pk__in=list(hires)))
         .select_related("specialist", "case_manager")
-        .annotate(**client_contact_annotations(day=day), **placement_client_annotations(day=day))
+        .annotate(**client_contact_annotations(day=day), **placement_client_annotations(office=office, day=day))
         .order_by("family_name_kana", "given_name_kana", "pk")
     )
     if filters.only_client_id is not None:
@@ -256,7 +256,7 @@ def review_board(*, office: Office, day: date, user: User | None, filters: Board
     if filters.specialist_id:
         clients = clients.filter(specialist_id=filters.specialist_id)
     clients = list(clients)
-    facts = client_review_facts(office=office, day=day) if clients else {}
+    facts = client_review_facts(office=office, day=day, client_ids=[c.pk for c in clients]) if clients else {}
     marked = set(CaseReviewMark.objects.filter(office=office, day=day).values_list("client_id", flat=True))
     client_rows, employed_rows = [], []
     no_facts: ClientFacts | None = None  # one empty strip for everybody without records (not one per client)
