@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -20,14 +21,16 @@ from attendance import rules
 from attendance.forms import (
     NO_ENTRY,
     NOTE_MAX_LENGTH,
+    ROW_FIELDS,
     STATUS_CHOICES,
     STATUS_KEYS,
     TIME_STEP,
-    AttendanceRowForm,
     DayForm,
+    DayRosterForm,
     MonthForm,
     OverrideForm,
     RegionalMeetingForm,
+    RosterEntry,
     parse_day,
     parse_month,
     row_initial,
@@ -73,13 +76,22 @@ def status_mark(status: str) -> str:
 
 @dataclass
 class RosterLine:
+    """One row of the roster page: the client's roster row, its entry in the day's form, and the texts of the
+    row (translated once for the page, then filled in: nothing is translated per row)."""
+
     row: RosterRow
-    form: AttendanceRowForm
-    values: dict  # what the row's inputs show (``AttendanceRowForm.shown_values``)
+    entry: RosterEntry
+    status_legend: str  # "Status of <name>" (the legend of the row's radios)
+    previous_status: str = ""  # the label of the previous entry's status
+    previous_weekday: str = ""  # its day of the week, abbreviated
 
     @property
     def prefix(self) -> str:
-        return self.form.prefix
+        return self.entry.prefix
+
+    @property
+    def values(self) -> dict:
+        return self.entry.values
 
     @property
     def client(self):
@@ -94,15 +106,28 @@ def _day_url(day: date) -> str:
     return f"{reverse('attendance:day')}?day={day:%Y-%m-%d}"
 
 
-def _forms_for(roster, *, data=None, readonly: bool) -> list[RosterLine]:
+def _roster_form(roster, *, data=None) -> DayRosterForm:
+    initials = {row.client.pk: row_initial(record=row.record, client=row.client,
+                                           fingerprint=attendance_fingerprint(row.record))
+                for row in roster.rows}
+    return DayRosterForm(data, initials=initials)
+
+
+def _roster_lines(roster, form: DayRosterForm) -> list[RosterLine]:
+    """The lines of the page.  The texts every row repeats are translated here, once: a translation per row
+    (the legend, the previous status, its weekday) was a large part of the page's time."""
+    status_of = _("Status of %(name)s")
+    status_labels = {value: str(label) for value, label in AttendanceStatus.choices}
+    weekdays = [str(name) for _number, name in sorted(WEEKDAYS_ABBR.items())]  # Monday first, as date.weekday()
     lines = []
     for row in roster.rows:
-        initial = row_initial(record=row.record, client=row.client, fingerprint=attendance_fingerprint(row.record))
-        # a row the POST does not carry (someone enrolled after the page was loaded) is left as it is
-        carried = data is not None and f"c{row.client.pk}-version" in data
-        form = AttendanceRowForm(data if carried else None, client_id=row.client.pk, initial=initial,
-                                 readonly=readonly)
-        lines.append(RosterLine(row=row, form=form, values=form.shown_values()))
+        previous = row.previous
+        lines.append(RosterLine(
+            row=row, entry=form.entries[row.client.pk],
+            status_legend=status_of % {"name": row.client.full_name},
+            previous_status=status_labels.get(previous.status, previous.status) if previous else "",
+            previous_weekday=weekdays[previous.day.weekday()] if previous else "",
+        ))
     return lines
 
 
@@ -156,26 +181,26 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         if "mark_all" in request.POST:
             data = _mark_all_attended(request.POST, roster)
         override_form = OverrideForm(data)
-    lines = _forms_for(roster, data=data, readonly=readonly)
+    form = _roster_form(roster, data=data)
     if request.method == "POST" and readonly:
         errors.append(str(MSG_MONTH_CLOSED if roster.month_closed else MSG_FUTURE_DAY))
         failed = True
     elif request.method == "POST" and "mark_all" not in request.POST:
-        submitted = [line for line in lines if line.form.is_bound]
-        valid = all([line.form.is_valid() for line in submitted]) & override_form.is_valid()
+        valid = form.is_valid() & override_form.is_valid()
         if valid:
             try:
                 summary = attendance_record_day(
-                    office=office, day=day, rows=[line.form.to_row() for line in submitted], by=request.user,
+                    office=office, day=day, rows=form.rows(), by=request.user,
                     override_reason=override_form.cleaned_data["override_reason"] if can_supervise else None,
                     today=today,
                 )
             except DayRejected as rejected:
                 failed = True
                 errors += rejected.errors
-                for line in lines:
-                    for message in rejected.row_errors.get(line.client.pk, []):
-                        line.form.add_error(None, message)
+                for client_id, messages_of_row in rejected.row_errors.items():
+                    if client_id in form.entries:
+                        for message in messages_of_row:
+                            form.add_row_error(client_id, message)
                 show_override = bool(rejected.over_granted) and can_supervise
             else:
                 _report(request, summary)
@@ -184,6 +209,7 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
             failed = True
     if failed:
         errors.append(_("Nothing was saved: correct the rows marked below. Your entries are still in the form."))
+    lines = _roster_lines(roster, form)
     recorded = [line.row.record for line in lines if line.row.record]
     context = {
         "roster": roster, "lines": lines, "day": day, "today": today, "readonly": readonly,
@@ -192,9 +218,9 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1) if day < today else None,
         "status_keys": STATUS_KEYS,
-        # the row inputs are written by hand in the template (see AttendanceRowForm.shown_values); numbers as
-        # text, so that the template does not localize the same number on every row
-        "note_placeholder": AttendanceRowForm.base_fields["note"].widget.attrs["placeholder"],
+        # the row inputs are written by hand in the template (see DayRosterForm._shown); texts and numbers
+        # resolved here, so that the template does not translate or localize the same thing on every row
+        "note_placeholder": str(ROW_FIELDS["note"].widget.attrs["placeholder"]),
         "note_max_length": str(NOTE_MAX_LENGTH), "time_step": str(TIME_STEP),
         # the status radios of every row, labels translated once: (key, value, label); the key is the radio's
         # keyboard key (data-key, static/js/attendance.js) and the last part of its id, as RadioSelect numbered it

@@ -1,10 +1,12 @@
 """The roster screen: who is listed, saving the day in one POST, and errors shown on the rows with the
 user's input kept."""
 
+import re
 from datetime import date, time
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from attendance import services
 from attendance.models import Attendance, AttendanceStatus
@@ -47,7 +49,8 @@ def test_roster_shows_the_previous_entry_and_prefills_usual_times(world, today, 
     response = staff_client.get(URL)
     line = response.context["lines"][0]
     assert line.row.previous.status == AttendanceStatus.ABSENT
-    assert line.form.initial["start_time"] == time(9, 30)
+    assert line.entry.initial["start_time"] == time(9, 30)
+    assert line.values["start_time"] == "09:30"
     assert "欠席" in response.content.decode()
 
 
@@ -80,8 +83,8 @@ def test_a_broken_rule_redisplays_the_form_with_the_message_on_the_row_and_saves
     assert response.status_code == 422
     assert not Attendance.objects.exists()
     line_a, line_b = response.context["lines"]
-    assert line_a.form.non_field_errors() == [_(services.MSG_END_NOT_AFTER_START)]
-    assert not line_b.form.errors
+    assert line_a.entry.errors == [_(services.MSG_END_NOT_AFTER_START)]
+    assert not line_b.entry.has_errors
     page = response.content.decode()
     assert _(services.MSG_END_NOT_AFTER_START) in page
     assert 'value="企業実習"' in page and 'value="遅刻"' in page  # nothing the user typed is lost
@@ -93,7 +96,7 @@ def test_mark_all_as_attended_without_script_fills_empty_rows_and_saves_nothing(
     del data["save"]
     response = staff_client.post(URL, {**data, "mark_all": "1"})
     assert response.status_code == 200
-    assert [line.form["status"].value() for line in response.context["lines"]] == ["attended", "absent"]
+    assert [line.values["status"] for line in response.context["lines"]] == ["attended", "absent"]
     assert not Attendance.objects.exists()
 
 
@@ -123,7 +126,8 @@ def test_a_closed_month_shows_read_only_and_refuses_a_post(world, today, staff_c
     response = staff_client.get(URL, {"day": day.isoformat()})
     assert response.context["readonly"]
     assert _(services.MSG_MONTH_CLOSED) in response.content.decode()
-    assert "disabled" in str(response.context["lines"][0].form["status"])
+    radios = re.findall(rf'<input type="radio" name="c{client.pk}-status"[^>]*>', response.content.decode())
+    assert radios and all(radio.endswith(" disabled>") for radio in radios)
     response = staff_client.post(URL, post_data(day, {client: {"status": "attended"}}))
     assert response.status_code == 422
     assert not Attendance.objects.exists()
@@ -171,3 +175,19 @@ def test_a_row_missing_from_the_post_is_left_as_it_is(world, today, staff_client
     # then it is still there
     assert Attendance.objects.filter(client=kept, day=TODAY).exists()
     assert Attendance.objects.filter(client=new, day=TODAY).exists()
+
+
+def test_a_value_a_field_refuses_is_shown_on_its_row_as_label_and_error_and_saves_nothing(world, today, staff_client):
+    a, b = enrolled_client(world.office, kana="ア"), enrolled_client(world.office, kana="イ")
+    response = staff_client.post(URL, post_data(TODAY, {
+        a: {"status": "attended", "start_time": "25:99", "note": "遅刻"},
+        b: {"status": "attended", "start_time": "09:00"},
+    }))
+    assert response.status_code == 422
+    assert not Attendance.objects.exists()
+    line_a, line_b = response.context["lines"]
+    start, message = pgettext("attendance time", "Start"), _("Enter a valid time.")
+    assert line_a.entry.field_errors == [(start, message)] and not line_b.entry.has_errors
+    page = response.content.decode()
+    assert f"{start}: {message}" in page
+    assert 'value="25:99"' in page and 'value="遅刻"' in page  # what was typed is shown again
