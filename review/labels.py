@@ -1,10 +1,11 @@
 """The words of the case-review rows, translated once rather than once per row: a 300-person board has ~300
-rows with a dozen words each, and a translation call is the costliest thing in a row.
+rows with a dozen words each, and a translation call per word and row adds up (issue 22).
 
 * ``RowLabels``: the words of ``templates/jinja2/review/row_summary.html``, looked up once per request.
 * ``gettext_once`` / ``ngettext_once``: for the flags' and due dates' texts (``review.flags``,
   ``review.placement_flags``): each text is translated once per language (and per number, for a plural) and
-  then remembered for the life of the process — as Django reads each language's catalog once.
+  then remembered for the life of the process — as Django reads each language's catalog once (and, like
+  Django's, forgotten when a test changes the language settings).
 
 Plain text — the template escapes it."""
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import translation
 
 
@@ -41,6 +44,12 @@ def forget_translations() -> None:
     """Forget the remembered texts (tests that count translation calls start from none)."""
     _gettext.cache_clear()
     _ngettext.cache_clear()
+
+
+@receiver(setting_changed)
+def _forget_with_the_catalogs(*, setting: str, **kwargs) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:  # those Django reloads its catalogs for
+        forget_translations()
 
 
 # Below, the names makemessages reads (as the flags' modules import them).
