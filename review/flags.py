@@ -28,9 +28,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from attendance import rules as attendance_rules
 from attendance.models import Attendance, AttendanceStatus
@@ -42,6 +39,8 @@ from compostela.models import Office
 from placements.rules import FIDELITY_DAYS_TO_FIRST_EMPLOYER_CONTACT
 from regulations import rules as regulations
 from regulations.selectors import figures_on
+from review.labels import gettext_once as _  # a text translated once, not once per row
+from review.labels import ngettext_once as ngettext
 
 STRIP_DAYS = 14  # the attendance strip: the last two weeks, today included
 ABSENT_IN_A_ROW = 3
@@ -82,10 +81,6 @@ def _day(value: date) -> str:
     return value.isoformat()
 
 
-def _str(value: str | Promise) -> str:
-    return str(value)
-
-
 # --- the rules -------------------------------------------------------------------------------------------
 
 
@@ -106,10 +101,10 @@ def flag_no_contact(*, last_contact: date | None, known_since: date | None, day:
     else:
         text = ngettext("No contact of any kind for %(days)d day (last on %(since)s).",
                         "No contact of any kind for %(days)d days (last on %(since)s).", days)
-    explanation = text % {"days": days, "since": _day(reference)} + " " + _str(
-        _("Counted: attendance, case notes, outreach, employer contacts for the person, follow-ups. "
-          "The office flags more than %(n)d days.")) % {"n": quiet_days}
-    return Flag("no_contact", _str(_("No contact %(days)dd")) % {"days": days}, explanation, ALERT)
+    explanation = text % {"days": days, "since": _day(reference)} + " " + _(
+        "Counted: attendance, case notes, outreach, employer contacts for the person, follow-ups. "
+        "The office flags more than %(n)d days.") % {"n": quiet_days}
+    return Flag("no_contact", _("No contact %(days)dd") % {"days": days}, explanation, ALERT)
 
 
 @dataclass(frozen=True)
@@ -143,8 +138,8 @@ def attendance_strip(*, day: date, records: dict[date, str],
 
 def _strip_labels() -> dict[str, str]:
     labels = {status.value: str(status.label) for status in AttendanceStatus}
-    labels[""] = str(_("nothing recorded"))
-    labels["closed"] = str(_(" (office closed)"))
+    labels[""] = _("nothing recorded")
+    labels["closed"] = _(" (office closed)")
     return labels
 
 
@@ -154,9 +149,9 @@ def flag_absent_in_a_row(*, strip: list[StripDay]) -> Flag | None:
     last = recorded[-ABSENT_IN_A_ROW:]
     if len(last) < ABSENT_IN_A_ROW or any(d.status not in attendance_rules.ABSENCES for d in last):
         return None
-    explanation = _str(_("Absent on the last %(n)d recorded days: %(days)s.")) % {
+    explanation = _("Absent on the last %(n)d recorded days: %(days)s.") % {
         "n": ABSENT_IN_A_ROW, "days": ", ".join(_day(d.day) for d in last)}
-    return Flag("absent_in_a_row", _str(_("Absent %(n)d in a row")) % {"n": ABSENT_IN_A_ROW}, explanation, ALERT)
+    return Flag("absent_in_a_row", _("Absent %(n)d in a row") % {"n": ABSENT_IN_A_ROW}, explanation, ALERT)
 
 
 @dataclass(frozen=True)
@@ -167,18 +162,18 @@ class CertificateState:
 
 def flag_certificate_ending(*, state: CertificateState, day: date) -> Flag | None:
     if state.current_end is None:
-        return Flag("certificate_ending", _str(_("No certificate")),
-                    _str(_("No recipient certificate covers today: attendance cannot be billed.")), ALERT)
+        return Flag("certificate_ending", _("No certificate"),
+                    _("No recipient certificate covers today: attendance cannot be billed."), ALERT)
     if state.has_following:
         return None
     warning = certificate_warning(state.current_end, day)
     if warning not in (CertificateWarning.DAYS_60, CertificateWarning.DAYS_30):
         return None
     left = (state.current_end - day).days
-    explanation = _str(_("The recipient certificate's service period ends on %(end)s (in %(days)d days) and "
-                         "no renewal is on file yet.")) % {"end": _day(state.current_end), "days": left}
+    explanation = _("The recipient certificate's service period ends on %(end)s (in %(days)d days) and "
+                    "no renewal is on file yet.") % {"end": _day(state.current_end), "days": left}
     weight = ALERT if warning == CertificateWarning.DAYS_30 else WARN
-    return Flag("certificate_ending", _str(_("Certificate ends %(days)dd")) % {"days": left}, explanation, weight)
+    return Flag("certificate_ending", _("Certificate ends %(days)dd") % {"days": left}, explanation, weight)
 
 
 def flag_granted_days(*, used: int, granted: int | None) -> Flag | None:
@@ -186,9 +181,9 @@ def flag_granted_days(*, used: int, granted: int | None) -> Flag | None:
     if granted is None or granted - used > GRANTED_DAYS_LEFT_WARNING:
         return None
     left = max(granted - used, 0)
-    explanation = _str(_("%(used)d of %(granted)d granted days used this month; %(left)d left.")) % {
+    explanation = _("%(used)d of %(granted)d granted days used this month; %(left)d left.") % {
         "used": used, "granted": granted, "left": left}
-    return Flag("granted_days", _str(_("%(left)d granted days left")) % {"left": left}, explanation, WARN)
+    return Flag("granted_days", _("%(left)d granted days left") % {"left": left}, explanation, WARN)
 
 
 def flag_plan_review(*, status: ReviewStatus | None, day: date) -> Flag | None:
@@ -198,11 +193,11 @@ def flag_plan_review(*, status: ReviewStatus | None, day: date) -> Flag | None:
         return None
     if status.overdue:
         days = (day - status.due_on).days
-        explanation = _str(_("The support plan review was due on %(due)s, %(days)d days ago.")) % {
+        explanation = _("The support plan review was due on %(due)s, %(days)d days ago.") % {
             "due": _day(status.due_on), "days": days}
-        return Flag("plan_review", _str(_("Plan review overdue")), explanation, ALERT)
-    explanation = _str(_("The support plan review is due on %(due)s.")) % {"due": _day(status.due_on)}
-    return Flag("plan_review", _str(_("Plan review due")), explanation, NOTICE)
+        return Flag("plan_review", _("Plan review overdue"), explanation, ALERT)
+    explanation = _("The support plan review is due on %(due)s.") % {"due": _day(status.due_on)}
+    return Flag("plan_review", _("Plan review due"), explanation, NOTICE)
 
 
 def flag_rapid_search(*, status: str, enrolled_on: date | None, face_to_face_since_enrolment: bool,
@@ -213,10 +208,10 @@ def flag_rapid_search(*, status: str, enrolled_on: date | None, face_to_face_sin
     days = (day - enrolled_on).days
     if days <= FIDELITY_DAYS_TO_FIRST_EMPLOYER_CONTACT:
         return None
-    explanation = _str(_("Enrolled %(days)d days ago and no face-to-face employer contact for this person yet. "
-                         "IPS: rapid job search, the first employer contact within %(n)d days.")) % {
+    explanation = _("Enrolled %(days)d days ago and no face-to-face employer contact for this person yet. "
+                    "IPS: rapid job search, the first employer contact within %(n)d days.") % {
         "days": days, "n": FIDELITY_DAYS_TO_FIRST_EMPLOYER_CONTACT}
-    return Flag("rapid_search", _str(_("No employer met")), explanation, WARN)
+    return Flag("rapid_search", _("No employer met"), explanation, WARN)
 
 
 # --- the facts, for a whole office at once ----------------------------------------------------------------
@@ -330,11 +325,11 @@ def client_next_due(*, facts: ClientFacts, next_interview: date | None, day: dat
     """The next dated thing for a client: an interview, the plan review, the certificate's end."""
     options = []
     if next_interview:
-        options.append(Due(next_interview, _str(_("Interview"))))
+        options.append(Due(next_interview, _("Interview")))
     if facts.plan_review:
-        options.append(Due(facts.plan_review.due_on, _str(_("Plan review"))))
+        options.append(Due(facts.plan_review.due_on, _("Plan review")))
     end = facts.certificate.current_end
     if end and not facts.certificate.has_following and (end - day).days <= CERTIFICATE_WARNING_DAYS[0]:
-        options.append(Due(facts.certificate.current_end, _str(_("Certificate ends"))))
+        options.append(Due(facts.certificate.current_end, _("Certificate ends")))
     return min(options, key=lambda d: d.day, default=None)
 

@@ -1,45 +1,86 @@
-"""The fixed words of the case-review rows (``templates/jinja2/review/summary.html``), translated once per
-request rather than once per row: a 300-person board has ~300 rows with a dozen words each.  Plain text — the
-template escapes it."""
+"""The words of the case-review rows, translated once rather than once per row: a 300-person board has ~300
+rows with a dozen words each, and a translation call per word and row adds up (issue 22).
+
+* ``RowLabels``: the words of ``templates/jinja2/review/row_summary.html``, looked up once per request.
+* ``gettext_once`` / ``ngettext_once``: for the flags' and due dates' texts (``review.flags``,
+  ``review.placement_flags``): each text is translated once per language (and per number, for a plural) and
+  then remembered for the life of the process — as Django reads each language's catalog once (and, like
+  Django's, forgotten when a test changes the language settings).
+
+Plain text — the template escapes it."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, ngettext
+from functools import lru_cache
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils import translation
+
+
+@lru_cache(maxsize=1024)
+def _gettext(language: str | None, message: str) -> str:
+    return translation.gettext(message)  # ``language`` is the active one: the key of the remembered text
+
+
+@lru_cache(maxsize=4096)
+def _ngettext(language: str | None, singular: str, plural: str, number: int) -> str:
+    return translation.ngettext(singular, plural, number)
+
+
+def gettext_once(message: str) -> str:
+    """``gettext(message)`` in the active language, translated the first time only.  (Imported as ``_`` so
+    that makemessages finds the messages.)"""
+    return _gettext(translation.get_language(), message)
+
+
+def ngettext_once(singular: str, plural: str, number: int) -> str:
+    """``ngettext(singular, plural, number)`` in the active language, translated the first time only for each
+    number (the plural form depends on it)."""
+    return _ngettext(translation.get_language(), singular, plural, number)
+
+
+def forget_translations() -> None:
+    """Forget the remembered texts (tests that count translation calls start from none)."""
+    _gettext.cache_clear()
+    _ngettext.cache_clear()
+
+
+@receiver(setting_changed)
+def _forget_with_the_catalogs(*, setting: str, **kwargs) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:  # those Django reloads its catalogs for
+        forget_translations()
+
+
+# Below, the names makemessages reads (as the flags' modules import them).
+_ = gettext_once
+ngettext = ngettext_once
 
 
 class RowLabels:
-    """The rows' words in the active language; the counted ones are looked up once per number."""
+    """The rows' words in the active language (the counted ones remembered per number)."""
 
     def __init__(self):
-        self.reviewed_today = gettext("Reviewed today")
-        self.strip = gettext("Attendance, last two weeks")
-        self.phase_unpaid = gettext("Follow-up, months 0–6")
-        self.phase_retention = gettext("Retention support")
-        self.employer = gettext("Employer")
-        self.followup = gettext("Follow-up")
-        self.reviewed = gettext("Reviewed")
-        self.mark_reviewed = gettext("Mark reviewed")
-        self._today = gettext("today")
-        self._days_ago: dict[int, str] = {}
-        self._day_n: dict[int, str] = {}
-        self._month_n: dict[int, str] = {}
+        self.reviewed_today = _("Reviewed today")
+        self.strip = _("Attendance, last two weeks")
+        self.phase_unpaid = _("Follow-up, months 0–6")
+        self.phase_retention = _("Retention support")
+        self.employer = _("Employer")
+        self.followup = _("Follow-up")
+        self.reviewed = _("Reviewed")
+        self.mark_reviewed = _("Mark reviewed")
+        self._today = _("today")
 
     def days_ago(self, days: int) -> str:
         """The last contact in words: "today", "1 day ago", "12 days ago"."""
         if days == 0:
             return self._today
-        if days not in self._days_ago:
-            self._days_ago[days] = ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
-        return self._days_ago[days]
+        return ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
 
     def day_n(self, days: int) -> str:
         """The day of service since enrolment: "day 12"."""
-        if days not in self._day_n:
-            self._day_n[days] = ngettext("day %(days)s", "day %(days)s", days) % {"days": days}
-        return self._day_n[days]
+        return ngettext("day %(days)s", "day %(days)s", days) % {"days": days}
 
     def month_n(self, month: int) -> str:
         """The month of the job since its start: "month 3"."""
-        if month not in self._month_n:
-            self._month_n[month] = gettext("month %(m)s") % {"m": month}
-        return self._month_n[month]
+        return _("month %(m)s") % {"m": month}

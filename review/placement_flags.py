@@ -26,8 +26,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from clients.models import Certificate, ClientStatus
 from compostela.models import Office
@@ -51,6 +50,7 @@ from regulations.rules import (
     six_month_date,
 )
 from review.flags import ALERT, NOTICE, WARN, Due, Flag
+from review.labels import gettext_once as _  # a text translated once, not once per row
 
 SIX_MONTH_NOTICE_DAYS = 30
 FIRST_WEEK_DAYS = 7  # the first week: the start day and the six days after it
@@ -79,12 +79,12 @@ class SearchStage(enum.StrEnum):
     HIRED = "hired"
 
 
-STAGE_LABELS = {
-    SearchStage.PROFILE: gettext_lazy("Profile only"),
-    SearchStage.CONTACTING: gettext_lazy("Contacting employers"),
-    SearchStage.APPLYING: gettext_lazy("Applying"),
-    SearchStage.INTERVIEWING: gettext_lazy("Interviewing"),
-    SearchStage.HIRED: gettext_lazy("Hired"),
+STAGE_LABELS = {  # translated by the row (``gettext_once``)
+    SearchStage.PROFILE: gettext_noop("Profile only"),
+    SearchStage.CONTACTING: gettext_noop("Contacting employers"),
+    SearchStage.APPLYING: gettext_noop("Applying"),
+    SearchStage.INTERVIEWING: gettext_noop("Interviewing"),
+    SearchStage.HIRED: gettext_noop("Hired"),
 }
 
 

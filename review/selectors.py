@@ -13,7 +13,6 @@ from datetime import date
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from billing.selectors import billing_runs_retention_support
 from clients.models import Client, ClientStatus
@@ -32,6 +31,7 @@ from review.flags import (
     employed_plan_flags,
     empty_facts,
 )
+from review.labels import gettext_once as _  # the rows' words translated once, not once per row
 from review.models import REVIEW_QUIET_DAYS_DEFAULT, CaseReviewMark, CaseReviewSettings
 from review.placement_flags import (
     IN_SERVICE,
@@ -97,7 +97,7 @@ class ReviewRow:
 
     @property
     def stage_label(self) -> str:
-        return str(STAGE_LABELS[self.stage])
+        return _(STAGE_LABELS[self.stage])
 
     @property
     def urgency(self) -> int:
