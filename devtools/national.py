@@ -31,6 +31,7 @@ noise.  The same office (demo office 1, untouched by the clone) is asked for the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -308,9 +309,10 @@ def _chunks(queryset, fields) -> Iterator[list[tuple]]:
 
 def office_rows(model: type[models.Model], offices: Iterable[Office]) -> int:
     """How many rows of an office table belong to ``offices`` (for users: how many are members of them)."""
+    ids = [office.pk for office in offices]
     if model is User:
-        return User.objects.filter(pk__in=Membership.objects.filter(office__in=offices).values("user")).count()
-    return model._base_manager.filter(**{f"{office_path(model)}__in": offices}).count()
+        return User.objects.filter(pk__in=Membership.objects.filter(office__in=ids).values("user")).count()
+    return model._base_manager.filter(**{f"{office_path(model)}__in": ids}).count()
 
 
 def crossing_references(offices: Iterable[Office]) -> dict[str, int]:
@@ -489,11 +491,11 @@ def serve_worker(requests=None, answers=None) -> None:
     its plan), ``quit``.  Anything else written to stdout goes to stderr, so the answers stay parseable."""
     requests = requests or sys.stdin
     answers = answers or sys.stdout
-    sys.stdout = sys.stderr
     office = demo_offices()[0]
     http = manager_client(office)
-    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False,
-                           DEBUG=False):  # as in production (no query log, no debug pages)
+    with contextlib.redirect_stdout(sys.stderr), override_settings(
+            ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False,
+            DEBUG=False):  # as in production (no query log, no debug pages)
         for line in requests:
             request = json.loads(line)
             try:
@@ -522,7 +524,8 @@ def _answer(request: dict, *, http: HttpClient, office: Office) -> dict:
     if op == "explain":
         with CaptureQueriesContext(connection) as captured:
             http.get(request["url"])
-        slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
+        reads = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        slowest = max(reads, key=lambda q: float(q["time"]))  # EXPLAIN ANALYZE runs it: reads only
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
             plan = "\n".join(row[0] for row in cursor.fetchall())

@@ -1,6 +1,8 @@
 """The national data set's clone (issue 22) on a tiny data set: every office row is copied, into new offices
 with their own staff, and no copied row points outside its office.  No timing is asserted here."""
 
+import json
+from dataclasses import asdict
 from io import StringIO
 
 import pytest
@@ -12,7 +14,16 @@ from compostela.audit import event_models
 from compostela.models import Membership, Office, User
 from devtools.bench import staff_client
 from devtools.demo.offices import demo_office_number
-from devtools.national import Progress, clone_offices, crossing_references, office_models, office_rows
+from devtools.national import (
+    PageLine,
+    Progress,
+    clone_offices,
+    crossing_references,
+    office_models,
+    office_rows,
+    render_comparison,
+    serve_worker,
+)
 from placements.models import Employer
 
 
@@ -69,3 +80,39 @@ def test_a_copy_is_an_office_like_the_template_to_its_staff(template):
     assert [name in shown_in_copy for name in names] == [name in shown for name in names]
     assert set(Client.objects.filter(office=copy).values_list("pk", flat=True)).isdisjoint(
         Client.objects.filter(office=template).values_list("pk", flat=True))
+
+
+def _ask(*requests: dict) -> list[dict]:
+    answers = StringIO()
+    serve_worker(requests=StringIO("".join(json.dumps(r) + "\n" for r in [*requests, {"op": "quit"}])),
+                 answers=answers)
+    return [json.loads(line) for line in answers.getvalue().splitlines()][:-1]
+
+
+def test_the_comparison_worker_times_every_page_with_its_queries(template):
+    # the protocol of the two workers (bench_national --serve-worker), in-process on the test database
+    (info,) = _ask({"op": "pages"})
+    assert {"roster (one day)", "client list", "client page", "case review", "billing (last month)",
+            "follow-up cost", "placements", "hires"} <= set(info["pages"])
+    assert info["counts"]["offices"] == 1 and info["office"] == demo_office_number(1)
+    urls = list(info["pages"].values())
+    answers = _ask(*[{"op": "get", "url": url} for url in urls for _ in range(3)],
+                   {"op": "explain", "url": info["pages"]["roster (one day)"]})
+    for index, url in enumerate(urls):
+        runs = answers[3 * index:3 * index + 3]
+        assert [a["status"] for a in runs] == [200, 200, 200], url
+        assert all(a["ms"] > 0 for a in runs)
+        assert runs[1]["queries"] == runs[2]["queries"] > 0, f"{url}: the same queries on every warm run"
+    explained = answers[-1]
+    assert "error" not in explained, explained
+    assert explained["sql"].lstrip().upper().startswith("SELECT") and "cost=" in explained["plan"]
+
+
+def test_a_page_fails_when_its_queries_differ_or_it_is_much_slower():
+    same = PageLine(name="p", url="/", queries_base=[5, 5], queries_national=[5, 5], ms_base=[10, 12],
+                    ms_national=[14, 15], statuses=[200] * 4)
+    more_queries = PageLine(**{**asdict(same), "queries_national": [5, 6]})
+    slower = PageLine(**{**asdict(same), "ms_national": [17, 18]})
+    assert same.passed and not more_queries.passed and not slower.passed
+    table = render_comparison([same, more_queries, slower])
+    assert "5–6" in table and table.count("FAIL") == 2 and "1.59×" in table
