@@ -21,7 +21,7 @@ helpers (``devtools.bench.staff_client``, ``demo_offices``) find them.  Shared t
 regulations) are not copied.  The whole clone is one transaction: a clone that stops half-way leaves nothing.
 
 The audit trail is off for the copy's writes, as for the demo seeders: these are invented people, copied
-(``_switch`` says how).
+(``_switch_triggers`` says how).
 
 The comparison runs two worker processes, one per database (``bench_national --serve-worker`` with
 ``DATABASE_URL`` naming it), that each time "GET this page once" on request (JSON lines on stdin/stdout), so the
@@ -45,7 +45,6 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-import pgtrigger
 import psycopg
 from django.apps import apps
 from django.conf import settings
@@ -172,8 +171,7 @@ def clone_offices(*, templates: list[Office], copies: int, progress=None, analyz
         with connection.cursor() as cursor:
             # foreign keys checked at each COPY's end, not at commit: no queue of millions of deferred checks
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            triggers = _trail_triggers(tables)
-            _switch(cursor, triggers, "DISABLE")
+            _switch_triggers(cursor, tables, "DISABLE")
             strides = {m: _largest_id(m) for m in tables}
         remap = _Remap(strides=strides, offices=set(office_ids), users=user_ids)
         for model in tables:
@@ -188,7 +186,7 @@ def clone_offices(*, templates: list[Office], copies: int, progress=None, analyz
             if analyze:
                 progress.line("clone: ANALYZE …")
                 cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables))
-            _switch(cursor, triggers, "ENABLE")
+            _switch_triggers(cursor, tables, "ENABLE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default, for the rest of a caller's block
     report.seconds = time.monotonic() - started
     progress.line(f"clone: {report.written_rows:,} rows written in {report.seconds:.1f}s "
@@ -196,22 +194,17 @@ def clone_offices(*, templates: list[Office], copies: int, progress=None, analyz
     return report
 
 
-def _trail_triggers(tables) -> list[tuple[str, str]]:
-    """(table, trigger) of the audit trail's row triggers on ``tables`` (pghistory's event triggers)."""
-    from pghistory.trigger import Event as EventTrigger
-
-    return [(model._meta.db_table, trigger.get_pgid(model)) for model, trigger in pgtrigger.registered()
-            if model in tables and isinstance(trigger, EventTrigger)]
-
-
-def _switch(cursor, triggers: list[tuple[str, str]], action: str) -> None:
-    """The trail is off for the copy's writes, as for the demo seeders: these are invented people, copied.  The
-    seeders' way (``audit_context(bulk_seed=True)``, pgtrigger's ignore list) still runs each trigger, which
-    reads the list for every row — the copy ran at ~2,000 rows/s; switched off, ~6× faster.  Inside the
-    clone's transaction, and switched on again before it commits."""
+def _switch_triggers(cursor, tables, action: str) -> None:
+    """The tables' own row triggers (not the foreign keys' and constraints', which stay on) are off for the copy,
+    inside its transaction, and on again before it commits.  They are the audit trail — off for invented people
+    copied, as for the demo seeders — and two checks the copy keeps by construction (each copy is the template
+    with its keys moved): a certificate number's one owner in an office, a goal progress's plan.  The trail's
+    own switch (pgtrigger's ignore list, the seeders' way) still runs each trigger to read the list, row by row
+    (~2,000 rows/s), and the certificate check takes an advisory lock a row, more than one transaction may hold
+    for 300 offices."""
     quote = connection.ops.quote_name
-    for table, trigger in triggers:
-        cursor.execute(f"ALTER TABLE {quote(table)} {action} TRIGGER {quote(trigger)}")
+    for model in tables:
+        cursor.execute(f"ALTER TABLE {quote(model._meta.db_table)} {action} TRIGGER USER")
 
 
 def _logins(memberships: Iterable[Membership], *, copies: int, step: int) -> dict[str, dict[int, str]]:
