@@ -69,6 +69,7 @@ DATABASE_SUFFIX = "_national"
 CHUNK_ROWS = 20_000  # template rows read per COPY; each is written COPIES times
 RUNS = 5  # timed runs per page and database (median), after one warm-up run each
 TIME_RATIO = 1.5  # a page at 300 offices may take at most 1.5× its time at 50
+EXPLAIN_RUNS = 5  # a failing page's queries are timed over this many runs to find its slowest
 
 
 # -- which tables are an office's ------------------------------------------------------------------------------
@@ -515,14 +516,20 @@ def _answer(request: dict, *, http: HttpClient, office: Office) -> dict:
             ms = (time.perf_counter() - started) * 1000
         return {"ms": ms, "queries": counted.count, "status": response.status_code, "bytes": len(response.content)}
     if op == "explain":
-        with CaptureQueriesContext(connection) as captured:
-            http.get(request["url"])
-        reads = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
-        slowest = max(reads, key=lambda q: float(q["time"]))  # EXPLAIN ANALYZE runs it: reads only
+        runs = []
+        for _ in range(EXPLAIN_RUNS):
+            with CaptureQueriesContext(connection) as captured:
+                http.get(request["url"])
+            runs.append(captured.captured_queries)
+        # the same statements in the same order on every run: the slowest by its median time over the runs
+        times = [statistics.median(float(run[i]["time"]) for run in runs) for i in range(len(runs[0]))]
+        reads = [i for i, q in enumerate(runs[-1]) if q["sql"].lstrip().upper().startswith("SELECT")]
+        slowest = max(reads, key=lambda i: times[i])  # EXPLAIN ANALYZE runs the statement: reads only
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + runs[-1][slowest]["sql"])
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        return {"sql": slowest["sql"], "ms": float(slowest["time"]) * 1000, "plan": plan}
+        return {"sql": runs[-1][slowest]["sql"], "ms": times[slowest] * 1000, "plan": plan,
+                "queries_ms": [round(t * 1000, 2) for t in times]}
     if op == "quit":
         return {"bye": True}
     raise ValueError(f"unknown request {op!r}")
@@ -596,7 +603,8 @@ class PageLine:
         return self.same_queries and self.ratio <= TIME_RATIO and set(self.statuses) == {200}
 
 
-def compare(*, base: str, national: str, runs: int = RUNS, log=None) -> tuple[list[PageLine], dict]:
+def compare(*, base: str, national: str, runs: int = RUNS, only: list[str] | None = None,
+            log=None) -> tuple[list[PageLine], dict]:
     """Every page of ``page_urls`` in both databases: one warm-up request each, then ``runs`` timed requests
     each, interleaved (A B, B A, A B …).  For a page that fails, the slowest query's plan in both."""
     log = log or (lambda text: print(text, file=sys.stderr, flush=True))
@@ -607,6 +615,8 @@ def compare(*, base: str, national: str, runs: int = RUNS, log=None) -> tuple[li
                                f"a copy of this one?): {info_a['pages']} / {info_b['pages']}")
         lines = []
         for name, url in info_a["pages"].items():
+            if only and name not in only:
+                continue
             log(f"bench_national: {name} ({url}) …")
             line = PageLine(name=name, url=url)
             a.ask(op="get", url=url)

@@ -26,13 +26,14 @@ class Command(BaseCommand):
         parser.add_argument("--compare", action="store_true",
                             help="Compare the pages (the default when neither --build nor --rebuild is given).")
         parser.add_argument("--runs", type=int, default=national.RUNS, help="Timed runs per page and database.")
+        parser.add_argument("--only", nargs="+", metavar="PAGE", help='Compare only these pages ("roster (one day)").')
         parser.add_argument("--copies", type=int, default=national.COPIES, help="Copies of the 50 offices to add.")
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench" / "national.json"))
         # the children's roles (run by this command itself)
         parser.add_argument("--serve-worker", action="store_true", help="(internal) answer page requests")
         parser.add_argument("--grow", action="store_true", help="(internal) clone the offices in this database")
 
-    def handle(self, *args, build, rebuild, compare, runs, copies, output, serve_worker, grow, **options):
+    def handle(self, *args, build, rebuild, compare, runs, only, copies, output, serve_worker, grow, **options):
         if serve_worker:
             national.serve_worker()
             return
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         if build or rebuild:
             self._build(base=base, target=target, copies=copies, rebuild=rebuild, path=path)
         if compare or not (build or rebuild):
-            self._compare(base=base, target=target, runs=runs, path=path)
+            self._compare(base=base, target=target, runs=runs, only=only, path=path)
 
     def _build(self, *, base: str, target: str, copies: int, rebuild: bool, path: Path) -> None:
         offices = national.TEMPLATE_OFFICES * (copies + 1)
@@ -85,13 +86,13 @@ class Command(BaseCommand):
         with national.Worker(target) as worker:
             return worker.ask(op="pages")["counts"]["offices"] >= offices
 
-    def _compare(self, *, base: str, target: str, runs: int, path: Path) -> None:
+    def _compare(self, *, base: str, target: str, runs: int, only: list[str] | None, path: Path) -> None:
         if not national.database_exists(target):
             raise CommandError(f"The 300-office database {target} is missing. Build it with\n"
                                "  python manage.py bench_national --build  (make bench-national does).")
         started = time.monotonic()
         try:
-            lines, counts = national.compare(base=base, national=target, runs=runs)
+            lines, counts = national.compare(base=base, national=target, runs=runs, only=only)
         except RuntimeError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
