@@ -18,7 +18,8 @@ stride.  Offices and staff logins are copied only in part: the template offices,
 of them (foreign keys to anyone else — a shared user — stay as they are).  The copies get new office numbers and
 usernames in the demo's numbering (office 51 is ``0110000051``, its manager ``o51-manager``), so the benchmark's
 helpers (``devtools.bench.staff_client``, ``demo_offices``) find them.  Shared tables (fee schedules, diagnoses,
-regulations) are not copied.  The whole clone is one transaction: a clone that stops half-way leaves nothing.
+regulations) are not copied, nor are ids held inside arrays or JSON (a sensitive export's list of clients —
+the demo has none).  The whole clone is one transaction: a clone that stops half-way leaves nothing.
 
 The audit trail is off for the copy's writes, as for the demo seeders: these are invented people, copied
 (``_switch_triggers`` says how).
@@ -64,7 +65,6 @@ from devtools.demo.offices import DEMO_STAFF, demo_office_number, demo_username
 
 COPIES = 5  # 50 offices × (1 + 5) = 300
 TEMPLATE_OFFICES = 50  # the benchmark's data set (devtools/management/commands/bench.py ISSUE_DATASET)
-NATIONAL_OFFICES = TEMPLATE_OFFICES * (1 + COPIES)
 DATABASE_SUFFIX = "_national"
 CHUNK_ROWS = 20_000  # template rows read per COPY; each is written COPIES times
 RUNS = 5  # timed runs per page and database (median), after one warm-up run each
