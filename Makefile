@@ -7,7 +7,7 @@ LOCK_HASH := $(shell cat requirements.lock requirements-dev.lock | sha1sum | cut
 VENV_STAMP := $(VENV)/.installed-$(LOCK_HASH)
 MO_FILES := locale/ja/LC_MESSAGES/django.mo
 
-.PHONY: run test setup db lint format messages lock db-roles bench serve loadtest backup restore system-deps-run system-deps-test
+.PHONY: run test setup db lint format messages lock db-roles bench bench-national serve loadtest backup restore system-deps-run system-deps-test
 
 # Development machines (make run, make test) install both sets; production installs requirements.lock alone.
 $(VENV_STAMP): requirements.lock requirements-dev.lock
@@ -78,6 +78,11 @@ lock:
 # Benchmark on the issue-11 data set (built first when missing: seed_demo --offices 50 … ~2 minutes).
 bench: db
 	$(PY) manage.py bench --build
+
+# National scale (issue 22): a second database of 300 offices cloned from the benchmark's 50 (built when missing),
+# and every page compared between the two: bench/national.json.
+bench-national: db
+	$(PY) manage.py bench_national --build --compare
 
 # Production serving on loopback for the load test: DEBUG off, collectstatic (hashed + compressed files for
 # WhiteNoise), gunicorn on 127.0.0.1:8001.  Plain HTTP on loopback, so the HTTPS-only settings are relaxed
