@@ -24,6 +24,7 @@ for port in $PORTS; do
 import socket, sys
 port = int(sys.argv[1])
 with socket.socket() as probe:
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn: closed connections do not count
     try:
         probe.bind(("127.0.0.1", port))
     except OSError as refused:
