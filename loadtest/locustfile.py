@@ -16,6 +16,7 @@ only, so these correct logins are never refused.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import os
 import random
@@ -25,13 +26,15 @@ from html import unescape
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 from locust.exception import StopUser
+from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "compostela-demo")
 OFFICES = int(os.environ.get("LOADTEST_OFFICES", "50"))
 ROLES = ["es1", "es2", "cm", "supervisor"]
 MAX_TASKS_PER_USER = int(os.environ.get("LOADTEST_MAX_TASKS", "200"))  # bounded in count as well as in time
+CSV_PREFIX = os.environ.get("LOADTEST_CSV")  # where the final statistics go: <prefix>_stats.csv, _failures.csv
 HOSTS = [host.strip().rstrip("/") for host in os.environ.get("LOADTEST_HOSTS", "").split(",") if host.strip()]
 _numbers = itertools.count()
 
@@ -67,6 +70,19 @@ def form_fields(html: str) -> dict[str, str]:
             continue
         data[name] = attrs.get("value", "")
     return data
+
+
+@events.test_stop.add_listener
+def write_final_statistics(environment, **_kwargs):
+    """Locust's statistics once the last user has stopped, in the format of its ``--csv`` files (which are
+    snapshots taken every second, so they can miss the last requests and their errors)."""
+    if not CSV_PREFIX:
+        return
+    writer = StatsCSV(environment, PERCENTILES_TO_REPORT)
+    with open(f"{CSV_PREFIX}_stats.csv", "w", newline="", encoding="utf-8") as stats:
+        writer.requests_csv(csv.writer(stats))
+    with open(f"{CSV_PREFIX}_failures.csv", "w", newline="", encoding="utf-8") as failures:
+        writer.failures_csv(csv.writer(failures))
 
 
 def sent_to_login(response) -> bool:

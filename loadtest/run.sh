@@ -76,10 +76,9 @@ for host in sys.argv[2:]:
         sys.exit(f"the server {host} did not start: see {sys.argv[1]}/server-*.log")
 PYEOF
 
-LOADTEST_HOSTS=$HOSTS "$PY" loadtest/cpu.py --out "$OUT/cpu.json" "$@" -- \
+LOADTEST_HOSTS=$HOSTS LOADTEST_CSV=$OUT/loadtest "$PY" loadtest/cpu.py --out "$OUT/cpu.json" "$@" -- \
     "$LOCUST" -f loadtest/locustfile.py --headless --users "$USERS" --spawn-rate "$SPAWN_RATE" \
-    --run-time "$DURATION" --stop-timeout 10 --host "${HOSTS%%,*}" --csv "$OUT/loadtest" --only-summary \
-    --exit-code-on-error 0 || true
+    --run-time "$DURATION" --stop-timeout 10 --host "${HOSTS%%,*}" --only-summary --exit-code-on-error 0 || true
 set -- "$OUT/loadtest" --users "$USERS" --duration "$DURATION" --hosts "$HOSTS" --cpu "$OUT/cpu.json"
 if [ "${LOADTEST_UPDATE_SUMMARY:-0}" = 1 ]; then set -- "$@" --summary-dir bench; fi
 "$PY" loadtest/summarise.py "$@"

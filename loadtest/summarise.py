@@ -1,7 +1,8 @@
-"""Turns locust's CSV statistics (``<prefix>_stats.csv``) and ``cpu.py``'s measurements into
-``loadtest.json`` and ``loadtest.md`` in the output folder: throughput, p50/p95/p99 and errors, overall and per
-request, and the share of the machine's CPU each process group used.  ``--summary-dir bench`` also writes
-them to the committed summary.  Exits 1 and says FAIL when there was any error."""
+"""Turns locust's final statistics (``<prefix>_stats.csv`` and ``_failures.csv``, written by the locustfile
+once the last user stopped) and ``cpu.py``'s measurements into ``loadtest.json`` and ``loadtest.md`` in the
+output folder: throughput, p50/p95/p99 and errors, overall and per request, and the share of the machine's CPU
+each process group used.  ``--summary-dir bench`` also writes them to the committed summary.  Exits 1 and
+says FAIL when there was any error."""
 
 from __future__ import annotations
 
