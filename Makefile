@@ -7,7 +7,7 @@ LOCK_HASH := $(shell cat requirements.lock requirements-dev.lock | sha1sum | cut
 VENV_STAMP := $(VENV)/.installed-$(LOCK_HASH)
 MO_FILES := locale/ja/LC_MESSAGES/django.mo
 
-.PHONY: run test setup db lint format messages lock db-roles bench bench-national serve loadtest backup restore system-deps-run system-deps-test
+.PHONY: run test setup db lint format messages lock db-roles bench bench-national serve loadtest loadtest-two backup restore system-deps-run system-deps-test
 
 # Development machines (make run, make test) install both sets; production installs requirements.lock alone.
 $(VENV_STAMP): requirements.lock requirements-dev.lock
@@ -94,9 +94,15 @@ serve: db
 	env $(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	env $(SERVE_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py compostela.wsgi
 
-# Load test (locust, loopback only, 50 staff for 2 minutes; stops by itself): results in bench/loadtest.*
+# Load test (locust, loopback only, 50 staff for 2 minutes; stops by itself) on LOADTEST_PORT (default 8001):
+# results in bench/out/ (git-ignored); LOADTEST_UPDATE_SUMMARY=1 also writes bench/loadtest.* (committed).
+# loadtest-two: two gunicorn instances (LOADTEST_PORT and the next port) on the one database, every user's
+# requests alternating between them with one session; FAIL (exit 1) on any error.  See README "Scaling".
 loadtest: db
 	env $(SERVE_ENV) LOCUST=$${LOCUST:-$(VENV)/bin/locust} PY=$(PY) sh loadtest/run.sh
+
+loadtest-two: db
+	env $(SERVE_ENV) LOADTEST_INSTANCES=2 LOCUST=$${LOCUST:-$(VENV)/bin/locust} PY=$(PY) sh loadtest/run.sh
 
 # Backups (compostela/backup.py): a compressed, timestamped pg_dump in backups/ (git-ignored).
 backup: setup
