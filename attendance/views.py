@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from attendance import rules
@@ -225,6 +225,12 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         # the status radios of every row, labels translated once: (key, value, label); the key is the radio's
         # keyboard key (data-key, static/js/attendance.js) and the last part of its id, as RadioSelect numbered it
         "status_choices": [(STATUS_KEYS[value], value, str(label)) for value, label in STATUS_CHOICES],
+        "row_labels": {
+            "start": pgettext("attendance time", "Start"), "end": pgettext("attendance time", "End"),
+            "there": _("there"), "back": _("back"), "meal": _("meal"), "note": _("Note"),
+            "previous": _("Previous entry"),
+            "month": _("Attended + off-site days this month under the day's certificate / its granted days"),
+        },
         "totals": [(status, label, status_mark(status), sum(1 for r in recorded if r.status == status))
                    for status, label in AttendanceStatus.choices],
         "closed_day": rules.office_closed_day(day),
