@@ -59,6 +59,9 @@ def _person_url(pk: int) -> str:
 
 
 _PERSON_URL_PREFIX: str | None = None
+# What a row reads of the person (``ReviewRow`` and the flags; the rest of a client is never shown on the board).
+ROW_CLIENT_FIELDS = ("family_name", "given_name", "status", "first_visit_on", "enrolled_on",
+                     "specialist__username", "specialist__first_name", "specialist__last_name")
 ORDER_SPECIALIST = "specialist"
 ORDER_URGENCY = "urgency"
 
@@ -252,7 +255,10 @@ def review_board(*, office: Office, day: date, user: User | None, filters: Board
     clients = (
         Client.objects.filter(office=office)
         .filter(Q(status__in=IN_SERVICE) | Q(pk__in=list(hires)))
-        .select_related("specialist")  # the group's name (the case manager only filters: no object needed)
+        # the row's fields only, and of the specialist the name (the group's title); a client has two dozen
+        # fields and the rows read five (300 rows: a quarter of the time of building them)
+        .only(*ROW_CLIENT_FIELDS)
+        .select_related("specialist")
         .annotate(**client_contact_annotations(day=day), **placement_client_annotations(office=office, day=day))
         .order_by("family_name_kana", "given_name_kana", "pk")
     )
