@@ -115,32 +115,34 @@ class StripDay:
     label: str = ""  # "6/18 通所" — the mark's tooltip
 
 
-def _strip_days(day: date) -> list[tuple[date, bool]]:
+@dataclass(frozen=True)
+class StripMarks:
+    """The strip's days on a board's day (oldest first) and every mark each of them can show — one per
+    attendance status and one for nothing recorded — built once for a board and shared by all its rows."""
+
+    days: tuple[date, ...]
+    marks: dict[tuple[date, str], StripDay]
+
+
+def strip_marks(*, day: date) -> StripMarks:
     first = day - timedelta(days=STRIP_DAYS - 1)
-    days = [first + timedelta(days=offset) for offset in range(STRIP_DAYS)]
-    return [(d, attendance_rules.office_closed_day(d)) for d in days]
-
-
-def attendance_strip(*, day: date, records: dict[date, str],
-                     _days: list[tuple[date, bool]] | None = None, _labels: dict[str, str] | None = None
-                     ) -> list[StripDay]:
-    """One mark per day for the last ``STRIP_DAYS`` days, oldest first.  (``_days`` and ``_labels`` let the
-    office-wide reader compute the calendar and the translated labels once, not once per client.)"""
-    days = _days if _days is not None else _strip_days(day)
-    labels = _labels if _labels is not None else _strip_labels()
-    closed_text = labels["closed"]
-    return [
-        StripDay(d, records.get(d, ""), closed,
-                 f"{d.month}/{d.day} {labels[records.get(d, '')]}{closed_text if closed else ''}")
-        for d, closed in days
-    ]
-
-
-def _strip_labels() -> dict[str, str]:
+    days = tuple(first + timedelta(days=offset) for offset in range(STRIP_DAYS))
     labels = {status.value: str(status.label) for status in AttendanceStatus}
     labels[""] = _("nothing recorded")
-    labels["closed"] = _(" (office closed)")
-    return labels
+    closed_text = _(" (office closed)")
+    marks = {}
+    for d in days:
+        closed = attendance_rules.office_closed_day(d)
+        for status, label in labels.items():
+            marks[d, status] = StripDay(d, status, closed, f"{d.month}/{d.day} {label}{closed_text if closed else ''}")
+    return StripMarks(days, marks)
+
+
+def attendance_strip(*, day: date, records: dict[date, str], marks: StripMarks | None = None) -> list[StripDay]:
+    """One mark per day for the last ``STRIP_DAYS`` days, oldest first.  (``marks``: the office-wide reader
+    builds the calendar and its marks once, not once per client.)"""
+    marks = marks if marks is not None else strip_marks(day=day)
+    return [marks.marks[d, records.get(d, "")] for d in marks.days]
 
 
 def flag_absent_in_a_row(*, strip: list[StripDay]) -> Flag | None:
@@ -273,11 +275,10 @@ def client_review_facts(*, office: Office, day: date, client_ids: list[int]) -> 
             statuses[key] = plan_review_status(plan=followed, today=day, reviews=reviews[followed.pk],
                                                monitoring_months=intervals[key[1]])
     plan_clients = {client_id for client_id, _service in statuses}
-    strip_days, strip_labels = _strip_days(day), _strip_labels()
+    marks = strip_marks(day=day)
     for client_id in set(records) | set(counts) | set(certificates) | plan_clients:
         f = facts[client_id]
-        f.strip = attendance_strip(day=day, records=records.get(client_id, {}), _days=strip_days,
-                                   _labels=strip_labels)
+        f.strip = attendance_strip(day=day, records=records.get(client_id, {}), marks=marks)
         f.used_days = counts[client_id].billable if client_id in counts else 0
         certs = certificates.get(client_id, [])
         current = next((c for c in certs if c.covers(day)), None)

@@ -11,6 +11,7 @@ Plain text — the template escapes it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.core.signals import setting_changed
@@ -58,9 +59,11 @@ ngettext = ngettext_once
 
 
 class RowLabels:
-    """The rows' words in the active language (the counted ones remembered per number)."""
+    """The rows' words in the active language (the counted ones remembered per number, for the request: a
+    board asks for "3 days ago" a hundred times)."""
 
     def __init__(self):
+        self._counted: dict[tuple[str, int], str] = {}
         self.reviewed_today = _("Reviewed today")
         self.strip = _("Attendance, last two weeks")
         self.phase_unpaid = _("Follow-up, months 0–6")
@@ -71,16 +74,23 @@ class RowLabels:
         self.mark_reviewed = _("Mark reviewed")
         self._today = _("today")
 
+    def _remembered(self, key: tuple[str, int], text: Callable[[], str]) -> str:
+        if key not in self._counted:
+            self._counted[key] = text()
+        return self._counted[key]
+
     def days_ago(self, days: int) -> str:
         """The last contact in words: "today", "1 day ago", "12 days ago"."""
         if days == 0:
             return self._today
-        return ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
+        return self._remembered(("days_ago", days), lambda: ngettext(
+            "%(days)s day ago", "%(days)s days ago", days) % {"days": days})
 
     def day_n(self, days: int) -> str:
         """The day of service since enrolment: "day 12"."""
-        return ngettext("day %(days)s", "day %(days)s", days) % {"days": days}
+        return self._remembered(("day_n", days), lambda: ngettext(
+            "day %(days)s", "day %(days)s", days) % {"days": days})
 
     def month_n(self, month: int) -> str:
         """The month of the job since its start: "month 3"."""
-        return _("month %(m)s") % {"m": month}
+        return self._remembered(("month_n", month), lambda: _("month %(m)s") % {"m": month})

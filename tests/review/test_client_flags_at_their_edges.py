@@ -178,3 +178,17 @@ def test_rapid_search_flag_after_30_days_enrolled_without_face_to_face_employer_
     assert "rapid_search" in codes(day_31)
     assert "rapid_search" not in codes(met)
     assert "rapid_search" in codes(phoned)
+
+
+def test_rapid_search_counts_a_face_to_face_employer_contact_from_the_enrolment_day_on(world):
+    """The face-to-face contact must be since enrolment: the day before does not count, the day itself does
+    (the board reads the latest face-to-face contact and compares it with the enrolment day)."""
+    enrolled_on = DAY - timedelta(days=31)
+    day_before = client_in_service(world.office, enrolled_on=enrolled_on)
+    on_the_day = client_in_service(world.office, enrolled_on=enrolled_on)
+    EmployerContactFactory(office=world.office, day=enrolled_on - timedelta(days=1), staff=world.staff,
+                           clients=[day_before], kind=EmployerContactKind.FIRST_VISIT)
+    EmployerContactFactory(office=world.office, day=enrolled_on, staff=world.staff, clients=[on_the_day],
+                           kind=EmployerContactKind.FIRST_VISIT)
+    assert "rapid_search" in codes(day_before)
+    assert "rapid_search" not in codes(on_the_day)
