@@ -188,15 +188,15 @@ def measure_times(operation: Callable[[], object], *, runs: int) -> list[float]:
     return times
 
 
-class QueryCounter:
-    """Counts the statements sent to the database (an execute wrapper: unlike the debug query log it is not
-    reset when a request starts, and has no length limit)."""
+class ExecuteWrapper:
+    """An execute wrapper of the default connection for the ``with`` block: unlike the debug query log it is not
+    reset when a request starts, and has no length limit.  Subclasses say what they note of each statement."""
 
-    def __init__(self):
-        self.count = 0
+    def note(self, sql, params, many) -> None:
+        raise NotImplementedError
 
     def __call__(self, execute, sql, params, many, context):
-        self.count += 1
+        self.note(sql, params, many)
         return execute(sql, params, many, context)
 
     def __enter__(self):
@@ -206,6 +206,16 @@ class QueryCounter:
 
     def __exit__(self, *exc):
         return self._wrapper.__exit__(*exc)
+
+
+class QueryCounter(ExecuteWrapper):
+    """Counts the statements sent to the database."""
+
+    def __init__(self):
+        self.count = 0
+
+    def note(self, sql, params, many) -> None:
+        self.count += 1
 
 
 def time_sql(sql: str, params, *, runs: int) -> tuple[float, list[tuple]]:
@@ -346,24 +356,15 @@ def alternating(first: Callable[[], object], second: Callable[[], object], *, ru
 
 
 # -- query plans (issue 22) ---------------------------------------------------------------------------------------
-class QueryRecorder:
+class QueryRecorder(ExecuteWrapper):
     """Records the statements sent to the database, with their parameters."""
 
     def __init__(self):
         self.statements: list[tuple[str, object]] = []
 
-    def __call__(self, execute, sql, params, many, context):
+    def note(self, sql, params, many) -> None:
         if not many:
             self.statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        self._wrapper = connection.execute_wrapper(self)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self._wrapper.__exit__(*exc)
 
 
 def all_office_tables() -> set[str]:

@@ -2,28 +2,14 @@
 as many translation calls as a list of 3 (the status labels and the client links are made once by the view;
 the rows, ``templates/jinja2/clients/rows.html``, translate nothing)."""
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
 from datetime import date
 from itertools import cycle, islice
-from unittest import mock
 
 from django.urls import reverse
-from django.utils import translation
 
 from clients.models import ClientStatus
 from tests.factories import CertificateFactory, ClientFactory
-
-
-@contextmanager
-def translation_calls() -> Iterator[Callable[[], int]]:
-    """The calls to gettext, ngettext, pgettext and npgettext (the ``{% translate %}`` tags, lazy strings and
-    the ``gettext`` functions all end in ``django.utils.translation._trans``) inside the block."""
-    with ExitStack() as stack:
-        mocks = [stack.enter_context(mock.patch.object(translation._trans, name,  # noqa: SLF001 - the count
-                                                       wraps=getattr(translation._trans, name)))  # noqa: SLF001
-                 for name in ("gettext", "ngettext", "pgettext", "npgettext")]
-        yield lambda: sum(m.call_count for m in mocks)
+from tests.helpers import translation_calls
 
 
 def add_clients(world, count: int) -> None:

@@ -2,28 +2,14 @@
 makes as many translation calls as a board of 3 people in the same situations (the flags, due dates, stages
 and counted words come from ``review.labels``)."""
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
 from datetime import timedelta
-from unittest import mock
 
 from django.urls import reverse
-from django.utils import translation
 
 from review.labels import forget_translations
 from tests.conftest import logged_in
+from tests.helpers import translation_calls
 from tests.review.helpers import client_in_service, employed_person
-
-
-@contextmanager
-def translation_calls() -> Iterator[Callable[[], int]]:
-    """The calls to gettext, ngettext, pgettext and npgettext (the ``{% translate %}`` tags, lazy strings and
-    the ``gettext`` functions all end in ``django.utils.translation._trans``) inside the block."""
-    with ExitStack() as stack:
-        mocks = [stack.enter_context(mock.patch.object(translation._trans, name,  # noqa: SLF001 - the count
-                                                       wraps=getattr(translation._trans, name)))  # noqa: SLF001
-                 for name in ("gettext", "ngettext", "pgettext", "npgettext")]
-        yield lambda: sum(m.call_count for m in mocks)
 
 
 def add_people(world, today, *, in_service: int, employed: int) -> None:
