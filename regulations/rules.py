@@ -9,8 +9,8 @@ months 7–42 of retention support, the April–March fiscal year) are the const
 Where this module and the copies it replaces disagreed, billing (``billing/services/claims.py``) was the
 reference, and ``shared/domain.md`` wins over both.
 
-* months: ``month_start`` / ``month_end`` / ``days_in_month`` / ``month_bounds`` / ``months_ending_with`` /
-  ``rolling_window``
+* months: ``month_start`` / ``month_end`` / ``days_in_month`` / ``month_bounds`` / ``add_months`` /
+  ``months_ending_with`` / ``rolling_window``
 * granted days (支給量): ``standard_granted_days`` / ``granted_days``
 * certificates: ``certificate_on`` (a day) / ``certificate_for_month`` (the line's certificate number) /
   ``latest_certificate_in_month``; a certificate that changes mid-month: ``certificate_days`` (each one's own
@@ -37,6 +37,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import enum
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -162,10 +163,19 @@ def month_bounds(day: date) -> tuple[date, date]:
     return month_start(day), month_end(day)
 
 
+@functools.lru_cache(maxsize=4096)
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by ``months`` calendar months (negative: back), clipped to the last day of a shorter
+    month (1/31 + 1 → 2/28) — ``relativedelta``'s reading.  Remembered: the billing of a month and the case
+    review ask the same few dates hundreds of times."""
+    return day + relativedelta(months=months)
+
+
+@functools.lru_cache(maxsize=1024)
 def months_ending_with(month: date, count: int) -> tuple[tuple[date, date], ...]:
     """Bounds of ``count`` months: the month of ``month`` first, then going back."""
     first = month_start(month)
-    return tuple(month_bounds(first - relativedelta(months=back)) for back in range(count))
+    return tuple(month_bounds(add_months(first, -back)) for back in range(count))
 
 
 def rolling_window(month: date) -> tuple[date, date]:
@@ -482,7 +492,7 @@ def plan_monitoring_due_on(plan: AgreedPeriod, *, day: date, monitoring_months: 
     monitoring on or before ``day``, else after the client agreed to it (else after its period started)."""
     done = [d for d in plan.monitored_on if d <= day]
     base = max(done) if done else (plan.agreed_on or plan.period_start)
-    return base + relativedelta(months=monitoring_months)
+    return add_months(base, monitoring_months)
 
 
 def plan_month(*, month: date, certificates: Iterable[Period], plans: Iterable[AgreedPeriod],
@@ -678,7 +688,7 @@ def cap_management(*, cap: int, copays: Sequence[int], shares: Sequence[int] | N
 # --- placements: six months, retention, follow-up ----------------------------------------------------------
 def six_month_date(start: date) -> date:
     """The day a job started on ``start`` reaches six months (calendar months; 31 Aug → 28/29 Feb)."""
-    return start + relativedelta(months=SIX_MONTHS)
+    return add_months(start, SIX_MONTHS)
 
 
 class Retention(enum.StrEnum):
@@ -720,7 +730,7 @@ def month_after_start(start: date, day: date) -> int:
 def retention_support_span(start: date) -> tuple[date, date]:
     """The 就労定着支援 phase of a job started on ``start``: its first day (the six-month day) and the day
     after its last day (start + 42 months)."""
-    return six_month_date(start), start + relativedelta(months=RETENTION_SUPPORT_LAST_MONTH)
+    return six_month_date(start), add_months(start, RETENTION_SUPPORT_LAST_MONTH)
 
 
 def followup_phase(*, start: date, day: date) -> FollowUpPhase:
