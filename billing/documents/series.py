@@ -12,7 +12,7 @@ from django.db.models import Count, Sum
 
 from attendance.models import BILLABLE_ATTENDANCE, Attendance
 from billing.models import ClaimLine, MonthClosing
-from billing.services.fees import fee_book_load
+from billing.services.fees import FeeBook, fee_book_load
 from billing.services.followup_cost import _DailyYen  # the one "days × daily yen" estimate, reused on purpose
 from compostela.models import Office
 from placements.models import Hire
@@ -30,9 +30,11 @@ class MonthPoint:
     source: str  # "claims": the closed month's stored claim; "estimate": days × the tier's daily yen
 
 
-def billing_monthly_series(*, office: Office, last_month: date, months: int = 12) -> list[MonthPoint]:
+def billing_monthly_series(*, office: Office, last_month: date, months: int = 12,
+                           book: FeeBook | None = None) -> list[MonthPoint]:
     """Fees and billable attendance days of the ``months`` months ending with ``last_month``: a closed
-    month shows its stored claim total, an open one the estimate (days × the tier's daily yen)."""
+    month shows its stored claim total, an open one the estimate (days × the tier's daily yen; ``book``: the
+    office's fee book when the caller has it loaded already, else it is read when an open month needs it)."""
     last = last_month.replace(day=1)
     first = last - relativedelta(months=months - 1)
     end = last + relativedelta(months=1)
@@ -57,7 +59,7 @@ def billing_monthly_series(*, office: Office, last_month: date, months: int = 12
             points.append(MonthPoint(month=month, yen=closed.get(month, 0), days=len(days), source=SOURCE_CLAIMS))
             continue
         if days and daily is None:
-            daily = _DailyYen(office=office, book=fee_book_load(office=office))
+            daily = _DailyYen(office=office, book=book or fee_book_load(office=office))
         yen = daily.month_yen(days=days) if days else 0
         points.append(MonthPoint(month=month, yen=yen, days=len(days), source=SOURCE_ESTIMATE))
     return points

@@ -98,7 +98,7 @@ def _percent(value: Decimal) -> str:
     return format((value * 100).normalize(), "f")
 
 
-@dataclass
+@dataclass(frozen=True)
 class OfficeSettingsView:
     """The office settings in force on a day (defaults when the office has none yet)."""
 
@@ -191,6 +191,8 @@ class FeeBook:
     service_codes: dict[int, dict[tuple[str, str], ServiceCode]] = field(default_factory=dict)  # revision id → …
     # the 就労定着支援 rate the manager confirmed for an office with no retention-support history (None: unset)
     no_history_rate: RetentionSupportNoHistoryRate | None = None
+    # the view of each settings row, made once (a month's lines ask for the settings in force many times)
+    _settings_views: dict[int | None, OfficeSettingsView] = field(default_factory=dict, repr=False)
 
     def revision_on(self, day: date) -> FeeRevision | None:
         """The revision in force on ``day``: the latest effective on it (of those the office may use)."""
@@ -266,7 +268,11 @@ class FeeBook:
         return rate
 
     def settings_on(self, day: date) -> OfficeSettingsView:
-        return settings_view(latest_on(self.settings, day))
+        row = latest_on(self.settings, day)
+        key = row.pk if row is not None else None
+        if key not in self._settings_views:
+            self._settings_views[key] = settings_view(row)
+        return self._settings_views[key]
 
     def area_grade_on(self, day: date) -> str:
         """The office's area grade on ``day``: the dated setting in force, else the grade recorded on the office."""
