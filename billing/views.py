@@ -74,21 +74,64 @@ def _month_url(month: date) -> str:
     return f"{reverse('billing:index')}?month={month:%Y-%m}"
 
 
+# a line held for one of these links its badge to the month's cap management across providers (上限額管理)
+CAP_MANAGEMENT_WARNINGS = ("cap_management_missing", "cap_division_to_enter", "cap_amount_over_ours",
+                           "cap_management_conflict")
+
+
+def _month_line_words() -> dict[str, str]:
+    """The words of the month's lines (billing/month_lines.html), translated once a request, not once a line."""
+    return {
+        "to_confirm_badge": _("to confirm"), "rate_missing": _("rate missing"),
+        "cap_management": _("cap management"), "transition": _("Transition"),
+        "retention_support": _("Retention support"), "monthly_fee": _("monthly fee"), "to_confirm": _("To confirm"),
+        "why": _("Why"), "to_confirm_colon": _("To confirm:"),
+        "which_cap": _("The certificates of this month carry different co-payment caps. Which one governs the "
+                       "month?"),
+        "confirm_cap": _("Confirm the cap"),
+    }
+
+
+def _month_line_links(line, *, month: date, snapshot: bool) -> dict:
+    """The links of one line that only some lines have: its cap management across providers, and the form
+    that confirms which certificate's cap governs the month (an open month whose certificates differ)."""
+    links: dict = {}
+    if (line.explanation.get("copay_management") or {}).get("managed_by"):
+        links["cap_management"] = reverse("billing:cap_management", args=[month.year, month.month, line.client_id])
+        links["cap_management_warning"] = any(code in line.holds for code in CAP_MANAGEMENT_WARNINGS)
+    decision = line.cap_decision
+    if decision.get("to_confirm") and not snapshot:
+        links["copay_cap"] = reverse("billing:copay_cap", args=[month.year, month.month, line.client_id])
+        confirmed = decision.get("confirmed") or {}
+        links["confirmed_certificate"] = confirmed.get("certificate_id")
+        if confirmed:
+            links["confirmed_by"] = _("Confirmed by %(who)s: certificate %(number)s.") % {
+                "who": confirmed.get("by"), "number": confirmed.get("number")}
+    return links
+
+
 def _render_month(request: HttpRequest, *, month: date, version: int | None = None) -> HttpResponse:
     statement = billing_month_statement(office=request.office, month=month, version=version)
-    lines = [(line, claim_explanation_rows(line.explanation)) for line in statement.lines]
+    lines = [(line, claim_explanation_rows(line.explanation),
+              _month_line_links(line, month=month, snapshot=statement.closing is not None))
+             for line in statement.lines]
     checks = (billing_close_checks(office=request.office, month=month, claims=statement.claims)
               if statement.claims is not None else [])
     return render(request, "billing/month.html", {
         "checks": checks,
         "statement": statement, "lines": lines, "month": month,
+        "line_words": _month_line_words(),
+        "line_links": {"no_history_rate": reverse("billing:no_history_rate"),
+                       "fees": f"{reverse('billing:fees')}?month={month:%Y-%m}"},
         "previous_month": month - relativedelta(months=1), "next_month": month + relativedelta(months=1),
         "month_form": MonthForm(initial={"month": f"{month:%Y-%m}"}), "reopen_form": ReopenForm(),
         "can_close": (statement.closing is None and not statement.error
                       and month_is_over(month, today=timezone.localdate())),
         "viewing_old_version": version is not None and statement.closing is not None
         and statement.closing.reopened_at is not None,
-        "fees_chart": chart_fees_and_days(billing_monthly_series(office=request.office, last_month=month)),
+        "fees_chart": chart_fees_and_days(billing_monthly_series(
+            office=request.office, last_month=month,
+            book=statement.claims.inputs.book if statement.claims is not None else None)),
         "documents": billing_documents(office=request.office, month=month),
         "document_kinds": [(k, label) for k, label in DocumentKind.choices
                            if k.startswith("month_")],  # the follow-up report and the client's papers have their pages
