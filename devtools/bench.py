@@ -1161,20 +1161,31 @@ ORDER BY c.family_name_kana, c.given_name_kana, c.id
 
 # -- the billing floor ------------------------------------------------------------------------------------------
 # What the claims of a month are computed from — the tables, filters and rows that ``billing.services.month_inputs``
-# reads — read with plain SELECTs through a cursor and nothing else: no ORM, no model instances and no rule of
-# billing (no tier, reduction, add-on, cap or follow-up phase; the rows are fetched and dropped).  The offices are
-# an array, so the same statements read one office or all of them.  ``%(clients)s`` is every person with
+# reads (with the fee book of ``billing.services.fees.fee_book_load`` and the office's fee confirmations) — read
+# with plain SELECTs through a cursor and nothing else: no ORM, no model instances and no rule of billing (no
+# tier, reduction, add-on, cap or follow-up phase; the rows are fetched and dropped).  Every table the
+# computation reads is here: issues 18–21 added the revisions, staff-pay rates and settings (処遇改善), office
+# reductions, service codes, the regulations' figures, regional meetings, periods of use and monitoring dates.
+# The offices are an array, so the same statements read one office or all of them.  ``%(clients)s`` is every person with
 # attendance or a contact in the month and ``%(support_clients)s`` every person with a face-to-face contact in
 # the rate's window, both taken from the rows read before them.
 BILLING_INPUT_SELECTS = {
     # the fee book
+    "fee revisions": "SELECT * FROM billing_feerevision",
     "fee schedules": "SELECT * FROM billing_feeschedule",
     "basic fees": "SELECT * FROM billing_basicfee",
     "add-on rates": "SELECT * FROM billing_addonrate",
     "unit prices": "SELECT * FROM billing_areaunitprice",
+    "staff-pay rates": "SELECT * FROM billing_treatmentimprovementrate",
+    "office reduction rates": "SELECT * FROM billing_officereductionrate",
+    "service codes": "SELECT * FROM billing_servicecode",
+    "regulations' figures": "SELECT * FROM regulations_regulatoryfigures",
+    "staff-pay settings": "SELECT * FROM billing_officetreatmentimprovement WHERE office_id = ANY(%(offices)s)",
     "office settings": "SELECT * FROM billing_officefeesettings WHERE office_id = ANY(%(offices)s)",
     "capacities": "SELECT * FROM billing_officecapacity WHERE office_id = ANY(%(offices)s)",
     "tier overrides": "SELECT * FROM billing_retentiontieroverride WHERE office_id = ANY(%(offices)s)",
+    "no-history rate": "SELECT * FROM billing_retentionsupportnohistoryrate WHERE office_id = ANY(%(offices)s)",
+    "fee confirmations": "SELECT * FROM billing_feevalueconfirmation WHERE office_id = ANY(%(offices)s)",
     # billable users a day in the two months before the month
     "users a day before": """
         SELECT office_id, day, count(*) FROM clients_attendance
@@ -1190,7 +1201,11 @@ BILLING_INPUT_SELECTS = {
         FROM placements_followupcontact f JOIN placements_hire h ON h.id = f.hire_id AND h.office_id = f.office_id
         WHERE f.office_id = ANY(%(offices)s) AND f.day BETWEEN %(first)s AND %(last)s
           AND f.kind = ANY(%(contact_kinds)s)""",
-    # the month's people, their certificates of both services and their agreed plans
+    # the regional cooperation meetings of the fiscal year up to the month's end
+    "regional meetings": """
+        SELECT client_id, day, kind FROM attendance_regionalmeeting
+        WHERE office_id = ANY(%(offices)s) AND day BETWEEN %(fiscal_year_first)s AND %(last)s""",
+    # the month's people, their certificates of both services, agreed plans and periods of use
     "clients": "SELECT * FROM clients_client WHERE id = ANY(%(clients)s)",
     "certificates": """
         SELECT * FROM clients_certificate
@@ -1201,6 +1216,15 @@ BILLING_INPUT_SELECTS = {
         SELECT client_id, period_start, period_end, agreed_on FROM clients_supportplan
         WHERE client_id = ANY(%(clients)s) AND agreed_on IS NOT NULL
           AND period_start <= %(last)s AND period_end >= %(window_first)s""",
+    "monitoring dates": """
+        SELECT r.plan_id, r.reviewed_on FROM clients_supportplanreview r
+        JOIN clients_supportplan p ON p.id = r.plan_id
+        WHERE p.client_id = ANY(%(clients)s) AND p.agreed_on IS NOT NULL AND p.period_start <= %(last)s
+          AND r.reviewed_on <= %(last)s""",
+    "periods of use": """
+        SELECT client_id, started_on, enrolled_on, ended_on FROM clients_serviceperiod
+        WHERE client_id = ANY(%(clients)s) AND started_on <= %(last)s
+          AND (ended_on IS NULL OR ended_on >= %(first)s)""",
     # the hires of the retention tier's two fiscal years
     "tier hires": """
         SELECT start_date, ended_on, fixed_term_end FROM placements_hire
@@ -1225,7 +1249,7 @@ def billing_input_params(*, office_ids: list[int], month: date) -> dict:
     from billing.services.month_inputs import MONTH_CONTACT_KINDS
     from billing.services.tier import retention_support_window, retention_tier_window
     from placements.models import FollowUpKind
-    from regulations.rules import fiscal_year_of
+    from regulations.rules import fiscal_year_bounds, fiscal_year_of
 
     first = month.replace(day=1)
     _window, hires_first, hires_last, _as_of = retention_tier_window(fiscal_year_of(first))
@@ -1237,6 +1261,7 @@ def billing_input_params(*, office_ids: list[int], month: date) -> dict:
         "transition": "transition", "retention_support": "retention_support",
         "hires_first": hires_first, "hires_last": hires_last, "face_to_face": FollowUpKind.FACE_TO_FACE.value,
         "support_from": support_from, "support_as_of": support_as_of,
+        "fiscal_year_first": fiscal_year_bounds(fiscal_year_of(first))[0],
     }
 
 
