@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from attendance import rules
@@ -135,24 +135,11 @@ def attendance_closed_months(*, office: Office, months: list[date]) -> set[date]
     """Of ``months`` (first days), those whose attendance is read-only: billing has closed them — one query."""
     return set(ClosedMonth.objects.filter(office=office, month__in=months).values_list("month", flat=True))
 
-def _facts_of(client: Client) -> rules.EnrolmentFacts:
-    return rules.EnrolmentFacts(
-        client_id=client.pk,
-        enrolled_on=client.enrolled_on,
-        ended_on=client.ended_on,
-        certificates=[
-            rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days)
-            for c in client.attendance_certificates
-        ],
-        periods=[rules.PeriodFacts(p.started_on, p.enrolled_on, p.ended_on) for p in client.attendance_periods],
-    )
-
-
 def attendance_candidate_clients(*, office: Office, start: date, end: date) -> list[Client]:
     """The office's clients who might attend between ``start`` and ``end``: those with a transition
     certificate valid on some day of the range, or with attendance recorded in it (a 就労定着支援 certificate
-    is not one to attend with).  Each carries ``attendance_certificates`` (transition only),
-    ``attendance_periods`` and ``enrolment`` (``EnrolmentFacts``).  Three queries; sorted by kana."""
+    is not one to attend with).  Each carries ``enrolment`` (``EnrolmentFacts``: its transition certificates and
+    its periods of use).  Three queries; sorted by kana."""
     certificates = Certificate.objects.transition().filter(office=office, period_start__lte=end,
                                                            period_end__gte=start)
     clients = Client.objects.filter(office=office).filter(
@@ -170,18 +157,28 @@ def attendance_clients_by_id(*, office: Office, client_ids) -> dict[int, Client]
 
 
 def _with_enrolment(clients, *, office: Office) -> list[Client]:
-    clients = clients.prefetch_related(
-        Prefetch(
-            "certificates",
-            queryset=Certificate.objects.transition().filter(office=office).order_by("period_start"),
-            to_attr="attendance_certificates",
-        ),
-        Prefetch("periods", queryset=ServicePeriod.objects.filter(client__office=office).order_by("started_on"),
-                 to_attr="attendance_periods"),  # the office said: its index bounds the read to one office
-    ).order_by("family_name_kana", "given_name_kana", "pk")
-    result = list(clients)
+    """``clients`` in kana order, each with its ``enrolment`` facts — three queries.  The certificates and the
+    periods are read as the values the rule takes (``CertificateFacts``, ``PeriodFacts``), not as model
+    instances: building a model for each of them was a large part of the roster's time."""
+    result = list(clients.order_by("family_name_kana", "given_name_kana", "pk"))
+    ids = [client.pk for client in result]
+    certificates: dict[int, list[rules.CertificateFacts]] = defaultdict(list)
+    for client_id, *facts in (
+        Certificate.objects.transition().filter(office=office, client_id__in=ids).order_by("period_start")
+        .values_list("client_id", "number", "period_start", "period_end", "granted_days")
+    ):
+        certificates[client_id].append(rules.CertificateFacts(*facts))
+    periods: dict[int, list[rules.PeriodFacts]] = defaultdict(list)
+    for client_id, *facts in (
+        ServicePeriod.objects.filter(client__office=office, client_id__in=ids).order_by("started_on")
+        .values_list("client_id", "started_on", "enrolled_on", "ended_on")
+    ):
+        periods[client_id].append(rules.PeriodFacts(*facts))
     for client in result:
-        client.enrolment = _facts_of(client)
+        client.enrolment = rules.EnrolmentFacts(
+            client_id=client.pk, enrolled_on=client.enrolled_on, ended_on=client.ended_on,
+            certificates=certificates[client.pk], periods=periods[client.pk],
+        )
     return result
 
 
