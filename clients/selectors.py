@@ -47,11 +47,20 @@ def client_search(*, office: Office, query: str = "", status: str = "", staff: U
     return clients
 
 
+# What the client list and its CSV export read of each client and of its two staff members (their names:
+# ``User.__str__``); the other columns stay in the database.
+CLIENT_LIST_FIELDS = (
+    "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "status",
+    "specialist__last_name", "specialist__first_name", "specialist__username",
+    "case_manager__last_name", "case_manager__first_name", "case_manager__username",
+)
+
+
 def client_list(
     *, office: Office, today: date, query: str = "", status: str = "", staff: User | None = None
 ) -> list[Client]:
-    """Rows of the client list in one query: each client carries ``days_attended`` (this month, from the
-    attendance app's registered annotation),
+    """Rows of the client list in one query (their ``CLIENT_LIST_FIELDS``): each client carries ``days_attended``
+    (this month, from the attendance app's registered annotation),
     ``certificate_end`` (of the latest transition certificate: the one attendance needs), ``age`` and
     ``certificate_warning``."""
     first, last = month_bounds(today)
@@ -59,6 +68,7 @@ def client_list(
     rows = list(
         client_search(office=office, query=query, status=status, staff=staff)
         .select_related("specialist", "case_manager")
+        .only(*CLIENT_LIST_FIELDS)
         .annotate(
             **client_list_annotations(first=first, last=last),  # days_attended (attendance)
             certificate_end=Subquery(latest_certificate.values("period_end")[:1]),
