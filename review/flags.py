@@ -32,7 +32,15 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from attendance import rules as attendance_rules
 from attendance.models import Attendance, AttendanceStatus
 from attendance.selectors import attendance_month_counts
-from clients.models import IN_TRANSITION_SERVICE, CaseNote, Certificate, CertificateService, ClientStatus, SupportPlan
+from clients.models import (
+    IN_TRANSITION_SERVICE,
+    CaseNote,
+    Certificate,
+    CertificateService,
+    ClientStatus,
+    SupportPlan,
+    SupportPlanReview,
+)
 from clients.rules import CERTIFICATE_WARNING_DAYS, CertificateWarning, certificate_warning
 from clients.selectors import ReviewStatus, plan_review_status, plan_to_review
 from compostela.models import Office
@@ -47,10 +55,13 @@ ABSENT_IN_A_ROW = 3
 GRANTED_DAYS_LEFT_WARNING = 2  # "nearly used": this many days left, or fewer
 # Attendance that is a contact with the person; a plain absence is not (a supported absence is a call).
 CONTACT_ATTENDANCE = (AttendanceStatus.ATTENDED, AttendanceStatus.OFFSITE, AttendanceStatus.ABSENT_SUPPORTED)
+# What the plans' rules read of a support plan (``clients.selectors.plan_to_review``, ``plan_review_status``).
+PLAN_RULE_FIELDS = ("client", "service", "period_start", "period_end", "agreed_on", "closed_on")
 
 ALERT = 3  # flag weights, for the urgency order
 WARN = 2
 NOTICE = 1
+_LEVELS = {ALERT: "alert", WARN: "warn"}  # a flag's level (CSS) by its weight; any other is a notice
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ class Flag:
 
     @property
     def level(self) -> str:
-        return {ALERT: "alert", WARN: "warn"}.get(self.weight, "notice")
+        return _LEVELS.get(self.weight, "notice")
 
 
 @dataclass(frozen=True)
@@ -254,14 +265,21 @@ def client_review_facts(*, office: Office, day: date, client_ids: list[int]) -> 
     month = attendance_rules.month_start(day)
     counts = attendance_month_counts(office=office, month=month)
     certificates: dict[int, list[attendance_rules.CertificateFacts]] = defaultdict(list)
-    for c in Certificate.objects.transition().filter(office=office, period_end__gte=month).order_by("period_start"):
-        certificates[c.client_id].append(
-            attendance_rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days))
+    for client_id, *certificate in (
+        Certificate.objects.transition().filter(office=office, period_end__gte=month).order_by("period_start")
+        .values_list("client_id", "number", "period_start", "period_end", "granted_days")
+    ):
+        certificates[client_id].append(attendance_rules.CertificateFacts(*certificate))
     plans = (
         SupportPlan.objects.filter(client_id__in=client_ids, client__office=office)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        # what the missing-plan rule reads of a plan and of its monitoring records (``plan_to_review``,
+        # ``plan_review_status``), not the plans' texts: 300 people have ~400 plans and as many records
+        .only(*PLAN_RULE_FIELDS)
         # to_attr: a plain list per plan (a prefetched manager would build a queryset for each of hundreds of plans)
-        .prefetch_related(Prefetch("reviews", to_attr="review_list")).order_by("client_id", "period_start", "pk")
+        .prefetch_related(Prefetch("reviews", queryset=SupportPlanReview.objects.only("plan", "reviewed_on"),
+                                   to_attr="review_list"))
+        .order_by("client_id", "period_start", "pk")
     )
     intervals = figures_on(day=day).plan_monitoring_months
     own_plans: dict[tuple[int, str], list[SupportPlan]] = defaultdict(list)
