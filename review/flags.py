@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from attendance import rules as attendance_rules
 from attendance.models import Attendance, AttendanceStatus
@@ -270,24 +270,21 @@ def client_review_facts(*, office: Office, day: date, client_ids: list[int]) -> 
         .values_list("client_id", "number", "period_start", "period_end", "granted_days")
     ):
         certificates[client_id].append(attendance_rules.CertificateFacts(*certificate))
-    plans = (
-        SupportPlan.objects.filter(client_id__in=client_ids, client__office=office)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-        # what the missing-plan rule reads of a plan and of its monitoring records (``plan_to_review``,
-        # ``plan_review_status``), not the plans' texts: 300 people have ~400 plans and as many records
-        .only(*PLAN_RULE_FIELDS)
-        # to_attr: a plain list per plan (a prefetched manager would build a queryset for each of hundreds of plans)
-        .prefetch_related(Prefetch("reviews", queryset=SupportPlanReview.objects.only("plan", "reviewed_on"),
-                                   to_attr="review_list"))
-        .order_by("client_id", "period_start", "pk")
-    )
+    # the plans still followed and their monitoring records, with what the missing-plan rule reads of them
+    # (``plan_to_review``, ``plan_review_status``), not their texts: 300 people have ~400 plans and as many records
+    plans = (SupportPlan.objects.filter(client_id__in=client_ids, client__office=office)
+             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
+    monitoring: dict[int, list[SupportPlanReview]] = defaultdict(list)
+    # the records of those plans by a subquery, not by a list of ~400 plan ids sent back (as a prefetch would)
+    for review in SupportPlanReview.objects.filter(plan__in=plans.values("pk")).only("plan", "reviewed_on"):
+        monitoring[review.plan_id].append(review)
     intervals = figures_on(day=day).plan_monitoring_months
     own_plans: dict[tuple[int, str], list[SupportPlan]] = defaultdict(list)
-    for plan in plans:
+    for plan in plans.only(*PLAN_RULE_FIELDS).order_by("client_id", "period_start", "pk"):
         own_plans[plan.client_id, plan.service].append(plan)
     statuses: dict[tuple[int, str], ReviewStatus] = {}
     for key, own in own_plans.items():
-        reviews = {p.pk: p.review_list for p in own}
+        reviews = {p.pk: monitoring[p.pk] for p in own}
         followed = plan_to_review(own, day=day, monitoring_months=intervals[key[1]], reviews=reviews)
         if followed is not None:
             statuses[key] = plan_review_status(plan=followed, today=day, reviews=reviews[followed.pk],

@@ -82,7 +82,7 @@ class RowLabels:
         self.mark_reviewed = _("Mark reviewed")
         self._today = _("today")
 
-    def strip_marks(self, days: Iterable[StripDay], render: Callable[[StripDay], Markup]) -> Markup:
+    def strip_marks(self, days: Iterable[StripDay], render: Callable[[StripDay], Markup]) -> list[Markup]:
         """A row's attendance strip: each day as the template's macro ``render`` writes it, each kind of mark (a
         day and what was recorded on it) rendered the first time only — a board shows ~3,000 marks of a few dozen
         kinds — and one call from the template per row, not one per mark."""
@@ -92,7 +92,7 @@ class RowLabels:
             if markup is None:
                 markup = self._marks[day] = render(day)
             marks.append(markup)
-        return Markup("".join(marks))  # each piece is the macro's output (Markup): nothing here to escape
+        return marks
 
     def _remembered(self, key: tuple[str, int], text: Callable[[], str]) -> str:
         if key not in self._counted:
