@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from attendance import rules as attendance_rules
 from attendance.models import Attendance, AttendanceStatus
@@ -37,6 +37,7 @@ from clients.models import (
     CaseNote,
     Certificate,
     CertificateService,
+    Client,
     ClientStatus,
     SupportPlan,
     SupportPlanReview,
@@ -250,11 +251,11 @@ def client_contact_annotations(*, day: date) -> dict:
     }
 
 
-def client_review_facts(*, office: Office, day: date, client_ids: list[int]) -> dict[int, ClientFacts]:
-    """``client id → ClientFacts`` for the office's clients (the plans: of ``client_ids``, the people on the
-    board, read by their index), in six queries whatever their number: the strip's attendance, the month's
-    counts, certificates, the plans still followed and their monitoring records, the figures in force (the
-    monitoring intervals)."""
+def client_review_facts(*, office: Office, day: date, people: QuerySet[Client]) -> dict[int, ClientFacts]:
+    """``client id → ClientFacts`` for the office's clients (the plans: of ``people``, the office's clients on the
+    board, a subquery that PostgreSQL answers through the plans' client index), in six queries whatever their
+    number: the strip's attendance, the month's counts, certificates, the plans still followed and their
+    monitoring records, the figures in force (the monitoring intervals)."""
     facts: dict[int, ClientFacts] = defaultdict(ClientFacts)
     first = day - timedelta(days=STRIP_DAYS - 1)
     records: dict[int, dict[date, str]] = defaultdict(dict)
@@ -272,8 +273,7 @@ def client_review_facts(*, office: Office, day: date, client_ids: list[int]) -> 
         certificates[client_id].append(attendance_rules.CertificateFacts(*certificate))
     # the plans still followed and their monitoring records, with what the missing-plan rule reads of them
     # (``plan_to_review``, ``plan_review_status``), not their texts: 300 people have ~400 plans and as many records
-    plans = (SupportPlan.objects.filter(client_id__in=client_ids, client__office=office)
-             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
+    plans = SupportPlan.objects.filter(client__in=people).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
     monitoring: dict[int, list[SupportPlanReview]] = defaultdict(list)
     # the records of those plans by a subquery, not by a list of ~400 plan ids sent back (as a prefetch would)
     for review in SupportPlanReview.objects.filter(plan__in=plans.values("pk")).only("plan", "reviewed_on"):
