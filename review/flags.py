@@ -56,6 +56,7 @@ ABSENT_IN_A_ROW = 3
 GRANTED_DAYS_LEFT_WARNING = 2  # "nearly used": this many days left, or fewer
 # Attendance that is a contact with the person; a plain absence is not (a supported absence is a call).
 CONTACT_ATTENDANCE = (AttendanceStatus.ATTENDED, AttendanceStatus.OFFSITE, AttendanceStatus.ABSENT_SUPPORTED)
+IN_SERVICE = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)  # the board's clients in service
 # What the plans' rules read of a support plan (``clients.selectors.plan_to_review``, ``plan_review_status``).
 PLAN_RULE_FIELDS = ("client", "service", "period_start", "period_end", "agreed_on", "closed_on")
 
@@ -271,9 +272,13 @@ def client_review_facts(*, office: Office, day: date, people: QuerySet[Client]) 
         .values_list("client_id", "number", "period_start", "period_end", "granted_days")
     ):
         certificates[client_id].append(attendance_rules.CertificateFacts(*certificate))
-    # the plans still followed and their monitoring records, with what the missing-plan rule reads of them
-    # (``plan_to_review``, ``plan_review_status``), not their texts: 300 people have ~400 plans and as many records
-    plans = SupportPlan.objects.filter(client__in=people).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+    # the plans still followed that a row flags — a client in service's 就労移行支援 plan, a person in follow-up's
+    # 就労定着支援 plan (not the 就労移行支援 plans employed people often leave open) — and their monitoring records,
+    # with what the missing-plan rule reads of them (``plan_to_review``, ``plan_review_status``), not their texts
+    flagged = (Q(service=CertificateService.TRANSITION, client__status__in=IN_SERVICE)
+               | Q(service=CertificateService.RETENTION_SUPPORT) & ~Q(client__status__in=IN_SERVICE))
+    plans = (SupportPlan.objects.filter(client__in=people).filter(flagged)
+             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
     monitoring: dict[int, list[SupportPlanReview]] = defaultdict(list)
     # the records of those plans by a subquery, not by a list of ~400 plan ids sent back (as a prefetch would)
     for review in SupportPlanReview.objects.filter(plan__in=plans.values("pk")).only("plan", "reviewed_on"):

@@ -29,7 +29,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext_noop
 
-from clients.models import Certificate, ClientStatus
+from clients.models import Certificate
 from compostela.models import Office
 from placements.models import (
     FACE_TO_FACE_EMPLOYER_KINDS,
@@ -51,7 +51,7 @@ from regulations.rules import (
     retention_support_span,
     six_month_date,
 )
-from review.flags import ALERT, NOTICE, WARN, Due, Flag
+from review.flags import ALERT, IN_SERVICE, NOTICE, WARN, Due, Flag
 from review.labels import gettext_once as _  # a text translated once, not once per row
 
 SIX_MONTH_NOTICE_DAYS = 30
@@ -63,7 +63,6 @@ MONTHLY_CONTACT_DUE_FROM_DAY = 20
 # … or earlier when the last one is more than this many days ago (the monthly rhythm has slipped: last month
 # had none, or it came early in the month).
 MONTHLY_CONTACT_INTERVAL_DAYS = 35
-IN_SERVICE = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)
 
 
 def _day(value: date) -> str:
