@@ -276,7 +276,7 @@ def client_review_facts(*, office: Office, day: date, people: QuerySet[Client]) 
     # 就労定着支援 plan (not the 就労移行支援 plans employed people often leave open) — and their monitoring records,
     # with what the missing-plan rule reads of them (``plan_to_review``, ``plan_review_status``), not their texts
     flagged = (Q(service=CertificateService.TRANSITION, client__status__in=IN_SERVICE)
-               | Q(service=CertificateService.RETENTION_SUPPORT) & ~Q(client__status__in=IN_SERVICE))
+               | (Q(service=CertificateService.RETENTION_SUPPORT) & ~Q(client__status__in=IN_SERVICE)))
     plans = (SupportPlan.objects.filter(client__in=people).filter(flagged)
              .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
     monitoring: dict[int, list[SupportPlanReview]] = defaultdict(list)
