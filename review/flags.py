@@ -27,12 +27,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from attendance import rules as attendance_rules
 from attendance.models import Attendance, AttendanceStatus
 from attendance.selectors import attendance_month_counts
-from clients.models import IN_TRANSITION_SERVICE, CaseNote, Certificate, CertificateService, ClientStatus, SupportPlan
+from clients.models import (
+    IN_TRANSITION_SERVICE,
+    CaseNote,
+    Certificate,
+    CertificateService,
+    Client,
+    ClientStatus,
+    SupportPlan,
+    SupportPlanReview,
+)
 from clients.rules import CERTIFICATE_WARNING_DAYS, CertificateWarning, certificate_warning
 from clients.selectors import ReviewStatus, plan_review_status, plan_to_review
 from compostela.models import Office
@@ -47,10 +56,14 @@ ABSENT_IN_A_ROW = 3
 GRANTED_DAYS_LEFT_WARNING = 2  # "nearly used": this many days left, or fewer
 # Attendance that is a contact with the person; a plain absence is not (a supported absence is a call).
 CONTACT_ATTENDANCE = (AttendanceStatus.ATTENDED, AttendanceStatus.OFFSITE, AttendanceStatus.ABSENT_SUPPORTED)
+IN_SERVICE = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)  # the board's clients in service
+# What the plans' rules read of a support plan (``clients.selectors.plan_to_review``, ``plan_review_status``).
+PLAN_RULE_FIELDS = ("client", "service", "period_start", "period_end", "agreed_on", "closed_on")
 
 ALERT = 3  # flag weights, for the urgency order
 WARN = 2
 NOTICE = 1
+_LEVELS = {ALERT: "alert", WARN: "warn"}  # a flag's level (CSS) by its weight; any other is a notice
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,7 @@ class Flag:
 
     @property
     def level(self) -> str:
-        return {ALERT: "alert", WARN: "warn"}.get(self.weight, "notice")
+        return _LEVELS.get(self.weight, "notice")
 
 
 @dataclass(frozen=True)
@@ -239,11 +252,11 @@ def client_contact_annotations(*, day: date) -> dict:
     }
 
 
-def client_review_facts(*, office: Office, day: date, client_ids: list[int]) -> dict[int, ClientFacts]:
-    """``client id → ClientFacts`` for the office's clients (the plans: of ``client_ids``, the people on the
-    board, read by their index), in six queries whatever their number: the strip's attendance, the month's
-    counts, certificates, the plans still followed and their monitoring records, the figures in force (the
-    monitoring intervals)."""
+def client_review_facts(*, office: Office, day: date, people: QuerySet[Client]) -> dict[int, ClientFacts]:
+    """``client id → ClientFacts`` for the office's clients (the plans: of ``people``, the office's clients on the
+    board, a subquery that PostgreSQL answers through the plans' client index), in six queries whatever their
+    number: the strip's attendance, the month's counts, certificates, the plans still followed and their
+    monitoring records, the figures in force (the monitoring intervals)."""
     facts: dict[int, ClientFacts] = defaultdict(ClientFacts)
     first = day - timedelta(days=STRIP_DAYS - 1)
     records: dict[int, dict[date, str]] = defaultdict(dict)
@@ -254,22 +267,29 @@ def client_review_facts(*, office: Office, day: date, client_ids: list[int]) -> 
     month = attendance_rules.month_start(day)
     counts = attendance_month_counts(office=office, month=month)
     certificates: dict[int, list[attendance_rules.CertificateFacts]] = defaultdict(list)
-    for c in Certificate.objects.transition().filter(office=office, period_end__gte=month).order_by("period_start"):
-        certificates[c.client_id].append(
-            attendance_rules.CertificateFacts(c.number, c.period_start, c.period_end, c.granted_days))
-    plans = (
-        SupportPlan.objects.filter(client_id__in=client_ids, client__office=office)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-        # to_attr: a plain list per plan (a prefetched manager would build a queryset for each of hundreds of plans)
-        .prefetch_related(Prefetch("reviews", to_attr="review_list")).order_by("client_id", "period_start", "pk")
-    )
+    for client_id, *certificate in (
+        Certificate.objects.transition().filter(office=office, period_end__gte=month).order_by("period_start")
+        .values_list("client_id", "number", "period_start", "period_end", "granted_days")
+    ):
+        certificates[client_id].append(attendance_rules.CertificateFacts(*certificate))
+    # the plans still followed that a row flags — a client in service's 就労移行支援 plan, a person in follow-up's
+    # 就労定着支援 plan (not the 就労移行支援 plans employed people often leave open) — and their monitoring records,
+    # with what the missing-plan rule reads of them (``plan_to_review``, ``plan_review_status``), not their texts
+    flagged = (Q(service=CertificateService.TRANSITION, client__status__in=IN_SERVICE)
+               | (Q(service=CertificateService.RETENTION_SUPPORT) & ~Q(client__status__in=IN_SERVICE)))
+    plans = (SupportPlan.objects.filter(client__in=people).filter(flagged)
+             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
+    monitoring: dict[int, list[SupportPlanReview]] = defaultdict(list)
+    # the records of those plans by a subquery, not by a list of ~400 plan ids sent back (as a prefetch would)
+    for review in SupportPlanReview.objects.filter(plan__in=plans.values("pk")).only("plan", "reviewed_on"):
+        monitoring[review.plan_id].append(review)
     intervals = figures_on(day=day).plan_monitoring_months
     own_plans: dict[tuple[int, str], list[SupportPlan]] = defaultdict(list)
-    for plan in plans:
+    for plan in plans.only(*PLAN_RULE_FIELDS).order_by("client_id", "period_start", "pk"):
         own_plans[plan.client_id, plan.service].append(plan)
     statuses: dict[tuple[int, str], ReviewStatus] = {}
     for key, own in own_plans.items():
-        reviews = {p.pk: p.review_list for p in own}
+        reviews = {p.pk: monitoring[p.pk] for p in own}
         followed = plan_to_review(own, day=day, monitoring_months=intervals[key[1]], reviews=reviews)
         if followed is not None:
             statuses[key] = plan_review_status(plan=followed, today=day, reviews=reviews[followed.pk],

@@ -1,22 +1,28 @@
 """The words of the case-review rows, translated once rather than once per row: a 300-person board has ~300
 rows with a dozen words each, and a translation call per word and row adds up (issue 22).
 
-* ``RowLabels``: the words of ``templates/jinja2/review/row_summary.html``, looked up once per request.
+* ``RowLabels``: the words of ``templates/jinja2/review/row_summary.html``, looked up once per request (and
+  its strip's marks, each kind rendered once per request by the template's macro).
 * ``gettext_once`` / ``ngettext_once``: for the flags' and due dates' texts (``review.flags``,
   ``review.placement_flags``): each text is translated once per language (and per number, for a plural) and
   then remembered for the life of the process — as Django reads each language's catalog once (and, like
   Django's, forgotten when a test changes the language settings).
 
-Plain text — the template escapes it."""
+Plain text — the template escapes it (the strip's marks are the template's own markup)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import translation
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from review.flags import StripDay
 
 
 @lru_cache(maxsize=1024)
@@ -60,10 +66,12 @@ ngettext = ngettext_once
 
 class RowLabels:
     """The rows' words in the active language (the counted ones remembered per number, for the request: a
-    board asks for "3 days ago" a hundred times)."""
+    board asks for "3 days ago" a hundred times), and the strip's marks as the template renders them, each kind
+    rendered once for the request (``strip_marks``)."""
 
     def __init__(self):
         self._counted: dict[tuple[str, int], str] = {}
+        self._marks: dict[StripDay, Markup] = {}
         self.reviewed_today = _("Reviewed today")
         self.strip = _("Attendance, last two weeks")
         self.phase_unpaid = _("Follow-up, months 0–6")
@@ -73,6 +81,18 @@ class RowLabels:
         self.reviewed = _("Reviewed")
         self.mark_reviewed = _("Mark reviewed")
         self._today = _("today")
+
+    def strip_marks(self, days: Iterable[StripDay], render: Callable[[StripDay], Markup]) -> list[Markup]:
+        """A row's attendance strip: each day as the template's macro ``render`` writes it, each kind of mark (a
+        day and what was recorded on it) rendered the first time only — a board shows ~3,000 marks of a few dozen
+        kinds — and one call from the template per row, not one per mark."""
+        marks = []
+        for day in days:
+            markup = self._marks.get(day)
+            if markup is None:
+                markup = self._marks[day] = render(day)
+            marks.append(markup)
+        return marks
 
     def _remembered(self, key: tuple[str, int], text: Callable[[], str]) -> str:
         if key not in self._counted:

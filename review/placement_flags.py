@@ -29,7 +29,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext_noop
 
-from clients.models import Certificate, ClientStatus
+from clients.models import Certificate
 from compostela.models import Office
 from placements.models import (
     FACE_TO_FACE_EMPLOYER_KINDS,
@@ -51,7 +51,7 @@ from regulations.rules import (
     retention_support_span,
     six_month_date,
 )
-from review.flags import ALERT, NOTICE, WARN, Due, Flag
+from review.flags import ALERT, IN_SERVICE, NOTICE, WARN, Due, Flag
 from review.labels import gettext_once as _  # a text translated once, not once per row
 
 SIX_MONTH_NOTICE_DAYS = 30
@@ -63,7 +63,6 @@ MONTHLY_CONTACT_DUE_FROM_DAY = 20
 # … or earlier when the last one is more than this many days ago (the monthly rhythm has slipped: last month
 # had none, or it came early in the month).
 MONTHLY_CONTACT_INTERVAL_DAYS = 35
-IN_SERVICE = (ClientStatus.VISITOR, ClientStatus.TRIAL, ClientStatus.ENROLLED)
 
 
 def _day(value: date) -> str:
@@ -163,6 +162,9 @@ def hire_is_active(hire: Hire, day: date) -> bool:
     return hire.ended_on is None or hire.ended_on >= day
 
 
+HIRE_ROW_FIELDS = ("client", "employer__name", "job_title", "start_date", "ended_on")
+
+
 def employed_hires(*, office: Office, day: date) -> dict[int, Hire]:
     """``client id → hire`` of the people in follow-up (the job still going first, else the latest), each
     hire annotated with its follow-up counts: ``first_week``, ``month_contacts``, ``month_face_to_face``,
@@ -176,6 +178,9 @@ def employed_hires(*, office: Office, day: date) -> dict[int, Hire]:
                             start_date__gt=day - relativedelta(months=RETENTION_SUPPORT_LAST_MONTH))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day - timedelta(days=JOB_ENDED_RECENTLY_DAYS)))
         .exclude(client__status__in=IN_SERVICE)
+        # what the rows, their flags and the detail panel read of a job (the grouping sorts every selected
+        # column with each of the job's follow-ups: a hire and an employer have two dozen)
+        .only(*HIRE_ROW_FIELDS)
         .select_related("employer")
         .annotate(
             first_week=Count("followups", filter=Q(
