@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -121,6 +122,7 @@ def _render_month(request: HttpRequest, *, month: date, version: int | None = No
         "checks": checks,
         "statement": statement, "lines": lines, "month": month,
         "line_words": _month_line_words(),
+        "csrf_input": csrf_input(request),  # the Jinja2 lines' copay-cap form
         "line_links": {"no_history_rate": reverse("billing:no_history_rate"),
                        "fees": f"{reverse('billing:fees')}?month={month:%Y-%m}"},
         "previous_month": month - relativedelta(months=1), "next_month": month + relativedelta(months=1),

@@ -4,11 +4,13 @@ which governs the month (recorded: who, when); until then the person's lines are
 closing refuses with ``copay_cap_to_confirm``).  The same cap on both: nothing to confirm.  The explanation
 lists both certificates and the decision."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -263,6 +265,21 @@ def test_the_manager_confirms_the_cap_on_the_month_page(office, world, manager_c
     assert (decision.certificate, decision.decided_by, decision.office) == (b, world.manager, office)
     statement = billing_month_statement(office=office, month=JUNE)
     assert statement.held_lines == []
+
+
+def test_the_cap_form_on_the_month_page_posts_its_csrf_token(office, world):
+    # rule: every form posts a CSRF token — the cap question is rendered by a Jinja2 fragment, so the token is the
+    # view's csrf_input, not {% csrf_token %}; a browser that submits the form as rendered is accepted
+    client, a, b = changing_client(office)
+    http = HttpClient(enforce_csrf_checks=True)
+    http.force_login(world.manager)
+    url = reverse(CAP_URL, kwargs={"year": 2024, "month": 6, "client_id": client.pk})
+    page = http.get(reverse("billing:index"), {"month": "2024-06"}).content.decode()
+    form = re.search(rf'<form method="post" action="{re.escape(url)}".*?</form>', page, flags=re.S).group(0)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = http.post(url, {"certificate": b.pk, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert CopayCapDecision.objects.get(client=client, month=JUNE).certificate == b
 
 
 def test_a_bad_choice_on_the_month_page_says_why_and_records_nothing(office, manager_client):
