@@ -25,7 +25,7 @@ from billing.documents.exports import to_csv as exports_csv
 from billing.documents.pdfs import KIND_SUMMARY, SEED_WHAT_IF, DocumentError, billing_month_pdf
 from billing.documents.series import billing_monthly_series, placement_retention_by_year
 from billing.documents.services import billing_document_request
-from billing.errors import CloseCheck
+from billing.errors import BillingError, CloseCheck
 from billing.explain import claim_explanation_rows
 from billing.forms import (
     CloseForm,
@@ -76,8 +76,11 @@ def _month_url(month: date) -> str:
 
 
 # a line held for one of these links its badge to the month's cap management across providers (上限額管理)
-CAP_MANAGEMENT_WARNINGS = ("cap_management_missing", "cap_division_to_enter", "cap_amount_over_ours",
-                           "cap_management_conflict")
+CAP_MANAGEMENT_WARNINGS = (BillingError.CAP_MANAGEMENT_MISSING, BillingError.CAP_DIVISION_TO_ENTER,
+                           BillingError.CAP_AMOUNT_OVER_OURS, BillingError.CAP_MANAGEMENT_CONFLICT)
+# a line held for one of these links its badge to the fee tables of the month (a rate to load)
+RATE_MISSING_HOLDS = (BillingError.TREATMENT_RATE_MISSING, BillingError.OFFICE_REDUCTION_RATE_MISSING,
+                      BillingError.ADDON_RATE_MISSING)
 
 
 def _month_line_words() -> dict[str, str]:
@@ -94,9 +97,14 @@ def _month_line_words() -> dict[str, str]:
 
 
 def _month_line_links(line, *, month: date, snapshot: bool) -> dict:
-    """The links of one line that only some lines have: its cap management across providers, and the form
-    that confirms which certificate's cap governs the month (an open month whose certificates differ)."""
+    """The links of one line that only some lines have: the badge of a line held for a value to enter, its cap
+    management across providers, and the form that confirms which certificate's cap governs the month (an open
+    month whose certificates differ)."""
     links: dict = {}
+    if BillingError.RETENTION_SUPPORT_HELD in line.holds:
+        links["held_badge"] = "no_history_rate"  # the 就労定着支援 rate with no history is to confirm
+    elif any(code in line.holds for code in RATE_MISSING_HOLDS):
+        links["held_badge"] = "rate_missing"
     if (line.explanation.get("copay_management") or {}).get("managed_by"):
         links["cap_management"] = reverse("billing:cap_management", args=[month.year, month.month, line.client_id])
         links["cap_management_warning"] = any(code in line.holds for code in CAP_MANAGEMENT_WARNINGS)
