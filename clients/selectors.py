@@ -47,19 +47,31 @@ def client_search(*, office: Office, query: str = "", status: str = "", staff: U
     return clients
 
 
-# What the client list and its CSV export read of each client and of its two staff members (their names:
-# ``User.__str__``); the other columns stay in the database.
+# What the client list and its CSV export read of each client (its two staff members by id: they are a
+# handful of people, read once — see ``client_list``); the other columns stay in the database.
 CLIENT_LIST_FIELDS = (
     "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "status",
-    "specialist__last_name", "specialist__first_name", "specialist__username",
-    "case_manager__last_name", "case_manager__first_name", "case_manager__username",
+    "specialist", "case_manager",
 )
+STAFF_NAME_FIELDS = ("last_name", "first_name", "username")  # what ``User.__str__`` prints
+
+
+def attach_staff(clients: list[Client], *relations: str) -> None:
+    """Set each client's staff members (``relations``: "specialist", "case_manager") from one small query.  An
+    office has a handful of staff for hundreds of clients: a join (``select_related``) would build a User per
+    row and relation; this builds one per person, with what ``User.__str__`` prints."""
+    ids = {getattr(client, f"{relation}_id") for client in clients for relation in relations} - {None}
+    staff = User.objects.only(*STAFF_NAME_FIELDS).in_bulk(ids) if ids else {}
+    for client in clients:
+        for relation in relations:
+            setattr(client, relation, staff.get(getattr(client, f"{relation}_id")))
 
 
 def client_list(
     *, office: Office, today: date, query: str = "", status: str = "", staff: User | None = None
 ) -> list[Client]:
-    """Rows of the client list in one query (their ``CLIENT_LIST_FIELDS``): each client carries ``days_attended``
+    """Rows of the client list in two queries (their ``CLIENT_LIST_FIELDS``, then their staff members' names):
+    each client carries ``days_attended``
     (this month, from the attendance app's registered annotation),
     ``certificate_end`` (of the latest transition certificate: the one attendance needs), ``age`` and
     ``certificate_warning``."""
@@ -67,7 +79,6 @@ def client_list(
     latest_certificate = Certificate.objects.transition().filter(client=OuterRef("pk")).order_by("-period_start")
     rows = list(
         client_search(office=office, query=query, status=status, staff=staff)
-        .select_related("specialist", "case_manager")
         .only(*CLIENT_LIST_FIELDS)
         .annotate(
             **client_list_annotations(first=first, last=last),  # days_attended (attendance)
@@ -76,6 +87,7 @@ def client_list(
         # explicit: Meta.ordering is not applied to aggregating (GROUP BY) queries
         .order_by("family_name_kana", "given_name_kana", "pk")
     )
+    attach_staff(rows, "specialist", "case_manager")
     for client in rows:
         client.age = age_on(client.birth_date, today)
         client.certificate_warning = (certificate_warning(client.certificate_end, today)

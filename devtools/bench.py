@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import os
 import platform
 import random
+import re
 import resource
 import statistics
 import sys
@@ -774,6 +776,12 @@ class Bench:
         line.ratio = m.median / line.sql_ms if line.sql_ms else None
         line.checks.append(Check("vs plain SELECTs of its inputs", f"≤ {BILLING_FLOOR_RATIO}×", f"{fmt(line.ratio)}×",
                                  line.ratio is not None and line.ratio <= BILLING_FLOOR_RATIO))
+        # for information: against each office's inputs read on their own (the floor of the one-office line,
+        # summed) — the computation runs office by office, the floor above reads every office in one pass
+        own_floors = sum(time_billing_inputs(office_ids=[o.pk], month=month, runs=self.heavy_runs)[0]
+                         for o in offices)
+        line.checks.append(Check("vs its offices' one-office floors, summed", "—",
+                                 f"{fmt(m.median / own_floors if own_floors else None)}×", True, gating=False))
         line.checks.append(Check("median", f"≤ {ALL_OFFICES_S} s", f"{m.median / 1000:.2f} s",
                                  m.median <= ALL_OFFICES_S * 1000, gating=False))
         line.checks.append(Check("peak Python memory", f"≤ {PEAK_MB} MB", f"{m.peak_mb:.1f} MB",
@@ -863,7 +871,7 @@ class Bench:
         font, one line a page).  Then the usual warm runs, and the floor's warm runs for the warm ratio."""
         line = Line(name="PDFs (1 office, 1 month)")
         try:
-            from billing.documents.pdfs import billing_month_pdf_file
+            from billing.documents.pdfs import billing_month_html, billing_month_pdf_file
         except ImportError:
             line.available = False
             line.note = "billing.documents.pdfs not available"
@@ -882,6 +890,8 @@ class Bench:
             floor = pdf_floor(pages[-1])
             floor_cold_s = in_fresh_thread(floor)
             floor_m = measure(floor, runs=max(1, self.heavy_runs))
+            cells = table_cells(billing_month_html(office=office, month=month))
+            control_m = measure(pdf_table_control(pages[-1], cells), runs=max(1, self.heavy_runs))
         except Exception as error:  # noqa: BLE001 - the documents code is another engineer's; report, don't crash
             line.available = False
             line.note = f"PDF generation failed: {type(error).__name__}: {error}"[:300]
@@ -897,11 +907,22 @@ class Bench:
         warm_ratio = line.ratio
         line.checks.append(Check("warm vs WeasyPrint floor", f"≤ {PDF_FLOOR_RATIO}×", f"{fmt(warm_ratio)}×",
                                  warm_ratio is not None and warm_ratio <= PDF_FLOOR_RATIO))
+        # for information: the same pages holding the same number of table cells in plain tables — what the
+        # engine costs per cell whatever the templates do (the floor has one line a page, the document ~90 cells)
+        control_ratio = control_m.median / floor_m.median if floor_m.median else None
+        line.checks.append(Check("plain-table control of the same pages and cells vs the floor", "—",
+                                 f"{fmt(control_ratio)}×", True, gating=False))
+        lean_ratio = m.median / control_m.median if control_m.median else None
+        line.checks.append(Check("warm vs the plain-table control", "—", f"{fmt(lean_ratio, '.2f')}×", True,
+                                 gating=False))
         line.checks.append(Check("median", f"≤ {PDF_S} s", f"{m.median / 1000:.2f} s", m.median <= PDF_S * 1000,
                                  gating=False))
         line.checks.append(Check("peak Python memory", f"≤ {PEAK_MB} MB", f"{m.peak_mb:.1f} MB",
                                  m.peak_mb <= PEAK_MB))
-        line.extra = {"pages": pages[-1], "pages_per_second": round(pages[-1] / (m.median / 1000), 1),
+        line.extra = {"table_cells": cells, "control_ms": round(control_m.median, 1),
+                      "control_vs_floor": round(control_ratio, 1) if control_ratio else None,
+                      "vs_control": round(lean_ratio, 2) if lean_ratio else None,
+                      "pages": pages[-1], "pages_per_second": round(pages[-1] / (m.median / 1000), 1),
                       "cold_s": round(cold_s, 2), "cold_pages_per_second": round(pages[-1] / cold_s, 1),
                       "floor_cold_s": round(floor_cold_s, 2), "cold_ratio": round(cold_ratio, 1)}
         line.note = "floor: WeasyPrint, the same pages of a minimal template; ratio = warm median / floor's"
@@ -1081,6 +1102,33 @@ def in_fresh_thread(operation: Callable[[], object]) -> float:
     if errors:
         raise errors[0]
     return elapsed[0]
+
+
+CONTROL_ROWS = 30  # the plain-table control's rows a page at most (A4 holds ~40 at the documents' font)
+
+
+def table_cells(html: str) -> int:
+    """The table cells (``<td>`` and ``<th>``) of a document's HTML."""
+    return len(re.findall(r"<t[dh][\s>]", html))
+
+
+def pdf_table_control(pages: int, cells: int) -> Callable[[], object]:
+    """A control for the PDFs: ``pages`` pages of plain tables holding ``cells`` cells in all
+    (``devtools/pdf_table_control.html``), laid out and written the way the documents are."""
+    from django.template.loader import render_to_string
+
+    from compostela.pdf import layout_html, write_pdf
+
+    per_page = max(1, math.ceil(cells / pages))
+    rows = min(CONTROL_ROWS, per_page)
+    html = render_to_string("devtools/pdf_table_control.html", {
+        "pages": range(pages), "rows": range(rows), "columns": range(math.ceil(per_page / rows))})
+
+    def run():
+        written = write_pdf(layout_html(html))
+        if written.pages != pages:
+            raise BenchError(f"the table control has {written.pages} pages, not {pages}")
+    return run
 
 
 def pdf_floor(pages: int) -> Callable[[], object]:

@@ -53,6 +53,10 @@ def test_bench_produces_every_line_and_the_json(tmp_path):
         assert line["extra"]["twin_rows"] < line["extra"]["rows"], name
         assert line["extra"]["heaviest_queries"], name
         assert any(check["name"].startswith("seq scans in the") for check in line["checks"]), name
+    # issue 22: the PDFs are also set against plain tables of the same pages and table cells (for information)
+    pdfs = next(line for line in document["lines"] if line["name"].startswith("PDFs"))
+    assert pdfs["extra"]["table_cells"] > 0 and pdfs["extra"]["control_ms"] > 0
+    assert any(check["name"] == "warm vs the plain-table control" for check in pdfs["checks"])
     claim = next(line for line in document["lines"] if line["name"].startswith("claim file"))
     assert claim["extra"]["cold_ms"] > 0 and any(c["name"].startswith("cold") for c in claim["checks"])
 
