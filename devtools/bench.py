@@ -1120,9 +1120,10 @@ def pdf_table_control(pages: int, cells: int) -> Callable[[], object]:
     from compostela.pdf import layout_html, write_pdf
 
     per_page = max(1, math.ceil(cells / pages))
-    rows = min(CONTROL_ROWS, per_page)
+    columns = math.ceil(per_page / CONTROL_ROWS)
+    rows = math.ceil(per_page / columns)  # rows × columns: the cells a page, rounded up to a full row
     html = render_to_string("devtools/pdf_table_control.html", {
-        "pages": range(pages), "rows": range(rows), "columns": range(math.ceil(per_page / rows))})
+        "pages": range(pages), "rows": range(rows), "columns": range(columns)})
 
     def run():
         written = write_pdf(layout_html(html))
