@@ -138,8 +138,7 @@ def billing_month_html(*, office: Office, month: date, kind: str = KIND_ALL, ver
     """The HTML that ``billing_month_pdf_file`` lays out (the benchmark counts its table cells)."""
     if kind not in MONTH_KINDS:
         raise DocumentError(f"unknown kind {kind!r}")
-    doc = month_document(office=office, month=month, version=version, kind=kind)
-    return _html("pdf/billing/month.html", _month_context(doc, kind=kind))
+    return _month_html(month_document(office=office, month=month, version=version, kind=kind), kind=kind)
 
 
 def billing_month_pdf(*, office: Office, month: date, kind: str = KIND_ALL, version: int | None = None,
@@ -156,11 +155,15 @@ def billing_month_pdf_file(*, office: Office, month: date, kind: str = KIND_ALL,
     progress(0, 4, STEP_COLLECT)
     doc = month_document(office=office, month=month, version=version, kind=kind)
     progress(1, 4, STEP_LAYOUT)
-    layout = _layout("pdf/billing/month.html", _month_context(doc, kind=kind))
+    layout = layout_html(_month_html(doc, kind=kind))
     progress(3, 4, STEP_WRITE)
     pdf = write_pdf(layout)
     progress(4, 4, STEP_DONE)
     return pdf
+
+
+def _month_html(doc: MonthDocument, *, kind: str) -> str:
+    return _html("pdf/billing/month.html", _month_context(doc, kind=kind))
 
 
 def _month_context(doc: MonthDocument, *, kind: str) -> dict:
@@ -185,7 +188,7 @@ def billing_month_zip(*, office: Office, month: date, version: int | None = None
     doc = month_document(office=office, month=month, version=version, kind=KIND_ALL)
     total = len(doc.clients) + 3
     progress(1, total, STEP_LAYOUT)
-    layout = _layout("pdf/billing/month.html", _month_context(doc, kind=KIND_ALL))
+    layout = layout_html(_month_html(doc, kind=KIND_ALL))
     progress(2, total, STEP_SPLIT)
     # Which pages belong to whom: each part starts with an anchor ("part-summary", "part-client-<id>").
     parts: dict[str, list] = {}
