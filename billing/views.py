@@ -41,7 +41,8 @@ from billing.forms import (
 )
 from billing.models import DocumentKind, MonthClosing
 from billing.selectors import billing_close_checks, billing_documents, billing_month_statement
-from billing.services.checks import checks_digest
+from billing.services.checks import FEE_DATA_HOLDS, checks_digest
+from billing.services.claims import CAP_MANAGEMENT_HOLDS
 from billing.services.closing import MONTH_NOT_OVER, billing_month_close, billing_month_reopen, month_is_over
 from billing.services.copay import billing_copay_cap_confirm
 from billing.services.fees import BillingConfigurationError, fee_book_load
@@ -75,12 +76,9 @@ def _month_url(month: date) -> str:
     return f"{reverse('billing:index')}?month={month:%Y-%m}"
 
 
-# a line held for one of these links its badge to the month's cap management across providers (上限額管理)
-CAP_MANAGEMENT_WARNINGS = (BillingError.CAP_MANAGEMENT_MISSING, BillingError.CAP_DIVISION_TO_ENTER,
-                           BillingError.CAP_AMOUNT_OVER_OURS, BillingError.CAP_MANAGEMENT_CONFLICT)
-# a line held for one of these links its badge to the fee tables of the month (a rate to load)
-RATE_MISSING_HOLDS = (BillingError.TREATMENT_RATE_MISSING, BillingError.OFFICE_REDUCTION_RATE_MISSING,
-                      BillingError.ADDON_RATE_MISSING)
+# a line held for one of these links its badge to the fee tables of the month (a rate to load); a line held
+# for its cap management across providers (``CAP_MANAGEMENT_HOLDS``) marks that link as a warning
+RATE_MISSING_HOLDS = FEE_DATA_HOLDS | {BillingError.ADDON_RATE_MISSING}
 
 
 def _month_line_words() -> dict[str, str]:
@@ -107,7 +105,7 @@ def _month_line_links(line, *, month: date, snapshot: bool) -> dict:
         links["held_badge"] = "rate_missing"
     if (line.explanation.get("copay_management") or {}).get("managed_by"):
         links["cap_management"] = reverse("billing:cap_management", args=[month.year, month.month, line.client_id])
-        links["cap_management_warning"] = any(code in line.holds for code in CAP_MANAGEMENT_WARNINGS)
+        links["cap_management_warning"] = any(code in line.holds for code in CAP_MANAGEMENT_HOLDS)
     decision = line.cap_decision
     if decision.get("to_confirm") and not snapshot:
         links["copay_cap"] = reverse("billing:copay_cap", args=[month.year, month.month, line.client_id])

@@ -303,6 +303,16 @@ def test_the_month_page_links_the_clients_concerned(office, world):
     assert reverse("billing:cap_management", args=(2024, 6, client.pk)) in page
 
 
+def test_the_month_page_marks_the_link_of_a_line_held_for_its_cap_management_as_a_warning(office, world):
+    # rule: a line held until the cap management across providers is entered (CAP_MANAGEMENT_HOLDS) says so
+    client = other_managed(office)
+    [line], _claims = lines_of(office, client)
+    assert BillingError.CAP_MANAGEMENT_MISSING in line.holds
+    page = logged_in(world.manager).get(reverse("billing:index") + "?month=2024-06").content.decode()
+    url = reverse("billing:cap_management", args=(2024, 6, client.pk))
+    assert f'<a class="badge warning" href="{url}">' in page
+
+
 def _stored(line) -> ClaimLine:
     """The line as a closing stores it (unsaved): what the claim file reads."""
     return ClaimLine(service=line.service, client=line.client, copayment=line.copayment, explanation=line.explanation())

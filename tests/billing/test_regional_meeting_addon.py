@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from attendance.models import RegionalMeetingKind
 from attendance.services import regional_meeting_record
@@ -26,6 +27,7 @@ from billing.services.revisions import revision_load
 from billing.services.tier import retention_tier_override
 from tests.billing.helpers import weekdays
 from tests.billing.test_fee_revisions import a_2026_revision
+from tests.conftest import logged_in
 from tests.factories import CertificateFactory, ClientFactory, attend, monitored_plan
 from tests.helpers import codes_of
 from tests.pdf_reading import pdf_text
@@ -132,6 +134,16 @@ def test_a_meeting_outside_the_certificate_is_not_claimed_and_the_month_says_so(
     assert addon(line, MEETING_I).count == 1
     assert line.days["meetings_not_counted"] == 1
     assert any("江別 次郎" in w and "1" in w for w in claims.warnings)
+
+
+def test_the_month_page_badges_a_line_held_for_a_missing_rate_with_a_link_to_the_fee_page(world, office):
+    # rule: a line held for a rate the revision in force lacks (ADDON_RATE_MISSING) points to the fee page
+    client = client_in_service(office, family_name="小樽", given_name="花子")
+    attend(client, weekdays(date(2024, 5, 1), date(2024, 5, 10)))
+    meet(world, client, date(2024, 5, 8), kind=KIND_II)
+    page = logged_in(world.manager).get(reverse("billing:index") + "?month=2024-05").content.decode()
+    row = page[page.index("小樽 花子"):].split("</td>")[0]
+    assert f'<a class="badge warning" href="{reverse("billing:fees")}?month=2024-05">' in row
 
 
 def test_no_units_loaded_for_the_kind_holds_the_line_and_the_month_cannot_close(world, office):
